@@ -1,0 +1,49 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 5000
+CATALOGS := coordination/translations
+export FLASK_APP := wsgi
+
+.PHONY: run test translations extract-messages lint clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+## Compile the .po catalogs into the .mo files Flask-Babel reads.
+translations: $(STAMP)
+	$(BIN)/pybabel -q compile -f -d $(CATALOGS)
+
+## The app with demo data on the embedded SQLite database (DATABASE_URL overrides).
+run: translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask territories load
+	$(BIN)/flask load-demo --if-empty
+	@$(BIN)/flask demo-accounts
+	@echo "Serving on http://127.0.0.1:$(PORT)"
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+## The whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set.
+test: translations
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL =="; \
+		$(BIN)/python -m pytest; \
+	fi
+
+## Refresh messages.pot and the catalogs after changing user-facing strings.
+extract-messages: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+		--sort-by-file -o $(CATALOGS)/messages.pot .
+	$(BIN)/pybabel -q update -N -i $(CATALOGS)/messages.pot -d $(CATALOGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,100 @@
+"""Interagency case coordination for the prevention of family violence."""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from coordination.config import BaseConfig, config_from_environment
+from coordination.database import configure_sqlite, default_sqlite_uri, normalise_database_url
+
+#: The repository root: templates/ and migrations/ live beside the packages.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[BaseConfig] | Mapping | None = None) -> Flask:
+    """Build the application.
+
+    ``config`` is a config class or a mapping of overrides; by default the
+    class named by ``COORDINATION_ENV``. ``DATABASE_URL`` and ``SECRET_KEY``
+    from the environment override the class.
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_relative_config=True,
+    )
+    _load_config(app, config)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from coordination import cli, errors, i18n, security, templating
+
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _load_config(app: Flask, config) -> None:
+    overrides: Mapping = {}
+    if config is None or isinstance(config, Mapping):
+        overrides = config or {}
+        config = config_from_environment()
+    app.config.from_object(config)
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    app.config.update(overrides)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    app.config["SQLALCHEMY_DATABASE_URI"] = (
+        normalise_database_url(uri) if uri else default_sqlite_uri(app.instance_path)
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app)
+
+
+def _instance_secret_key(app: Flask) -> str:
+    """Development only: a key generated once into the instance folder.
+
+    Production must be given ``SECRET_KEY``: a key made up on one server
+    would differ between workers and vanish with a redeploy.
+    """
+    if app.config["ENV_NAME"] == "production":
+        raise RuntimeError("SECRET_KEY must be set in production")
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    from coordination import models  # noqa: F401  (registers every table)
+    from coordination.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from coordination.accounts.views import bp as accounts_bp
+    from coordination.cases.views import bp as cases_bp
+    from coordination.core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(cases_bp)

@@ -1,0 +1,93 @@
+"""Configuration classes; the environment overrides what deployments vary.
+
+``create_app(config)`` takes one of these classes (or a mapping) and then
+applies ``DATABASE_URL`` / ``SECRET_KEY`` from the environment.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+class BaseConfig:
+    """Defaults shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    #: Languages the interface speaks; Kyrgyz is the state language.
+    LANGUAGES = ("ky", "ru", "en")
+    BABEL_DEFAULT_LOCALE = "ky"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Bishkek"
+
+    #: Signed-in users are signed out after this much inactivity.
+    IDLE_TIMEOUT = timedelta(minutes=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "coordination_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime bounds the token
+
+    #: Failed logins in a row before the account is locked, and for how long.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT = timedelta(minutes=15)
+    #: argon2id parameters (argon2-cffi's RFC 9106 low-memory profile by default).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
+    CASES_PER_PAGE = 25
+
+    #: Seed of the demo data set, so that every machine gets the same demo.
+    DEMO_SEED = 20261126
+
+
+class DevelopmentConfig(BaseConfig):
+    """``make run``: local SQLite, generated secret key."""
+
+    ENV_NAME = "development"
+
+
+class TestingConfig(BaseConfig):
+    """pytest: cheap password hashing; CSRF stays on, tests send real tokens."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+
+
+class ProductionConfig(BaseConfig):
+    """gunicorn behind HTTPS: the secret key and database must be given."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_environment() -> type[BaseConfig]:
+    """The config class named by ``COORDINATION_ENV`` (development by default)."""
+    name = os.environ.get("COORDINATION_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"COORDINATION_ENV={name!r} is not one of {', '.join(CONFIGS)}"
+        ) from None

@@ -1,0 +1,42 @@
+"""Engine-level settings that differ between SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def default_sqlite_uri(instance_path: str) -> str:
+    """The embedded database used when ``DATABASE_URL`` is not set."""
+    return "sqlite:///" + str(Path(instance_path) / "coordination.sqlite3")
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the ``postgres://`` / ``postgresql://`` forms hosts hand out.
+
+    We ship psycopg 3, so the URL must name it explicitly for SQLAlchemy.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Foreign keys on, and real transactions (SAVEPOINT included).
+
+    pysqlite's own transaction handling begins transactions lazily and breaks
+    SAVEPOINT; SQLAlchemy's documented recipe hands control back to us.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,55 @@
+"""Users of the system; each belongs to exactly one agency."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coordination.agencies.models import Agency, AgencyType
+from coordination.extensions import db
+from coordination.models_base import enum_type, utcnow
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    LEAD = "lead"  #: the agency's head
+    ADMIN = "admin"  #: manages accounts and agencies, never cases
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_type(Role))
+    #: Preferred interface language; None means "not chosen yet".
+    language: Mapped[str | None] = mapped_column(sa.String(8))
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    #: Login throttling state: failures in a row and the lock they caused.
+    failed_login_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active and self.agency.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_ministry(self) -> bool:
+        return self.agency.type == AgencyType.MINISTRY
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"

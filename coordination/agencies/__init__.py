@@ -1,0 +1,1 @@
+"""Agencies: the bodies that share the work on a family."""

@@ -1,0 +1,58 @@
+"""Audit events: who did what to which object, never the content itself."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coordination.extensions import db
+from coordination.models_base import enum_type, utcnow
+
+
+class AuditAction(enum.StrEnum):
+    LOGIN_SUCCEEDED = "login_succeeded"
+    LOGIN_FAILED = "login_failed"
+    LOGIN_LOCKED = "login_locked"
+    LOGOUT = "logout"
+    SESSION_EXPIRED = "session_expired"
+    CASE_CREATED = "case_created"
+    #: A case opened by a user of an agency that does not lead it.
+    CASE_VIEWED = "case_viewed"
+    USER_CREATED = "user_created"
+    PASSWORD_SET = "password_set"
+    DEMO_DATA_LOADED = "demo_data_loaded"
+
+
+class AuditEvent(db.Model):
+    """One audited action. Rows are never updated or deleted.
+
+    The database refuses UPDATE and DELETE with triggers (see the migration),
+    and the ORM refuses them before they reach it.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
+    #: Client address as seen by the app (the proxy's, unless ProxyFix is set).
+    ip_address: Mapped[str | None] = mapped_column(sa.String(45))
+    action: Mapped[AuditAction] = mapped_column(
+        enum_type(AuditAction, constrained=False), index=True
+    )
+    object_type: Mapped[str | None] = mapped_column(sa.String(32))
+    object_id: Mapped[int | None]
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised when code tries to change or delete an audit event."""
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_change(_mapper, _connection, target):
+    raise AuditLogIsAppendOnly(f"audit event {target.id} cannot be changed")

@@ -1,0 +1,1 @@
+"""Cases: the survivor-centred file shared by the agencies."""

@@ -1,0 +1,1 @@
+"""Territories: regions, districts and municipalities (ayil aimaks, towns)."""

@@ -1,0 +1,45 @@
+"""Alembic environment: runs against the Flask app's database and metadata."""
+from __future__ import annotations
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+if config.config_file_name is not None and not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+db = current_app.extensions["migrate"].db
+target_metadata = db.metadata
+
+
+def _options(url_or_connection) -> dict:
+    is_sqlite = str(db.engine.url).startswith("sqlite")
+    return {
+        "target_metadata": target_metadata,
+        "compare_type": True,
+        "compare_server_default": False,
+        # SQLite cannot ALTER most things; batch mode copies the table instead.
+        "render_as_batch": is_sqlite,
+    }
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=str(db.engine.url), literal_binds=True, **_options(None))
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    with db.engine.connect() as connection:
+        context.configure(connection=connection, **_options(connection))
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,59 @@
+"""Error pages in the user's language, with no trace and no personal data."""
+from __future__ import annotations
+
+import logging
+import traceback
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from coordination.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    403: (_l("Not allowed"), _l("Your role does not give access to this page.")),
+    404: (_l("Not found"), _l("There is no such page, or you do not have access to it.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    500: (_l("Something went wrong"),
+          _l("The error has been logged. Please try again; "
+             "if it persists, tell your administrator.")),
+}
+
+
+def render_error(code: int, message=None):
+    title, default = MESSAGES.get(code, MESSAGES[500])
+    return render_template(
+        "errors/error.html", code=code, title=title, message=message or default
+    ), code
+
+
+def _http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    return render_error(error.code if error.code in MESSAGES else 400)
+
+
+def _csrf_error(_error: CSRFError):
+    return render_error(
+        400, _l("The form has expired or was sent from elsewhere. Reload the page and try again.")
+    )
+
+
+def _server_error(error: InternalServerError):
+    db.session.rollback()
+    # Log the exception type and the stack, not its message: database errors
+    # carry the statement's parameters, which may be a survivor's details.
+    original = getattr(error, "original_exception", None) or error
+    stack = "".join(traceback.format_tb(original.__traceback__))
+    log.error("unhandled %s\n%s", type(original).__name__, stack)
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(InternalServerError, _server_error)
+    app.register_error_handler(HTTPException, _http_error)

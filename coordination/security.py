@@ -1,0 +1,100 @@
+"""Response headers, the inactivity timeout and the login manager's hooks."""
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from coordination.accounts.models import User
+from coordination.audit.models import AuditAction
+from coordination.audit.services import record
+from coordination.extensions import db, login_manager
+from coordination.models_base import utcnow
+
+#: Nothing from other origins, no inline script or style, no framing.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+#: Session key holding the time of the user's last request (ISO, UTC).
+SEEN_KEY = "seen_at"
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Whether ``target`` is a path on this site (no scheme, host or ``//``)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def _set_headers(response):
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if request.endpoint != "static":
+        # Case files must not linger in a shared browser's cache.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _expire_idle_session():
+    """Sign out a user whose last request is older than ``IDLE_TIMEOUT``."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    from flask import current_app
+
+    now = utcnow()
+    seen = session.get(SEEN_KEY)
+    if seen and now - datetime.fromisoformat(seen) > current_app.config["IDLE_TIMEOUT"]:
+        record(AuditAction.SESSION_EXPIRED, current_user._get_current_object(), "user",
+               current_user.id)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("Your session expired after a period of inactivity. Please sign in again."),
+              "info")
+        return redirect(url_for("accounts.login"))
+    session[SEEN_KEY] = now.isoformat()
+    return None
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    try:
+        user = db.session.get(User, int(user_id))
+    except ValueError:
+        return None
+    return user if user is not None and user.is_active else None
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    flash(_("Please sign in to continue."), "info")
+    target = request.full_path if request.method == "GET" else None
+    if target and target.endswith("?"):
+        target = target[:-1]
+    return redirect(url_for("accounts.login", next=target))
+
+
+def init_app(app: Flask) -> None:
+    login_manager.session_protection = "strong"
+    app.before_request(_expire_idle_session)
+    app.after_request(_set_headers)

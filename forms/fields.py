@@ -1,0 +1,66 @@
+"""Fields, choices and validators shared by several forms."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, IntegerField, SelectChoice, SelectMultipleField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+#: Shown when a posted value is not among the offered choices.
+INVALID_CHOICE = _l("Choose a value from the list.")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multi-select shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class DayField(DateField):
+    """A date (YYYY-MM-DD, the browser's date input) with our own parse message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a valid date.")) from None
+
+
+class WholeNumberField(IntegerField):
+    """An integer with our own parse message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a whole number, e.g. 1990.")) from None
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """SelectChoice objects from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def enum_choices(enum_cls, labels: dict) -> list[SelectChoice]:
+    """One choice per enum member, in the enum's order, with translated labels."""
+    return [SelectChoice(member.value, labels[member]) for member in enum_cls]
+
+
+def optional_int(value) -> int | None:
+    """Coerce a select's value: the empty choice means None."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
+def not_in_future_year(_form, field) -> None:
+    if field.data is not None and field.data > date.today().year:
+        raise ValidationError(_l("A birth year cannot be in the future."))
+
+
+def not_in_future_date(_form, field) -> None:
+    if field.data is not None and field.data > date.today():
+        raise ValidationError(_l("The date cannot be in the future."))

@@ -1,0 +1,303 @@
+"""Case services: intake, the scoped case list, loading one case."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import abort, current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+
+from coordination import policy
+from coordination.accounts.models import User
+from coordination.agencies.models import Agency, AgencyType
+from coordination.audit.models import AuditAction
+from coordination.audit.services import record
+from coordination.cases.models import (
+    Case,
+    CaseStatus,
+    Incident,
+    IncidentPlace,
+    IncidentViolenceForm,
+    Person,
+    PersonRole,
+    Relationship,
+    Reporter,
+    RiskLevel,
+    Sex,
+    TimelineEvent,
+    TimelineKind,
+    ViolenceForm,
+)
+from coordination.cases.references import new_reference, survivor_code
+from coordination.cases.timeline import add_event
+from coordination.extensions import db
+from coordination.models_base import utcnow
+from coordination.territories.models import Territory, TerritoryLevel
+
+
+class IntakeError(ValueError):
+    """The intake breaks a rule; ``field`` names the form field to blame."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class PersonData:
+    role: PersonRole
+    last_name: str
+    first_name: str
+    sex: Sex
+    birth_year: int | None
+    patronymic: str | None = None
+    disability: bool = False
+    relationship_to_survivor: Relationship | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass
+class IncidentData:
+    occurred_on: date
+    forms: list[ViolenceForm]
+    place: IncidentPlace
+    reported_by: Reporter
+    bride_kidnapping: bool = False
+    forced_marriage: bool = False
+    early_marriage: bool = False
+    crime_register_number: str | None = None
+    info_log_number: str | None = None
+
+
+@dataclass
+class CaseIntake:
+    district_id: int
+    lead_agency_id: int
+    survivor: PersonData
+    incident: IncidentData
+    perpetrator: PersonData | None = None
+    children: list[PersonData] = field(default_factory=list)
+    municipality_id: int | None = None
+
+
+# --- choices the intake form may offer, scoped by the policy ----------------
+
+
+def intake_districts(user: User) -> list[Territory]:
+    """Districts in which ``user`` may register a case."""
+    return list(db.session.scalars(policy.registration_districts(user).order_by(Territory.code)))
+
+
+def lead_agency_candidates(user: User) -> list[Agency]:
+    """Agencies that may lead a case registered by ``user``.
+
+    The user's own agency, and the active case-working agencies serving one of
+    the districts the user may register in (or a municipality within them).
+    """
+    districts = policy.registration_districts(user).with_only_columns(Territory.id)
+    municipalities = sa.select(Territory.id).where(Territory.parent_id.in_(districts))
+    query = (
+        sa.select(Agency)
+        .where(
+            Agency.active.is_(True),
+            Agency.type != AgencyType.MINISTRY,
+            sa.or_(
+                Agency.id == user.agency_id,
+                Agency.territory_id.in_(districts),
+                Agency.territory_id.in_(municipalities),
+            ),
+        )
+        .order_by(Agency.name)
+    )
+    return list(db.session.scalars(query))
+
+
+def municipality_choices(user: User) -> list[Territory]:
+    """Active municipalities within the districts ``user`` may register in."""
+    districts = policy.registration_districts(user).with_only_columns(Territory.id)
+    query = sa.select(Territory).where(
+        Territory.level == TerritoryLevel.MUNICIPALITY,
+        Territory.active.is_(True),
+        Territory.parent_id.in_(districts),
+    )
+    return list(db.session.scalars(query.order_by(Territory.name_en)))
+
+
+# --- intake -------------------------------------------------------------------
+
+
+def _check_intake(user: User, intake: CaseIntake, today: date) -> None:
+    """Rules the form cannot know; raises :class:`IntakeError`."""
+    district_ids = {d.id for d in intake_districts(user)}
+    if intake.district_id not in district_ids:
+        raise IntakeError("district", _l("Choose a district from the list."))
+    if intake.municipality_id is not None:
+        municipality = db.session.get(Territory, intake.municipality_id)
+        if municipality is None or municipality.parent_id != intake.district_id:
+            raise IntakeError(
+                "municipality", _l("This municipality is not in the chosen district.")
+            )
+    if intake.lead_agency_id not in {a.id for a in lead_agency_candidates(user)}:
+        raise IntakeError("lead_agency", _l("Choose a lead agency from the list."))
+    if intake.incident.occurred_on > today:
+        raise IntakeError("occurred_on", _l("The incident date cannot be in the future."))
+    if not intake.incident.forms:
+        raise IntakeError("forms", _l("Choose at least one form of violence."))
+    people = [intake.survivor, *intake.children]
+    if intake.perpetrator is not None:
+        people.append(intake.perpetrator)
+    for person in people:
+        if person.birth_year is not None and person.birth_year > today.year:
+            raise IntakeError("birth_year", _l("A birth year cannot be in the future."))
+
+
+def _unique_reference(year: int) -> str:
+    while True:
+        reference = new_reference(year)
+        taken = db.session.scalar(sa.select(Case.id).where(Case.reference == reference))
+        if taken is None:
+            return reference
+
+
+def _person(data: PersonData) -> Person:
+    return Person(
+        role=data.role,
+        last_name=data.last_name.strip(),
+        first_name=data.first_name.strip(),
+        patronymic=(data.patronymic or "").strip() or None,
+        sex=data.sex,
+        birth_year=data.birth_year,
+        disability=data.disability,
+        relationship_to_survivor=data.relationship_to_survivor,
+        phone=(data.phone or "").strip() or None,
+        address=(data.address or "").strip() or None,
+    )
+
+
+def register_case(user: User, intake: CaseIntake, now: datetime | None = None) -> Case:
+    """Register a case with its people and first incident.
+
+    Raises :class:`IntakeError` when the intake breaks a rule; nothing is
+    added to the session then. Writes the audit entry and the timeline.
+    ``now`` (UTC) is for back-dated demo data and tests with a frozen clock.
+    """
+    if not policy.may_use(user, policy.Section.CASES):
+        raise PermissionError("this user does not work on cases")
+    now = now or utcnow()
+    today = now.date()
+    _check_intake(user, intake, today)
+
+    survivor = intake.survivor
+    case = Case(
+        reference=_unique_reference(today.year),
+        district_id=intake.district_id,
+        municipality_id=intake.municipality_id,
+        opening_agency_id=user.agency_id,
+        lead_agency_id=intake.lead_agency_id,
+        status=CaseStatus.OPEN,
+        survivor_code=survivor_code(survivor.first_name, survivor.last_name, survivor.birth_year),
+        created_by_id=user.id,
+        created_at=now,
+    )
+    case.people.append(_person(survivor))
+    if intake.perpetrator is not None:
+        case.people.append(_person(intake.perpetrator))
+    case.people.extend(_person(child) for child in intake.children)
+    incident = _incident(intake.incident, user, now)
+    case.incidents.append(incident)
+    add_event(case, TimelineKind.CASE_REGISTERED, user, at=now)
+    add_event(case, TimelineKind.INCIDENT_RECORDED, user, at=now)
+    db.session.add(case)
+    db.session.flush()
+    record(AuditAction.CASE_CREATED, user, "case", case.id)
+    return case
+
+
+def _incident(data: IncidentData, user: User, now: datetime) -> Incident:
+    incident = Incident(
+        occurred_on=data.occurred_on,
+        place=data.place,
+        reported_by=data.reported_by,
+        bride_kidnapping=data.bride_kidnapping,
+        forced_marriage=data.forced_marriage,
+        early_marriage=data.early_marriage,
+        crime_register_number=(data.crime_register_number or "").strip() or None,
+        info_log_number=(data.info_log_number or "").strip() or None,
+        recorded_by_id=user.id,
+        recorded_at=now,
+    )
+    incident.form_rows = [IncidentViolenceForm(form=form) for form in dict.fromkeys(data.forms)]
+    return incident
+
+
+# --- reading ------------------------------------------------------------------
+
+
+@dataclass
+class CaseFilters:
+    status: CaseStatus | None = None
+    district_id: int | None = None
+    risk: RiskLevel | None = None
+    #: A reference number or a survivor code, or the start of one.
+    query: str | None = None
+
+
+def _filtered(user: User, filters: CaseFilters) -> sa.Select:
+    query = policy.visible_cases(user)
+    if filters.status is not None:
+        query = query.where(Case.status == filters.status)
+    if filters.district_id is not None:
+        query = query.where(Case.district_id == filters.district_id)
+    if filters.risk is not None:
+        query = query.where(Case.risk_level == filters.risk)
+    text = (filters.query or "").strip().upper()
+    if text:
+        # Both columns are stored upper-case: SQLite's upper() knows no Cyrillic.
+        query = query.where(
+            sa.or_(Case.reference.startswith(text), Case.survivor_code.startswith(text))
+        )
+    return query
+
+
+def list_cases(user: User, filters: CaseFilters, page: int = 1):
+    """One page of the cases ``user`` may see, newest first (a Pagination)."""
+    query = _filtered(user, filters).order_by(Case.created_at.desc(), Case.id.desc())
+    query = query.options(joinedload(Case.district), joinedload(Case.lead_agency))
+    return db.paginate(
+        query,
+        page=page,
+        per_page=current_app.config["CASES_PER_PAGE"],
+        error_out=False,
+        count=True,
+    )
+
+
+#: What the case page shows, loaded in a fixed number of queries (no N+1).
+CASE_PAGE_OPTIONS = (
+    selectinload(Case.people),
+    selectinload(Case.incidents),
+    selectinload(Case.timeline).joinedload(TimelineEvent.user),
+    selectinload(Case.timeline).joinedload(TimelineEvent.agency),
+    joinedload(Case.district),
+    joinedload(Case.municipality),
+    joinedload(Case.lead_agency),
+    joinedload(Case.opening_agency),
+)
+
+
+def get_case_or_404(user: User, case_id: int) -> Case:
+    """The case, loaded through the policy: 404 if absent *or* not visible.
+
+    A view by a user whose agency does not lead the case is audited.
+    """
+    query = policy.visible_cases(user).where(Case.id == case_id).options(*CASE_PAGE_OPTIONS)
+    case = db.session.scalar(query)
+    if case is None:
+        abort(404)
+    if not policy.leads(user, case):
+        record(AuditAction.CASE_VIEWED, user, "case", case.id)
+    return case

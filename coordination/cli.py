@@ -1,0 +1,106 @@
+"""Operator commands: ``flask --app wsgi <command>``.
+
+``flask db upgrade`` (Flask-Migrate) applies the schema; these commands load
+reference data, create agencies and users, and load the demo set.
+"""
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from coordination.accounts.models import Role, User
+from coordination.accounts.services import AccountError, create_user
+from coordination.agencies.models import Agency, AgencyType
+from coordination.demo import DEMO_PASSWORD, database_is_empty, demo_usernames, load_demo
+from coordination.extensions import db
+from coordination.territories.services import load_territories, territory_by_code
+
+territories_cli = AppGroup("territories", help="Territorial reference data.")
+
+
+@territories_cli.command("load")
+def territories_load():
+    """Add the classifier's regions and districts that are missing."""
+    added = load_territories()
+    db.session.commit()
+    click.echo(f"Territories added: {added}")
+
+
+@click.command("create-agency")
+@click.option("--code", required=True, help="Short unique code, e.g. SOK-POLICE.")
+@click.option("--name", required=True)
+@click.option("--type", "agency_type", required=True,
+              type=click.Choice([t.value for t in AgencyType]))
+@click.option("--territory", "territory_code", required=True,
+              help="Classifier code of the territory the agency serves.")
+def create_agency(code, name, agency_type, territory_code):
+    """Create an agency serving a territory."""
+    territory = territory_by_code(territory_code)
+    if territory is None:
+        raise click.BadParameter(f"no territory with code {territory_code}",
+                                 param_hint="--territory")
+    if db.session.scalar(sa.select(Agency.id).where(Agency.code == code)) is not None:
+        raise click.BadParameter(f"agency code {code} is taken", param_hint="--code")
+    db.session.add(Agency(code=code, name=name, type=AgencyType(agency_type),
+                          territory=territory))
+    db.session.commit()
+    click.echo(f"Agency {code} created.")
+
+
+@click.command("create-user")
+@click.option("--username", required=True)
+@click.option("--full-name", required=True)
+@click.option("--agency", "agency_code", required=True, help="The agency's code.")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--language", type=click.Choice(["ky", "ru", "en"]))
+@click.password_option(help="At least 10 characters; prompted for if not given.")
+def create_user_command(username, full_name, agency_code, role, language, password):
+    """Create a user in an agency."""
+    agency = db.session.scalar(sa.select(Agency).where(Agency.code == agency_code))
+    if agency is None:
+        raise click.BadParameter(f"no agency with code {agency_code}", param_hint="--agency")
+    try:
+        create_user(username, full_name, agency, Role(role), password, language)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"User {username} created.")
+
+
+@click.command("load-demo")
+@click.option("--if-empty", is_flag=True,
+              help="Do nothing (and succeed) when the database already has data.")
+@click.option("--seed", type=int, default=None, help="Random seed (default from config).")
+def load_demo_command(if_empty, seed):
+    """Load the demo districts, accounts and cases into an empty database."""
+    if not database_is_empty():
+        if if_empty:
+            click.echo("The database already has data; demo data not loaded.")
+            return
+        raise click.ClickException("the database already has data")
+    summary = load_demo(seed if seed is not None else current_app.config["DEMO_SEED"])
+    db.session.commit()
+    click.echo(f"Demo data loaded: {summary.agencies} agencies, {len(summary.users)} users, "
+               f"{summary.cases} cases.")
+
+
+@click.command("demo-accounts")
+def demo_accounts():
+    """Print the demo accounts that exist, with their password."""
+    users = db.session.scalars(
+        sa.select(User).where(User.username.in_(demo_usernames())).order_by(User.id)
+    ).all()
+    if not users:
+        click.echo("No demo accounts in this database.")
+        return
+    click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
+    for user in users:
+        click.echo(f"  {user.username:22} {user.role.value:7} {user.agency.name}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(territories_cli)
+    for command in (create_agency, create_user_command, load_demo_command, demo_accounts):
+        app.cli.add_command(command)

@@ -15,6 +15,15 @@ from coordination.database import configure_sqlite, default_sqlite_uri, normalis
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class CoordinationFlask(Flask):
+    """Flask, except that unhandled errors are logged without their message."""
+
+    def log_exception(self, exc_info) -> None:
+        from coordination.errors import log_exception
+
+        log_exception(exc_info)
+
+
 def create_app(config: type[BaseConfig] | Mapping | None = None) -> Flask:
     """Build the application.
 
@@ -22,7 +31,7 @@ def create_app(config: type[BaseConfig] | Mapping | None = None) -> Flask:
     class named by ``COORDINATION_ENV``. ``DATABASE_URL`` and ``SECRET_KEY``
     from the environment override the class.
     """
-    app = Flask(
+    app = CoordinationFlask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         instance_relative_config=True,

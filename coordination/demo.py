@@ -292,6 +292,7 @@ def _demo_case(rng, now, district, municipalities, staff, uzbek_share) -> Case:
             children=children, incident=incident,
         ),
         now=created,
+        reference_rng=rng,
     )
     case.risk_level = pick(rng, RISKS)
     case.status = _status(rng, now - created)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -43,14 +43,20 @@ def _csrf_error(_error: CSRFError):
     )
 
 
-def _server_error(error: InternalServerError):
+def _server_error(_error: InternalServerError):
     db.session.rollback()
-    # Log the exception type and the stack, not its message: database errors
-    # carry the statement's parameters, which may be a survivor's details.
-    original = getattr(error, "original_exception", None) or error
-    stack = "".join(traceback.format_tb(original.__traceback__))
-    log.error("unhandled %s\n%s", type(original).__name__, stack)
     return render_error(500)
+
+
+def log_exception(exc_info) -> None:
+    """Log an unhandled exception's type and stack, never its message.
+
+    Messages can hold personal data: database errors carry the statement's
+    parameters. The query string is left out for the same reason.
+    """
+    exc_type, _exc, tb = exc_info
+    stack = "".join(traceback.format_tb(tb))
+    log.error("unhandled %s on %s %s\n%s", exc_type.__name__, request.method, request.path, stack)
 
 
 def init_app(app: Flask) -> None:

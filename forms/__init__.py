@@ -1,13 +1,50 @@
-"""WTForms form classes, one module per area; all share :class:`BaseForm`."""
+"""WTForms form classes, one module per area; all share one cleaning rule.
+
+Every text a form receives loses control characters (a NUL byte is refused
+by PostgreSQL, and none belongs in a name or a number) and surrounding
+spaces. Passwords are taken exactly as typed.
+"""
+import re
+
 from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, PasswordField
+from wtforms.meta import DefaultMeta
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value):
+    """``value`` without control characters and surrounding spaces."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value).strip()
+    return value
+
+
+class _CleaningMeta(DefaultMeta):
+    def bind_field(self, form, unbound_field, options):
+        # Containers pass their data on to the fields inside, which clean it.
+        if not issubclass(unbound_field.field_class, (PasswordField, FormField, FieldList)):
+            filters = unbound_field.kwargs.get("filters", ())
+            unbound_field.kwargs["filters"] = (clean_text, *filters)
+        return super().bind_field(form, unbound_field, options)
 
 
 class BaseForm(FlaskForm):
     """Every form posts with a CSRF token (Flask-WTF checks it)."""
 
+    class Meta(_CleaningMeta):
+        pass
+
+
+class SubForm(Form):
+    """A group of fields nested in a :class:`BaseForm` (no token of its own)."""
+
+    class Meta(_CleaningMeta):
+        pass
+
 
 class QueryForm(FlaskForm):
     """Forms read from the query string (filters): no CSRF, nothing changes."""
 
-    class Meta:
+    class Meta(_CleaningMeta):
         csrf = False

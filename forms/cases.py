@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField
+from wtforms import BooleanField, FieldList, FormField, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -27,7 +27,7 @@ from coordination.cases.models import (
     Sex,
     ViolenceForm,
 )
-from forms import BaseForm, QueryForm
+from forms import BaseForm, QueryForm, SubForm
 from forms.fields import (
     INVALID_CHOICE,
     DayField,
@@ -56,7 +56,7 @@ def _sex_field():
     )
 
 
-class SurvivorForm(Form):
+class SurvivorForm(SubForm):
     last_name = StringField(_l("Last name"), validators=LAST_NAME)
     first_name = StringField(_l("First name"), validators=FIRST_NAME)
     patronymic = StringField(_l("Patronymic"), validators=[Optional(), Length(max=100)])
@@ -73,7 +73,7 @@ class SurvivorForm(Form):
     )
 
 
-class PerpetratorForm(Form):
+class PerpetratorForm(SubForm):
     last_name = StringField(_l("Last name"), validators=LAST_NAME)
     first_name = StringField(_l("First name"), validators=FIRST_NAME)
     patronymic = StringField(_l("Patronymic"), validators=[Optional(), Length(max=100)])
@@ -87,7 +87,7 @@ class PerpetratorForm(Form):
     )
 
 
-class ChildForm(Form):
+class ChildForm(SubForm):
     """One child of the household; a row left entirely blank is ignored."""
 
     first_name = StringField(_l("First name"), validators=[Length(max=100)])
@@ -129,7 +129,7 @@ class ChildForm(Form):
         return valid
 
 
-class IncidentForm(Form):
+class IncidentForm(SubForm):
     occurred_on = DayField(
         _l("Date of the incident"),
         validators=[InputRequired(_l("Enter the date of the incident.")), not_in_future_date],
@@ -184,7 +184,7 @@ class CaseFilterForm(QueryForm):
         _l("Status"),
         choices=[*choices([("", _l("Any status"))]),
                  *enum_choices(CaseStatus, labels.CASE_STATUS)],
-        invalid_choice_message=INVALID_CHOICE,
+        default="", invalid_choice_message=INVALID_CHOICE,
     )
     district = SelectField(
         _l("District"), coerce=optional_int, invalid_choice_message=INVALID_CHOICE
@@ -192,7 +192,7 @@ class CaseFilterForm(QueryForm):
     risk = SelectField(
         _l("Risk"),
         choices=[*choices([("", _l("Any risk"))]), *enum_choices(RiskLevel, labels.RISK_LEVEL)],
-        invalid_choice_message=INVALID_CHOICE,
+        default="", invalid_choice_message=INVALID_CHOICE,
     )
     q = StringField(
         _l("Reference or survivor code"), validators=[Optional(), Length(max=24)]

@@ -7,6 +7,8 @@ database created for the run (see ``tests/databases.py``).
 from __future__ import annotations
 
 import contextvars
+from contextlib import contextmanager
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -22,8 +24,9 @@ from coordination.extensions import db
 from tests import databases
 from tests.helpers import login
 
-#: The day the demo data is anchored to, so that tests do not drift with time.
 DEMO_SEED = 20261126
+#: The moment the demo data is anchored to, so that tests do not drift with time.
+DEMO_NOW = datetime(2026, 11, 1, 9, 30)
 
 
 def pytest_report_header(config):
@@ -41,7 +44,7 @@ def app(database_url):
     app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
         upgrade()
-        load_demo(DEMO_SEED)
+        load_demo(DEMO_SEED, now=DEMO_NOW)
         db.session.commit()
         yield app
         db.session.remove()
@@ -50,6 +53,22 @@ def app(database_url):
 
 def _config_dict() -> dict:
     return {key: getattr(TestingConfig, key) for key in dir(TestingConfig) if key.isupper()}
+
+
+@contextmanager
+def separate_app(tmp_path):
+    """An app on its own new, empty database, outside the suite's transaction."""
+    with databases.scratch_database(tmp_path) as url:
+        app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": url})
+        suite_session = db.session
+        db.session = db._make_scoped_session({})
+        try:
+            with app.app_context():
+                yield app
+                db.session.remove()
+                db.engine.dispose()
+        finally:
+            db.session = suite_session
 
 
 class _ConnectionBoundSession(Session):
@@ -91,7 +110,14 @@ class IsolatedClient(FlaskClient):
     user) and the database session. Running each request in an empty
     ``contextvars`` context makes it push and tear down its own, as in
     production.
+
+    Its browser asks for English, so that assertions can name English texts;
+    tests of the language choice set their own Accept-Language.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
 
     def open(self, *args, **kwargs):
         return contextvars.Context().run(super().open, *args, **kwargs)

@@ -7,20 +7,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from coordination import create_app
 from coordination.extensions import db
-from tests import databases
-from tests.conftest import _config_dict
+from tests.conftest import separate_app
 
 
 @pytest.fixture
 def empty_app(tmp_path):
-    with databases.scratch_database(tmp_path) as url:
-        app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": url})
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
+    with separate_app(tmp_path) as app:
+        yield app
 
 
 def _differences():

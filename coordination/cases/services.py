@@ -1,6 +1,7 @@
 """Case services: intake, the scoped case list, loading one case."""
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -155,9 +156,9 @@ def _check_intake(user: User, intake: CaseIntake, today: date) -> None:
             raise IntakeError("birth_year", _l("A birth year cannot be in the future."))
 
 
-def _unique_reference(year: int) -> str:
+def _unique_reference(year: int, rng: random.Random | None) -> str:
     while True:
-        reference = new_reference(year)
+        reference = new_reference(year, rng)
         taken = db.session.scalar(sa.select(Case.id).where(Case.reference == reference))
         if taken is None:
             return reference
@@ -178,12 +179,18 @@ def _person(data: PersonData) -> Person:
     )
 
 
-def register_case(user: User, intake: CaseIntake, now: datetime | None = None) -> Case:
+def register_case(
+    user: User,
+    intake: CaseIntake,
+    now: datetime | None = None,
+    reference_rng: random.Random | None = None,
+) -> Case:
     """Register a case with its people and first incident.
 
     Raises :class:`IntakeError` when the intake breaks a rule; nothing is
     added to the session then. Writes the audit entry and the timeline.
-    ``now`` (UTC) is for back-dated demo data and tests with a frozen clock.
+    ``now`` (UTC) and ``reference_rng`` are for the seeded, back-dated demo
+    data and for tests with a frozen clock.
     """
     if not policy.may_use(user, policy.Section.CASES):
         raise PermissionError("this user does not work on cases")
@@ -193,7 +200,7 @@ def register_case(user: User, intake: CaseIntake, now: datetime | None = None) -
 
     survivor = intake.survivor
     case = Case(
-        reference=_unique_reference(today.year),
+        reference=_unique_reference(today.year, reference_rng),
         district_id=intake.district_id,
         municipality_id=intake.municipality_id,
         opening_agency_id=user.agency_id,

@@ -217,3 +217,14 @@ def test_references_are_unique_and_reveal_nothing(user):
     references = {services.register_case(police, _intake(police)).reference for _ in range(20)}
     assert len(references) == 20
     assert not any("ОСМ" in ref or "1985" in ref or "SOK" in ref for ref in references)
+
+
+def test_control_characters_are_removed_before_saving(login_as):
+    """PostgreSQL refuses NUL bytes; no name needs control characters."""
+    client = login_as("coordinator.sokuluk")
+    response = post_form(client, "/cases/new", intake_form(**{
+        "survivor-first_name": " Ай\x00гүл\x1b ", "incident-info_log_number": "\x00"}))
+    assert response.status_code == 302
+    case = db.session.get(Case, int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert case.people[0].first_name == "Айгүл"
+    assert case.incidents[0].info_log_number is None

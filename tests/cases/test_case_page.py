@@ -1,0 +1,97 @@
+"""The case page: people, incidents, timeline; restricted fields; audited views."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from coordination.accounts.models import User
+from coordination.audit.models import AuditAction, AuditEvent
+from coordination.cases.models import Case
+from coordination.extensions import db
+
+
+def _opened_by_police_led_by_other(police: User) -> Case:
+    return db.session.scalars(
+        sa.select(Case).where(Case.opening_agency_id == police.agency_id,
+                              Case.lead_agency_id != police.agency_id)
+        .order_by(Case.id)).first()
+
+
+def _views_of(case: Case, user: User) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == AuditAction.CASE_VIEWED, AuditEvent.object_id == case.id,
+        AuditEvent.user_id == user.id))
+
+
+def test_case_page_shows_people_incident_and_timeline(login_as, user):
+    client = login_as("coordinator.sokuluk")
+    case = db.session.scalars(
+        sa.select(Case).where(Case.district_id == user("coordinator.sokuluk").agency.territory_id)
+    ).first()
+    page = client.get(f"/cases/{case.id}").text
+    for person in case.people:
+        assert person.first_name in page
+    assert "Case registered" in page
+    assert "Incident recorded" in page
+
+
+def test_opening_agency_that_does_not_lead_sees_no_restricted_fields(login_as, user):
+    police = user("police.sokuluk")
+    case = _opened_by_police_led_by_other(police)
+    survivor = case.people[0]
+    assert survivor.phone
+    page = login_as("police.sokuluk").get(f"/cases/{case.id}").text
+    assert survivor.first_name in page
+    assert survivor.phone not in page
+    assert survivor.address not in page
+    assert "restricted to the lead agency and the committee" in page
+
+
+def test_lead_agency_sees_restricted_fields(login_as, user):
+    police = user("police.sokuluk")
+    case = db.session.scalars(
+        sa.select(Case).where(Case.lead_agency_id == police.agency_id)).first()
+    page = login_as("police.sokuluk").get(f"/cases/{case.id}").text
+    assert case.people[0].phone in page
+
+
+def test_views_by_a_non_lead_agency_are_audited(login_as, user):
+    police = user("police.sokuluk")
+    case = _opened_by_police_led_by_other(police)
+    client = login_as("police.sokuluk")
+    client.get(f"/cases/{case.id}")
+    client.get(f"/cases/{case.id}")
+    assert _views_of(case, police) == 2
+
+    led = db.session.scalars(
+        sa.select(Case).where(Case.lead_agency_id == police.agency_id)).first()
+    client.get(f"/cases/{led.id}")
+    assert _views_of(led, police) == 0
+
+
+def test_case_page_needs_a_fixed_number_of_queries(login_as, user, app):
+    """No N+1: a case with more people or events costs no more queries."""
+    from sqlalchemy import event
+
+    client = login_as("coordinator.sokuluk")
+    coordinator = user("coordinator.sokuluk")
+    cases = db.session.scalars(sa.select(Case).where(
+        Case.district_id == coordinator.agency.territory_id)).all()
+    small = min(cases, key=lambda c: len(c.people))
+    large = max(cases, key=lambda c: len(c.people))
+    assert len(large.people) > len(small.people)
+
+    counts = []
+    for case in (small, large):
+        statements = []
+
+        def count(*_args, statements=statements):
+            statements.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(f"/cases/{case.id}").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
+    assert 0 < counts[1] <= 20

@@ -1,0 +1,73 @@
+"""Operator commands, run through Flask's CLI runner."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from coordination.accounts.models import User
+from coordination.agencies.models import Agency
+from coordination.extensions import db
+
+
+def _run(app, *args, input=None):
+    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def test_create_agency_and_user(app):
+    result = _run(app, "create-agency", "--code", "CHUI-POLICE", "--name", "ОВД Чуйского района",
+                  "--type", "police", "--territory", "41708223")
+    assert result.exit_code == 0, result.output
+    result = _run(app, "create-user", "--username", "Inspector.Chui", "--full-name",
+                  "Марат Исаков", "--agency", "CHUI-POLICE", "--role", "member",
+                  "--password", "a-long-password-1")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.username == "inspector.chui"))
+    assert user.agency.code == "CHUI-POLICE"
+    assert user.password_hash.startswith("$argon2id$")
+
+
+def test_bad_input_gets_a_message_and_changes_nothing(app):
+    agencies = db.session.scalar(sa.select(sa.func.count(Agency.id)))
+    result = _run(app, "create-agency", "--code", "X", "--name", "X", "--type", "police",
+                  "--territory", "00000")
+    assert result.exit_code != 0
+    assert "no territory with code 00000" in result.output
+    result = _run(app, "create-agency", "--code", "SOKULUK-POLICE", "--name", "X",
+                  "--type", "police", "--territory", "41708222")
+    assert "is taken" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(Agency.id))) == agencies
+
+    users = db.session.scalar(sa.select(sa.func.count(User.id)))
+    for args, message in [
+        (("--username", "police.sokuluk", "--agency", "SOKULUK-POLICE",
+          "--password", "a-long-password-1"), "is taken"),
+        (("--username", "new.user", "--agency", "NOPE", "--password", "a-long-password-1"),
+         "no agency with code NOPE"),
+        (("--username", "new.user", "--agency", "SOKULUK-POLICE", "--password", "short"),
+         "at least 10 characters"),
+    ]:
+        result = _run(app, "create-user", "--full-name", "X", "--role", "member", *args)
+        assert result.exit_code != 0
+        assert message in result.output
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == users
+
+
+def test_load_demo_refuses_a_database_with_data(app):
+    result = _run(app, "load-demo")
+    assert result.exit_code != 0
+    assert "already has data" in result.output
+    result = _run(app, "load-demo", "--if-empty")
+    assert result.exit_code == 0
+    assert "not loaded" in result.output
+
+
+def test_territories_load_is_idempotent(app):
+    result = _run(app, "territories", "load")
+    assert result.exit_code == 0
+    assert "Territories added: 0" in result.output
+
+
+def test_demo_accounts_lists_the_contract_accounts(app):
+    result = _run(app, "demo-accounts")
+    assert "demo-password-1" in result.output
+    for username in ("coordinator.sokuluk", "police.karasuu", "ministry.analyst", "admin"):
+        assert username in result.output

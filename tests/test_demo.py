@@ -1,0 +1,68 @@
+"""The demo data set: what DESIGN.md section 7 promises, and reproducible."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from coordination.agencies.models import Agency, AgencyType
+from coordination.cases.models import Case, Person, PersonRole, Relationship
+from coordination.demo import demo_usernames, load_demo
+from coordination.extensions import db
+from coordination.territories.models import Territory
+from tests.conftest import DEMO_NOW, DEMO_SEED, separate_app
+
+CONTRACT_ACCOUNTS = {
+    "coordinator.sokuluk", "police.sokuluk", "social.sokuluk", "lsg.sokuluk",
+    "coordinator.karasuu", "police.karasuu", "social.karasuu", "lsg.karasuu",
+    "ministry.analyst", "admin",
+}
+
+
+def test_contract_accounts_exist():
+    assert CONTRACT_ACCOUNTS <= set(demo_usernames())
+
+
+@pytest.mark.parametrize("code", ["41708222", "41706226"])
+def test_each_district_has_60_cases_over_18_months(code):
+    district = db.session.scalar(sa.select(Territory).where(Territory.code == code))
+    created = db.session.scalars(
+        sa.select(Case.created_at).where(Case.district_id == district.id)).all()
+    assert len(created) >= 60
+    assert min(created) >= DEMO_NOW - timedelta(days=18 * 31)
+    assert max(created) - min(created) > timedelta(days=15 * 30)
+    types = set(db.session.scalars(
+        sa.select(Agency.type).where(Agency.territory_id == district.id)))
+    assert {AgencyType.COMMITTEE, AgencyType.POLICE, AgencyType.SOCIAL, AgencyType.LSG,
+            AgencyType.HEALTH, AgencyType.CRISIS_CENTRE} <= types
+
+
+def test_mix_is_realistic():
+    survivors = db.session.scalars(
+        sa.select(Person).where(Person.role == PersonRole.SURVIVOR)).all()
+    female = sum(p.sex == "female" for p in survivors) / len(survivors)
+    assert 0.75 < female < 0.99  # adults mostly women; children of both sexes
+    relationships = set(db.session.scalars(sa.select(Person.relationship_to_survivor).where(
+        Person.role == PersonRole.ALLEGED_PERPETRATOR)))
+    assert {Relationship.SPOUSE, Relationship.FORMER_SPOUSE, Relationship.PARENT_IN_LAW} <= (
+        relationships)
+    statuses = set(db.session.scalars(sa.select(Case.status)))
+    assert statuses == {"open", "active", "monitoring", "closed"}
+
+
+def test_same_seed_gives_the_same_demo(tmp_path):
+    """A second load with the same seed and day reproduces the first one."""
+    expected = _fingerprint()
+    with separate_app(tmp_path):
+        upgrade()
+        load_demo(DEMO_SEED, now=DEMO_NOW)
+        db.session.commit()
+        assert _fingerprint() == expected
+
+
+def _fingerprint():
+    return db.session.execute(
+        sa.select(Case.reference, Case.survivor_code, Case.status, Case.created_at)
+        .order_by(Case.id)).all()

@@ -1,0 +1,113 @@
+"""Headers, cookies, error pages and the health check."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from coordination.audit.models import AuditEvent, AuditLogIsAppendOnly
+from coordination.extensions import db
+from coordination.security import CONTENT_SECURITY_POLICY
+
+
+@pytest.mark.parametrize("url", ["/login", "/healthz", "/static/css/app.css", "/nowhere"])
+def test_security_headers_on_every_kind_of_response(client, url):
+    response = client.get(url)
+    response.close()
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_csp_allows_nothing_from_elsewhere_and_no_inline_code():
+    assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
+    assert "http" not in CONTENT_SECURITY_POLICY
+    assert "unsafe-inline" not in CONTENT_SECURITY_POLICY
+
+
+def test_pages_are_not_cached_but_static_files_are_cacheable(login_as):
+    client = login_as("coordinator.sokuluk")
+    assert client.get("/cases").headers["Cache-Control"] == "no-store"
+    static = client.get("/static/css/app.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_pages_load_nothing_from_the_internet(login_as):
+    client = login_as("coordinator.sokuluk")
+    for url in ("/cases", "/cases/new"):
+        html = client.get(url).text
+        assert "http://" not in html and "https://" not in html
+        assert "<script" not in html and "style=" not in html
+
+
+def test_session_cookie_flags(client):
+    from tests.helpers import login
+
+    response = login(client, "police.sokuluk")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_production_requires_a_secret_key_and_secure_cookies(monkeypatch):
+    from coordination import create_app
+    from coordination.config import ProductionConfig
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProductionConfig)
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    app = create_app(ProductionConfig)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    secure = client.get("/login", base_url="https://localhost")
+    assert "max-age" in secure.headers["Strict-Transport-Security"]
+
+
+def test_error_pages_are_translated_and_plain(client):
+    page = client.get("/nowhere?lang=ru")
+    assert page.status_code == 404
+    assert "Страница не найдена" in page.text
+    assert "Traceback" not in page.text
+
+
+def test_server_errors_show_no_trace(app, caplog):
+    from coordination import create_app
+    from tests.conftest import IsolatedClient, _config_dict
+
+    failing = create_app({**_config_dict(), "TESTING": False,
+                          "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+
+    @failing.route("/__boom")
+    def boom():
+        name = "secret survivor " + "name"  # built at run time, as data would be
+        raise RuntimeError(name)
+
+    failing.test_client_class = IsolatedClient
+    response = failing.test_client().get("/__boom")
+    assert response.status_code == 500
+    assert "secret survivor name" not in response.text
+    assert "secret survivor name" not in caplog.text
+    assert "RuntimeError" in caplog.text
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_audit_events_cannot_be_changed_through_the_orm():
+    event = db.session.scalars(sa.select(AuditEvent)).first()
+    event.action = "logout"
+    with pytest.raises(AuditLogIsAppendOnly):
+        db.session.flush()
+    db.session.rollback()
+    with pytest.raises(AuditLogIsAppendOnly):
+        db.session.delete(db.session.scalars(sa.select(AuditEvent)).first())
+        db.session.flush()

@@ -259,10 +259,13 @@ def _demo_case(rng, now, district, municipalities, staff, uzbek_share) -> Case:
     if survivor_age < 50 and rng.random() < 0.6:
         for _ in range(rng.randint(1, 3)):
             child_age = rng.randint(0, min(17, max(0, survivor_age - 18)))
-            child = _person(rng, PersonRole.SURVIVOR if rng.random() < 0.3 else PersonRole.CHILD,
-                            rng.random() < 0.5, year - child_age, uzbek_share)
+            witnessed = child_age >= 3 and rng.random() < 0.3
+            female = rng.random() < 0.5
+            child = _person(rng, PersonRole.SURVIVOR if witnessed else PersonRole.CHILD,
+                            female, year - child_age, uzbek_share)
             # Children carry the father's surname, or the mother's if he is not on the case.
-            child.last_name = (survivor if perpetrator_female else perpetrator).last_name
+            family = (survivor if perpetrator_female else perpetrator).last_name
+            child.last_name = names.surname_for(family, female)
             children.append(child)
     forms = [form for form, rate in FORM_RATES.items() if rng.random() < rate]
     if not forms:

@@ -34,3 +34,9 @@ def surname(root: str, female: bool) -> str:
     else:
         base = root + "ов"
     return base + ("а" if female else "")
+
+
+def surname_for(family_surname: str, female: bool) -> str:
+    """A family surname in the form for a man or a woman: Асанов <-> Асанова."""
+    base = family_surname[:-1] if family_surname.endswith(("ова", "ева")) else family_surname
+    return base + ("а" if female and base.endswith(("ов", "ев")) else "")

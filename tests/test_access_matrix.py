@@ -107,3 +107,18 @@ def _case_links(html: str) -> list[str]:
     import re
 
     return re.findall(r'href="/cases/(\d+)"', html)
+
+
+@pytest.mark.parametrize(
+    ("username", "shows_cases"),
+    [("coordinator.sokuluk", True), ("police.karasuu", True),
+     ("ministry.analyst", False), ("admin", False)],
+)
+def test_navigation_shows_only_what_the_role_may_use(login_as, user, username, shows_cases):
+    client = login_as(username)
+    page = client.get("/", follow_redirects=True).text
+    assert ('href="/cases"' in page) is shows_cases
+    assert ('href="/cases/new"' in page) is shows_cases
+    subject = user(username)
+    assert subject.full_name in page
+    assert subject.agency.name in page

@@ -66,3 +66,12 @@ def _fingerprint():
     return db.session.execute(
         sa.select(Case.reference, Case.survivor_code, Case.status, Case.created_at)
         .order_by(Case.id)).all()
+
+
+def test_surnames_agree_with_sex():
+    people = db.session.execute(sa.select(Person.last_name, Person.sex)).all()
+    for last_name, sex in people:
+        if sex == "female":
+            assert not last_name.endswith(("ов", "ев")), last_name
+        else:
+            assert not last_name.endswith(("ова", "ева")), last_name

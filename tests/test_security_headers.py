@@ -111,3 +111,15 @@ def test_audit_events_cannot_be_changed_through_the_orm():
     with pytest.raises(AuditLogIsAppendOnly):
         db.session.delete(db.session.scalars(sa.select(AuditEvent)).first())
         db.session.flush()
+
+
+def test_development_secret_key_is_generated_once(tmp_path):
+    from types import SimpleNamespace
+
+    from coordination import _instance_secret_key
+
+    app = SimpleNamespace(instance_path=str(tmp_path), config={"ENV_NAME": "development"})
+    first = _instance_secret_key(app)
+    assert len(first) == 64
+    assert _instance_secret_key(app) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

@@ -114,6 +114,8 @@ class ChildForm(SubForm):
         problems = [
             (self.first_name, not (self.first_name.data or "").strip(),
              _l("Enter the first name.")),
+            (self.last_name, not (self.last_name.data or "").strip(),
+             _l("Enter the last name.")),
             (self.sex, not self.sex.data, _l("Choose the sex.")),
             (self.birth_year, year is None and not self.birth_year.errors,
              _l("Enter the child's birth year.")),

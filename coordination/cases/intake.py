@@ -31,46 +31,41 @@ def set_intake_choices(form: CaseIntakeForm, user: User, lang: str) -> None:
         form.lead_agency.data = user.agency_id
 
 
+def _person(subform, role: PersonRole, **extra) -> services.PersonData:
+    """The fields every person's subform has, plus ``extra``."""
+    return services.PersonData(
+        role=role,
+        last_name=subform.last_name.data,
+        first_name=subform.first_name.data,
+        sex=Sex(subform.sex.data),
+        birth_year=subform.birth_year.data,
+        **extra,
+    )
+
+
 def intake_from_form(form: CaseIntakeForm) -> services.CaseIntake:
     """The validated form as plain data for :func:`services.register_case`."""
     survivor = form.survivor.form
     perpetrator = form.perpetrator.form
     incident = form.incident.form
+    children = [entry.form for entry in form.children if not entry.form.is_blank()]
     return services.CaseIntake(
         district_id=form.district.data,
         municipality_id=form.municipality.data,
         lead_agency_id=form.lead_agency.data,
-        survivor=services.PersonData(
-            role=PersonRole.SURVIVOR,
-            last_name=survivor.last_name.data,
-            first_name=survivor.first_name.data,
-            patronymic=survivor.patronymic.data,
-            sex=Sex(survivor.sex.data),
-            birth_year=survivor.birth_year.data,
-            disability=survivor.disability.data,
-            phone=survivor.phone.data,
+        survivor=_person(
+            survivor, PersonRole.SURVIVOR, patronymic=survivor.patronymic.data,
+            disability=survivor.disability.data, phone=survivor.phone.data,
             address=survivor.address.data,
         ),
-        perpetrator=services.PersonData(
-            role=PersonRole.ALLEGED_PERPETRATOR,
-            last_name=perpetrator.last_name.data,
-            first_name=perpetrator.first_name.data,
-            patronymic=perpetrator.patronymic.data,
-            sex=Sex(perpetrator.sex.data),
-            birth_year=perpetrator.birth_year.data,
+        perpetrator=_person(
+            perpetrator, PersonRole.ALLEGED_PERPETRATOR, patronymic=perpetrator.patronymic.data,
             relationship_to_survivor=Relationship(perpetrator.relationship.data),
         ),
         children=[
-            services.PersonData(
-                # A minor who witnessed the violence is a survivor too (the law).
-                role=PersonRole.SURVIVOR if child.witnessed.data else PersonRole.CHILD,
-                last_name=child.last_name.data or survivor.last_name.data,
-                first_name=child.first_name.data,
-                sex=Sex(child.sex.data),
-                birth_year=child.birth_year.data,
-            )
-            for child in (entry.form for entry in form.children)
-            if not child.is_blank()
+            # A minor who witnessed the violence is a survivor too (the law).
+            _person(child, PersonRole.SURVIVOR if child.witnessed.data else PersonRole.CHILD)
+            for child in children
         ],
         incident=services.IncidentData(
             occurred_on=incident.occurred_on.data,

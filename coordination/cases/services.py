@@ -164,18 +164,23 @@ def _unique_reference(year: int, rng: random.Random | None) -> str:
             return reference
 
 
+def _optional(text: str | None) -> str | None:
+    """Stored text, or None for nothing but spaces."""
+    return (text or "").strip() or None
+
+
 def _person(data: PersonData) -> Person:
     return Person(
         role=data.role,
         last_name=data.last_name.strip(),
         first_name=data.first_name.strip(),
-        patronymic=(data.patronymic or "").strip() or None,
+        patronymic=_optional(data.patronymic),
         sex=data.sex,
         birth_year=data.birth_year,
         disability=data.disability,
         relationship_to_survivor=data.relationship_to_survivor,
-        phone=(data.phone or "").strip() or None,
-        address=(data.address or "").strip() or None,
+        phone=_optional(data.phone),
+        address=_optional(data.address),
     )
 
 
@@ -232,8 +237,8 @@ def _incident(data: IncidentData, user: User, now: datetime) -> Incident:
         bride_kidnapping=data.bride_kidnapping,
         forced_marriage=data.forced_marriage,
         early_marriage=data.early_marriage,
-        crime_register_number=(data.crime_register_number or "").strip() or None,
-        info_log_number=(data.info_log_number or "").strip() or None,
+        crime_register_number=_optional(data.crime_register_number),
+        info_log_number=_optional(data.info_log_number),
         recorded_by_id=user.id,
         recorded_at=now,
     )

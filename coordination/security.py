@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -59,8 +59,6 @@ def _expire_idle_session():
     """Sign out a user whose last request is older than ``IDLE_TIMEOUT``."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
-    from flask import current_app
-
     now = utcnow()
     seen = session.get(SEEN_KEY)
     if seen and now - datetime.fromisoformat(seen) > current_app.config["IDLE_TIMEOUT"]:

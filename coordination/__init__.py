@@ -102,8 +102,10 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from coordination.accounts.views import bp as accounts_bp
     from coordination.cases.views import bp as cases_bp
+    from coordination.consent.views import bp as consent_bp
     from coordination.core.views import bp as core_bp
+    from coordination.followups.views import bp as followups_bp
+    from coordination.referrals.views import bp as referrals_bp
 
-    app.register_blueprint(core_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(cases_bp)
+    for blueprint in (core_bp, accounts_bp, cases_bp, referrals_bp, followups_bp, consent_bp):
+        app.register_blueprint(blueprint)

@@ -45,6 +45,9 @@ class BaseConfig:
 
     CASES_PER_PAGE = 25
 
+    #: Hours within which a referral must be answered, by priority.
+    REFERRAL_RESPONSE_HOURS = {"urgent": 24, "high": 72, "normal": 168}
+
     #: Seed of the demo data set, so that every machine gets the same demo.
     DEMO_SEED = 20261126
 

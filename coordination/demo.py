@@ -21,6 +21,7 @@ from coordination.cases import services as case_services
 from coordination.cases.models import (
     Case,
     CaseStatus,
+    ClosureReason,
     IncidentPlace,
     PersonRole,
     Relationship,
@@ -29,6 +30,7 @@ from coordination.cases.models import (
     Sex,
     ViolenceForm,
 )
+from coordination.demo_workflow import add_workflow
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.territories.models import Territory, TerritoryLevel
@@ -298,10 +300,14 @@ def _demo_case(rng, now, district, municipalities, staff, uzbek_share) -> Case:
         reference_rng=rng,
     )
     case.risk_level = pick(rng, RISKS)
+    add_workflow(rng, case, staff, now)
     case.status = _status(rng, now - created)
     if case.status == CaseStatus.CLOSED:
-        case.closure_reason = rng.choice(["safety_plan_achieved", "moved_away", "reconciled",
-                                          "no_further_contact"])
+        case.closure_reason = pick(rng, [(ClosureReason.SAFETY_PLAN_ACHIEVED, 50),
+                                         (ClosureReason.NO_FURTHER_CONTACT, 20),
+                                         (ClosureReason.SURVIVOR_DECLINED_SUPPORT, 15),
+                                         (ClosureReason.MOVED_AWAY, 10),
+                                         (ClosureReason.TRANSFERRED, 5)])
     return case
 
 

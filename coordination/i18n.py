@@ -5,7 +5,7 @@ the session, the browser's Accept-Language, then the deployment's default.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -19,6 +19,8 @@ LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "Engli
 def select_locale() -> str:
     """The locale for this request (see the module docstring for the order)."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and services run in tests
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     if session.get("lang") in languages:

@@ -7,6 +7,7 @@ from coordination.accounts.models import Role
 from coordination.agencies.models import AgencyType
 from coordination.cases.models import (
     CaseStatus,
+    ClosureReason,
     IncidentPlace,
     PersonRole,
     Relationship,
@@ -16,6 +17,9 @@ from coordination.cases.models import (
     TimelineKind,
     ViolenceForm,
 )
+from coordination.consent.models import ConsentScope
+from coordination.followups.models import FollowUpStatus
+from coordination.referrals.models import LegalGround, Priority, ReferralService, ReferralStatus
 
 AGENCY_TYPE = {
     AgencyType.COMMITTEE: _l("Prevention committee"),
@@ -101,6 +105,74 @@ REPORTER = {
 TIMELINE_KIND = {
     TimelineKind.CASE_REGISTERED: _l("Case registered"),
     TimelineKind.INCIDENT_RECORDED: _l("Incident recorded"),
+    TimelineKind.STATUS_CHANGED: _l("Status changed"),
+    TimelineKind.CASE_CLOSED: _l("Case closed"),
+    TimelineKind.CASE_REOPENED: _l("Case reopened"),
+    TimelineKind.LEAD_AGENCY_CHANGED: _l("Lead agency changed"),
+    TimelineKind.CONSENT_RECORDED: _l("Consent recorded"),
+    TimelineKind.CONSENT_WITHDRAWN: _l("Consent withdrawn"),
+    TimelineKind.REFERRAL_SENT: _l("Referral sent"),
+    TimelineKind.REFERRAL_ACCEPTED: _l("Referral accepted"),
+    TimelineKind.REFERRAL_DECLINED: _l("Referral declined"),
+    TimelineKind.REFERRAL_STARTED: _l("Referral in progress"),
+    TimelineKind.REFERRAL_COMPLETED: _l("Referral completed"),
+    TimelineKind.REFERRAL_CANCELLED: _l("Referral cancelled"),
+    TimelineKind.REFERRAL_REVOKED: _l("Referral revoked"),
+    TimelineKind.FOLLOW_UP_ADDED: _l("Follow-up added"),
+    TimelineKind.FOLLOW_UP_DONE: _l("Follow-up done"),
+    TimelineKind.FOLLOW_UP_CANCELLED: _l("Follow-up cancelled"),
+}
+
+CLOSURE_REASON = {
+    ClosureReason.SAFETY_PLAN_ACHIEVED: _l("Safety plan achieved"),
+    ClosureReason.MOVED_AWAY: _l("Moved away"),
+    ClosureReason.SURVIVOR_DECLINED_SUPPORT: _l("The survivor declined further support"),
+    ClosureReason.NO_FURTHER_CONTACT: _l("No further contact possible"),
+    ClosureReason.TRANSFERRED: _l("Transferred to another district"),
+    ClosureReason.OTHER: _l("Other reason"),
+}
+
+CONSENT_SCOPE = {
+    ConsentScope.SHARING: _l("Sharing with agencies"),
+    ConsentScope.STATISTICS: _l("Counting in anonymized statistics"),
+}
+
+REFERRAL_SERVICE = {
+    ReferralService.SHELTER: _l("Shelter"),
+    ReferralService.MEDICAL: _l("Medical care"),
+    ReferralService.PSYCHOLOGICAL: _l("Psychological support"),
+    ReferralService.LEGAL_AID: _l("Legal aid"),
+    ReferralService.POLICE_PROTECTION: _l("Police protection"),
+    ReferralService.SOCIAL_BENEFIT: _l("Social benefit"),
+    ReferralService.CORRECTIONAL_PROGRAMME: _l("Correctional programme"),
+    ReferralService.OTHER: _l("Other service"),
+}
+
+PRIORITY = {
+    Priority.URGENT: _l("Urgent"),
+    Priority.HIGH: _l("High"),
+    Priority.NORMAL: _l("Normal"),
+}
+
+REFERRAL_STATUS = {
+    ReferralStatus.SENT: _l("Sent"),
+    ReferralStatus.ACCEPTED: _l("Accepted"),
+    ReferralStatus.DECLINED: _l("Declined"),
+    ReferralStatus.IN_PROGRESS: _l("In progress"),
+    ReferralStatus.COMPLETED: _l("Completed"),
+    ReferralStatus.CANCELLED: _l("Cancelled"),
+    ReferralStatus.REVOKED: _l("Revoked"),
+}
+
+LEGAL_GROUND = {
+    LegalGround.DANGER_TO_LIFE: _l("Danger to life"),
+    LegalGround.CHILD_AT_RISK: _l("A child at risk"),
+}
+
+FOLLOW_UP_STATUS = {
+    FollowUpStatus.OPEN: _l("Open"),
+    FollowUpStatus.DONE: _l("Done"),
+    FollowUpStatus.CANCELLED: _l("Cancelled"),
 }
 
 #: Every table above, by the name templates use: ``label('sex', person.sex)``.
@@ -116,6 +188,13 @@ TABLES = {
     "incident_place": INCIDENT_PLACE,
     "reporter": REPORTER,
     "timeline_kind": TIMELINE_KIND,
+    "closure_reason": CLOSURE_REASON,
+    "consent_scope": CONSENT_SCOPE,
+    "referral_service": REFERRAL_SERVICE,
+    "priority": PRIORITY,
+    "referral_status": REFERRAL_STATUS,
+    "legal_ground": LEGAL_GROUND,
+    "follow_up_status": FOLLOW_UP_STATUS,
 }
 
 

@@ -9,4 +9,7 @@ from coordination.cases.models import (  # noqa: F401
     Person,
     TimelineEvent,
 )
+from coordination.consent.models import ConsentRecord  # noqa: F401
+from coordination.followups.models import FollowUp  # noqa: F401
+from coordination.referrals.models import Referral  # noqa: F401
 from coordination.territories.models import Territory, TerritoryLevel  # noqa: F401

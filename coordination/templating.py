@@ -5,12 +5,22 @@ from flask import Flask
 from flask_login import current_user
 
 from coordination import policy
+from coordination.followups.services import open_count
 from coordination.labels import label
+from coordination.referrals.services import awaiting_answer_count
 
 
 def _navigation() -> dict:
     signed_in = current_user.is_authenticated
-    return {"may_use_cases": signed_in and policy.may_use(current_user, policy.Section.CASES)}
+    may_use_cases = signed_in and policy.may_use(current_user, policy.Section.CASES)
+    counts = {}
+    if may_use_cases:
+        # The badges: two indexed counts per page.
+        counts = {
+            "referrals": awaiting_answer_count(current_user.agency_id),
+            "followups": open_count(current_user.agency_id),
+        }
+    return {"may_use_cases": may_use_cases, "inbox_counts": counts}
 
 
 def init_app(app: Flask) -> None:

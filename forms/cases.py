@@ -8,7 +8,15 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FieldList, FormField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -20,6 +28,7 @@ from wtforms.validators import (
 from coordination import labels
 from coordination.cases.models import (
     CaseStatus,
+    ClosureReason,
     IncidentPlace,
     Relationship,
     Reporter,
@@ -199,3 +208,28 @@ class CaseFilterForm(QueryForm):
     q = StringField(
         _l("Reference or survivor code"), validators=[Optional(), Length(max=24)]
     )
+
+
+class CaseStatusForm(BaseForm):
+    """Move the case on, close it (with a reason) or reopen it."""
+
+    status = SelectField(
+        _l("New status"),
+        choices=enum_choices(CaseStatus, labels.CASE_STATUS),
+        invalid_choice_message=INVALID_CHOICE,
+    )
+    closure_reason = SelectField(
+        _l("Reason for closing"),
+        choices=[*choices([("", "—")]), *enum_choices(ClosureReason, labels.CLOSURE_REASON)],
+        default="", invalid_choice_message=INVALID_CHOICE,
+    )
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class ReassignLeadForm(BaseForm):
+    """Choices are set by the view from the policy."""
+
+    lead_agency = SelectField(
+        _l("New lead agency"), coerce=int, invalid_choice_message=INVALID_CHOICE
+    )
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])

@@ -13,6 +13,7 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 
@@ -123,6 +124,14 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests(app):
+    """Services called directly by tests speak English, so that assertions can
+    name their messages; requests still choose their own language."""
+    with force_locale("en"):
+        yield
+
+
 @pytest.fixture
 def client(app):
     app.test_client_class = IsolatedClient
@@ -134,7 +143,8 @@ def user():
     """``user("police.sokuluk")``: a demo user, loaded in the test's session."""
 
     def get(username: str) -> User:
-        db.session.expire_all()  # see what requests committed meanwhile
+        db.session.flush()  # keep the test's own changes ...
+        db.session.expire_all()  # ... and see what requests committed meanwhile
         found = db.session.scalar(sa.select(User).where(User.username == username))
         assert found is not None, username
         return found

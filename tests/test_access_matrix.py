@@ -8,9 +8,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from coordination import policy
 from coordination.cases.models import Case
 from coordination.demo import demo_usernames
 from coordination.extensions import db
+from tests.helpers import csrf_token
 
 #: Routes anyone may open, signed in or not.
 PUBLIC = {"static", "accounts.login", "core.healthz"}
@@ -21,14 +23,72 @@ ROUTES = {
     "cases.list_cases": "/cases",
     "cases.new_case": "/cases/new",
     "cases.show_case": "/cases/{case}",
+    "referrals.inbox": "/referrals",
+    "followups.agency_list": "/followups",
 }
-CASE_SECTION = {"cases.list_cases", "cases.new_case", "cases.show_case"}
+#: Routes that only take POST (a step on an object); the number is any id.
+POST_ROUTES = {
+    "cases.change_status": "/cases/{case}/status",
+    "cases.reassign_lead": "/cases/{case}/lead",
+    "consent.add": "/cases/{case}/consent",
+    "consent.withdraw": "/consent/1/withdraw",
+    "referrals.send": "/cases/{case}/referrals",
+    "referrals.take_step": "/referrals/1/step",
+    "followups.add": "/cases/{case}/followups",
+    "followups.close": "/followups/1/close",
+}
+CASE_SECTION = {"cases.list_cases", "cases.new_case", "cases.show_case", "referrals.inbox",
+                "followups.agency_list"}
 NO_CASE_ACCESS = {"ministry.analyst", "admin"}
 
 
 def test_every_route_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert endpoints - PUBLIC == set(ROUTES)
+    assert endpoints - PUBLIC == set(ROUTES) | set(POST_ROUTES)
+
+
+@pytest.mark.parametrize("endpoint", sorted(POST_ROUTES))
+def test_anonymous_posts_are_sent_to_login(client, endpoint):
+    token = csrf_token(client.get("/login").text)
+    response = client.post(POST_ROUTES[endpoint].format(case=1), data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("username", sorted(NO_CASE_ACCESS))
+def test_no_case_role_is_refused_every_step(login_as, username):
+    client = login_as(username)
+    token = csrf_token(client.get("/").text)
+    for endpoint, url in POST_ROUTES.items():
+        response = client.post(url.format(case=1), data={"csrf_token": token})
+        assert response.status_code == 403, endpoint
+
+
+@pytest.mark.parametrize("endpoint", sorted(POST_ROUTES))
+def test_steps_on_another_districts_objects_answer_404(login_as, endpoint):
+    """A Sokuluk user forging ids of Kara-Suu objects learns nothing."""
+    client = login_as("coordinator.sokuluk")
+    token = csrf_token(client.get("/cases").text)
+    karasuu = _district_case("41706226")
+    url = POST_ROUTES[endpoint].format(case=karasuu)
+    if "{case}" not in POST_ROUTES[endpoint]:
+        url = url.replace("/1/", f"/{_karasuu_object(endpoint)}/")
+    response = client.post(url, data={"csrf_token": token, "version": 1})
+    assert response.status_code == 404
+
+
+def _karasuu_object(endpoint: str) -> int:
+    from coordination.consent.models import ConsentRecord
+    from coordination.followups.models import FollowUp
+    from coordination.referrals.models import Referral
+
+    model = {"consent.withdraw": ConsentRecord, "referrals.take_step": Referral,
+             "followups.close": FollowUp}[endpoint]
+    found = db.session.scalar(
+        sa.select(model.id).join(Case, Case.id == model.case_id).join(Case.district)
+        .where(sa.text("territories.code = '41706226'")).limit(1))
+    assert found is not None, f"demo data has no Kara-Suu {model.__name__}"
+    return found
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
@@ -69,9 +129,8 @@ def test_case_page_own_and_other_district_and_forged_ids(login_as, user, usernam
             assert client.get(f"/cases/{case_id}").status_code == 403
         return
     own, other = (sokuluk, karasuu) if username.endswith("sokuluk") else (karasuu, sokuluk)
-    own_visible = db.session.get(Case, own)
-    may_see_own = subject.agency.type == "committee" or subject.agency_id in (
-        own_visible.opening_agency_id, own_visible.lead_agency_id)
+    # Who may see which case is proven in test_policy.py; here: the route obeys it.
+    may_see_own = policy.can(subject, policy.Action.VIEW_CASE, db.session.get(Case, own))
     assert client.get(f"/cases/{own}").status_code == (200 if may_see_own else 404)
     # Another district's case answers exactly like a case that does not exist.
     missing = client.get("/cases/99999999")

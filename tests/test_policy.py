@@ -26,7 +26,14 @@ def _expected_visible(user: User, case: Case) -> bool:
         return False
     if user.agency.type == AgencyType.COMMITTEE and case.district_id == user.agency.territory_id:
         return True
-    return user.agency_id in (case.opening_agency_id, case.lead_agency_id)
+    agency = user.agency_id
+    return (
+        agency in (case.opening_agency_id, case.lead_agency_id)
+        or any(r.from_agency_id == agency for r in case.referrals)
+        or any(r.to_agency_id == agency and r.status not in ("declined", "cancelled", "revoked")
+               for r in case.referrals)
+        or any(f.owner_agency_id == agency for f in case.follow_ups)
+    )
 
 
 @pytest.mark.parametrize("username", demo_usernames())
@@ -47,14 +54,14 @@ def test_coordinators_see_their_whole_district_and_nothing_else(user):
         assert {case.district_id for case in cases} == {coordinator.agency.territory_id}
 
 
-def test_police_see_only_cases_their_agency_opened_or_leads(user):
+def test_police_see_only_cases_they_are_involved_in(user):
     police = user("police.sokuluk")
     cases = db.session.scalars(policy.visible_cases(police)).all()
     district_total = db.session.scalar(
         sa.select(sa.func.count()).where(Case.district_id == police.agency.territory_id)
     )
     assert 0 < len(cases) < district_total
-    assert all(police.agency_id in (c.opening_agency_id, c.lead_agency_id) for c in cases)
+    assert all(_expected_visible(police, c) for c in cases)
 
 
 @pytest.mark.parametrize("username", ["ministry.analyst", "admin"])
@@ -64,7 +71,7 @@ def test_ministry_and_admin_see_no_case(username, user):
     assert not policy.may_use(subject, policy.Section.CASES)
 
 
-def test_restricted_fields_only_for_lead_agency_and_committee(user):
+def test_restricted_fields_for_lead_agency_and_committee(user):
     coordinator = user("coordinator.sokuluk")
     police = user("police.sokuluk")
     opened_not_led = db.session.scalar(

@@ -21,6 +21,16 @@ class AuditAction(enum.StrEnum):
     CASE_CREATED = "case_created"
     #: A case opened by a user of an agency that does not lead it.
     CASE_VIEWED = "case_viewed"
+    CASE_STATUS_CHANGED = "case_status_changed"
+    CASE_LEAD_CHANGED = "case_lead_changed"
+    CONSENT_RECORDED = "consent_recorded"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    REFERRAL_SENT = "referral_sent"
+    #: A referral sent without consent on a recorded legal ground.
+    CONSENT_OVERRIDDEN = "consent_overridden"
+    REFERRAL_CHANGED = "referral_changed"
+    FOLLOW_UP_ADDED = "follow_up_added"
+    FOLLOW_UP_CLOSED = "follow_up_closed"
     USER_CREATED = "user_created"
     PASSWORD_SET = "password_set"
     DEMO_DATA_LOADED = "demo_data_loaded"

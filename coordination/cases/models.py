@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,11 @@ from coordination.agencies.models import Agency
 from coordination.extensions import db
 from coordination.models_base import enum_type, utcnow
 from coordination.territories.models import Territory
+
+if TYPE_CHECKING:
+    from coordination.consent.models import ConsentRecord
+    from coordination.followups.models import FollowUp
+    from coordination.referrals.models import Referral
 
 
 class CaseStatus(enum.StrEnum):
@@ -89,6 +95,31 @@ class Reporter(enum.StrEnum):
 class TimelineKind(enum.StrEnum):
     CASE_REGISTERED = "case_registered"
     INCIDENT_RECORDED = "incident_recorded"
+    STATUS_CHANGED = "status_changed"
+    CASE_CLOSED = "case_closed"
+    CASE_REOPENED = "case_reopened"
+    LEAD_AGENCY_CHANGED = "lead_agency_changed"
+    CONSENT_RECORDED = "consent_recorded"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    REFERRAL_SENT = "referral_sent"
+    REFERRAL_ACCEPTED = "referral_accepted"
+    REFERRAL_DECLINED = "referral_declined"
+    REFERRAL_STARTED = "referral_started"
+    REFERRAL_COMPLETED = "referral_completed"
+    REFERRAL_CANCELLED = "referral_cancelled"
+    REFERRAL_REVOKED = "referral_revoked"
+    FOLLOW_UP_ADDED = "follow_up_added"
+    FOLLOW_UP_DONE = "follow_up_done"
+    FOLLOW_UP_CANCELLED = "follow_up_cancelled"
+
+
+class ClosureReason(enum.StrEnum):
+    SAFETY_PLAN_ACHIEVED = "safety_plan_achieved"
+    MOVED_AWAY = "moved_away"
+    SURVIVOR_DECLINED_SUPPORT = "survivor_declined_support"
+    NO_FURTHER_CONTACT = "no_further_contact"
+    TRANSFERRED = "transferred"
+    OTHER = "other"
 
 
 class Case(db.Model):
@@ -112,7 +143,7 @@ class Case(db.Model):
     status: Mapped[CaseStatus] = mapped_column(
         enum_type(CaseStatus), default=CaseStatus.OPEN, index=True
     )
-    closure_reason: Mapped[str | None] = mapped_column(sa.String(64))
+    closure_reason: Mapped[ClosureReason | None] = mapped_column(enum_type(ClosureReason))
     #: None until the first risk assessment.
     risk_level: Mapped[RiskLevel | None] = mapped_column(enum_type(RiskLevel), index=True)
     #: Initials and birth year of the survivor, the only identifier lists show.
@@ -136,8 +167,15 @@ class Case(db.Model):
         back_populates="case", order_by="Incident.occurred_on", cascade="all, delete-orphan"
     )
     timeline: Mapped[list[TimelineEvent]] = relationship(
-        back_populates="case", order_by="TimelineEvent.at", cascade="all, delete-orphan"
+        back_populates="case", order_by="TimelineEvent.id", cascade="all, delete-orphan"
     )
+    referrals: Mapped[list[Referral]] = relationship(
+        back_populates="case", order_by="Referral.sent_at"
+    )
+    follow_ups: Mapped[list[FollowUp]] = relationship(
+        back_populates="case", order_by="FollowUp.due_on"
+    )
+    consents: Mapped[list[ConsentRecord]] = relationship(order_by="ConsentRecord.recorded_at")
 
     def __repr__(self) -> str:
         return f"<Case {self.reference}>"
@@ -221,7 +259,10 @@ class TimelineEvent(db.Model):
     kind: Mapped[TimelineKind] = mapped_column(enum_type(TimelineKind, constrained=False))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
+    #: The other agency the event concerns (a referral's receiver, a new lead ...).
+    related_agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
 
     case: Mapped[Case] = relationship(back_populates="timeline")
     user: Mapped[User | None] = relationship()
-    agency: Mapped[Agency | None] = relationship()
+    agency: Mapped[Agency | None] = relationship(foreign_keys=[agency_id])
+    related_agency: Mapped[Agency | None] = relationship(foreign_keys=[related_agency_id])

@@ -7,10 +7,11 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import abort, current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
-from coordination import policy
+from coordination import labels, policy
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
@@ -18,6 +19,7 @@ from coordination.audit.services import record
 from coordination.cases.models import (
     Case,
     CaseStatus,
+    ClosureReason,
     Incident,
     IncidentPlace,
     IncidentViolenceForm,
@@ -34,8 +36,11 @@ from coordination.cases.models import (
 from coordination.cases.references import new_reference, survivor_code
 from coordination.cases.timeline import add_event
 from coordination.extensions import db
+from coordination.followups.models import FollowUp
 from coordination.models_base import utcnow
+from coordination.referrals.models import Referral
 from coordination.territories.models import Territory, TerritoryLevel
+from coordination.workflow import WorkflowError, check_version
 
 
 class IntakeError(ValueError):
@@ -291,6 +296,12 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1):
 #: What the case page shows, loaded in a fixed number of queries (no N+1).
 CASE_PAGE_OPTIONS = (
     selectinload(Case.people),
+    selectinload(Case.referrals).joinedload(Referral.to_agency),
+    selectinload(Case.referrals).joinedload(Referral.from_agency),
+    selectinload(Case.follow_ups).joinedload(FollowUp.owner_agency),
+    selectinload(Case.follow_ups).joinedload(FollowUp.owner_user),
+    selectinload(Case.consents),
+    selectinload(Case.timeline).joinedload(TimelineEvent.related_agency),
     selectinload(Case.incidents),
     selectinload(Case.timeline).joinedload(TimelineEvent.user),
     selectinload(Case.timeline).joinedload(TimelineEvent.agency),
@@ -301,15 +312,87 @@ CASE_PAGE_OPTIONS = (
 )
 
 
-def get_case_or_404(user: User, case_id: int) -> Case:
+def get_case_or_404(user: User, case_id: int, audit: bool = True) -> Case:
     """The case, loaded through the policy: 404 if absent *or* not visible.
 
-    A view by a user whose agency does not lead the case is audited.
+    With ``audit``, a view by a user whose agency does not lead the case is
+    written to the audit log (actions on the case audit themselves).
     """
     query = policy.visible_cases(user).where(Case.id == case_id).options(*CASE_PAGE_OPTIONS)
     case = db.session.scalar(query)
     if case is None:
         abort(404)
-    if not policy.leads(user, case):
+    if audit and not policy.leads(user, case):
         record(AuditAction.CASE_VIEWED, user, "case", case.id)
+    return case
+
+
+# --- managing the case ----------------------------------------------------------
+
+
+def describe(case: Case) -> str:
+    """The case's state in words, for messages."""
+    return _("the case is now “%(status)s”, led by %(agency)s",
+             status=labels.label("case_status", case.status), agency=case.lead_agency.name)
+
+
+def change_status(
+    user: User,
+    case: Case,
+    status: CaseStatus,
+    expected_version: int | None,
+    closure_reason: ClosureReason | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Move the case between open, active and monitoring; close or reopen it.
+
+    Closing and reopening are for the lead agency's head; the other moves for
+    the lead agency and the committee. A closure needs a reason.
+    """
+    closing_or_reopening = CaseStatus.CLOSED in (status, case.status)
+    action = policy.Action.CLOSE_CASE if closing_or_reopening else policy.Action.EDIT_CASE
+    if not policy.can(user, action, case):
+        raise PermissionError("this user may not change this case's status")
+    check_version(case, expected_version, describe(case))
+    if status == case.status:
+        raise WorkflowError(_("The case already has this status."))
+    if status == CaseStatus.OPEN:
+        raise WorkflowError(_("A case cannot go back to “open”; reopened cases are active."))
+    if status == CaseStatus.CLOSED and closure_reason is None:
+        raise WorkflowError(_("Choose the reason for closing the case."))
+    kind = {CaseStatus.CLOSED: TimelineKind.CASE_CLOSED}.get(status, TimelineKind.STATUS_CHANGED)
+    if case.status == CaseStatus.CLOSED:
+        kind = TimelineKind.CASE_REOPENED
+    case.status = status
+    case.closure_reason = closure_reason if status == CaseStatus.CLOSED else None
+    add_event(case, kind, user, at=now or utcnow())
+    record(AuditAction.CASE_STATUS_CHANGED, user, "case", case.id)
+    db.session.flush()
+    return case
+
+
+def lead_candidates(case: Case) -> list[Agency]:
+    """Agencies that may lead ``case``: those serving its place."""
+    return list(db.session.scalars(policy.agencies_serving(case)))
+
+
+def reassign_lead(
+    user: User, case: Case, agency_id: int, expected_version: int | None,
+    now: datetime | None = None,
+) -> Case:
+    """Hand the case's lead to another agency serving its place."""
+    if not policy.can(user, policy.Action.REASSIGN_LEAD, case):
+        raise PermissionError("this user may not reassign this case")
+    check_version(case, expected_version, describe(case))
+    agency = next((a for a in lead_candidates(case) if a.id == agency_id), None)
+    if agency is None:
+        raise WorkflowError(_("Choose an agency from the list."))
+    if agency.id == case.lead_agency_id:
+        raise WorkflowError(_("This agency already leads the case."))
+    case.lead_agency_id = agency.id
+    add_event(case, TimelineKind.LEAD_AGENCY_CHANGED, user, at=now or utcnow(),
+              related_agency_id=agency.id)
+    record(AuditAction.CASE_LEAD_CHANGED, user, "case", case.id)
+    db.session.flush()
+    db.session.refresh(case, ["lead_agency"])
     return case

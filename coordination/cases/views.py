@@ -8,11 +8,14 @@ from flask_login import current_user
 from coordination import policy
 from coordination.cases import services
 from coordination.cases.intake import intake_from_form, set_intake_choices
-from coordination.cases.models import CaseStatus, RiskLevel
+from coordination.cases.models import CaseStatus, ClosureReason, RiskLevel
+from coordination.cases.page import build_case_page
 from coordination.decorators import section_required
 from coordination.extensions import db
 from coordination.i18n import current_language
-from forms.cases import CaseFilterForm, CaseIntakeForm
+from coordination.models_base import utcnow
+from coordination.steps import run_step
+from forms.cases import CaseFilterForm, CaseIntakeForm, CaseStatusForm, ReassignLeadForm
 from forms.fields import choices
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -65,9 +68,38 @@ def new_case():
 def show_case(case_id: int):
     user = current_user._get_current_object()
     case = services.get_case_or_404(user, case_id)
-    db.session.commit()  # the view itself may have been audited
-    return render_template(
-        "cases/detail.html",
-        case=case,
-        show_restricted=policy.can(user, policy.Action.VIEW_RESTRICTED, case),
-    )
+    page = build_case_page(user, case)
+    html = render_template("cases/detail.html", page=page, case=case, now=utcnow())
+    # Commit the audit of this view after rendering: a commit expires every
+    # loaded object, and the page would load the whole case a second time.
+    db.session.commit()
+    return html
+
+
+@bp.route("/<int:case_id>/status", methods=["POST"])
+@cases_section
+def change_status(case_id: int):
+    user = current_user._get_current_object()
+    case = services.get_case_or_404(user, case_id, audit=False)
+    form = CaseStatusForm()
+
+    def step():
+        reason = ClosureReason(form.closure_reason.data) if form.closure_reason.data else None
+        services.change_status(user, case, CaseStatus(form.status.data), form.version.data,
+                               reason)
+
+    target = url_for("cases.show_case", case_id=case.id)
+    return run_step(step, _("Case status changed."), target, form)
+
+
+@bp.route("/<int:case_id>/lead", methods=["POST"])
+@cases_section
+def reassign_lead(case_id: int):
+    user = current_user._get_current_object()
+    case = services.get_case_or_404(user, case_id, audit=False)
+    form = ReassignLeadForm()
+    form.lead_agency.choices = choices((a.id, a.name) for a in services.lead_candidates(case))
+    target = url_for("cases.show_case", case_id=case.id)
+    return run_step(
+        lambda: services.reassign_lead(user, case, form.lead_agency.data, form.version.data),
+        _("Lead agency changed."), target, form)

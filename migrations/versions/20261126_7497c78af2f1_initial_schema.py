@@ -113,7 +113,7 @@ def upgrade():
     sa.Column('opening_agency_id', sa.Integer(), nullable=False),
     sa.Column('lead_agency_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.Enum('open', 'active', 'monitoring', 'closed', name='casestatus', native_enum=False, create_constraint=True, length=32), nullable=False),
-    sa.Column('closure_reason', sa.String(length=64), nullable=True),
+    sa.Column('closure_reason', sa.Enum('safety_plan_achieved', 'moved_away', 'survivor_declined_support', 'no_further_contact', 'transferred', 'other', name='closurereason', native_enum=False, create_constraint=True, length=32), nullable=True),
     sa.Column('risk_level', sa.Enum('standard', 'medium', 'high', name='risklevel', native_enum=False, create_constraint=True, length=32), nullable=True),
     sa.Column('survivor_code', sa.String(length=16), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),

@@ -1,0 +1,1 @@
+"""The survivor's consent: to share with agency types, to be counted in statistics."""

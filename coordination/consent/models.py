@@ -1,0 +1,44 @@
+"""Consent records: given, by whom and when; withdrawn, by whom and when."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coordination.accounts.models import User
+from coordination.agencies.models import AgencyType
+from coordination.extensions import db
+from coordination.models_base import enum_type, utcnow
+
+
+class ConsentScope(enum.StrEnum):
+    #: Share the case with agencies of one type.
+    SHARING = "sharing"
+    #: Be counted in anonymized statistics.
+    STATISTICS = "statistics"
+
+
+class ConsentRecord(db.Model):
+    """One consent the survivor gave; it holds until it is withdrawn."""
+
+    __tablename__ = "consent_records"
+    __table_args__ = (sa.Index("ix_consent_records_case_id_scope", "case_id", "scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    scope: Mapped[ConsentScope] = mapped_column(enum_type(ConsentScope))
+    #: For sharing consent: the type of agency it covers.
+    agency_type: Mapped[AgencyType | None] = mapped_column(enum_type(AgencyType))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
+
+    @property
+    def in_force(self) -> bool:
+        return self.withdrawn_at is None

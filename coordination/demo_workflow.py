@@ -1,0 +1,127 @@
+"""Demo data for the workflow: consent, referrals in every state, follow-ups.
+
+Everything goes through the services, so the demo obeys the same rules as
+users (no referral without consent or a legal ground, deadlines from config).
+"""
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from coordination.accounts.models import User
+from coordination.agencies.models import AgencyType
+from coordination.cases.models import Case
+from coordination.consent.models import ConsentScope
+from coordination.consent.services import covers, record_consent, withdraw_consent
+from coordination.extensions import db
+from coordination.followups.services import FollowUpData, add_follow_up, close_follow_up
+from coordination.referrals.models import LegalGround, Priority, ReferralService
+from coordination.referrals.services import move_referral, send_referral
+
+#: What each agency type is usually asked for.
+SERVICES = {
+    AgencyType.POLICE: ReferralService.POLICE_PROTECTION,
+    AgencyType.SOCIAL: ReferralService.SOCIAL_BENEFIT,
+    AgencyType.HEALTH: ReferralService.MEDICAL,
+    AgencyType.CRISIS_CENTRE: ReferralService.SHELTER,
+    AgencyType.LSG: ReferralService.OTHER,
+    AgencyType.COMMITTEE: ReferralService.LEGAL_AID,
+}
+ACTIONS = [
+    "Посетить семью и оценить безопасность",
+    "Проверить соблюдение охранного ордера",
+    "Оформить пособие на детей",
+    "Записать на консультацию психолога",
+    "Провести беседу с лицом, совершившим насилие",
+    "Подготовить план безопасности",
+    "Сопроводить в суд",
+    "Связаться со школой детей",
+]
+
+
+def add_workflow(rng: random.Random, case: Case, staff: dict[AgencyType, User],
+                 now: datetime) -> None:
+    """Give ``case`` a plausible history of consent, referrals and follow-ups."""
+    created = case.created_at
+    coordinator = staff[AgencyType.COMMITTEE]
+    at = created + timedelta(minutes=20)
+    if rng.random() < 0.75:
+        for agency_type in rng.sample([AgencyType.POLICE, AgencyType.SOCIAL, AgencyType.HEALTH,
+                                       AgencyType.CRISIS_CENTRE], k=rng.randint(1, 4)):
+            record_consent(coordinator, case, ConsentScope.SHARING, agency_type, now=at)
+    if rng.random() < 0.9:
+        consent = record_consent(coordinator, case, ConsentScope.STATISTICS, now=at)
+        if rng.random() < 0.04:
+            withdraw_consent(coordinator, consent, now=at + timedelta(days=2))
+    for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
+        _referral(rng, case, staff, at + timedelta(hours=rng.uniform(1, 72)), now)
+    for _ in range(rng.choice([0, 1, 2, 2, 3])):
+        _follow_up(rng, case, staff, created + timedelta(days=rng.uniform(0, 10)), now)
+
+
+def _referral(rng, case, staff, sent_at: datetime, now: datetime) -> None:
+    sent_at = min(sent_at, now - timedelta(hours=rng.uniform(1, 6)))
+    if sent_at < case.created_at:
+        return
+    sender = staff[rng.choice([AgencyType.COMMITTEE, AgencyType.POLICE, AgencyType.SOCIAL])]
+    if sender.agency_id not in (case.opening_agency_id, case.lead_agency_id) and \
+            sender.agency.type != AgencyType.COMMITTEE:
+        sender = staff[AgencyType.COMMITTEE]
+    receiver_type = rng.choice([t for t in SERVICES if t != sender.agency.type])
+    receiver = staff[receiver_type]
+    ground = None
+    if not covers(case, receiver_type):
+        if rng.random() < 0.6:
+            return  # no consent, no ground: the referral is not sent
+        ground = rng.choice(list(LegalGround))
+    priority = rng.choice([Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.NORMAL])
+    referral = send_referral(sender, case, receiver.agency_id, SERVICES[receiver_type],
+                             priority, ground, now=sent_at)
+    answer_at = sent_at + timedelta(hours=rng.lognormvariate(2.5, 1.0))
+    # Recent referrals often still wait; a few old ones were forgotten (overdue).
+    waiting = 0.5 if now - sent_at < timedelta(days=21) else 0.03
+    if answer_at > now or rng.random() < waiting:
+        return
+    roll = rng.random()
+    if roll < 0.08:
+        move_referral(sender, referral, "cancel", referral.version, now=answer_at)
+        return
+    if roll < 0.2:
+        move_referral(receiver, referral, "decline", referral.version,
+                      rng.choice(["Нет свободных мест", "Не входит в нашу компетенцию",
+                                  "Пострадавшая отказалась от услуги"]), now=answer_at)
+        return
+    move_referral(receiver, referral, "accept", referral.version, now=answer_at)
+    if rng.random() < 0.05:
+        lead = staff[case.lead_agency.type]
+        move_referral(lead, referral, "revoke", referral.version,
+                      now=answer_at + timedelta(days=1))
+        return
+    started = answer_at + timedelta(days=rng.uniform(0.5, 5))
+    if started > now or rng.random() < 0.15:
+        return  # accepted, not started yet
+    move_referral(receiver, referral, "start", referral.version, now=started)
+    done = started + timedelta(days=rng.uniform(3, 40))
+    if done < now and rng.random() < 0.85:
+        move_referral(receiver, referral, "complete", referral.version,
+                      rng.choice(["Услуга оказана", "Размещена в убежище на 14 дней",
+                                  "Проведено 5 консультаций", "Назначено пособие"]),
+                      now=done)
+
+
+def _follow_up(rng, case, staff, created_at: datetime, now: datetime) -> None:
+    if created_at > now:
+        return
+    author = staff[AgencyType.COMMITTEE]
+    owner = staff[rng.choice([AgencyType.SOCIAL, AgencyType.POLICE, AgencyType.LSG,
+                              AgencyType.HEALTH])]
+    due = created_at.date() + timedelta(days=rng.randint(3, 30))
+    follow_up = add_follow_up(author, case, FollowUpData(
+        action=rng.choice(ACTIONS), owner_agency_id=owner.agency_id, due_on=due,
+        owner_user_id=owner.id if rng.random() < 0.5 else None), now=created_at)
+    db.session.flush()
+    closed_at = datetime.combine(due, datetime.min.time()) + timedelta(
+        days=rng.randint(-3, 6), hours=10)
+    if closed_at < now and rng.random() < 0.8:
+        close_follow_up(owner, follow_up, True, follow_up.version,
+                        "Выполнено", now=max(closed_at, created_at))

@@ -1,0 +1,59 @@
+"""Follow-ups (one action each, owned by one agency, with a due date)."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coordination.accounts.models import User
+from coordination.agencies.models import Agency
+from coordination.cases.models import Case
+from coordination.extensions import db
+from coordination.models_base import enum_type, utcnow
+
+
+class FollowUpStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class FollowUp(db.Model):
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        # The inbox: an agency's open follow-ups by due date.
+        sa.Index("ix_follow_ups_owner_agency_id_status_due_on",
+                 "owner_agency_id", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(300))
+    owner_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    #: Optionally one person of the owning agency.
+    owner_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    due_on: Mapped[date]
+    status: Mapped[FollowUpStatus] = mapped_column(
+        enum_type(FollowUpStatus), default=FollowUpStatus.OPEN
+    )
+    #: What was done (on completion) or why it was dropped (on cancellation).
+    closing_note: Mapped[str | None] = mapped_column(sa.String(500))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    case: Mapped[Case] = relationship(back_populates="follow_ups")
+    owner_agency: Mapped[Agency] = relationship()
+    owner_user: Mapped[User | None] = relationship(foreign_keys=[owner_user_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+
+    def is_overdue(self, today: date) -> bool:
+        """Open past its due date (derived, never stored)."""
+        return self.status == FollowUpStatus.OPEN and today > self.due_on

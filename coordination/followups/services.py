@@ -1,0 +1,138 @@
+"""Follow-up services: the action plan of a case and each agency's to-do list."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from coordination import labels, policy
+from coordination.accounts.models import User
+from coordination.agencies.models import Agency
+from coordination.audit.models import AuditAction
+from coordination.audit.services import record
+from coordination.cases.models import Case, TimelineKind
+from coordination.cases.timeline import add_event
+from coordination.extensions import db
+from coordination.followups.models import FollowUp, FollowUpStatus
+from coordination.models_base import utcnow
+from coordination.workflow import WorkflowError, check_version
+
+
+def owner_candidates(case: Case) -> list[Agency]:
+    """Agencies that may own a follow-up on ``case`` (those serving its place)."""
+    return list(db.session.scalars(policy.agencies_serving(case)))
+
+
+def owner_people(agency_ids: list[int]) -> list[User]:
+    """Active users of these agencies, who may be named as a follow-up's owner."""
+    query = sa.select(User).where(User.agency_id.in_(agency_ids), User.active.is_(True))
+    return list(db.session.scalars(query.order_by(User.full_name)))
+
+
+@dataclass
+class FollowUpData:
+    action: str
+    owner_agency_id: int
+    due_on: date
+    owner_user_id: int | None = None
+
+
+def add_follow_up(
+    user: User, case: Case, data: FollowUpData, now: datetime | None = None
+) -> FollowUp:
+    """Add one action to the case's plan; its owner agency becomes involved."""
+    if not policy.can(user, policy.Action.ADD_FOLLOW_UP, case):
+        raise PermissionError("this user may not add follow-ups to this case")
+    now = now or utcnow()
+    owner = next((a for a in owner_candidates(case) if a.id == data.owner_agency_id), None)
+    if owner is None:
+        raise WorkflowError(_("Choose an agency from the list."))
+    if data.owner_user_id is not None and data.owner_user_id not in {
+            u.id for u in owner_people([owner.id])}:
+        raise WorkflowError(_("The person must work at the owning agency."))
+    if data.due_on < now.date():
+        raise WorkflowError(_("The due date cannot be in the past."))
+    action = data.action.strip()
+    if not action:
+        raise WorkflowError(_("Describe the action."))
+    follow_up = FollowUp(action=action, owner_agency_id=owner.id,
+                         owner_user_id=data.owner_user_id, due_on=data.due_on,
+                         created_by_id=user.id, created_at=now)
+    case.follow_ups.append(follow_up)
+    db.session.flush()
+    add_event(case, TimelineKind.FOLLOW_UP_ADDED, user, at=now, related_agency_id=owner.id)
+    record(AuditAction.FOLLOW_UP_ADDED, user, "follow_up", follow_up.id)
+    return follow_up
+
+
+def describe(follow_up: FollowUp) -> str:
+    """The follow-up's state in words, for messages."""
+    return _("the follow-up is now “%(status)s”",
+             status=labels.label("follow_up_status", follow_up.status))
+
+
+def close_follow_up(
+    user: User,
+    follow_up: FollowUp,
+    done: bool,
+    expected_version: int | None,
+    note: str | None,
+    now: datetime | None = None,
+) -> FollowUp:
+    """Mark the follow-up done (its owner, with a note) or cancel it (the lead)."""
+    action = policy.Action.COMPLETE_FOLLOW_UP if done else policy.Action.CANCEL_FOLLOW_UP
+    check_version(follow_up, expected_version, describe(follow_up))
+    if follow_up.status != FollowUpStatus.OPEN:
+        raise WorkflowError(_("This step is not possible now: %(what)s.",
+                              what=describe(follow_up)))
+    if not policy.can(user, action, follow_up):
+        raise PermissionError("not this user's agency's follow-up to close")
+    note = (note or "").strip() or None
+    if note is None:
+        raise WorkflowError(_("Say what was done.") if done else _("Give the reason."))
+    now = now or utcnow()
+    follow_up.status = FollowUpStatus.DONE if done else FollowUpStatus.CANCELLED
+    follow_up.closing_note = note
+    follow_up.closed_by_id = user.id
+    follow_up.closed_at = now
+    kind = TimelineKind.FOLLOW_UP_DONE if done else TimelineKind.FOLLOW_UP_CANCELLED
+    add_event(follow_up.case, kind, user, at=now, related_agency_id=follow_up.owner_agency_id)
+    record(AuditAction.FOLLOW_UP_CLOSED, user, "follow_up", follow_up.id)
+    db.session.flush()
+    return follow_up
+
+
+def get_follow_up_or_404(user: User, follow_up_id: int) -> FollowUp:
+    """The follow-up if its case is visible to ``user``; 404 otherwise."""
+    query = (
+        sa.select(FollowUp).join(FollowUp.case)
+        .where(FollowUp.id == follow_up_id, policy.case_visibility(user))
+    )
+    follow_up = db.session.scalar(query)
+    if follow_up is None:
+        abort(404)
+    return follow_up
+
+
+def agency_follow_ups(user: User, page: int = 1, per_page: int = 50):
+    """The open follow-ups the user's agency owns, overdue (earliest due) first."""
+    query = (
+        sa.select(FollowUp)
+        .where(FollowUp.owner_agency_id == user.agency_id,
+               FollowUp.status == FollowUpStatus.OPEN)
+        .order_by(FollowUp.due_on, FollowUp.id)
+        .options(joinedload(FollowUp.case), joinedload(FollowUp.owner_user))
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def open_count(agency_id: int) -> int:
+    """Open follow-ups owned by the agency (the navigation's badge)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(FollowUp.id)).where(
+            FollowUp.owner_agency_id == agency_id, FollowUp.status == FollowUpStatus.OPEN)
+    )

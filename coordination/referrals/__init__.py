@@ -1,0 +1,1 @@
+"""Referrals: one agency asks another for a service on a case."""

@@ -1,0 +1,98 @@
+"""Referrals between agencies and their life cycle."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coordination.accounts.models import User
+from coordination.agencies.models import Agency
+from coordination.cases.models import Case
+from coordination.extensions import db
+from coordination.models_base import enum_type, utcnow
+
+
+class ReferralService(enum.StrEnum):
+    SHELTER = "shelter"
+    MEDICAL = "medical"
+    PSYCHOLOGICAL = "psychological"
+    LEGAL_AID = "legal_aid"
+    POLICE_PROTECTION = "police_protection"
+    SOCIAL_BENEFIT = "social_benefit"
+    CORRECTIONAL_PROGRAMME = "correctional_programme"
+    OTHER = "other"
+
+
+class Priority(enum.StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+
+
+class ReferralStatus(enum.StrEnum):
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"  #: by the sender
+    REVOKED = "revoked"  #: by the case's lead agency
+
+
+#: Statuses after which nothing more happens to a referral.
+FINAL_STATUSES = frozenset(
+    {ReferralStatus.DECLINED, ReferralStatus.COMPLETED, ReferralStatus.CANCELLED,
+     ReferralStatus.REVOKED}
+)
+
+
+class LegalGround(enum.StrEnum):
+    """Grounds on which a referral may go without the survivor's consent."""
+
+    DANGER_TO_LIFE = "danger_to_life"
+    CHILD_AT_RISK = "child_at_risk"
+
+
+class Referral(db.Model):
+    __tablename__ = "referrals"
+    __table_args__ = (
+        sa.Index("ix_referrals_to_agency_id_status", "to_agency_id", "status"),
+        sa.Index("ix_referrals_from_agency_id_status", "from_agency_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    from_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    to_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    service: Mapped[ReferralService] = mapped_column(enum_type(ReferralService))
+    priority: Mapped[Priority] = mapped_column(enum_type(Priority))
+    status: Mapped[ReferralStatus] = mapped_column(
+        enum_type(ReferralStatus), default=ReferralStatus.SENT
+    )
+    #: Set when the referral went without consent on a legal ground (audited).
+    legal_ground: Mapped[LegalGround | None] = mapped_column(enum_type(LegalGround))
+    sent_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The response deadline, fixed when the referral is sent.
+    respond_by: Mapped[datetime]
+    #: The first answer (accepted or declined): the response time ends here.
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decline_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    outcome: Mapped[str | None] = mapped_column(sa.String(500))
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    case: Mapped[Case] = relationship(back_populates="referrals")
+    from_agency: Mapped[Agency] = relationship(foreign_keys=[from_agency_id])
+    to_agency: Mapped[Agency] = relationship(foreign_keys=[to_agency_id])
+    sent_by: Mapped[User] = relationship(foreign_keys=[sent_by_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Unanswered past its deadline (derived, never stored)."""
+        return self.status == ReferralStatus.SENT and now > self.respond_by

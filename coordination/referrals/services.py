@@ -1,0 +1,218 @@
+"""Referral services: sending (with the consent rule), answering, the inboxes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import abort, current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from coordination import labels, policy
+from coordination.accounts.models import User
+from coordination.agencies.models import Agency
+from coordination.audit.models import AuditAction
+from coordination.audit.services import record
+from coordination.cases.models import Case, RiskLevel, TimelineKind
+from coordination.cases.timeline import add_event
+from coordination.consent.services import covers
+from coordination.extensions import db
+from coordination.models_base import utcnow
+from coordination.referrals.models import (
+    FINAL_STATUSES,
+    LegalGround,
+    Priority,
+    Referral,
+    ReferralService,
+    ReferralStatus,
+)
+from coordination.workflow import WorkflowError, check_version
+
+
+def response_deadline(priority: Priority, sent_at: datetime) -> datetime:
+    """When an answer is due: ``REFERRAL_RESPONSE_HOURS`` after sending."""
+    hours = current_app.config["REFERRAL_RESPONSE_HOURS"][priority.value]
+    return sent_at + timedelta(hours=hours)
+
+
+def referral_targets(user: User, case: Case) -> list[Agency]:
+    """Agencies ``user`` may refer ``case`` to: those serving its place, not their own."""
+    query = policy.agencies_serving(case).where(Agency.id != user.agency_id)
+    return list(db.session.scalars(query))
+
+
+def send_referral(
+    user: User,
+    case: Case,
+    to_agency_id: int,
+    service: ReferralService,
+    priority: Priority,
+    legal_ground: LegalGround | None = None,
+    now: datetime | None = None,
+) -> Referral:
+    """Refer ``case`` to another agency.
+
+    Refused (:class:`WorkflowError`) unless the survivor's consent covers the
+    receiving agency's type or a legal ground is recorded; a legal-ground
+    override is audited. A high-risk case makes every new referral urgent.
+    """
+    if not policy.can(user, policy.Action.REFER, case):
+        raise PermissionError("this user may not refer this case")
+    target = next((a for a in referral_targets(user, case) if a.id == to_agency_id), None)
+    if target is None:
+        raise WorkflowError(_("Choose an agency from the list."))
+    consented = covers(case, target.type)
+    if not consented and legal_ground is None:
+        raise WorkflowError(_(
+            "The survivor has not consented to sharing with %(type)s. Record the consent "
+            "first, or record the legal ground that allows the referral without it.",
+            type=labels.label("agency_type", target.type)))
+    if case.risk_level == RiskLevel.HIGH:
+        priority = Priority.URGENT
+    now = now or utcnow()
+    referral = Referral(
+        from_agency_id=user.agency_id, to_agency_id=target.id, service=service,
+        priority=priority, legal_ground=None if consented else legal_ground,
+        sent_by_id=user.id, sent_at=now, respond_by=response_deadline(priority, now),
+    )
+    case.referrals.append(referral)
+    db.session.flush()
+    add_event(case, TimelineKind.REFERRAL_SENT, user, at=now, related_agency_id=target.id)
+    record(AuditAction.REFERRAL_SENT, user, "referral", referral.id)
+    if referral.legal_ground is not None:
+        record(AuditAction.CONSENT_OVERRIDDEN, user, "referral", referral.id)
+    return referral
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: policy.Action
+    allowed_from: frozenset[ReferralStatus]
+    to: ReferralStatus
+    timeline: TimelineKind
+
+
+_OPEN = frozenset({ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS})
+TRANSITIONS = {
+    "accept": Transition(policy.Action.ANSWER_REFERRAL, frozenset({ReferralStatus.SENT}),
+                         ReferralStatus.ACCEPTED, TimelineKind.REFERRAL_ACCEPTED),
+    "decline": Transition(policy.Action.ANSWER_REFERRAL, frozenset({ReferralStatus.SENT}),
+                          ReferralStatus.DECLINED, TimelineKind.REFERRAL_DECLINED),
+    "start": Transition(policy.Action.ANSWER_REFERRAL, frozenset({ReferralStatus.ACCEPTED}),
+                        ReferralStatus.IN_PROGRESS, TimelineKind.REFERRAL_STARTED),
+    "complete": Transition(policy.Action.ANSWER_REFERRAL,
+                           frozenset({ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS}),
+                           ReferralStatus.COMPLETED, TimelineKind.REFERRAL_COMPLETED),
+    "cancel": Transition(policy.Action.CANCEL_REFERRAL, _OPEN, ReferralStatus.CANCELLED,
+                         TimelineKind.REFERRAL_CANCELLED),
+    "revoke": Transition(policy.Action.REVOKE_REFERRAL, _OPEN, ReferralStatus.REVOKED,
+                         TimelineKind.REFERRAL_REVOKED),
+}
+
+
+def describe(referral: Referral) -> str:
+    """The referral's state in words, for messages."""
+    return _("the referral to %(agency)s is now “%(status)s”",
+             agency=referral.to_agency.name,
+             status=labels.label("referral_status", referral.status))
+
+
+def move_referral(
+    user: User,
+    referral: Referral,
+    step: str,
+    expected_version: int | None,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> Referral:
+    """Take one step of the referral's life cycle (see :data:`TRANSITIONS`).
+
+    ``decline`` needs a reason and ``complete`` an outcome in ``note``.
+    Raises :class:`PermissionError` when the step is not the user's agency's
+    to take, :class:`StaleObjectError` when the page was stale, and
+    :class:`WorkflowError` when the step does not follow from the status.
+    """
+    transition = TRANSITIONS.get(step)
+    if transition is None:
+        raise WorkflowError(_("Unknown step."))
+    if not policy.can(user, transition.action, referral):
+        raise PermissionError(f"{step} is not for this user's agency")
+    check_version(referral, expected_version, describe(referral))
+    if referral.status not in transition.allowed_from:
+        raise WorkflowError(_("This step is not possible now: %(what)s.",
+                              what=describe(referral)))
+    note = (note or "").strip() or None
+    if step == "decline" and not note:
+        raise WorkflowError(_("Give the reason for declining."))
+    if step == "complete" and not note:
+        raise WorkflowError(_("Describe the outcome."))
+    now = now or utcnow()
+    if referral.status == ReferralStatus.SENT and step in ("accept", "decline"):
+        referral.answered_at = now
+        referral.answered_by_id = user.id
+    referral.status = transition.to
+    if step == "decline":
+        referral.decline_reason = note
+    if step == "complete":
+        referral.outcome = note
+    if transition.to in FINAL_STATUSES:
+        referral.closed_at = now
+    add_event(referral.case, transition.timeline, user, at=now,
+              related_agency_id=referral.to_agency_id)
+    record(AuditAction.REFERRAL_CHANGED, user, "referral", referral.id)
+    db.session.flush()
+    return referral
+
+
+def get_referral_or_404(user: User, referral_id: int) -> Referral:
+    """The referral if its case is visible to ``user``; 404 otherwise."""
+    query = (
+        sa.select(Referral)
+        .join(Referral.case)
+        .where(Referral.id == referral_id, policy.case_visibility(user))
+    )
+    referral = db.session.scalar(query)
+    if referral is None:
+        abort(404)
+    return referral
+
+
+# --- the inbox ------------------------------------------------------------------
+
+
+@dataclass
+class ReferralInbox:
+    incoming: list[Referral]  #: awaiting this agency's answer, overdue first
+    outgoing: list[Referral]  #: sent by this agency, not answered yet
+    in_progress: list[Referral]  #: accepted by this agency, not completed
+
+
+def inbox(user: User, limit: int = 200) -> ReferralInbox:
+    """The referral inbox of the user's agency (at most ``limit`` per list)."""
+    agency_id = user.agency_id
+    base = sa.select(Referral).options(
+        joinedload(Referral.case), joinedload(Referral.from_agency),
+        joinedload(Referral.to_agency),
+    ).limit(limit)
+    incoming = base.where(Referral.to_agency_id == agency_id,
+                          Referral.status == ReferralStatus.SENT).order_by(Referral.respond_by)
+    outgoing = base.where(Referral.from_agency_id == agency_id,
+                          Referral.status == ReferralStatus.SENT).order_by(Referral.respond_by)
+    working = base.where(
+        Referral.to_agency_id == agency_id,
+        Referral.status.in_([ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS]),
+    ).order_by(Referral.sent_at)
+    return ReferralInbox(
+        incoming=list(db.session.scalars(incoming)),
+        outgoing=list(db.session.scalars(outgoing)),
+        in_progress=list(db.session.scalars(working)),
+    )
+
+
+def awaiting_answer_count(agency_id: int) -> int:
+    """Referrals waiting for the agency's answer (the navigation's badge)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Referral.id)).where(
+            Referral.to_agency_id == agency_id, Referral.status == ReferralStatus.SENT)
+    )

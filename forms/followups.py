@@ -1,0 +1,36 @@
+"""Adding a follow-up to a case and closing it."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from forms import BaseForm
+from forms.fields import INVALID_CHOICE, DayField, optional_int
+
+
+class FollowUpForm(BaseForm):
+    """Owner choices are set by the view from the policy."""
+
+    action = StringField(
+        _l("Action"), validators=[DataRequired(_l("Describe the action.")), Length(max=300)]
+    )
+    owner_agency = SelectField(
+        _l("Owning agency"), coerce=int, invalid_choice_message=INVALID_CHOICE
+    )
+    owner_user = SelectField(
+        _l("Person responsible (optional)"), coerce=optional_int,
+        invalid_choice_message=INVALID_CHOICE,
+    )
+    due_on = DayField(_l("Due date"), validators=[InputRequired(_l("Enter the due date."))])
+
+
+class CloseFollowUpForm(BaseForm):
+    """Done (by the owner) or cancelled (by the lead agency), with a note."""
+
+    outcome = HiddenField(validators=[DataRequired()])  #: "done" or "cancel"
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    note = TextAreaField(
+        _l("What was done, or why it is cancelled"),
+        validators=[Optional(), Length(max=500)], render_kw={"rows": 2},
+    )

@@ -1,0 +1,41 @@
+"""Sending a referral and taking the steps of its life cycle."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from coordination import labels
+from coordination.referrals.models import LegalGround, Priority, ReferralService
+from forms import BaseForm
+from forms.fields import INVALID_CHOICE, choices, enum_choices
+
+
+class SendReferralForm(BaseForm):
+    """The receiving agency's choices are set by the view from the policy."""
+
+    to_agency = SelectField(_l("Refer to"), coerce=int, invalid_choice_message=INVALID_CHOICE)
+    service = SelectField(
+        _l("Service asked for"), choices=enum_choices(ReferralService, labels.REFERRAL_SERVICE),
+        validators=[DataRequired()], invalid_choice_message=INVALID_CHOICE,
+    )
+    priority = SelectField(
+        _l("Priority"), choices=enum_choices(Priority, labels.PRIORITY), default="normal",
+        validators=[DataRequired()], invalid_choice_message=INVALID_CHOICE,
+    )
+    legal_ground = SelectField(
+        _l("Legal ground, if the survivor has not consented"),
+        choices=[*choices([("", "—")]), *enum_choices(LegalGround, labels.LEGAL_GROUND)],
+        default="", invalid_choice_message=INVALID_CHOICE,
+    )
+
+
+class ReferralStepForm(BaseForm):
+    """One step (accept, decline, start, complete, cancel, revoke) of a referral."""
+
+    step = HiddenField(validators=[DataRequired()])
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    note = TextAreaField(
+        _l("Reason or outcome"), validators=[Optional(), Length(max=500)],
+        render_kw={"rows": 2},
+    )

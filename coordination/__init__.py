@@ -105,7 +105,12 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.consent.views import bp as consent_bp
     from coordination.core.views import bp as core_bp
     from coordination.followups.views import bp as followups_bp
+    from coordination.notifications.views import bp as notifications_bp
+    from coordination.programmes.views import bp as programmes_bp
+    from coordination.protection.views import bp as protection_bp
     from coordination.referrals.views import bp as referrals_bp
+    from coordination.risk.views import bp as risk_bp
 
-    for blueprint in (core_bp, accounts_bp, cases_bp, referrals_bp, followups_bp, consent_bp):
+    for blueprint in (core_bp, accounts_bp, cases_bp, referrals_bp, followups_bp, consent_bp,
+                      risk_bp, protection_bp, programmes_bp, notifications_bp):
         app.register_blueprint(blueprint)

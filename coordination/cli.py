@@ -15,9 +15,20 @@ from coordination.accounts.services import AccountError, create_user
 from coordination.agencies.models import Agency, AgencyType
 from coordination.demo import DEMO_PASSWORD, database_is_empty, demo_usernames, load_demo
 from coordination.extensions import db
+from coordination.notifications.services import check_due
 from coordination.territories.services import load_territories, territory_by_code
 
 territories_cli = AppGroup("territories", help="Territorial reference data.")
+notifications_cli = AppGroup("notifications", help="In-app notifications.")
+
+
+@notifications_cli.command("check")
+def notifications_check():
+    """Announce follow-ups falling due and orders expiring (run hourly by cron)."""
+    agencies = db.session.scalars(sa.select(Agency).where(Agency.active.is_(True)))
+    added = sum(check_due(agency) for agency in agencies)
+    db.session.commit()
+    click.echo(f"Notifications added: {added}")
 
 
 @territories_cli.command("load")
@@ -102,5 +113,6 @@ def demo_accounts():
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(territories_cli)
+    app.cli.add_command(notifications_cli)
     for command in (create_agency, create_user_command, load_demo_command, demo_accounts):
         app.cli.add_command(command)

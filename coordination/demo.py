@@ -30,7 +30,7 @@ from coordination.cases.models import (
     Sex,
     ViolenceForm,
 )
-from coordination.demo_workflow import add_workflow
+from coordination.demo_workflow import add_district_extras, add_workflow
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.territories.models import Territory, TerritoryLevel
@@ -183,9 +183,12 @@ def load_demo(seed: int, now: datetime | None = None) -> DemoSummary:
                                agency, role, DEMO_PASSWORD)
             users.append(user)
             staff[agency_type] = user
-        for _ in range(CASES_PER_DISTRICT):
+        district_cases = [
             _demo_case(rng, now, district, municipalities, staff, district_spec.uzbek_share)
-            cases += 1
+            for _ in range(CASES_PER_DISTRICT)
+        ]
+        add_district_extras(rng, staff, district_cases, now)
+        cases += len(district_cases)
     record(AuditAction.DEMO_DATA_LOADED)
     db.session.flush()
     return DemoSummary(agency_count, users, cases)
@@ -299,8 +302,7 @@ def _demo_case(rng, now, district, municipalities, staff, uzbek_share) -> Case:
         now=created,
         reference_rng=rng,
     )
-    case.risk_level = pick(rng, RISKS)
-    add_workflow(rng, case, staff, now)
+    add_workflow(rng, case, staff, now, pick(rng, RISKS))
     case.status = _status(rng, now - created)
     if case.status == CaseStatus.CLOSED:
         case.closure_reason = pick(rng, [(ClosureReason.SAFETY_PLAN_ACHIEVED, 50),

@@ -8,15 +8,35 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from coordination import policy
 from coordination.accounts.models import User
 from coordination.agencies.models import AgencyType
-from coordination.cases.models import Case
+from coordination.cases.models import (
+    Case,
+    CaseStatus,
+    IncidentPlace,
+    Reporter,
+    RiskLevel,
+    ViolenceForm,
+)
+from coordination.cases.services import IncidentData, record_incident
 from coordination.consent.models import ConsentScope
 from coordination.consent.services import covers, record_consent, withdraw_consent
 from coordination.extensions import db
 from coordination.followups.services import FollowUpData, add_follow_up, close_follow_up
+from coordination.programmes.services import move as move_programme
+from coordination.programmes.services import refer as refer_to_programme
+from coordination.protection.models import OrderKind, OrderStatus
+from coordination.protection.services import (
+    OrderData,
+    extend_order,
+    record_order,
+    record_violation,
+)
 from coordination.referrals.models import LegalGround, Priority, ReferralService
 from coordination.referrals.services import move_referral, send_referral
+from coordination.risk.services import assess
+from coordination.risk.services import questions as risk_questions
 
 #: What each agency type is usually asked for.
 SERVICES = {
@@ -40,10 +60,21 @@ ACTIONS = [
 
 
 def add_workflow(rng: random.Random, case: Case, staff: dict[AgencyType, User],
-                 now: datetime) -> None:
-    """Give ``case`` a plausible history of consent, referrals and follow-ups."""
+                 now: datetime, risk: RiskLevel | None) -> None:
+    """Give ``case`` a plausible history: consent, risk, referrals, follow-ups,
+    orders, a programme, sometimes a repeat incident."""
     created = case.created_at
     coordinator = staff[AgencyType.COMMITTEE]
+    if risk is not None:
+        _assess(rng, case, coordinator, risk, created + timedelta(minutes=40))
+    if rng.random() < 0.45:
+        _order(rng, case, staff[AgencyType.POLICE], created + timedelta(hours=rng.uniform(1, 20)),
+               now)
+    if rng.random() < 0.08:
+        _repeat_incident(rng, case, coordinator, now)
+    if rng.random() < 0.1:
+        _programme(rng, case, coordinator, staff, created + timedelta(days=rng.uniform(2, 20)),
+                   now)
     at = created + timedelta(minutes=20)
     if rng.random() < 0.75:
         for agency_type in rng.sample([AgencyType.POLICE, AgencyType.SOCIAL, AgencyType.HEALTH,
@@ -125,3 +156,86 @@ def _follow_up(rng, case, staff, created_at: datetime, now: datetime) -> None:
     if closed_at < now and rng.random() < 0.8:
         close_follow_up(owner, follow_up, True, follow_up.version,
                         "Выполнено", now=max(closed_at, created_at))
+
+
+#: "Yes" answers that give each level with the default thresholds (10 and 14).
+YES_COUNTS = {RiskLevel.STANDARD: (2, 9), RiskLevel.MEDIUM: (10, 13), RiskLevel.HIGH: (14, 20)}
+
+
+def _assess(rng, case, assessor, target: RiskLevel, at: datetime) -> None:
+    low, high = YES_COUNTS[target]
+    raised = None
+    if target != RiskLevel.STANDARD and rng.random() < 0.1:
+        # Sometimes judgement, not the score, makes the level.
+        raised, low, high = target, 4, 9
+    yes = set(rng.sample(list(risk_questions()), rng.randint(low, high)))
+    assess(assessor, case, yes, raised,
+           "Угрозы усилились после обращения в милицию" if raised else None, now=at)
+
+
+def _order(rng, case, police: User, issued_at: datetime, now: datetime) -> None:
+    if not policy.can(police, policy.Action.ISSUE_TEMPORARY_ORDER, case):
+        return  # the police are not involved in this case
+    if issued_at > now:
+        issued_at = now - timedelta(hours=rng.uniform(1, 30))
+    if issued_at < case.created_at:
+        return
+    court = rng.random() < 0.06
+    prohibitions = {"prohibits_violence"} | set(rng.sample(
+        ["prohibits_contact", "prohibits_stalking", "prohibits_shared_home",
+         "prohibits_weapons", "requires_programme"], k=rng.randint(0, 3)))
+    order = record_order(police, case, OrderData(
+        kind=OrderKind.COURT if court else OrderKind.TEMPORARY, issued_at=issued_at,
+        months=rng.randint(1, 3) if court else None, prohibitions=prohibitions,
+        electronic_monitoring=court and rng.random() < 0.5), now=issued_at)
+    # Extensions to 30 days are rare (2019: 295 of 3,932 orders).
+    extended_at = issued_at + timedelta(hours=30)
+    if not court and rng.random() < 0.08 and extended_at < now:
+        extend_order(police, order, order.version, now=extended_at)
+
+
+def _repeat_incident(rng, case, recorder: User, now: datetime) -> None:
+    first = case.incidents[0].occurred_on
+    day = first + timedelta(days=rng.randint(20, 300))
+    if day >= now.date():
+        return
+    record_incident(recorder, case, IncidentData(
+        occurred_on=day, forms=[ViolenceForm.PHYSICAL, ViolenceForm.PSYCHOLOGICAL],
+        place=IncidentPlace.SHARED_HOME, reported_by=Reporter.CALL_102_112),
+        now=datetime.combine(day, datetime.min.time()) + timedelta(hours=20))
+
+
+def _programme(rng, case, referrer: User, staff, at: datetime, now: datetime) -> None:
+    if at > now:
+        return
+    provider = staff[rng.choice([AgencyType.SOCIAL, AgencyType.CRISIS_CENTRE])]
+    programme = refer_to_programme(referrer, case, provider.agency_id, now=at)
+    start = at.date() + timedelta(days=rng.randint(3, 20))
+    if start >= now.date():
+        return
+    move_programme(provider, programme, "start", start, programme.version,
+                   now=datetime.combine(start, datetime.min.time()))
+    end = start + timedelta(days=rng.randint(20, 90))
+    if end < now.date():
+        step = "complete" if rng.random() < 0.7 else "drop_out"
+        move_programme(provider, programme, step, end, programme.version,
+                       now=datetime.combine(end, datetime.min.time()))
+
+
+def add_district_extras(rng: random.Random, staff: dict[AgencyType, User],
+                        cases: list[Case], now: datetime) -> None:
+    """Per district: orders expiring within a day, and one violated order."""
+    police = staff[AgencyType.POLICE]
+    open_cases = [c for c in cases if c.status != CaseStatus.CLOSED
+                  and policy.can(police, policy.Action.ISSUE_TEMPORARY_ORDER, c)]
+    for case in rng.sample(open_cases, k=min(3, len(open_cases))):
+        issued = now - timedelta(days=3) + timedelta(hours=rng.uniform(2, 20))
+        if issued >= case.created_at:
+            record_order(police, case, OrderData(kind=OrderKind.TEMPORARY, issued_at=issued),
+                         now=issued)
+    active = [o for c in open_cases for o in c.protection_orders
+              if o.status(now) == OrderStatus.ACTIVE]
+    if active:
+        order = rng.choice(active)
+        record_violation(staff[AgencyType.COMMITTEE], order,
+                         max(order.issued_at, now - timedelta(hours=5)), now=now)

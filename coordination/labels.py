@@ -19,6 +19,9 @@ from coordination.cases.models import (
 )
 from coordination.consent.models import ConsentScope
 from coordination.followups.models import FollowUpStatus
+from coordination.notifications.models import NotificationKind
+from coordination.programmes.models import ProgrammeStatus
+from coordination.protection.models import OrderKind, OrderStatus
 from coordination.referrals.models import LegalGround, Priority, ReferralService, ReferralStatus
 
 AGENCY_TYPE = {
@@ -121,6 +124,85 @@ TIMELINE_KIND = {
     TimelineKind.FOLLOW_UP_ADDED: _l("Follow-up added"),
     TimelineKind.FOLLOW_UP_DONE: _l("Follow-up done"),
     TimelineKind.FOLLOW_UP_CANCELLED: _l("Follow-up cancelled"),
+    TimelineKind.RISK_ASSESSED: _l("Risk assessed"),
+    TimelineKind.ORDER_ISSUED: _l("Protection order recorded"),
+    TimelineKind.ORDER_EXTENDED: _l("Protection order extended"),
+    TimelineKind.ORDER_REVOKED: _l("Protection order revoked"),
+    TimelineKind.ORDER_VIOLATED: _l("Protection order violated"),
+    TimelineKind.PROGRAMME_REFERRED: _l("Referred to a correctional programme"),
+    TimelineKind.PROGRAMME_STARTED: _l("Correctional programme started"),
+    TimelineKind.PROGRAMME_COMPLETED: _l("Correctional programme completed"),
+    TimelineKind.PROGRAMME_DROPPED_OUT: _l("Dropped out of the correctional programme"),
+}
+
+NOTIFICATION_KIND = {
+    NotificationKind.REFERRAL_RECEIVED: _l("New referral for your agency"),
+    NotificationKind.REFERRAL_ANSWERED: _l("Your referral was answered"),
+    NotificationKind.FOLLOW_UP_ASSIGNED: _l("New follow-up for your agency"),
+    NotificationKind.FOLLOW_UP_DUE: _l("Follow-up due"),
+    NotificationKind.ORDER_EXPIRING: _l("Protection order expiring within 24 hours"),
+    NotificationKind.ORDER_VIOLATED: _l("Protection order violated"),
+    NotificationKind.MEETING_SCHEDULED: _l("Committee meeting scheduled"),
+}
+
+RISK_QUESTION = {
+    "current_injury": _l("Is the survivor injured now?"),
+    "very_frightened": _l("Is the survivor very frightened?"),
+    "fears_worse": _l("Does the survivor fear further injury or violence?"),
+    "isolated": _l("Is the survivor isolated from family or friends?"),
+    "depressed": _l("Is the survivor depressed or having thoughts of suicide?"),
+    "separation": _l("Has the survivor separated, or tried to, within the past year?"),
+    "child_contact_conflict": _l("Is there conflict over contact with the children?"),
+    "stalking": _l("Does the alleged perpetrator keep calling, following or watching "
+                   "the survivor?"),
+    "pregnancy": _l("Is the survivor pregnant, or has she had a baby in the last 18 months?"),
+    "children_at_risk": _l("Are children abused, threatened or witnessing the violence?"),
+    "forced_marriage": _l("Was the survivor kidnapped for marriage or forced to marry?"),
+    "escalation": _l("Is the abuse happening more often or getting worse?"),
+    "controlling": _l("Does the alleged perpetrator control what the survivor does, or "
+                      "show excessive jealousy?"),
+    "weapons": _l("Has the alleged perpetrator used or threatened to use a weapon?"),
+    "threats_to_kill": _l("Has the alleged perpetrator threatened to kill the survivor "
+                          "or someone else?"),
+    "strangulation": _l("Has the alleged perpetrator ever strangled, choked or "
+                        "suffocated the survivor?"),
+    "sexual_abuse": _l("Does the abuse include sexual violence?"),
+    "others_threaten": _l("Does anyone else threaten the survivor?"),
+    "harmed_others": _l("Has the alleged perpetrator hurt children, relatives or "
+                        "earlier partners?"),
+    "economic_control": _l("Does the alleged perpetrator take the survivor's money or "
+                           "documents?"),
+    "financial_problems": _l("Does the alleged perpetrator have money problems or no work?"),
+    "substance_abuse": _l("Does the alleged perpetrator misuse alcohol or drugs?"),
+    "orders_breached": _l("Has the alleged perpetrator breached a protection order before?"),
+    "violence_record": _l("Is the alleged perpetrator known to the police for violence?"),
+}
+
+ORDER_KIND = {
+    OrderKind.TEMPORARY: _l("Temporary protection order"),
+    OrderKind.COURT: _l("Court restrictions"),
+}
+
+ORDER_STATUS = {
+    OrderStatus.ACTIVE: _l("Active"),
+    OrderStatus.EXPIRED: _l("Expired"),
+    OrderStatus.REVOKED: _l("Revoked"),
+}
+
+PROHIBITION = {
+    "prohibits_violence": _l("No further violence"),
+    "prohibits_contact": _l("No direct or indirect contact"),
+    "prohibits_stalking": _l("No stalking"),
+    "prohibits_shared_home": _l("Not to stay in the shared home"),
+    "prohibits_weapons": _l("No keeping of weapons"),
+    "requires_programme": _l("Directed to a correctional programme"),
+}
+
+PROGRAMME_STATUS = {
+    ProgrammeStatus.REFERRED: _l("Referred"),
+    ProgrammeStatus.STARTED: _l("Started"),
+    ProgrammeStatus.COMPLETED: _l("Completed"),
+    ProgrammeStatus.DROPPED_OUT: _l("Dropped out"),
 }
 
 CLOSURE_REASON = {
@@ -195,6 +277,12 @@ TABLES = {
     "referral_status": REFERRAL_STATUS,
     "legal_ground": LEGAL_GROUND,
     "follow_up_status": FOLLOW_UP_STATUS,
+    "risk_question": RISK_QUESTION,
+    "notification_kind": NOTIFICATION_KIND,
+    "order_kind": ORDER_KIND,
+    "order_status": ORDER_STATUS,
+    "prohibition": PROHIBITION,
+    "programme_status": PROGRAMME_STATUS,
 }
 
 

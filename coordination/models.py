@@ -11,5 +11,9 @@ from coordination.cases.models import (  # noqa: F401
 )
 from coordination.consent.models import ConsentRecord  # noqa: F401
 from coordination.followups.models import FollowUp  # noqa: F401
+from coordination.notifications.models import Notification, NotificationRead  # noqa: F401
+from coordination.programmes.models import CorrectionalProgramme  # noqa: F401
+from coordination.protection.models import OrderViolation, ProtectionOrder  # noqa: F401
 from coordination.referrals.models import Referral  # noqa: F401
+from coordination.risk.models import RiskAssessment  # noqa: F401
 from coordination.territories.models import Territory, TerritoryLevel  # noqa: F401

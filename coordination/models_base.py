@@ -12,17 +12,20 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def enum_type(enum_cls: type[enum.Enum], constrained: bool = True) -> sa.Enum:
+def enum_type(
+    enum_cls: type[enum.Enum], constrained: bool = True, name: str | None = None
+) -> sa.Enum:
     """A portable enum column: VARCHAR storing the values, plus a CHECK.
 
     Native PostgreSQL enums would need a migration for every new value.
     ``constrained=False`` leaves out the CHECK for lists that grow with every
     feature (audit actions, timeline kinds), whose tables should not be
-    rebuilt by SQLite batch migrations for each new member.
+    rebuilt by SQLite batch migrations for each new member. ``name`` names
+    the CHECK constraint when a table has two columns of the same enum.
     """
     return sa.Enum(
         enum_cls,
-        name=enum_cls.__name__.lower(),
+        name=name or enum_cls.__name__.lower(),
         native_enum=False,
         create_constraint=constrained,
         length=32,

@@ -17,12 +17,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+import coordination.models  # noqa: F401  (every model, before the aliases below)
 from coordination.accounts.models import Role, User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.cases.models import Case, CaseStatus
 from coordination.consent.models import ConsentScope
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
+from coordination.programmes.models import CorrectionalProgramme
+from coordination.protection.models import ProtectionOrder
 from coordination.referrals.models import Referral, ReferralStatus
 from coordination.territories.models import Territory, TerritoryLevel
 
@@ -49,6 +52,13 @@ class Action(enum.Enum):
     REVOKE_REFERRAL = "revoke_referral"  #: referral
     COMPLETE_FOLLOW_UP = "complete_follow_up"  #: follow-up
     CANCEL_FOLLOW_UP = "cancel_follow_up"  #: follow-up
+    RECORD_INCIDENT = "record_incident"  #: case
+    ASSESS_RISK = "assess_risk"  #: case
+    ISSUE_TEMPORARY_ORDER = "issue_temporary_order"  #: case: the police only
+    RECORD_COURT_ORDER = "record_court_order"  #: case
+    CHANGE_ORDER = "change_order"  #: protection order: extend, revoke
+    RECORD_VIOLATION = "record_violation"  #: protection order
+    UPDATE_PROGRAMME = "update_programme"  #: correctional programme: its course
 
 
 #: A receiving agency is involved in the case while its referral is in these.
@@ -79,7 +89,7 @@ def may_use(user: User, section: Section) -> bool:
 # --- which cases: one predicate ----------------------------------------------
 
 
-def _territory_predicate(territory: Territory) -> ColumnElement[bool]:
+def territory_predicate(territory: Territory) -> ColumnElement[bool]:
     """Cases located in ``territory`` (any level)."""
     if territory.level == TerritoryLevel.COUNTRY:
         return sa.true()
@@ -91,14 +101,20 @@ def _territory_predicate(territory: Territory) -> ColumnElement[bool]:
     return Case.district_id.in_(districts)
 
 
+#: Aliases for the involvement subqueries, built once (aliasing is costly).
+#: Building them configures the mappers: coordination.models is imported above.
+_REFERRAL = aliased(Referral)
+_FOLLOW_UP = aliased(FollowUp)
+
+
 def _involvement_predicate(agency_id: int) -> ColumnElement[bool]:
-    """Cases the agency opened, leads, referred, received or owns work on.
+    """Cases the agency opened, leads, referred, received, owns work on, runs
+    the programme of, or issued an order on.
 
     The subqueries use their own aliases and correlate only to ``cases``, so
     the predicate also works in queries that already join referrals.
     """
-    referral = aliased(Referral)
-    follow_up = aliased(FollowUp)
+    referral, follow_up = _REFERRAL, _FOLLOW_UP
     referred = (
         sa.select(referral.id)
         .where(
@@ -118,11 +134,27 @@ def _involvement_predicate(agency_id: int) -> ColumnElement[bool]:
         .correlate(Case)
         .exists()
     )
+    runs_programme = (
+        sa.select(CorrectionalProgramme.id)
+        .where(CorrectionalProgramme.case_id == Case.id,
+               CorrectionalProgramme.provider_agency_id == agency_id)
+        .correlate(Case)
+        .exists()
+    )
+    issued_order = (
+        sa.select(ProtectionOrder.id)
+        .where(ProtectionOrder.case_id == Case.id,
+               ProtectionOrder.issuing_agency_id == agency_id)
+        .correlate(Case)
+        .exists()
+    )
     return sa.or_(
         Case.opening_agency_id == agency_id,
         Case.lead_agency_id == agency_id,
         referred,
         owns_work,
+        runs_programme,
+        issued_order,
     )
 
 
@@ -133,7 +165,7 @@ def case_visibility(user: User) -> ColumnElement[bool]:
     agency = user.agency
     involved = _involvement_predicate(agency.id)
     if agency.type == AgencyType.COMMITTEE:
-        return sa.or_(_territory_predicate(agency.territory), involved)
+        return sa.or_(territory_predicate(agency.territory), involved)
     return involved
 
 
@@ -189,8 +221,14 @@ def _case_rule(user: User, action: Action, case: Case, sees) -> bool:
     if action is Action.VIEW_RESTRICTED:
         return (leads(user, case) or _is_committee_for(agency, case)
                 or _receives_with_cover(agency, case))
-    if action in (Action.REFER, Action.ADD_FOLLOW_UP):
+    if action in (Action.REFER, Action.ADD_FOLLOW_UP, Action.RECORD_INCIDENT,
+                  Action.ASSESS_RISK):
         return case.status != CaseStatus.CLOSED and sees()
+    if action is Action.ISSUE_TEMPORARY_ORDER:
+        return agency.type == AgencyType.POLICE and case.status != CaseStatus.CLOSED and sees()
+    if action is Action.RECORD_COURT_ORDER:
+        return (agency.type in (AgencyType.POLICE, AgencyType.COMMITTEE) or leads(user, case)) \
+            and case.status != CaseStatus.CLOSED and sees()
     if action is Action.EDIT_CASE:
         return leads(user, case) or _is_committee_for(agency, case)
     if action is Action.CLOSE_CASE:
@@ -218,10 +256,24 @@ def _follow_up_rule(user: User, action: Action, follow_up: FollowUp) -> bool:
     raise ValueError(f"unknown follow-up action {action!r}")
 
 
+def _order_rule(user: User, action: Action, order: ProtectionOrder) -> bool:
+    if action is Action.CHANGE_ORDER:
+        return user.agency_id == order.issuing_agency_id
+    if action is Action.RECORD_VIOLATION:
+        return True  # anyone working on the case may report a breach
+    raise ValueError(f"unknown order action {action!r}")
+
+
+def _programme_rule(user: User, action: Action, programme: CorrectionalProgramme) -> bool:
+    if action is Action.UPDATE_PROGRAMME:
+        return user.agency_id == programme.provider_agency_id
+    raise ValueError(f"unknown programme action {action!r}")
+
+
 def can(
     user: User,
     action: Action,
-    obj: Case | Referral | FollowUp,
+    obj: Case | Referral | FollowUp | ProtectionOrder | CorrectionalProgramme,
     case_visible: bool = False,
 ) -> bool:
     """Whether ``user`` may do ``action`` on ``obj``; unknown actions raise.
@@ -248,6 +300,10 @@ def can(
         return _referral_rule(user, action, obj)
     if isinstance(obj, FollowUp):
         return obj.status == FollowUpStatus.OPEN and _follow_up_rule(user, action, obj)
+    if isinstance(obj, ProtectionOrder):
+        return _order_rule(user, action, obj)
+    if isinstance(obj, CorrectionalProgramme):
+        return _programme_rule(user, action, obj)
     raise ValueError(f"no rules for {type(obj).__name__}")
 
 

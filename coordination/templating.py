@@ -7,6 +7,7 @@ from flask_login import current_user
 from coordination import policy
 from coordination.followups.services import open_count
 from coordination.labels import label
+from coordination.notifications.services import unread_count
 from coordination.referrals.services import awaiting_answer_count
 
 
@@ -19,6 +20,7 @@ def _navigation() -> dict:
         counts = {
             "referrals": awaiting_answer_count(current_user.agency_id),
             "followups": open_count(current_user.agency_id),
+            "notifications": unread_count(current_user),
         }
     return {"may_use_cases": may_use_cases, "inbox_counts": counts}
 

@@ -233,3 +233,9 @@ class ReassignLeadForm(BaseForm):
         _l("New lead agency"), coerce=int, invalid_choice_message=INVALID_CHOICE
     )
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class NewIncidentForm(BaseForm):
+    """Another incident on an existing case (same survivor and alleged perpetrator)."""
+
+    incident = FormField(IncidentForm)

@@ -33,6 +33,8 @@ def _expected_visible(user: User, case: Case) -> bool:
         or any(r.to_agency_id == agency and r.status not in ("declined", "cancelled", "revoked")
                for r in case.referrals)
         or any(f.owner_agency_id == agency for f in case.follow_ups)
+        or any(p.provider_agency_id == agency for p in case.programmes)
+        or any(o.issuing_agency_id == agency for o in case.protection_orders)
     )
 
 

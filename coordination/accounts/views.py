@@ -5,11 +5,13 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from coordination import policy
 from coordination.accounts.services import LoginOutcome, authenticate
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db
 from coordination.models_base import utcnow
+from coordination.notifications.services import check_due
 from coordination.security import SEEN_KEY, is_safe_next
 from forms.auth import LoginForm
 
@@ -25,6 +27,9 @@ def login():
         result = authenticate(form.username.data, form.password.data)
         db.session.commit()  # failures count even when the login is refused
         if result.outcome is LoginOutcome.SUCCEEDED:
+            if policy.may_use(result.user, policy.Section.CASES):
+                check_due(result.user.agency)  # what fell due since the last visit
+                db.session.commit()
             return _start_session(result.user)
         if result.outcome is LoginOutcome.LOCKED:
             form.form_errors.append(

@@ -67,15 +67,20 @@ def intake_from_form(form: CaseIntakeForm) -> services.CaseIntake:
             _person(child, PersonRole.SURVIVOR if child.witnessed.data else PersonRole.CHILD)
             for child in children
         ],
-        incident=services.IncidentData(
-            occurred_on=incident.occurred_on.data,
-            forms=[ViolenceForm(value) for value in incident.forms.data],
-            place=IncidentPlace(incident.place.data),
-            reported_by=Reporter(incident.reported_by.data),
-            bride_kidnapping=incident.bride_kidnapping.data,
-            forced_marriage=incident.forced_marriage.data,
-            early_marriage=incident.early_marriage.data,
-            crime_register_number=incident.crime_register_number.data,
-            info_log_number=incident.info_log_number.data,
-        ),
+        incident=incident_data(incident),
+    )
+
+
+def incident_data(incident) -> services.IncidentData:
+    """An incident subform's data for the services."""
+    return services.IncidentData(
+        occurred_on=incident.occurred_on.data,
+        forms=[ViolenceForm(value) for value in incident.forms.data],
+        place=IncidentPlace(incident.place.data),
+        reported_by=Reporter(incident.reported_by.data),
+        bride_kidnapping=incident.bride_kidnapping.data,
+        forced_marriage=incident.forced_marriage.data,
+        early_marriage=incident.early_marriage.data,
+        crime_register_number=incident.crime_register_number.data,
+        info_log_number=incident.info_log_number.data,
     )

@@ -17,7 +17,10 @@ from coordination.territories.models import Territory
 if TYPE_CHECKING:
     from coordination.consent.models import ConsentRecord
     from coordination.followups.models import FollowUp
+    from coordination.programmes.models import CorrectionalProgramme
+    from coordination.protection.models import ProtectionOrder
     from coordination.referrals.models import Referral
+    from coordination.risk.models import RiskAssessment
 
 
 class CaseStatus(enum.StrEnum):
@@ -111,6 +114,15 @@ class TimelineKind(enum.StrEnum):
     FOLLOW_UP_ADDED = "follow_up_added"
     FOLLOW_UP_DONE = "follow_up_done"
     FOLLOW_UP_CANCELLED = "follow_up_cancelled"
+    RISK_ASSESSED = "risk_assessed"
+    ORDER_ISSUED = "order_issued"
+    ORDER_EXTENDED = "order_extended"
+    ORDER_REVOKED = "order_revoked"
+    ORDER_VIOLATED = "order_violated"
+    PROGRAMME_REFERRED = "programme_referred"
+    PROGRAMME_STARTED = "programme_started"
+    PROGRAMME_COMPLETED = "programme_completed"
+    PROGRAMME_DROPPED_OUT = "programme_dropped_out"
 
 
 class ClosureReason(enum.StrEnum):
@@ -146,6 +158,9 @@ class Case(db.Model):
     closure_reason: Mapped[ClosureReason | None] = mapped_column(enum_type(ClosureReason))
     #: None until the first risk assessment.
     risk_level: Mapped[RiskLevel | None] = mapped_column(enum_type(RiskLevel), index=True)
+    #: Another incident with the same survivor and alleged perpetrator came
+    #: within 12 months of an earlier one (set when it is recorded).
+    is_repeat: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: Initials and birth year of the survivor, the only identifier lists show.
     survivor_code: Mapped[str] = mapped_column(sa.String(16), index=True)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
@@ -176,6 +191,15 @@ class Case(db.Model):
         back_populates="case", order_by="FollowUp.due_on"
     )
     consents: Mapped[list[ConsentRecord]] = relationship(order_by="ConsentRecord.recorded_at")
+    risk_assessments: Mapped[list[RiskAssessment]] = relationship(
+        back_populates="case", order_by="RiskAssessment.assessed_at"
+    )
+    protection_orders: Mapped[list[ProtectionOrder]] = relationship(
+        back_populates="case", order_by="ProtectionOrder.issued_at"
+    )
+    programmes: Mapped[list[CorrectionalProgramme]] = relationship(
+        back_populates="case", order_by="CorrectionalProgramme.referred_at"
+    )
 
     def __repr__(self) -> str:
         return f"<Case {self.reference}>"

@@ -3,17 +3,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coordination import policy
+from flask_babel import to_user_timezone
+
+from coordination import labels, policy
 from coordination.accounts.models import User
 from coordination.cases import services
 from coordination.cases.models import Case
 from coordination.followups.services import owner_candidates, owner_people
+from coordination.models_base import utcnow
+from coordination.programmes.services import STEPS as PROGRAMME_STEPS
+from coordination.programmes.services import providers as programme_providers
+from coordination.protection.models import OrderKind, OrderStatus
 from coordination.referrals.services import TRANSITIONS, referral_targets
-from forms.cases import CaseStatusForm, ReassignLeadForm
+from coordination.risk.views import set_question_choices
+from forms.cases import CaseStatusForm, NewIncidentForm, ReassignLeadForm
 from forms.consent import ConsentForm, WithdrawConsentForm
 from forms.fields import choices
 from forms.followups import CloseFollowUpForm, FollowUpForm
+from forms.programmes import ProgrammeForm, ProgrammeStepForm
+from forms.protection import OrderForm, ViolationForm
 from forms.referrals import ReferralStepForm, SendReferralForm
+from forms.risk import RiskForm
 
 
 @dataclass
@@ -33,6 +43,16 @@ class CasePage:
     follow_up_steps: dict[int, list[str]] = field(default_factory=dict)
     step_form: ReferralStepForm | None = None
     close_form: CloseFollowUpForm | None = None
+    incident_form: NewIncidentForm | None = None
+    risk_form: RiskForm | None = None
+    order_form: OrderForm | None = None
+    #: Order id -> "extend" and/or "revoke".
+    order_steps: dict[int, list[str]] = field(default_factory=dict)
+    violation_form: ViolationForm | None = None
+    programme_form: ProgrammeForm | None = None
+    #: Programme id -> the steps the provider may record now.
+    programme_steps: dict[int, list[str]] = field(default_factory=dict)
+    programme_step_form: ProgrammeStepForm | None = None
 
 
 def build_case_page(user: User, case: Case) -> CasePage:
@@ -57,11 +77,50 @@ def build_case_page(user: User, case: Case) -> CasePage:
     if can(user, policy.Action.ADD_FOLLOW_UP, case):
         page.follow_up_form = FollowUpForm(formdata=None)
         set_owner_choices(page.follow_up_form, case)
+    _add_safety_forms(page, user, case, can)
     page.referral_steps = {r.id: _referral_steps(user, r) for r in case.referrals}
     page.follow_up_steps = {f.id: _follow_up_steps(user, f) for f in case.follow_ups}
     page.step_form = ReferralStepForm(formdata=None)
     page.close_form = CloseFollowUpForm(formdata=None)
     return page
+
+
+def _add_safety_forms(page: CasePage, user: User, case: Case, can) -> None:
+    """Incidents, risk, protection orders and the correctional programme."""
+    now = utcnow()
+    if can(user, policy.Action.RECORD_INCIDENT, case):
+        page.incident_form = NewIncidentForm(formdata=None)
+    if can(user, policy.Action.ASSESS_RISK, case):
+        page.risk_form = RiskForm(formdata=None)
+        set_question_choices(page.risk_form)
+    kinds = [kind for kind, action in ((OrderKind.TEMPORARY, policy.Action.ISSUE_TEMPORARY_ORDER),
+                                       (OrderKind.COURT, policy.Action.RECORD_COURT_ORDER))
+             if can(user, action, case)]
+    if kinds:
+        page.order_form = OrderForm(formdata=None, issued_at=to_user_timezone(now).replace(
+            second=0, microsecond=0, tzinfo=None))
+        page.order_form.kind.choices = choices((k.value, labels.ORDER_KIND[k]) for k in kinds)
+    for order in case.protection_orders:
+        active = order.status(now) == OrderStatus.ACTIVE
+        steps = []
+        if active and can(user, policy.Action.CHANGE_ORDER, order):
+            if order.kind == OrderKind.TEMPORARY and order.extended_at is None:
+                steps.append("extend")
+            steps.append("revoke")
+        page.order_steps[order.id] = steps
+    if any(o.status(now) == OrderStatus.ACTIVE for o in case.protection_orders):
+        page.violation_form = ViolationForm(formdata=None)
+    providers = programme_providers(case) if can(user, policy.Action.REFER, case) else []
+    if providers:
+        page.programme_form = ProgrammeForm(formdata=None)
+        page.programme_form.provider.choices = choices((a.id, a.name) for a in providers)
+    for programme in case.programmes:
+        page.programme_steps[programme.id] = [
+            step for step, (allowed_from, _to, _kind) in PROGRAMME_STEPS.items()
+            if programme.status in allowed_from
+            and can(user, policy.Action.UPDATE_PROGRAMME, programme)
+        ]
+    page.programme_step_form = ProgrammeStepForm(formdata=None)
 
 
 def set_owner_choices(form: FollowUpForm, case: Case) -> None:

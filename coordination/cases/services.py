@@ -38,7 +38,10 @@ from coordination.cases.timeline import add_event
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
 from coordination.models_base import utcnow
+from coordination.programmes.models import CorrectionalProgramme
+from coordination.protection.models import ProtectionOrder
 from coordination.referrals.models import Referral
+from coordination.risk.models import RiskAssessment
 from coordination.territories.models import Territory, TerritoryLevel
 from coordination.workflow import WorkflowError, check_version
 
@@ -301,6 +304,10 @@ CASE_PAGE_OPTIONS = (
     selectinload(Case.follow_ups).joinedload(FollowUp.owner_agency),
     selectinload(Case.follow_ups).joinedload(FollowUp.owner_user),
     selectinload(Case.consents),
+    selectinload(Case.risk_assessments).joinedload(RiskAssessment.assessed_by),
+    selectinload(Case.protection_orders).joinedload(ProtectionOrder.issuing_agency),
+    selectinload(Case.protection_orders).selectinload(ProtectionOrder.violations),
+    selectinload(Case.programmes).joinedload(CorrectionalProgramme.provider_agency),
     selectinload(Case.timeline).joinedload(TimelineEvent.related_agency),
     selectinload(Case.incidents),
     selectinload(Case.timeline).joinedload(TimelineEvent.user),
@@ -396,3 +403,31 @@ def reassign_lead(
     db.session.flush()
     db.session.refresh(case, ["lead_agency"])
     return case
+
+
+#: Another incident within this many days of an earlier one makes a repeat.
+REPEAT_WINDOW_DAYS = 365
+
+
+def record_incident(user: User, case: Case, data: IncidentData, now: datetime | None = None
+                    ) -> Incident:
+    """Record another incident on the case (same survivor, same alleged perpetrator).
+
+    One within 12 months of an earlier incident marks the case as a repeat.
+    """
+    if not policy.can(user, policy.Action.RECORD_INCIDENT, case):
+        raise PermissionError("this user may not record incidents on this case")
+    now = now or utcnow()
+    if data.occurred_on > now.date():
+        raise WorkflowError(_("The date cannot be in the future."))
+    if not data.forms:
+        raise WorkflowError(_("Choose at least one form of violence."))
+    incident = _incident(data, user, now)
+    earlier = [i.occurred_on for i in case.incidents]
+    case.incidents.append(incident)
+    if any(abs((data.occurred_on - day).days) <= REPEAT_WINDOW_DAYS for day in earlier):
+        case.is_repeat = True
+    db.session.flush()
+    add_event(case, TimelineKind.INCIDENT_RECORDED, user, at=now)
+    record(AuditAction.INCIDENT_RECORDED, user, "incident", incident.id)
+    return incident

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from coordination import policy
 from coordination.cases import services
-from coordination.cases.intake import intake_from_form, set_intake_choices
+from coordination.cases.intake import incident_data, intake_from_form, set_intake_choices
 from coordination.cases.models import CaseStatus, ClosureReason, RiskLevel
 from coordination.cases.page import build_case_page
 from coordination.decorators import section_required
@@ -15,7 +15,13 @@ from coordination.extensions import db
 from coordination.i18n import current_language
 from coordination.models_base import utcnow
 from coordination.steps import run_step
-from forms.cases import CaseFilterForm, CaseIntakeForm, CaseStatusForm, ReassignLeadForm
+from forms.cases import (
+    CaseFilterForm,
+    CaseIntakeForm,
+    CaseStatusForm,
+    NewIncidentForm,
+    ReassignLeadForm,
+)
 from forms.fields import choices
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -103,3 +109,15 @@ def reassign_lead(case_id: int):
     return run_step(
         lambda: services.reassign_lead(user, case, form.lead_agency.data, form.version.data),
         _("Lead agency changed."), target, form)
+
+
+@bp.route("/<int:case_id>/incidents", methods=["POST"])
+@cases_section
+def record_incident(case_id: int):
+    user = current_user._get_current_object()
+    case = services.get_case_or_404(user, case_id, audit=False)
+    form = NewIncidentForm()
+    target = url_for("cases.show_case", case_id=case.id, _anchor="incidents")
+    return run_step(
+        lambda: services.record_incident(user, case, incident_data(form.incident.form)),
+        _("Incident recorded."), target, form)

@@ -19,6 +19,8 @@ from coordination.cases.timeline import add_event
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.models_base import utcnow
+from coordination.notifications.models import NotificationKind
+from coordination.notifications.services import notify
 from coordination.workflow import WorkflowError, check_version
 
 
@@ -65,6 +67,8 @@ def add_follow_up(
     case.follow_ups.append(follow_up)
     db.session.flush()
     add_event(case, TimelineKind.FOLLOW_UP_ADDED, user, at=now, related_agency_id=owner.id)
+    if owner.id != user.agency_id:
+        notify(owner.id, NotificationKind.FOLLOW_UP_ASSIGNED, case.id, user.agency_id, at=now)
     record(AuditAction.FOLLOW_UP_ADDED, user, "follow_up", follow_up.id)
     return follow_up
 

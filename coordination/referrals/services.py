@@ -19,6 +19,8 @@ from coordination.cases.timeline import add_event
 from coordination.consent.services import covers
 from coordination.extensions import db
 from coordination.models_base import utcnow
+from coordination.notifications.models import NotificationKind
+from coordination.notifications.services import notify
 from coordination.referrals.models import (
     FINAL_STATUSES,
     LegalGround,
@@ -79,6 +81,7 @@ def send_referral(
     case.referrals.append(referral)
     db.session.flush()
     add_event(case, TimelineKind.REFERRAL_SENT, user, at=now, related_agency_id=target.id)
+    notify(target.id, NotificationKind.REFERRAL_RECEIVED, case.id, user.agency_id, at=now)
     record(AuditAction.REFERRAL_SENT, user, "referral", referral.id)
     if referral.legal_ground is not None:
         record(AuditAction.CONSENT_OVERRIDDEN, user, "referral", referral.id)
@@ -151,6 +154,8 @@ def move_referral(
     if referral.status == ReferralStatus.SENT and step in ("accept", "decline"):
         referral.answered_at = now
         referral.answered_by_id = user.id
+        notify(referral.from_agency_id, NotificationKind.REFERRAL_ANSWERED, referral.case_id,
+               referral.to_agency_id, at=now)
     referral.status = transition.to
     if step == "decline":
         referral.decline_reason = note

@@ -9,6 +9,7 @@ from coordination import policy
 from coordination.cases.services import get_case_or_404
 from coordination.decorators import section_required
 from coordination.models_base import utcnow
+from coordination.protection.services import expiring_orders
 from coordination.referrals import services
 from coordination.referrals.models import LegalGround, Priority, ReferralService
 from coordination.steps import run_step
@@ -23,7 +24,9 @@ cases_section = section_required(policy.Section.CASES)
 @cases_section
 def inbox():
     user = current_user._get_current_object()
-    return render_template("referrals/inbox.html", inbox=services.inbox(user), now=utcnow())
+    now = utcnow()
+    return render_template("referrals/inbox.html", inbox=services.inbox(user), now=now,
+                           expiring=expiring_orders(user, now))
 
 
 @bp.route("/cases/<int:case_id>/referrals", methods=["POST"])

@@ -1,0 +1,1 @@
+"""In-app notifications: what needs an agency's attention, read per user."""

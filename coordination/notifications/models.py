@@ -1,0 +1,56 @@
+"""Notifications go to an agency; each of its users marks them read."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coordination.agencies.models import Agency
+from coordination.cases.models import Case
+from coordination.extensions import db
+from coordination.models_base import enum_type, utcnow
+
+
+class NotificationKind(enum.StrEnum):
+    REFERRAL_RECEIVED = "referral_received"
+    REFERRAL_ANSWERED = "referral_answered"
+    FOLLOW_UP_ASSIGNED = "follow_up_assigned"
+    FOLLOW_UP_DUE = "follow_up_due"
+    ORDER_EXPIRING = "order_expiring"
+    ORDER_VIOLATED = "order_violated"
+    MEETING_SCHEDULED = "meeting_scheduled"
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        sa.Index("ix_notifications_agency_id_created_at", "agency_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    kind: Mapped[NotificationKind] = mapped_column(enum_type(NotificationKind, constrained=False))
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))
+    #: The other agency concerned (the sender of a referral, the answerer ...).
+    related_agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set for notifications made by the periodic check (due, expiring), so
+    #: that the same thing is announced once.
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
+
+    case: Mapped[Case | None] = relationship()
+    related_agency: Mapped[Agency | None] = relationship(foreign_keys=[related_agency_id])
+
+
+class NotificationRead(db.Model):
+    """A user of the agency has read the notification."""
+
+    __tablename__ = "notification_reads"
+
+    notification_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("notifications.id"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,107 @@
+"""Creating notifications, the periodic check, reading them."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import joinedload
+
+from coordination import policy
+from coordination.accounts.models import User
+from coordination.agencies.models import Agency, AgencyType
+from coordination.extensions import db
+from coordination.followups.models import FollowUp, FollowUpStatus
+from coordination.models_base import utcnow
+from coordination.notifications.models import Notification, NotificationKind, NotificationRead
+from coordination.protection.models import ProtectionOrder
+
+
+def notify(
+    agency_id: int,
+    kind: NotificationKind,
+    case_id: int | None = None,
+    related_agency_id: int | None = None,
+    at: datetime | None = None,
+    dedupe_key: str | None = None,
+) -> Notification | None:
+    """Tell ``agency_id`` about something; None if ``dedupe_key`` was used already."""
+    if dedupe_key is not None and db.session.scalar(
+            sa.select(Notification.id).where(Notification.dedupe_key == dedupe_key)):
+        return None
+    notification = Notification(agency_id=agency_id, kind=kind, case_id=case_id,
+                                related_agency_id=related_agency_id,
+                                created_at=at or utcnow(), dedupe_key=dedupe_key)
+    db.session.add(notification)
+    return notification
+
+
+def check_due(agency: Agency, now: datetime | None = None) -> int:
+    """Announce the agency's follow-ups due by tomorrow and the orders that
+    expire within the warning window; each once. Returns how many were new.
+
+    Runs when a user of the agency signs in or opens the notifications, and
+    from ``flask notifications check`` (for a cron job).
+    """
+    now = now or utcnow()
+    added = 0
+    due = db.session.scalars(sa.select(FollowUp).where(
+        FollowUp.owner_agency_id == agency.id, FollowUp.status == FollowUpStatus.OPEN,
+        FollowUp.due_on <= now.date() + timedelta(days=1)))
+    for follow_up in due:
+        added += notify(agency.id, NotificationKind.FOLLOW_UP_DUE, follow_up.case_id, at=now,
+                        dedupe_key=f"due:{follow_up.id}:{follow_up.due_on}") is not None
+    for order in _expiring_for(agency, now):
+        added += notify(agency.id, NotificationKind.ORDER_EXPIRING, order.case_id, at=now,
+                        dedupe_key=f"expiring:{agency.id}:{order.id}:{order.valid_until:%Y%m%d%H%M}"
+                        ) is not None
+    db.session.flush()
+    return added
+
+
+def _expiring_for(agency: Agency, now: datetime) -> list[ProtectionOrder]:
+    """Orders of the issuing police agency, or in a committee's territory."""
+    horizon = now + timedelta(hours=current_app.config["ORDER_WARNING_HOURS"])
+    query = sa.select(ProtectionOrder).join(ProtectionOrder.case).where(
+        ProtectionOrder.revoked_at.is_(None), ProtectionOrder.valid_until > now,
+        ProtectionOrder.valid_until <= horizon)
+    if agency.type == AgencyType.POLICE:
+        return list(db.session.scalars(query.where(
+            ProtectionOrder.issuing_agency_id == agency.id)))
+    if agency.type == AgencyType.COMMITTEE:
+        return list(db.session.scalars(query.where(policy.territory_predicate(agency.territory))))
+    return []
+
+
+def _unread(user: User):
+    read = sa.select(NotificationRead.notification_id).where(
+        NotificationRead.user_id == user.id)
+    return sa.and_(Notification.agency_id == user.agency_id, Notification.id.not_in(read))
+
+
+def unread_count(user: User) -> int:
+    """Unread notifications of the user's agency (the navigation's badge)."""
+    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(_unread(user)))
+
+
+def page_for(user: User, page: int = 1, per_page: int = 50):
+    """The agency's notifications, newest first, with the user's read marks."""
+    query = (
+        sa.select(Notification).where(Notification.agency_id == user.agency_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .options(joinedload(Notification.case), joinedload(Notification.related_agency))
+    )
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    ids = [n.id for n in pagination.items]
+    read = set(db.session.scalars(sa.select(NotificationRead.notification_id).where(
+        NotificationRead.user_id == user.id, NotificationRead.notification_id.in_(ids))))
+    return pagination, read
+
+
+def mark_all_read(user: User, now: datetime | None = None) -> int:
+    """Mark every unread notification of the user's agency read for this user."""
+    ids = list(db.session.scalars(sa.select(Notification.id).where(_unread(user))))
+    db.session.add_all(NotificationRead(notification_id=i, user_id=user.id,
+                                        read_at=now or utcnow()) for i in ids)
+    db.session.flush()
+    return len(ids)

@@ -1,0 +1,1 @@
+"""Correctional programmes for alleged perpetrators."""

@@ -1,0 +1,42 @@
+"""Enrolment of the alleged perpetrator in a correctional programme."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coordination.agencies.models import Agency
+from coordination.cases.models import Case
+from coordination.extensions import db
+from coordination.models_base import enum_type, utcnow
+
+
+class ProgrammeStatus(enum.StrEnum):
+    REFERRED = "referred"
+    STARTED = "started"
+    COMPLETED = "completed"
+    DROPPED_OUT = "dropped_out"
+
+
+class CorrectionalProgramme(db.Model):
+    __tablename__ = "correctional_programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    #: Who runs it: social protection or a crisis centre.
+    provider_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    status: Mapped[ProgrammeStatus] = mapped_column(
+        enum_type(ProgrammeStatus), default=ProgrammeStatus.REFERRED
+    )
+    referred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    referred_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    started_on: Mapped[date | None]
+    ended_on: Mapped[date | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    case: Mapped[Case] = relationship(back_populates="programmes")
+    provider_agency: Mapped[Agency] = relationship()

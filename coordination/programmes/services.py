@@ -1,0 +1,98 @@
+"""Referring the alleged perpetrator to a correctional programme, and its course."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import abort
+from flask_babel import gettext as _
+
+from coordination import labels, policy
+from coordination.accounts.models import User
+from coordination.agencies.models import Agency, AgencyType
+from coordination.audit.models import AuditAction
+from coordination.audit.services import record
+from coordination.cases.models import Case, TimelineKind
+from coordination.cases.timeline import add_event
+from coordination.extensions import db
+from coordination.models_base import utcnow
+from coordination.programmes.models import CorrectionalProgramme, ProgrammeStatus
+from coordination.workflow import WorkflowError, check_version
+
+#: Agency types that run correctional programmes.
+PROVIDER_TYPES = (AgencyType.SOCIAL, AgencyType.CRISIS_CENTRE)
+
+#: step -> (statuses it may start from, status it leads to, timeline kind)
+STEPS = {
+    "start": ({ProgrammeStatus.REFERRED}, ProgrammeStatus.STARTED,
+              TimelineKind.PROGRAMME_STARTED),
+    "complete": ({ProgrammeStatus.STARTED}, ProgrammeStatus.COMPLETED,
+                 TimelineKind.PROGRAMME_COMPLETED),
+    "drop_out": ({ProgrammeStatus.REFERRED, ProgrammeStatus.STARTED},
+                 ProgrammeStatus.DROPPED_OUT, TimelineKind.PROGRAMME_DROPPED_OUT),
+}
+
+
+def providers(case: Case) -> list[Agency]:
+    """Agencies serving the case's place that run programmes."""
+    query = policy.agencies_serving(case).where(Agency.type.in_(PROVIDER_TYPES))
+    return list(db.session.scalars(query))
+
+
+def refer(user: User, case: Case, provider_id: int, now: datetime | None = None
+          ) -> CorrectionalProgramme:
+    """Refer the case's alleged perpetrator to a provider's programme."""
+    if not policy.can(user, policy.Action.REFER, case):
+        raise PermissionError("this user may not refer on this case")
+    provider = next((a for a in providers(case) if a.id == provider_id), None)
+    if provider is None:
+        raise WorkflowError(_("Choose an agency from the list."))
+    if any(p.status in (ProgrammeStatus.REFERRED, ProgrammeStatus.STARTED)
+           for p in case.programmes):
+        raise WorkflowError(_("A programme is already under way on this case."))
+    now = now or utcnow()
+    programme = CorrectionalProgramme(provider_agency_id=provider.id, referred_at=now,
+                                      referred_by_id=user.id)
+    case.programmes.append(programme)
+    db.session.flush()
+    add_event(case, TimelineKind.PROGRAMME_REFERRED, user, at=now,
+              related_agency_id=provider.id)
+    record(AuditAction.PROGRAMME_CHANGED, user, "programme", programme.id)
+    return programme
+
+
+def move(user: User, programme: CorrectionalProgramme, step: str, on: date,
+         expected_version: int | None, now: datetime | None = None) -> CorrectionalProgramme:
+    """Record the start, completion or drop-out (the provider only)."""
+    if step not in STEPS:
+        raise WorkflowError(_("Unknown step."))
+    if not policy.can(user, policy.Action.UPDATE_PROGRAMME, programme):
+        raise PermissionError("only the provider records the programme's course")
+    status_now = labels.label("programme_status", programme.status)
+    check_version(programme, expected_version,
+                  _("the programme is now “%(status)s”", status=status_now))
+    allowed_from, to, kind = STEPS[step]
+    if programme.status not in allowed_from:
+        raise WorkflowError(_("This step is not possible now: %(what)s.", what=status_now))
+    now = now or utcnow()
+    if on > now.date() or on < programme.referred_at.date():
+        raise WorkflowError(_("The date must lie between the referral and today."))
+    if step == "start":
+        programme.started_on = on
+    else:
+        programme.ended_on = on
+    programme.status = to
+    add_event(programme.case, kind, user, at=now)
+    record(AuditAction.PROGRAMME_CHANGED, user, "programme", programme.id)
+    db.session.flush()
+    return programme
+
+
+def get_programme_or_404(user: User, programme_id: int) -> CorrectionalProgramme:
+    """The programme if its case is visible to ``user``; 404 otherwise."""
+    programme = db.session.scalar(
+        sa.select(CorrectionalProgramme).join(CorrectionalProgramme.case)
+        .where(CorrectionalProgramme.id == programme_id, policy.case_visibility(user)))
+    if programme is None:
+        abort(404)
+    return programme

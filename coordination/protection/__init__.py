@@ -1,0 +1,1 @@
+"""Protection orders: temporary (police) and court restrictions, and violations."""

@@ -1,0 +1,106 @@
+"""Protection orders and their recorded violations."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coordination.accounts.models import User
+from coordination.agencies.models import Agency
+from coordination.cases.models import Case
+from coordination.extensions import db
+from coordination.models_base import enum_type, utcnow
+
+
+class OrderKind(enum.StrEnum):
+    #: Issued by the police for 3 days, extendable to 30 at the survivor's request.
+    TEMPORARY = "temporary"
+    #: Court restrictions (since 2025), up to 3 months, possibly with monitoring.
+    COURT = "court"
+
+
+class OrderStatus(enum.StrEnum):
+    """Derived from the dates and the revocation, never stored."""
+
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+#: The prohibitions an order can impose: column name on the model.
+PROHIBITIONS = (
+    "prohibits_violence",
+    "prohibits_contact",
+    "prohibits_stalking",
+    "prohibits_shared_home",
+    "prohibits_weapons",
+    "requires_programme",
+)
+
+
+class ProtectionOrder(db.Model):
+    __tablename__ = "protection_orders"
+    __table_args__ = (
+        # Expiry warnings look for active orders by their end.
+        sa.Index("ix_protection_orders_valid_until", "valid_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    kind: Mapped[OrderKind] = mapped_column(enum_type(OrderKind))
+    #: The agency that issued (police) or recorded (court) the order.
+    issuing_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    issued_at: Mapped[datetime]
+    #: The end of the order; an extension moves it.
+    valid_until: Mapped[datetime]
+    extended_at: Mapped[datetime | None]
+    prohibits_violence: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    prohibits_contact: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    prohibits_stalking: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    prohibits_shared_home: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    prohibits_weapons: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    requires_programme: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    electronic_monitoring: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    revoked_at: Mapped[datetime | None]
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    case: Mapped[Case] = relationship(back_populates="protection_orders")
+    issuing_agency: Mapped[Agency] = relationship()
+    recorded_by: Mapped[User] = relationship()
+    violations: Mapped[list[OrderViolation]] = relationship(
+        back_populates="order", order_by="OrderViolation.occurred_at"
+    )
+
+    def status(self, now: datetime) -> OrderStatus:
+        if self.revoked_at is not None:
+            return OrderStatus.REVOKED
+        return OrderStatus.ACTIVE if now < self.valid_until else OrderStatus.EXPIRED
+
+    def expires_soon(self, now: datetime, within: timedelta = timedelta(hours=24)) -> bool:
+        """Active and ending within ``within`` (the warning window)."""
+        return self.status(now) == OrderStatus.ACTIVE and self.valid_until - now <= within
+
+    @property
+    def prohibitions(self) -> list[str]:
+        return [name for name in PROHIBITIONS if getattr(self, name)]
+
+
+class OrderViolation(db.Model):
+    """A breach of an order; each one creates an urgent police follow-up."""
+
+    __tablename__ = "order_violations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("protection_orders.id"), index=True)
+    occurred_at: Mapped[datetime]
+    follow_up_id: Mapped[int] = mapped_column(sa.ForeignKey("follow_ups.id"))
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[ProtectionOrder] = relationship(back_populates="violations")

@@ -1,0 +1,201 @@
+"""Recording protection orders, extending and revoking them, violations."""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import abort, current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from coordination import labels, policy
+from coordination.accounts.models import User
+from coordination.agencies.models import AgencyType
+from coordination.audit.models import AuditAction
+from coordination.audit.services import record
+from coordination.cases.models import Case, TimelineKind
+from coordination.cases.timeline import add_event
+from coordination.extensions import db
+from coordination.followups.services import FollowUpData, add_follow_up
+from coordination.models_base import utcnow
+from coordination.notifications.models import NotificationKind
+from coordination.notifications.services import notify
+from coordination.protection.models import (
+    PROHIBITIONS,
+    OrderKind,
+    OrderStatus,
+    OrderViolation,
+    ProtectionOrder,
+)
+from coordination.workflow import WorkflowError, check_version
+
+
+@dataclass
+class OrderData:
+    kind: OrderKind
+    issued_at: datetime
+    #: Court restrictions only: their length in months (up to the maximum).
+    months: int | None = None
+    prohibitions: set[str] = field(default_factory=lambda: {"prohibits_violence"})
+    electronic_monitoring: bool = False
+
+
+def _months(start: datetime, months: int) -> datetime:
+    """``start`` plus calendar months (the day clamped to the month's length)."""
+    month = start.month - 1 + months
+    year, month = start.year + month // 12, month % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return start.replace(year=year, month=month, day=day)
+
+
+def record_order(user: User, case: Case, data: OrderData, now: datetime | None = None
+                 ) -> ProtectionOrder:
+    """Record a temporary order (police only) or court restrictions.
+
+    The end comes from config: a temporary order lasts
+    ``TEMPORARY_ORDER_DAYS``; court restrictions the months given, at most
+    ``COURT_ORDER_MAX_MONTHS``. Electronic monitoring belongs to court orders.
+    """
+    action = (policy.Action.ISSUE_TEMPORARY_ORDER if data.kind == OrderKind.TEMPORARY
+              else policy.Action.RECORD_COURT_ORDER)
+    if not policy.can(user, action, case):
+        raise PermissionError("this user may not record this kind of order")
+    now = now or utcnow()
+    config = current_app.config
+    if data.issued_at > now:
+        raise WorkflowError(_("The order cannot be issued in the future."))
+    if not data.prohibitions or not data.prohibitions <= set(PROHIBITIONS):
+        raise WorkflowError(_("Choose at least one prohibition."))
+    if data.kind == OrderKind.TEMPORARY:
+        if data.electronic_monitoring:
+            raise WorkflowError(_("Electronic monitoring comes with court restrictions only."))
+        valid_until = data.issued_at + timedelta(days=config["TEMPORARY_ORDER_DAYS"])
+    else:
+        maximum = config["COURT_ORDER_MAX_MONTHS"]
+        if not data.months or not 1 <= data.months <= maximum:
+            raise WorkflowError(_("Court restrictions last from 1 to %(max)d months.",
+                                  max=maximum))
+        valid_until = _months(data.issued_at, data.months)
+    order = ProtectionOrder(
+        kind=data.kind, issuing_agency_id=user.agency_id, issued_at=data.issued_at,
+        valid_until=valid_until, electronic_monitoring=data.electronic_monitoring,
+        recorded_by_id=user.id, recorded_at=now,
+        **{name: name in data.prohibitions for name in PROHIBITIONS},
+    )
+    case.protection_orders.append(order)
+    db.session.flush()
+    add_event(case, TimelineKind.ORDER_ISSUED, user, at=now)
+    record(AuditAction.ORDER_RECORDED, user, "protection_order", order.id)
+    return order
+
+
+def describe(order: ProtectionOrder, now: datetime) -> str:
+    return _("the order is now “%(status)s”, valid until %(until)s",
+             status=labels.label("order_status", order.status(now)),
+             until=order.valid_until.strftime("%Y-%m-%d %H:%M"))
+
+
+def extend_order(user: User, order: ProtectionOrder, expected_version: int | None,
+                 now: datetime | None = None) -> ProtectionOrder:
+    """Extend an active temporary order to ``TEMPORARY_ORDER_EXTENDED_DAYS``
+    from its issue, at the survivor's request (once)."""
+    now = now or utcnow()
+    if not policy.can(user, policy.Action.CHANGE_ORDER, order):
+        raise PermissionError("only the issuing agency changes an order")
+    check_version(order, expected_version, describe(order, now))
+    if order.kind != OrderKind.TEMPORARY or order.extended_at is not None:
+        raise WorkflowError(_("Only a temporary order can be extended, and only once."))
+    if order.status(now) != OrderStatus.ACTIVE:
+        raise WorkflowError(_("This step is not possible now: %(what)s.",
+                              what=describe(order, now)))
+    days = current_app.config["TEMPORARY_ORDER_EXTENDED_DAYS"]
+    order.valid_until = order.issued_at + timedelta(days=days)
+    order.extended_at = now
+    add_event(order.case, TimelineKind.ORDER_EXTENDED, user, at=now)
+    record(AuditAction.ORDER_CHANGED, user, "protection_order", order.id)
+    db.session.flush()
+    return order
+
+
+def revoke_order(user: User, order: ProtectionOrder, expected_version: int | None,
+                 now: datetime | None = None) -> ProtectionOrder:
+    """Revoke an active order."""
+    now = now or utcnow()
+    if not policy.can(user, policy.Action.CHANGE_ORDER, order):
+        raise PermissionError("only the issuing agency changes an order")
+    check_version(order, expected_version, describe(order, now))
+    if order.status(now) != OrderStatus.ACTIVE:
+        raise WorkflowError(_("This step is not possible now: %(what)s.",
+                              what=describe(order, now)))
+    order.revoked_at = now
+    add_event(order.case, TimelineKind.ORDER_REVOKED, user, at=now)
+    record(AuditAction.ORDER_CHANGED, user, "protection_order", order.id)
+    db.session.flush()
+    return order
+
+
+def record_violation(user: User, order: ProtectionOrder, occurred_at: datetime,
+                     now: datetime | None = None) -> OrderViolation:
+    """Record a breach of an active order and give the police an urgent follow-up.
+
+    The follow-up goes to the police agency that issued the order (or, for a
+    court order recorded by another agency, the police serving the case's
+    place), due the same day.
+    """
+    now = now or utcnow()
+    if not policy.can(user, policy.Action.RECORD_VIOLATION, order):
+        raise PermissionError("this user may not record violations on this case")
+    if occurred_at > now or occurred_at < order.issued_at:
+        raise WorkflowError(_("The violation must lie between the order's issue and now."))
+    police = order.issuing_agency
+    if police.type != AgencyType.POLICE:
+        police = next((a for a in db.session.scalars(policy.agencies_serving(order.case))
+                       if a.type == AgencyType.POLICE), None)
+        if police is None:
+            raise WorkflowError(_("No police agency serves this case's place."))
+    follow_up = add_follow_up(user, order.case, FollowUpData(
+        action=_("Respond to the violation of the protection order"),
+        owner_agency_id=police.id, due_on=now.date()), now=now)
+    violation = OrderViolation(occurred_at=occurred_at, follow_up_id=follow_up.id,
+                               recorded_by_id=user.id, recorded_at=now)
+    order.violations.append(violation)
+    db.session.flush()
+    add_event(order.case, TimelineKind.ORDER_VIOLATED, user, at=now,
+              related_agency_id=police.id)
+    notify(police.id, NotificationKind.ORDER_VIOLATED, order.case_id, user.agency_id, at=now)
+    record(AuditAction.VIOLATION_RECORDED, user, "order_violation", violation.id)
+    return violation
+
+
+def get_order_or_404(user: User, order_id: int) -> ProtectionOrder:
+    """The order if its case is visible to ``user``; 404 otherwise."""
+    order = db.session.scalar(
+        sa.select(ProtectionOrder).join(ProtectionOrder.case)
+        .where(ProtectionOrder.id == order_id, policy.case_visibility(user)))
+    if order is None:
+        abort(404)
+    return order
+
+
+def expiring_orders(user: User, now: datetime) -> list[ProtectionOrder]:
+    """Active orders ending within ``ORDER_WARNING_HOURS``, for the inboxes.
+
+    The police see the orders their agency issued; a committee the orders on
+    the cases of its territory. Other agencies see none here.
+    """
+    agency = user.agency
+    horizon = now + timedelta(hours=current_app.config["ORDER_WARNING_HOURS"])
+    query = (
+        sa.select(ProtectionOrder).join(ProtectionOrder.case)
+        .where(ProtectionOrder.revoked_at.is_(None), ProtectionOrder.valid_until > now,
+               ProtectionOrder.valid_until <= horizon, policy.case_visibility(user))
+        .options(joinedload(ProtectionOrder.case))
+        .order_by(ProtectionOrder.valid_until)
+    )
+    if agency.type == AgencyType.POLICE:
+        query = query.where(ProtectionOrder.issuing_agency_id == agency.id)
+    elif agency.type != AgencyType.COMMITTEE:
+        return []
+    return list(db.session.scalars(query))

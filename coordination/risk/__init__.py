@@ -1,0 +1,1 @@
+"""Risk assessment: the checklist, its score and level, the repeat rule."""

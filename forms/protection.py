@@ -1,0 +1,54 @@
+"""Protection orders: recording one, extending or revoking it, a violation."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField
+from wtforms.fields import DateTimeLocalField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+
+from coordination import labels
+from coordination.protection.models import PROHIBITIONS, OrderKind
+from forms import BaseForm
+from forms.fields import INVALID_CHOICE, MultiCheckboxField, WholeNumberField, choices, enum_choices
+
+
+class LocalMomentField(DateTimeLocalField):
+    """A date and time as the browser's datetime-local input sends it."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                         **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a valid date and time.")) from None
+
+
+class OrderForm(BaseForm):
+    kind = SelectField(_l("Kind"), choices=enum_choices(OrderKind, labels.ORDER_KIND),
+                       invalid_choice_message=INVALID_CHOICE)
+    issued_at = LocalMomentField(
+        _l("Issued at"), validators=[InputRequired(_l("Enter the date and time of issue."))])
+    months = WholeNumberField(
+        _l("Months (court restrictions)"),
+        validators=[Optional(), NumberRange(min=1, max=12)])
+    prohibitions = MultiCheckboxField(
+        _l("Prohibitions"), choices=choices((name, labels.PROHIBITION[name])
+                                            for name in PROHIBITIONS),
+        validators=[DataRequired(_l("Choose at least one prohibition."))],
+        invalid_choice_message=INVALID_CHOICE, default=["prohibits_violence"],
+    )
+    electronic_monitoring = BooleanField(_l("Electronic monitoring (court restrictions)"))
+
+
+class OrderStepForm(BaseForm):
+    step = HiddenField(validators=[DataRequired()])  #: "extend" or "revoke"
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class ViolationForm(BaseForm):
+    occurred_at = LocalMomentField(
+        _l("When did the violation happen?"),
+        validators=[InputRequired(_l("Enter the date and time of the violation."))])

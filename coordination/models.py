@@ -9,4 +9,5 @@ from coordination.cases.models import (  # noqa: F401
     Person,
     TimelineEvent,
 )
+from coordination.settings.models import Setting, SettingChange  # noqa: F401
 from coordination.territories.models import Territory, TerritoryLevel  # noqa: F401

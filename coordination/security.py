@@ -75,12 +75,16 @@ def _expire_idle_session():
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
+def _load_user(session_id: str) -> User | None:
+    """The user of ``id:epoch``, unless deactivated or signed out everywhere since."""
+    user_id, _sep, epoch = session_id.partition(":")
     try:
         user = db.session.get(User, int(user_id))
     except ValueError:
         return None
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active or epoch != str(user.session_epoch):
+        return None
+    return user
 
 
 @login_manager.unauthorized_handler

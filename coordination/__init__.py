@@ -100,10 +100,18 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from coordination.accounts.admin_views import bp as users_bp
     from coordination.accounts.views import bp as accounts_bp
+    from coordination.agencies.views import bp as agencies_bp
     from coordination.cases.views import bp as cases_bp
     from coordination.core.views import bp as core_bp
+    from coordination.settings.views import bp as settings_bp
+    from coordination.territories.views import bp as territories_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(users_bp)
+    app.register_blueprint(agencies_bp)
+    app.register_blueprint(territories_bp)
+    app.register_blueprint(settings_bp)

@@ -2,10 +2,11 @@
 
 The language is, in order: ``?lang=`` (which also sticks), the user's profile,
 the session, the browser's Accept-Language, then the deployment's default.
+Outside a request (operator commands) messages are in English.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -18,6 +19,8 @@ LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "Engli
 
 def select_locale() -> str:
     """The locale for this request (see the module docstring for the order)."""
+    if not has_request_context():
+        return "en"
     languages = current_app.config["LANGUAGES"]
     if current_user.is_authenticated and current_user.language in languages:
         return current_user.language

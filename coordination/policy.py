@@ -2,9 +2,11 @@
 
 Every view and every query asks this module. Lists, searches and counts use
 :func:`visible_cases` so that they can never show more than a detail page,
-which loads its case through the same predicate. Access to a whole section
-(cases, administration) is :func:`may_use`; access to one object is
-:func:`can`. Unknown actions or sections raise instead of defaulting to yes.
+which loads its case through the same predicate; the administration's lists
+use :func:`manageable_users`, :func:`manageable_agencies` and
+:func:`directory_agencies` the same way. Access to a whole section (cases,
+administration) is :func:`may_use`; access to one object is :func:`can`.
+Unknown actions or sections raise instead of defaulting to yes.
 
 DESIGN.md section 4 states the rules; docs/access-policy.md explains them.
 """
@@ -25,19 +27,49 @@ class Section(enum.Enum):
     """Parts of the application a role may or may not use at all (403)."""
 
     CASES = "cases"
+    #: User accounts: administrators for everyone, agency heads for their own agency.
+    ADMINISTRATION = "administration"
+    #: Agencies: create, edit, deactivate. Administrators only.
+    AGENCIES = "agencies"
+    #: Territory names and municipalities. Administrators only.
+    REFERENCE_DATA = "reference_data"
+    #: Deadlines, order durations, k, risk thresholds. Administrators only.
+    SETTINGS = "settings"
+    #: The read-only list of agencies and staff in a committee's territory.
+    AGENCY_DIRECTORY = "agency_directory"
 
 
 class Action(enum.Enum):
-    """Things a user may do with one case."""
+    """Things a user may do with one object (a case, a user, an agency)."""
 
     VIEW_CASE = "view_case"
     #: See the restricted person fields (contacts, address or shelter).
     VIEW_RESTRICTED = "view_restricted"
+    #: Edit, deactivate, reactivate, unlock a user or reset their password.
+    MANAGE_USER = "manage_user"
+    #: Create users in an agency (and import them).
+    CREATE_USER_IN = "create_user_in"
+    #: Move a user to another agency: administrators only.
+    MOVE_USER = "move_user"
 
 
 def works_on_cases(user: User) -> bool:
     """Ministry analysts and administrators never work on cases."""
     return user.role != Role.ADMIN and user.agency.type != AgencyType.MINISTRY
+
+
+def administers_everything(user: User) -> bool:
+    """Administrators manage every agency and account (and never see a case)."""
+    return user.is_authenticated and user.role == Role.ADMIN
+
+
+def heads_an_agency(user: User) -> bool:
+    """An agency head outside the ministry manages their own agency's members."""
+    return (
+        user.is_authenticated
+        and user.role == Role.LEAD
+        and user.agency.type != AgencyType.MINISTRY
+    )
 
 
 def may_use(user: User, section: Section) -> bool:
@@ -46,10 +78,30 @@ def may_use(user: User, section: Section) -> bool:
         return False
     if section is Section.CASES:
         return works_on_cases(user)
+    if section is Section.ADMINISTRATION:
+        return administers_everything(user) or heads_an_agency(user)
+    if section in (Section.AGENCIES, Section.REFERENCE_DATA, Section.SETTINGS):
+        return administers_everything(user)
+    if section is Section.AGENCY_DIRECTORY:
+        return user.agency.type == AgencyType.COMMITTEE
     raise ValueError(f"unknown section {section!r}")
 
 
 # --- which cases: one predicate, used by SQL and mirrored for loaded objects --
+
+
+def territories_within(territory: Territory) -> sa.Select:
+    """``SELECT`` of the ids of ``territory`` and every territory below it."""
+    if territory.level == TerritoryLevel.COUNTRY:
+        return sa.select(Territory.id)
+    children = sa.select(Territory.id).where(Territory.parent_id == territory.id)
+    return sa.select(Territory.id).where(
+        sa.or_(
+            Territory.id == territory.id,
+            Territory.parent_id == territory.id,
+            Territory.parent_id.in_(children),
+        )
+    )
 
 
 def _territory_predicate(territory: Territory) -> ColumnElement[bool]:
@@ -101,16 +153,30 @@ def visible_cases(user: User) -> sa.Select:
     return sa.select(Case).where(case_visibility(user))
 
 
-def can(user: User, action: Action, case: Case) -> bool:
-    """Whether ``user`` may do ``action`` on ``case``; unknown actions raise."""
+def can(user: User, action: Action, obj) -> bool:
+    """Whether ``user`` may do ``action`` on ``obj``; unknown actions raise.
+
+    ``obj`` is a :class:`Case` for the case actions, a :class:`User` for
+    ``MANAGE_USER`` and ``MOVE_USER``, an :class:`Agency` for ``CREATE_USER_IN``.
+    """
+    if action in (Action.VIEW_CASE, Action.VIEW_RESTRICTED):
+        return _can_on_case(user, action, obj)
+    if action is Action.MANAGE_USER:
+        return can_manage_user(user, obj)
+    if action is Action.MOVE_USER:
+        return administers_everything(user) and can_manage_user(user, obj)
+    if action is Action.CREATE_USER_IN:
+        return _may_create_users_in(user, obj)
+    raise ValueError(f"unknown action {action!r}")
+
+
+def _can_on_case(user: User, action: Action, case: Case) -> bool:
     if not user.is_authenticated or not works_on_cases(user):
         return False
     agency = user.agency
     if action is Action.VIEW_CASE:
         return _is_committee_for(agency, case) or _is_involved(agency, case)
-    if action is Action.VIEW_RESTRICTED:
-        return agency.id == case.lead_agency_id or _is_committee_for(agency, case)
-    raise ValueError(f"unknown action {action!r}")
+    return agency.id == case.lead_agency_id or _is_committee_for(agency, case)
 
 
 def leads(user: User, case: Case) -> bool:
@@ -136,3 +202,64 @@ def registration_districts(user: User) -> sa.Select:
     if territory.level == TerritoryLevel.MUNICIPALITY:
         return query.where(Territory.id == territory.parent_id)
     return query.where(Territory.id == territory.id)
+
+
+# --- administration: whose accounts, which agencies --------------------------
+
+
+def manageable_users(user: User) -> sa.Select:
+    """``SELECT`` of the users ``user`` may manage; callers add filters and order.
+
+    Administrators: everyone. An agency head: their own agency's members and
+    heads, never an administrator. Anyone else: nobody.
+    """
+    if administers_everything(user):
+        return sa.select(User)
+    if heads_an_agency(user):
+        return sa.select(User).where(User.agency_id == user.agency_id, User.role != Role.ADMIN)
+    return sa.select(User).where(sa.false())
+
+
+def can_manage_user(user: User, target: User) -> bool:
+    """The object form of :func:`manageable_users`."""
+    if administers_everything(user):
+        return True
+    return (
+        heads_an_agency(user)
+        and target.agency_id == user.agency_id
+        and target.role != Role.ADMIN
+    )
+
+
+def manageable_agencies(user: User) -> sa.Select:
+    """``SELECT`` of the agencies in which ``user`` may create users."""
+    if administers_everything(user):
+        return sa.select(Agency)
+    if heads_an_agency(user):
+        return sa.select(Agency).where(Agency.id == user.agency_id)
+    return sa.select(Agency).where(sa.false())
+
+
+def _may_create_users_in(user: User, agency: Agency) -> bool:
+    return administers_everything(user) or (heads_an_agency(user) and agency.id == user.agency_id)
+
+
+def assignable_roles(user: User) -> list[Role]:
+    """Roles ``user`` may give: an agency head never makes an administrator."""
+    if administers_everything(user):
+        return list(Role)
+    if heads_an_agency(user):
+        return [Role.MEMBER, Role.LEAD]
+    return []
+
+
+def directory_agencies(user: User) -> sa.Select:
+    """``SELECT`` of the active agencies a committee's directory lists: those
+    serving the committee's territory or a territory within it."""
+    if not may_use(user, Section.AGENCY_DIRECTORY):
+        return sa.select(Agency).where(sa.false())
+    return sa.select(Agency).where(
+        Agency.active.is_(True),
+        Agency.territory_id.in_(territories_within(user.agency.territory)),
+    )
+

@@ -7,10 +7,21 @@ from flask_login import current_user
 from coordination import policy
 from coordination.labels import label
 
+#: Template variable -> the section it tells about.
+NAVIGATION = {
+    "may_use_cases": policy.Section.CASES,
+    "may_use_administration": policy.Section.ADMINISTRATION,
+    "may_use_agencies": policy.Section.AGENCIES,
+    "may_use_reference_data": policy.Section.REFERENCE_DATA,
+    "may_use_settings": policy.Section.SETTINGS,
+    "may_use_directory": policy.Section.AGENCY_DIRECTORY,
+}
+
 
 def _navigation() -> dict:
     signed_in = current_user.is_authenticated
-    return {"may_use_cases": signed_in and policy.may_use(current_user, policy.Section.CASES)}
+    return {name: signed_in and policy.may_use(current_user, section)
+            for name, section in NAVIGATION.items()}
 
 
 def init_app(app: Flask) -> None:

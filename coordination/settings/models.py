@@ -41,8 +41,8 @@ class SettingChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(64), index=True)
-    #: None when the setting had its default until this change.
-    old_value: Mapped[Any | None] = mapped_column(sa.JSON)
+    #: The value in force before: the stored one, or the default.
+    old_value: Mapped[Any] = mapped_column(sa.JSON)
     new_value: Mapped[Any] = mapped_column(sa.JSON)
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -36,7 +36,7 @@ def upgrade():
     op.create_table('setting_changes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=64), nullable=False),
-    sa.Column('old_value', sa.JSON(), nullable=True),
+    sa.Column('old_value', sa.JSON(), nullable=False),
     sa.Column('new_value', sa.JSON(), nullable=False),
     sa.Column('changed_by_id', sa.Integer(), nullable=True),
     sa.Column('changed_at', sa.DateTime(), nullable=False),

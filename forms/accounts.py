@@ -14,7 +14,7 @@ from coordination import labels
 from coordination.accounts.administration import UserStatus
 from coordination.i18n import LANGUAGE_NAMES
 from forms import BaseForm, QueryForm
-from forms.fields import INVALID_CHOICE, choices, enum_choices, optional_int
+from forms.fields import INVALID_CHOICE, choice_id, choices, enum_choices
 
 
 def _language_field(label, optional: bool):
@@ -53,7 +53,7 @@ class UserForm(BaseForm):
     """Edit a user; the view removes ``agency`` for agency heads."""
 
     full_name = StringField(_l("Full name"), validators=FULL_NAME)
-    agency = SelectField(_l("Agency"), coerce=int, invalid_choice_message=INVALID_CHOICE)
+    agency = SelectField(_l("Agency"), coerce=choice_id, invalid_choice_message=INVALID_CHOICE)
     role = SelectField(_l("Role"), invalid_choice_message=INVALID_CHOICE)
     language = _language_field(_l("Language"), optional=True)
 
@@ -68,9 +68,9 @@ class NewUserForm(UserForm):
 
 class UserFilterForm(QueryForm):
     q = StringField(_l("Name or username"), validators=[Optional(), Length(max=100)])
-    territory = SelectField(_l("Territory"), coerce=optional_int,
+    territory = SelectField(_l("Territory"), coerce=choice_id,
                             invalid_choice_message=INVALID_CHOICE)
-    agency = SelectField(_l("Agency"), coerce=optional_int,
+    agency = SelectField(_l("Agency"), coerce=choice_id,
                          invalid_choice_message=INVALID_CHOICE)
     #: Choices set by the view: the roles the user may give.
     role = SelectField(_l("Role"), default="", invalid_choice_message=INVALID_CHOICE)

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from coordination import labels
 from coordination.agencies.models import AgencyType
 from forms import BaseForm, QueryForm
-from forms.fields import INVALID_CHOICE, choices, enum_choices, optional_int
+from forms.fields import INVALID_CHOICE, choice_id, choices, enum_choices
 
 
 def _type_field():
@@ -24,7 +24,7 @@ class AgencyForm(BaseForm):
                                                Length(max=200)])
     type = _type_field()
     #: Choices set by the view: the active territories.
-    territory = SelectField(_l("Territory served"), coerce=optional_int,
+    territory = SelectField(_l("Territory served"), coerce=choice_id,
                             validators=[DataRequired(_l("Choose the territory the agency "
                                                         "serves."))],
                             invalid_choice_message=INVALID_CHOICE)
@@ -40,7 +40,7 @@ class NewAgencyForm(AgencyForm):
 
 class AgencyFilterForm(QueryForm):
     q = StringField(_l("Code or name"), validators=[Optional(), Length(max=100)])
-    territory = SelectField(_l("Territory"), coerce=optional_int,
+    territory = SelectField(_l("Territory"), coerce=choice_id,
                             invalid_choice_message=INVALID_CHOICE)
     type = SelectField(
         _l("Type"),

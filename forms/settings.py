@@ -19,6 +19,7 @@ def settings_form_class(specs) -> type[BaseForm]:
                 NumberRange(min=spec.minimum, max=spec.maximum,
                             message=_l("Enter a number from %(min)s to %(max)s.")),
             ],
+            parse_message=_l("Enter a whole number."),
             render_kw={"min": spec.minimum, "max": spec.maximum},
         )
         for spec in specs

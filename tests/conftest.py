@@ -132,6 +132,13 @@ def client(app):
 
 
 @pytest.fixture
+def browser(app):
+    """``browser()``: another browser with its own session, beside ``client``."""
+    app.test_client_class = IsolatedClient
+    return app.test_client
+
+
+@pytest.fixture
 def user():
     """``user("police.sokuluk")``: a demo user, loaded in the test's session."""
 

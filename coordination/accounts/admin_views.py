@@ -11,14 +11,14 @@ from flask_babel import gettext as _
 from coordination import labels, policy
 from coordination.accounts import administration, imports
 from coordination.accounts.models import Role, User
-from coordination.accounts.services import AccountError, recent_logins
+from coordination.accounts.services import recent_logins
 from coordination.agencies.models import Agency
 from coordination.agencies.views import FILTER_LEVELS
 from coordination.decorators import section_required
 from coordination.extensions import db
 from coordination.i18n import current_language
 from coordination.territories.services import territory_options
-from coordination.web import acting_user, current_page
+from coordination.web import REFUSED, acting_user, current_page, save
 from forms import ConfirmForm
 from forms.accounts import (
     ImportConfirmForm,
@@ -92,16 +92,11 @@ def new_user():
     if request.method == "GET":
         form.agency.data = request.args.get("agency", actor.agency_id, type=int)
     if form.validate_on_submit():
-        agency = db.session.get(Agency, form.agency.data)
-        try:
-            user, password = administration.add_user(
-                actor, agency, form.username.data, form.full_name.data, Role(form.role.data),
-                form.language.data or None)
-        except AccountError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
+        created = save(form, administration.add_user, actor,
+                       db.session.get(Agency, form.agency.data), form.username.data,
+                       form.full_name.data, Role(form.role.data), form.language.data or None)
+        if created is not REFUSED:
+            user, password = created
             # Shown in this response only: never stored, flashed or redirected.
             return render_template("users/temporary_password.html", user=user,
                                    password=password, created=True)
@@ -123,14 +118,8 @@ def show_user(user_id: int):
             form.agency.data = target.agency_id
     if form.validate_on_submit():
         agency = db.session.get(Agency, form.agency.data) if form.agency else None
-        try:
-            administration.update_user(actor, target, form.full_name.data,
-                                       Role(form.role.data), form.language.data or None, agency)
-        except AccountError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
+        if save(form, administration.update_user, actor, target, form.full_name.data,
+                Role(form.role.data), form.language.data or None, agency) is not REFUSED:
             flash(_("The changes are saved."), "success")
             return redirect(url_for("users.show_user", user_id=target.id))
     return render_template("users/detail.html", target=target, form=form,
@@ -143,13 +132,8 @@ def _confirmed(user_id: int, act, title: str, message: str, button: str, done: s
     target = administration.get_user_or_404(actor, user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            result = act(actor, target)
-        except AccountError as error:
-            db.session.rollback()
-            form.add_error(None, error.message)
-        else:
-            db.session.commit()
+        result = save(form, act, actor, target)
+        if result is not REFUSED:
             if result is not None:  # a temporary password: shown in this response only
                 return render_template("users/temporary_password.html", user=target,
                                        password=result, created=False)

@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -21,10 +21,11 @@ from coordination.accounts.models import Role, User
 from coordination.accounts.passwords import hash_temporary_password, new_temporary_password
 from coordination.accounts.services import (
     AccountError,
-    add_user_row,
+    add_new_user,
     check_full_name,
     check_language,
     check_new_account,
+    new_user,
     normalise_username,
 )
 from coordination.agencies.models import Agency
@@ -32,7 +33,7 @@ from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db
 from coordination.models_base import utcnow
-from coordination.territories.models import Territory
+from coordination.queries import admin_page, agencies_within, matching_text
 
 
 class UserStatus(enum.StrEnum):
@@ -68,17 +69,8 @@ def _status_predicate(status: UserStatus):
 
 def _filtered_users(actor: User, filters: UserFilters) -> sa.Select:
     query = policy.manageable_users(actor).join(User.agency)
-    text = (filters.query or "").strip()
-    if text:
-        pattern = f"%{text.lower()}%"
-        # lower() of non-Latin text works on PostgreSQL; SQLite leaves it as typed.
-        query = query.where(sa.or_(sa.func.lower(User.username).like(pattern),
-                                   sa.func.lower(User.full_name).like(pattern),
-                                   User.full_name.contains(text)))
-    if filters.territory_id is not None:
-        territory = db.session.get(Territory, filters.territory_id)
-        if territory is not None:
-            query = query.where(Agency.territory_id.in_(policy.territories_within(territory)))
+    query = matching_text(query, filters.query, User.username, User.full_name)
+    query = agencies_within(query, filters.territory_id)
     if filters.agency_id is not None:
         query = query.where(User.agency_id == filters.agency_id)
     if filters.role is not None:
@@ -95,8 +87,7 @@ def list_users(actor: User, filters: UserFilters, page: int = 1):
         .options(joinedload(User.agency).joinedload(Agency.territory))
         .order_by(Agency.code, User.full_name, User.id)
     )
-    return db.paginate(query, page=page, per_page=current_app.config["ADMIN_PER_PAGE"],
-                       error_out=False, count=True)
+    return admin_page(query, page)
 
 
 def get_user_or_404(actor: User, user_id: int) -> User:
@@ -144,9 +135,9 @@ def add_user(
     username = normalise_username(username)
     check_new_account(username, full_name, language)
     password = new_temporary_password()
-    user = add_user_row(username, full_name, agency, role, language,
-                        hash_temporary_password(password), actor, must_change_password=True)
-    return user, password
+    user = new_user(username, full_name, agency, role, language,
+                    hash_temporary_password(password), must_change_password=True)
+    return add_new_user(user, actor), password
 
 
 def update_user(

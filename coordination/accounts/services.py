@@ -194,8 +194,8 @@ def create_user(
     username = normalise_username(username)
     check_new_account(username, full_name, language)
     check_new_password(password, username)
-    return add_user_row(username, full_name, agency, role, language, hash_password(password),
-                        actor)
+    user = new_user(username, full_name, agency, role, language, hash_password(password))
+    return add_new_user(user, actor)
 
 
 def new_user(
@@ -219,19 +219,8 @@ def new_user(
     )
 
 
-def add_user_row(
-    username: str,
-    full_name: str,
-    agency: Agency,
-    role: Role,
-    language: str | None,
-    password_hash: str,
-    actor: User | None,
-    must_change_password: bool = False,
-) -> User:
-    """Add a user whose data has been checked, flush, and audit the creation."""
-    user = new_user(username, full_name, agency, role, language, password_hash,
-                    must_change_password)
+def add_new_user(user: User, actor: User | None) -> User:
+    """Add a user made by :func:`new_user`, flush, and audit the creation."""
     db.session.add(user)
     db.session.flush()
     record(AuditAction.USER_CREATED, actor, "user", user.id)

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from coordination.accounts.services import (
-    AccountError,
     LoginOutcome,
     authenticate,
     change_password,
@@ -18,7 +17,7 @@ from coordination.audit.services import record
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.security import SEEN_KEY, is_safe_next
-from coordination.web import acting_user
+from coordination.web import REFUSED, acting_user, save
 from forms.accounts import ChangePasswordForm, LanguageForm
 from forms.auth import LoginForm
 
@@ -84,13 +83,7 @@ def profile():
     if request.method == "GET":
         form.language.data = user.language or session.get("lang") or "ky"
     if form.validate_on_submit():
-        try:
-            set_language(user, form.language.data)
-        except AccountError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
+        if save(form, set_language, user, form.language.data) is not REFUSED:
             session["lang"] = user.language
             flash(_("Your language is saved."), "success")
             return redirect(url_for("accounts.profile"))
@@ -103,13 +96,8 @@ def change_password_view():
     user = acting_user()
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            change_password(user, form.current_password.data, form.password.data)
-        except AccountError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
+        if save(form, change_password, user, form.current_password.data,
+                form.password.data) is not REFUSED:
             _renew_session(user)  # the other sessions ended with the old password
             flash(_("Your password is changed."), "success")
             return redirect(url_for("core.index"))

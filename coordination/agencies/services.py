@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -23,6 +23,7 @@ from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, CaseStatus
 from coordination.extensions import db
+from coordination.queries import admin_page, agencies_within, matching_text
 from coordination.rules import RuleError
 from coordination.territories.models import Territory
 
@@ -53,22 +54,13 @@ def list_agencies(actor: User, filters: AgencyFilters, page: int = 1):
     """One page of agencies, by code (a Pagination)."""
     _require_admin(actor)
     query = sa.select(Agency).options(joinedload(Agency.territory)).order_by(Agency.code)
-    text = (filters.query or "").strip()
-    if text:
-        pattern = f"%{text.lower()}%"
-        query = query.where(sa.or_(sa.func.lower(Agency.code).like(pattern),
-                                   sa.func.lower(Agency.name).like(pattern),
-                                   Agency.name.contains(text)))
-    if filters.territory_id is not None:
-        territory = db.session.get(Territory, filters.territory_id)
-        if territory is not None:
-            query = query.where(Agency.territory_id.in_(policy.territories_within(territory)))
+    query = matching_text(query, filters.query, Agency.code, Agency.name)
+    query = agencies_within(query, filters.territory_id)
     if filters.type is not None:
         query = query.where(Agency.type == filters.type)
     if filters.active is not None:
         query = query.where(Agency.active.is_(filters.active))
-    return db.paginate(query, page=page, per_page=current_app.config["ADMIN_PER_PAGE"],
-                       error_out=False, count=True)
+    return admin_page(query, page)
 
 
 def active_user_counts(agency_ids: list[int]) -> dict[int, int]:
@@ -217,8 +209,7 @@ def directory(actor: User, page: int = 1):
         .options(joinedload(Agency.territory))
         .order_by(Agency.type, Agency.name, Agency.id)
     )
-    return db.paginate(query, page=page, per_page=current_app.config["ADMIN_PER_PAGE"],
-                       error_out=False, count=True)
+    return admin_page(query, page)
 
 
 def active_staff(agency_ids: list[int]) -> dict[int, list[User]]:

@@ -12,7 +12,7 @@ from coordination.extensions import db
 from coordination.i18n import current_language
 from coordination.territories.models import Territory
 from coordination.territories.services import FILTER_LEVELS, territory_options, territory_path
-from coordination.web import acting_user, current_page
+from coordination.web import REFUSED, acting_user, current_page, save
 from forms import ConfirmForm
 from forms.agencies import AgencyFilterForm, AgencyForm, DeactivateAgencyForm, NewAgencyForm
 from forms.fields import choices
@@ -55,13 +55,9 @@ def new_agency():
     form = NewAgencyForm()
     form.territory.choices = choices([("", "—"), *territory_options(current_language())])
     if form.validate_on_submit():
-        try:
-            agency = services.create_agency(actor, form.code.data, *_agency_fields(form))
-        except services.AgencyError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
+        agency = save(form, services.create_agency, actor, form.code.data,
+                      *_agency_fields(form))
+        if agency is not REFUSED:
             flash(_("Agency %(code)s created.", code=agency.code), "success")
             return redirect(url_for("agencies.show_agency", agency_id=agency.id))
     return render_template("agencies/new.html", form=form)
@@ -80,13 +76,8 @@ def show_agency(agency_id: int):
         form.type.data = agency.type.value
         form.territory.data = agency.territory_id
     if form.validate_on_submit():
-        try:
-            services.update_agency(actor, agency, *_agency_fields(form))
-        except services.AgencyError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
+        if save(form, services.update_agency, actor, agency,
+                *_agency_fields(form)) is not REFUSED:
             flash(_("The changes are saved."), "success")
             return redirect(url_for("agencies.show_agency", agency_id=agency.id))
     users = services.active_user_counts([agency.id]).get(agency.id, 0)
@@ -103,17 +94,10 @@ def deactivate_agency(agency_id: int):
     if form.validate_on_submit():
         if hand_over.open_cases and not form.handed_over.data:
             form.add_error("handed_over", _("Confirm that you know about the open cases."))
-        else:
-            try:
-                services.deactivate_agency(actor, agency)
-            except services.AgencyError as error:
-                db.session.rollback()
-                form.add_error(error.field, error.message)
-            else:
-                db.session.commit()
-                flash(_("Agency %(code)s is deactivated; its users can no longer sign in.",
-                        code=agency.code), "success")
-                return redirect(url_for("agencies.show_agency", agency_id=agency.id))
+        elif save(form, services.deactivate_agency, actor, agency) is not REFUSED:
+            flash(_("Agency %(code)s is deactivated; its users can no longer sign in.",
+                    code=agency.code), "success")
+            return redirect(url_for("agencies.show_agency", agency_id=agency.id))
     return render_template("agencies/deactivate.html", agency=agency, form=form,
                            hand_over=hand_over)
 

@@ -22,6 +22,7 @@ from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db
 from coordination.models_base import utcnow
+from coordination.queries import admin_page
 from coordination.rules import RuleError
 from coordination.settings.models import Setting, SettingChange
 
@@ -170,5 +171,4 @@ def history(page: int = 1):
         .options(joinedload(SettingChange.changed_by))
         .order_by(SettingChange.changed_at.desc(), SettingChange.id.desc())
     )
-    return db.paginate(query, page=page, per_page=current_app.config["ADMIN_PER_PAGE"],
-                       error_out=False, count=True)
+    return admin_page(query, page)

@@ -8,9 +8,8 @@ from flask_babel import ngettext
 
 from coordination import policy
 from coordination.decorators import section_required
-from coordination.extensions import db
 from coordination.settings import services
-from coordination.web import acting_user, current_page
+from coordination.web import REFUSED, acting_user, current_page, save
 from forms.settings import settings_form_class
 
 bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
@@ -27,13 +26,8 @@ def edit_settings():
             form[key].data = value
     if form.validate_on_submit():
         values = {key: form[key].data for key in services.SPECS}
-        try:
-            changes = services.update_settings(acting_user(), values)
-        except services.SettingError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
+        changes = save(form, services.update_settings, acting_user(), values)
+        if changes is not REFUSED:
             flash(ngettext("%(num)d setting changed.", "%(num)d settings changed.",
                            len(changes)) if changes else _("Nothing was changed."), "success")
             return redirect(url_for("settings.edit_settings"))

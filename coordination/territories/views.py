@@ -10,7 +10,7 @@ from coordination.extensions import db
 from coordination.i18n import current_language
 from coordination.territories import services
 from coordination.territories.models import Territory, TerritoryLevel
-from coordination.web import acting_user
+from coordination.web import REFUSED, acting_user, save
 from forms import ConfirmForm
 from forms.territories import MunicipalityForm, TerritoryNamesForm
 
@@ -41,13 +41,8 @@ def show_territory(territory_id: int):
     territory = _territory_or_404(territory_id)
     form = TerritoryNamesForm(obj=territory if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
-            services.rename_territory(acting_user(), territory, _names(form))
-        except services.TerritoryError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
+        if save(form, services.rename_territory, acting_user(), territory,
+                _names(form)) is not REFUSED:
             flash(_("The names are saved."), "success")
             return redirect(url_for("territories.show_territory", territory_id=territory.id))
     municipalities = (services.municipalities_of(territory)
@@ -65,14 +60,9 @@ def new_municipality(territory_id: int):
     if request.method == "GET":
         form.code.data = district.code
     if form.validate_on_submit():
-        try:
-            municipality = services.add_municipality(acting_user(), district, form.code.data,
-                                                     _names(form))
-        except services.TerritoryError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
+        municipality = save(form, services.add_municipality, acting_user(), district,
+                            form.code.data, _names(form))
+        if municipality is not REFUSED:
             flash(_("Municipality %(name)s added.", name=municipality.name(current_language())),
                   "success")
             return redirect(url_for("territories.show_territory", territory_id=district.id))

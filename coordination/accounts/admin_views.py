@@ -42,7 +42,7 @@ def _agency_label(agency: Agency) -> str:
 def list_users():
     actor = acting_user()
     form = UserFilterForm(request.args)
-    agencies = administration.agency_choices(actor)
+    agencies = administration.agency_choices(actor, include_inactive=True)
     manages_one_agency = not policy.administers_everything(actor)
     form.agency.choices = choices([("", _("Any agency")),
                                    *((a.id, _agency_label(a)) for a in agencies)])

@@ -98,9 +98,12 @@ def get_user_or_404(actor: User, user_id: int) -> User:
     return user
 
 
-def agency_choices(actor: User) -> list[Agency]:
-    """Active agencies in which ``actor`` may create users or place them."""
-    query = policy.manageable_agencies(actor).where(Agency.active.is_(True))
+def agency_choices(actor: User, include_inactive: bool = False) -> list[Agency]:
+    """Agencies in which ``actor`` may create or place users (active ones), or
+    whose users ``actor`` may list (``include_inactive``)."""
+    query = policy.manageable_agencies(actor)
+    if not include_inactive:
+        query = query.where(Agency.active.is_(True))
     return list(db.session.scalars(query.order_by(Agency.code)))
 
 

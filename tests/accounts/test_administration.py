@@ -316,3 +316,12 @@ def test_a_reset_ends_the_users_open_session(login_as, user, browser):
     administration.reset_password(user("admin"), user("social.sokuluk"))
     db.session.commit()
     assert victim.get("/cases").headers["Location"].startswith("/login")
+
+
+def test_users_of_a_deactivated_agency_can_still_be_listed(login_as, client, agency):
+    login_as("admin")
+    lsg = agency("KARASUU-LSG")
+    lsg.active = False
+    db.session.commit()
+    page = client.get(f"/admin/users?agency={lsg.id}").text
+    assert "1 user" in page and "lsg.karasuu" in page and "Agency deactivated" in page

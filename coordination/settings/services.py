@@ -43,8 +43,8 @@ class SettingSpec:
     maximum: int
 
 
-HOURS, DAYS, MONTHS = _l("hours"), _l("days"), _l("months")
-PEOPLE, ANSWERS = _l("people"), _l('"yes" answers')
+HOURS, DAYS, MONTHS = _l("in hours"), _l("in days"), _l("in months")
+PEOPLE, ANSWERS = _l("number of people"), _l('number of "yes" answers')
 
 #: Groups in the order the settings page shows them.
 GROUPS = {
@@ -57,9 +57,12 @@ GROUPS = {
 SPECS = {
     spec.key: spec
     for spec in (
-        SettingSpec("referral_deadline_hours_urgent", "referrals", _l("Urgent"), HOURS, 1, 2160),
-        SettingSpec("referral_deadline_hours_high", "referrals", _l("High"), HOURS, 1, 2160),
-        SettingSpec("referral_deadline_hours_normal", "referrals", _l("Normal"), HOURS, 1, 2160),
+        SettingSpec("referral_deadline_hours_urgent", "referrals",
+                    _l("Urgent referrals"), HOURS, 1, 2160),
+        SettingSpec("referral_deadline_hours_high", "referrals",
+                    _l("High-priority referrals"), HOURS, 1, 2160),
+        SettingSpec("referral_deadline_hours_normal", "referrals",
+                    _l("Normal referrals"), HOURS, 1, 2160),
         SettingSpec("temporary_order_days", "orders",
                     _l("Temporary protection order"), DAYS, 1, 30),
         SettingSpec("extended_temporary_order_days", "orders",
@@ -71,8 +74,8 @@ SPECS = {
                     _l("Smallest count shown (k)"), PEOPLE, 3, 100),
         SettingSpec("suppression_k_sexual_violence", "disclosure",
                     _l("Smallest count shown for sexual violence"), PEOPLE, 3, 100),
-        SettingSpec("risk_medium_threshold", "risk", _l("Medium risk from"), ANSWERS, 1, 99),
-        SettingSpec("risk_high_threshold", "risk", _l("High risk from"), ANSWERS, 1, 99),
+        SettingSpec("risk_medium_threshold", "risk", _l("Medium risk: at least"), ANSWERS, 1, 99),
+        SettingSpec("risk_high_threshold", "risk", _l("High risk: at least"), ANSWERS, 1, 99),
     )
 }
 

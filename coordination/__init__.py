@@ -100,7 +100,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from coordination.accounts.admin_views import bp as users_bp
     from coordination.accounts.views import bp as accounts_bp
+    from coordination.agencies.views import bp as agencies_bp
     from coordination.cases.views import bp as cases_bp
     from coordination.consent.views import bp as consent_bp
     from coordination.core.views import bp as core_bp
@@ -110,7 +112,10 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.protection.views import bp as protection_bp
     from coordination.referrals.views import bp as referrals_bp
     from coordination.risk.views import bp as risk_bp
+    from coordination.settings.views import bp as settings_bp
+    from coordination.territories.views import bp as territories_bp
 
     for blueprint in (core_bp, accounts_bp, cases_bp, referrals_bp, followups_bp, consent_bp,
-                      risk_bp, protection_bp, programmes_bp, notifications_bp):
+                      risk_bp, protection_bp, programmes_bp, notifications_bp, users_bp,
+                      agencies_bp, territories_bp, settings_bp):
         app.register_blueprint(blueprint)

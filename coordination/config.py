@@ -42,8 +42,47 @@ class BaseConfig:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
+    #: argon2id parameters for generated temporary passwords. They carry 80
+    #: random bits, so guessing them is hopeless whatever the cost; a light
+    #: hash lets an import of thousands of users finish within a request.
+    #: The user's own password, chosen at first login, gets the full cost.
+    TEMPORARY_PASSWORD_ARGON2_TIME_COST = 1
+    TEMPORARY_PASSWORD_ARGON2_MEMORY_COST = 2048
+    TEMPORARY_PASSWORD_ARGON2_PARALLELISM = 1
 
     CASES_PER_PAGE = 25
+    #: Rows per page of the administration lists (users, agencies, histories).
+    ADMIN_PER_PAGE = 50
+
+    #: Requests larger than this are refused (413): the CSV import's file is the
+    #: largest thing anyone sends. A checked import carries the file back in a
+    #: form field, hence the larger form memory limit.
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 6 * 1024 * 1024
+    #: The user import reads at most this many data lines and bytes.
+    IMPORT_MAX_LINES = 5000
+    IMPORT_MAX_BYTES = 3 * 1024 * 1024
+
+    # Defaults of the settings operators change in the app (/admin/settings);
+    # ``coordination.settings.services.get_setting`` returns the stored value
+    # or these. The setting's key is the name in lower case.
+    #: Hours within which a referral must be answered, by priority.
+    REFERRAL_DEADLINE_HOURS_URGENT = 24
+    REFERRAL_DEADLINE_HOURS_HIGH = 72
+    REFERRAL_DEADLINE_HOURS_NORMAL = 168
+    #: Protection orders (the law's values): a temporary order lasts 3 days,
+    #: extended at the survivor's request to 30; court restrictions up to 3 months.
+    TEMPORARY_ORDER_DAYS = 3
+    EXTENDED_TEMPORARY_ORDER_DAYS = 30
+    COURT_ORDER_MAX_MONTHS = 3
+    #: Disclosure control: counts from 1 to k-1 are suppressed (k never below 3),
+    #: with a larger k for any breakdown of sexual violence (never below k).
+    SUPPRESSION_K = 5
+    SUPPRESSION_K_SEXUAL_VIOLENCE = 10
+    #: Risk checklist: this many "yes" answers make the level medium / high
+    #: (DASH practice: 14 or more of 24 is high).
+    RISK_MEDIUM_THRESHOLD = 10
+    RISK_HIGH_THRESHOLD = 14
 
     #: Hours within which a referral must be answered, by priority.
     REFERRAL_RESPONSE_HOURS = {"urgent": 24, "high": 72, "normal": 168}
@@ -88,6 +127,7 @@ class TestingConfig(BaseConfig):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
+    TEMPORARY_PASSWORD_ARGON2_MEMORY_COST = 1024
 
 
 class ProductionConfig(BaseConfig):

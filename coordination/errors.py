@@ -18,6 +18,8 @@ MESSAGES = {
     403: (_l("Not allowed"), _l("Your role does not give access to this page.")),
     404: (_l("Not found"), _l("There is no such page, or you do not have access to it.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too large"),
+          _l("What you sent is too large. Split a file into smaller ones and try again.")),
     500: (_l("Something went wrong"),
           _l("The error has been logged. Please try again; "
              "if it persists, tell your administrator.")),

@@ -2,6 +2,7 @@
 
 The language is, in order: ``?lang=`` (which also sticks), the user's profile,
 the session, the browser's Accept-Language, then the deployment's default.
+Outside a request (operator commands) messages are in English.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "Engli
 
 def select_locale() -> str:
     """The locale for this request (see the module docstring for the order)."""
+    if not has_request_context():
+        return "en"
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands and services run in tests
         return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from coordination.accounts.administration import UserStatus
 from coordination.accounts.models import Role
 from coordination.agencies.models import AgencyType
+from coordination.audit.models import AuditAction
 from coordination.cases.models import (
     CaseStatus,
     ClosureReason,
@@ -39,6 +41,20 @@ ROLE = {
     Role.MEMBER: _l("Member"),
     Role.LEAD: _l("Agency head"),
     Role.ADMIN: _l("Administrator"),
+}
+
+USER_STATUS = {
+    UserStatus.ACTIVE: _l("Can sign in"),
+    UserStatus.INACTIVE: _l("Deactivated"),
+    UserStatus.LOCKED: _l("Locked after failed sign-ins"),
+    UserStatus.TEMPORARY_PASSWORD: _l("Temporary password not yet changed"),
+}
+
+#: Sign-in attempts on the profile page, by their audit action.
+LOGIN_RESULT = {
+    AuditAction.LOGIN_SUCCEEDED: _l("Signed in"),
+    AuditAction.LOGIN_FAILED: _l("Refused: wrong password"),
+    AuditAction.LOGIN_LOCKED: _l("Refused: account locked"),
 }
 
 CASE_STATUS = {
@@ -261,6 +277,8 @@ FOLLOW_UP_STATUS = {
 TABLES = {
     "agency_type": AGENCY_TYPE,
     "role": ROLE,
+    "user_status": USER_STATUS,
+    "login_result": LOGIN_RESULT,
     "case_status": CASE_STATUS,
     "risk_level": RISK_LEVEL,
     "person_role": PERSON_ROLE,

@@ -16,4 +16,5 @@ from coordination.programmes.models import CorrectionalProgramme  # noqa: F401
 from coordination.protection.models import OrderViolation, ProtectionOrder  # noqa: F401
 from coordination.referrals.models import Referral  # noqa: F401
 from coordination.risk.models import RiskAssessment  # noqa: F401
+from coordination.settings.models import Setting, SettingChange  # noqa: F401
 from coordination.territories.models import Territory, TerritoryLevel  # noqa: F401

@@ -3,9 +3,10 @@
 Every view and every query asks this module. Lists, searches and counts use
 :func:`visible_cases` so that they can never show more than a detail page,
 which loads its case through the same predicate; :func:`can` answers for one
-object (``VIEW_CASE`` runs that same predicate in SQL). Access to a whole
-section is :func:`may_use`. Unknown actions or sections raise instead of
-defaulting to yes.
+object (``VIEW_CASE`` runs that same predicate in SQL). The administration's
+lists use :func:`manageable_users`, :func:`manageable_agencies` and
+:func:`directory_agencies` the same way. Access to a whole section is
+:func:`may_use`. Unknown actions or sections raise instead of defaulting to yes.
 
 DESIGN.md section 4 states the rules; docs/access-policy.md explains them.
 """
@@ -34,6 +35,16 @@ class Section(enum.Enum):
     """Parts of the application a role may or may not use at all (403)."""
 
     CASES = "cases"
+    #: User accounts: administrators for everyone, agency heads for their own agency.
+    ADMINISTRATION = "administration"
+    #: Agencies: create, edit, deactivate. Administrators only.
+    AGENCIES = "agencies"
+    #: Territory names and municipalities. Administrators only.
+    REFERENCE_DATA = "reference_data"
+    #: Deadlines, order durations, k, risk thresholds. Administrators only.
+    SETTINGS = "settings"
+    #: The read-only list of agencies and staff in a committee's territory.
+    AGENCY_DIRECTORY = "agency_directory"
 
 
 class Action(enum.Enum):
@@ -59,6 +70,12 @@ class Action(enum.Enum):
     CHANGE_ORDER = "change_order"  #: protection order: extend, revoke
     RECORD_VIOLATION = "record_violation"  #: protection order
     UPDATE_PROGRAMME = "update_programme"  #: correctional programme: its course
+    #: Edit, deactivate, reactivate, unlock a user or reset their password. User.
+    MANAGE_USER = "manage_user"
+    #: Create users in an agency (and import them). Agency.
+    CREATE_USER_IN = "create_user_in"
+    #: Move a user to another agency: administrators only. User.
+    MOVE_USER = "move_user"
 
 
 #: A receiving agency is involved in the case while its referral is in these.
@@ -77,16 +94,50 @@ def works_on_cases(user: User) -> bool:
     return user.role != Role.ADMIN and user.agency.type != AgencyType.MINISTRY
 
 
+def administers_everything(user: User) -> bool:
+    """Administrators manage every agency and account (and never see a case)."""
+    return user.is_authenticated and user.role == Role.ADMIN
+
+
+def heads_an_agency(user: User) -> bool:
+    """An agency head outside the ministry manages their own agency's members."""
+    return (
+        user.is_authenticated
+        and user.role == Role.LEAD
+        and user.agency.type != AgencyType.MINISTRY
+    )
+
+
 def may_use(user: User, section: Section) -> bool:
     """Whether ``user`` may use ``section`` at all."""
     if not user.is_authenticated:
         return False
     if section is Section.CASES:
         return works_on_cases(user)
+    if section is Section.ADMINISTRATION:
+        return administers_everything(user) or heads_an_agency(user)
+    if section in (Section.AGENCIES, Section.REFERENCE_DATA, Section.SETTINGS):
+        return administers_everything(user)
+    if section is Section.AGENCY_DIRECTORY:
+        return user.agency.type == AgencyType.COMMITTEE
     raise ValueError(f"unknown section {section!r}")
 
 
 # --- which cases: one predicate ----------------------------------------------
+
+
+def territories_within(territory: Territory) -> sa.Select:
+    """``SELECT`` of the ids of ``territory`` and every territory below it."""
+    if territory.level == TerritoryLevel.COUNTRY:
+        return sa.select(Territory.id)
+    children = sa.select(Territory.id).where(Territory.parent_id == territory.id)
+    return sa.select(Territory.id).where(
+        sa.or_(
+            Territory.id == territory.id,
+            Territory.parent_id == territory.id,
+            Territory.parent_id.in_(children),
+        )
+    )
 
 
 def territory_predicate(territory: Territory) -> ColumnElement[bool]:
@@ -273,7 +324,7 @@ def _programme_rule(user: User, action: Action, programme: CorrectionalProgramme
 def can(
     user: User,
     action: Action,
-    obj: Case | Referral | FollowUp | ProtectionOrder | CorrectionalProgramme,
+    obj: Case | Referral | FollowUp | ProtectionOrder | CorrectionalProgramme | User | Agency,
     case_visible: bool = False,
 ) -> bool:
     """Whether ``user`` may do ``action`` on ``obj``; unknown actions raise.
@@ -285,6 +336,12 @@ def can(
     """
     if not isinstance(action, Action):
         raise ValueError(f"unknown action {action!r}")
+    if action is Action.MANAGE_USER:
+        return can_manage_user(user, obj)
+    if action is Action.MOVE_USER:
+        return administers_everything(user) and can_manage_user(user, obj)
+    if action is Action.CREATE_USER_IN:
+        return _may_create_users_in(user, obj)
     if not user.is_authenticated or not works_on_cases(user):
         return False
     case = obj if isinstance(obj, Case) else obj.case
@@ -347,3 +404,64 @@ def agencies_serving(case: Case) -> sa.Select:
         )
         .order_by(Agency.type, Agency.name)
     )
+
+
+# --- administration: whose accounts, which agencies --------------------------
+
+
+def manageable_users(user: User) -> sa.Select:
+    """``SELECT`` of the users ``user`` may manage; callers add filters and order.
+
+    Administrators: everyone. An agency head: their own agency's members and
+    heads, never an administrator. Anyone else: nobody.
+    """
+    if administers_everything(user):
+        return sa.select(User)
+    if heads_an_agency(user):
+        return sa.select(User).where(User.agency_id == user.agency_id, User.role != Role.ADMIN)
+    return sa.select(User).where(sa.false())
+
+
+def can_manage_user(user: User, target: User) -> bool:
+    """The object form of :func:`manageable_users`."""
+    if administers_everything(user):
+        return True
+    return (
+        heads_an_agency(user)
+        and target.agency_id == user.agency_id
+        and target.role != Role.ADMIN
+    )
+
+
+def manageable_agencies(user: User) -> sa.Select:
+    """``SELECT`` of the agencies in which ``user`` may create users."""
+    if administers_everything(user):
+        return sa.select(Agency)
+    if heads_an_agency(user):
+        return sa.select(Agency).where(Agency.id == user.agency_id)
+    return sa.select(Agency).where(sa.false())
+
+
+def _may_create_users_in(user: User, agency: Agency) -> bool:
+    return administers_everything(user) or (heads_an_agency(user) and agency.id == user.agency_id)
+
+
+def assignable_roles(user: User) -> list[Role]:
+    """Roles ``user`` may give: an agency head never makes an administrator."""
+    if administers_everything(user):
+        return list(Role)
+    if heads_an_agency(user):
+        return [Role.MEMBER, Role.LEAD]
+    return []
+
+
+def directory_agencies(user: User) -> sa.Select:
+    """``SELECT`` of the active agencies a committee's directory lists: those
+    serving the committee's territory or a territory within it."""
+    if not may_use(user, Section.AGENCY_DIRECTORY):
+        return sa.select(Agency).where(sa.false())
+    return sa.select(Agency).where(
+        Agency.active.is_(True),
+        Agency.territory_id.in_(territories_within(user.agency.territory)),
+    )
+

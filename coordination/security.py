@@ -74,13 +74,33 @@ def _expire_idle_session():
     return None
 
 
+#: What a user who must change their password may still open.
+PASSWORD_CHANGE_ENDPOINTS = {"accounts.change_password", "accounts.logout", "static",
+                             "core.healthz"}
+
+
+def _require_password_change():
+    """A user holding a temporary password may do nothing else until they change it."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS
+    ):
+        return redirect(url_for("accounts.change_password"))
+    return None
+
+
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
+def _load_user(session_id: str) -> User | None:
+    """The user of ``id:epoch``, unless deactivated or signed out everywhere since."""
+    user_id, _sep, epoch = session_id.partition(":")
     try:
         user = db.session.get(User, int(user_id))
     except ValueError:
         return None
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active or epoch != str(user.session_epoch):
+        return None
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -95,4 +115,5 @@ def _unauthorized():
 def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
     app.before_request(_expire_idle_session)
+    app.before_request(_require_password_change)
     app.after_request(_set_headers)

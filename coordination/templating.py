@@ -10,19 +10,30 @@ from coordination.labels import label
 from coordination.notifications.services import unread_count
 from coordination.referrals.services import awaiting_answer_count
 
+#: Template variable -> the section it tells about.
+NAVIGATION = {
+    "may_use_cases": policy.Section.CASES,
+    "may_use_administration": policy.Section.ADMINISTRATION,
+    "may_use_agencies": policy.Section.AGENCIES,
+    "may_use_reference_data": policy.Section.REFERENCE_DATA,
+    "may_use_settings": policy.Section.SETTINGS,
+    "may_use_directory": policy.Section.AGENCY_DIRECTORY,
+}
+
 
 def _navigation() -> dict:
     signed_in = current_user.is_authenticated
-    may_use_cases = signed_in and policy.may_use(current_user, policy.Section.CASES)
+    allowed = {name: signed_in and policy.may_use(current_user, section)
+               for name, section in NAVIGATION.items()}
     counts = {}
-    if may_use_cases:
-        # The badges: two indexed counts per page.
+    if allowed["may_use_cases"]:
+        # The badges: three indexed counts per page.
         counts = {
             "referrals": awaiting_answer_count(current_user.agency_id),
             "followups": open_count(current_user.agency_id),
             "notifications": unread_count(current_user),
         }
-    return {"may_use_cases": may_use_cases, "inbox_counts": counts}
+    return {**allowed, "inbox_counts": counts}
 
 
 def init_app(app: Flask) -> None:

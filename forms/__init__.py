@@ -35,6 +35,18 @@ class BaseForm(FlaskForm):
     class Meta(_CleaningMeta):
         pass
 
+    def add_error(self, field_name: str | None, message) -> None:
+        """Show a service's refusal beside ``field_name``, or above the form."""
+        field = self._fields.get(field_name) if field_name else None
+        if field is not None and field_name != "csrf_token":
+            field.errors = [*field.errors, message]
+        else:
+            self.form_errors.append(message)
+
+
+class ConfirmForm(BaseForm):
+    """A confirmation button: nothing but the CSRF token is posted."""
+
 
 class SubForm(Form):
     """A group of fields nested in a :class:`BaseForm` (no token of its own)."""

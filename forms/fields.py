@@ -30,13 +30,17 @@ class DayField(DateField):
 
 
 class WholeNumberField(IntegerField):
-    """An integer with our own parse message."""
+    """An integer with our own parse message (``parse_message`` overrides it)."""
+
+    def __init__(self, *args, parse_message=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parse_message = parse_message or _l("Enter a whole number, e.g. 1990.")
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(_l("Enter a whole number, e.g. 1990.")) from None
+            raise ValueError(self.parse_message) from None
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -54,6 +58,15 @@ def optional_int(value) -> int | None:
     if value in ("", None):
         return None
     return int(value)
+
+
+def choice_id(value) -> int | None:
+    """Coerce a select of ids: empty or not a number is no choice (None), which
+    the field then refuses with :data:`INVALID_CHOICE` like any forged value."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def not_in_future_year(_form, field) -> None:

@@ -18,12 +18,14 @@ from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 
 from coordination import create_app
-from coordination.accounts.models import User
+from coordination.accounts.models import Role, User
+from coordination.accounts.services import create_user
+from coordination.agencies.models import Agency
 from coordination.config import TestingConfig
 from coordination.demo import load_demo
 from coordination.extensions import db
 from tests import databases
-from tests.helpers import login
+from tests.helpers import DEMO_PASSWORD, login
 
 DEMO_SEED = 20261126
 #: The moment the demo data is anchored to, so that tests do not drift with time.
@@ -139,6 +141,13 @@ def client(app):
 
 
 @pytest.fixture
+def browser(app):
+    """``browser()``: another browser with its own session, beside ``client``."""
+    app.test_client_class = IsolatedClient
+    return app.test_client
+
+
+@pytest.fixture
 def user():
     """``user("police.sokuluk")``: a demo user, loaded in the test's session."""
 
@@ -162,3 +171,29 @@ def login_as(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def agency():
+    """``agency("SOKULUK-POLICE")``: a demo agency by its code."""
+
+    def get(code: str) -> Agency:
+        found = db.session.scalar(sa.select(Agency).where(Agency.code == code))
+        assert found is not None, code
+        return found
+
+    return get
+
+
+@pytest.fixture
+def make_user(agency):
+    """``make_user("colleague.sokuluk", "SOKULUK-COMMITTEE", "member")``: a new
+    user with the demo password, committed (and rolled back after the test)."""
+
+    def make(username: str, agency_code: str, role: str = "member") -> User:
+        created = create_user(username, f"Test {username}", agency(agency_code), Role(role),
+                              DEMO_PASSWORD)
+        db.session.commit()
+        return created
+
+    return make

@@ -5,27 +5,54 @@ to ``ROUTES`` with the access it should have.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
 from coordination import policy
+from coordination.accounts.models import User
 from coordination.cases.models import Case
 from coordination.demo import demo_usernames
 from coordination.extensions import db
+from coordination.territories.services import territory_by_code
 from tests.helpers import csrf_token
 
 #: Routes anyone may open, signed in or not.
 PUBLIC = {"static", "accounts.login", "core.healthz"}
-#: endpoint -> URL template; {case} is filled per user (own / other / forged).
+#: endpoint -> URL template; {case} is filled per user (own / other / forged),
+#: {user}, {agency}, {district}, {municipality} by the administration matrix.
 ROUTES = {
     "core.index": "/",
     "accounts.logout": "/logout",
+    "accounts.profile": "/profile",
+    "accounts.change_password": "/profile/password",
     "cases.list_cases": "/cases",
     "cases.new_case": "/cases/new",
     "cases.show_case": "/cases/{case}",
     "referrals.inbox": "/referrals",
     "followups.agency_list": "/followups",
     "notifications.inbox": "/notifications",
+    "users.list_users": "/admin/users",
+    "users.new_user": "/admin/users/new",
+    "users.import_users": "/admin/users/import",
+    "users.show_user": "/admin/users/{user}",
+    "users.deactivate_user": "/admin/users/{user}/deactivate",
+    "users.reactivate_user": "/admin/users/{user}/reactivate",
+    "users.unlock_user": "/admin/users/{user}/unlock",
+    "users.reset_password": "/admin/users/{user}/reset-password",
+    "agencies.list_agencies": "/admin/agencies",
+    "agencies.new_agency": "/admin/agencies/new",
+    "agencies.show_agency": "/admin/agencies/{agency}",
+    "agencies.deactivate_agency": "/admin/agencies/{agency}/deactivate",
+    "agencies.reactivate_agency": "/admin/agencies/{agency}/reactivate",
+    "agencies.directory": "/directory",
+    "territories.list_territories": "/admin/territories",
+    "territories.show_territory": "/admin/territories/{district}",
+    "territories.new_municipality": "/admin/territories/{district}/municipalities/new",
+    "territories.retire_municipality": "/admin/territories/{municipality}/retire",
+    "territories.reinstate_municipality": "/admin/territories/{municipality}/reinstate",
+    "settings.edit_settings": "/admin/settings",
 }
 #: Routes that only take POST (a step on an object); the number is any id.
 POST_ROUTES = {
@@ -108,7 +135,8 @@ def _karasuu_object(endpoint: str) -> int:
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
 def test_anonymous_users_are_sent_to_login(client, endpoint):
-    response = client.get(ROUTES[endpoint].format(case=1))
+    response = client.get(ROUTES[endpoint].format(case=1, user=1, agency=1, district=1,
+                                                  municipality=1))
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
 
@@ -177,9 +205,14 @@ def test_every_listed_case_opens_and_no_other_case_does(login_as, user, username
 
 
 def _case_links(html: str) -> list[str]:
-    import re
-
     return re.findall(r'href="/cases/(\d+)"', html)
+
+
+def _comparable(html: str, case_id: int) -> str:
+    """The page without the case id and the CSRF token (its signature carries
+    the second it was made in, so two requests may differ there)."""
+    html = html.replace(f"/cases/{case_id}", "/cases/N")
+    return re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token"', html)
 
 
 @pytest.mark.parametrize(
@@ -203,3 +236,120 @@ def _comparable(html: str, case_id: int) -> str:
 
     html = html.replace(f"/cases/{case_id}", "/cases/N")
     return re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token"', html)
+
+
+# --- administration: every admin route x every demo user -----------------------------
+
+ADMIN_ONLY = {"agencies.list_agencies", "agencies.new_agency", "agencies.show_agency",
+              "agencies.deactivate_agency", "agencies.reactivate_agency",
+              "territories.list_territories", "territories.show_territory",
+              "territories.new_municipality", "territories.retire_municipality",
+              "territories.reinstate_municipality", "settings.edit_settings"}
+#: Administrators and agency heads (their own agency's accounts only).
+ACCOUNTS = {"users.list_users", "users.new_user", "users.import_users"}
+ONE_ACCOUNT = {"users.show_user", "users.deactivate_user", "users.reactivate_user",
+               "users.unlock_user", "users.reset_password"}
+EVERYONE = {"accounts.profile", "accounts.change_password"}
+ADMIN_ROUTES = ADMIN_ONLY | ACCOUNTS | ONE_ACCOUNT | EVERYONE | {"agencies.directory"}
+HEADS = {"coordinator.sokuluk", "coordinator.karasuu"}
+
+
+def test_admin_matrix_covers_every_administration_route():
+    assert ADMIN_ROUTES == {e for e in ROUTES if e.split(".")[0] in
+                            ("users", "agencies", "territories", "settings")} | EVERYONE
+
+
+@pytest.fixture
+def targets(make_user, agency):
+    """A colleague in the Sokuluk committee, an outsider (Kara-Suu police), and
+    the reference data the administration routes open."""
+    colleague = make_user("colleague.sokuluk", "SOKULUK-COMMITTEE")
+    sokuluk = territory_by_code("41708222")
+    return {
+        "colleague": colleague.id,
+        "outsider": db.session.scalar(sa.select(User.id).where(
+            User.username == "police.karasuu")),
+        "agency": agency("SOKULUK-POLICE").id,
+        "district": sokuluk.id,
+        "municipality": territory_by_code("41708222001").id,
+    }
+
+
+def expected_status(username: str, endpoint: str, target: str = "colleague") -> int:
+    """What DESIGN.md section 4 and issue 4 promise: 403 for a section the
+    role may not use, 404 for an account outside the user's scope."""
+    if endpoint in EVERYONE:
+        return 200
+    if username == "admin":
+        return 403 if endpoint == "agencies.directory" else 200
+    if endpoint == "agencies.directory":
+        return 200 if username in HEADS else 403
+    if endpoint in ADMIN_ONLY or username not in HEADS:
+        return 403
+    if endpoint in ONE_ACCOUNT:
+        own = username == "coordinator.sokuluk" and target == "colleague"
+        return 200 if own else 404
+    return 200
+
+
+@pytest.mark.parametrize("username", demo_usernames())
+def test_every_admin_route_for_every_demo_user(login_as, targets, username):
+    client = login_as(username)
+    for endpoint in sorted(ADMIN_ROUTES):
+        for target in ("colleague", "outsider"):
+            url = ROUTES[endpoint].format(user=targets[target], **{
+                key: targets[key] for key in ("agency", "district", "municipality")})
+            status = client.get(url).status_code
+            assert status == expected_status(username, endpoint, target), (
+                username, endpoint, target)
+            if "{user}" not in ROUTES[endpoint]:
+                break
+
+
+@pytest.mark.parametrize("username", demo_usernames())
+@pytest.mark.parametrize("action", ["deactivate", "reactivate", "unlock", "reset-password"])
+def test_every_account_action_posted_by_every_demo_user(login_as, targets, username, action):
+    """The POSTs obey the same matrix as the pages that confirm them."""
+    client = login_as(username)
+    token = csrf_token(client.get("/profile").text)
+    for target in ("colleague", "outsider"):
+        response = client.post(f"/admin/users/{targets[target]}/{action}",
+                               data={"csrf_token": token})
+        expected = expected_status(username, "users.show_user", target)
+        if expected == 200:
+            # Done: back to the account, or the one-time password page.
+            expected = 200 if action == "reset-password" else 302
+        assert response.status_code == expected, (username, action, target)
+
+
+@pytest.mark.parametrize("url", [
+    "/admin/users/99999999", "/admin/users/99999999/reset-password",
+    "/admin/agencies/99999999", "/admin/agencies/99999999/deactivate",
+    "/admin/territories/99999999",
+    "/admin/territories/99999999/municipalities/new",
+])
+def test_forged_ids_answer_404_to_the_administrator(login_as, url):
+    assert login_as("admin").get(url).status_code == 404
+
+
+def test_municipality_actions_need_a_municipality_and_new_ones_a_district(login_as, targets):
+    client = login_as("admin")
+    assert client.get(f"/admin/territories/{targets['district']}/retire").status_code == 404
+    assert client.get(
+        f"/admin/territories/{targets['municipality']}/municipalities/new").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("username", "links"),
+    [("admin", {"/admin/users", "/admin/agencies", "/admin/territories", "/admin/settings"}),
+     ("coordinator.sokuluk", {"/admin/users", "/directory", "/cases", "/referrals",
+                              "/followups", "/notifications"}),
+     ("police.sokuluk", {"/cases", "/referrals", "/followups", "/notifications"}),
+     ("ministry.analyst", set())],
+)
+def test_navigation_links_follow_the_policy(login_as, username, links):
+    page = login_as(username).get("/profile").text
+    nav = page.split('class="mainnav"')[1].split("</nav>")[0]
+    shown = set(re.findall(r'href="([^"]+)"', nav)) - {"/cases/new"}
+    assert shown == links
+    assert 'href="/profile"' in page

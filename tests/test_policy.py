@@ -109,3 +109,73 @@ def test_region_level_committee_sees_all_districts_of_its_region(user):
         assert policy.can(coordinator, policy.Action.VIEW_CASE, case) is (
             in_region or coordinator.agency_id in (case.opening_agency_id, case.lead_agency_id)
         )
+
+
+# --- administration -----------------------------------------------------------------
+
+
+def _expected_manages(actor: User, target: User) -> bool:
+    """Issue 4, restated independently: admins manage everyone; a head outside
+    the ministry manages their own agency's non-administrators; nobody else."""
+    if actor.role == "admin":
+        return True
+    return (actor.role == "lead" and actor.agency.type != AgencyType.MINISTRY
+            and target.agency_id == actor.agency_id and target.role != "admin")
+
+
+@pytest.mark.parametrize("username", demo_usernames())
+def test_manageable_users_sql_and_object_check_agree(username, user, make_user):
+    make_user("colleague.karasuu", "KARASUU-COMMITTEE")
+    make_user("police.lead.sokuluk", "SOKULUK-POLICE", "lead")
+    make_user("ministry.lead", "MLSSM-GENDER", "lead")
+    actor = user(username)
+    manageable = set(db.session.scalars(
+        policy.manageable_users(actor).with_only_columns(User.id)))
+    for target in db.session.scalars(sa.select(User)):
+        expected = _expected_manages(actor, target)
+        assert (target.id in manageable) is expected, (username, target.username)
+        assert policy.can(actor, policy.Action.MANAGE_USER, target) is expected
+        assert policy.can(actor, policy.Action.MOVE_USER, target) is (
+            expected and actor.role == "admin")
+
+
+def test_head_of_a_non_committee_agency_manages_only_their_agency(user, agency):
+    police = user("police.sokuluk")
+    police.role = "lead"
+    db.session.flush()
+    assert policy.may_use(police, policy.Section.ADMINISTRATION)
+    assert not policy.may_use(police, policy.Section.AGENCY_DIRECTORY)
+    assert not policy.may_use(police, policy.Section.AGENCIES)
+    assert [a.code for a in db.session.scalars(policy.manageable_agencies(police))] == [
+        "SOKULUK-POLICE"]
+    assert policy.can(police, policy.Action.CREATE_USER_IN, agency("SOKULUK-POLICE"))
+    assert not policy.can(police, policy.Action.CREATE_USER_IN, agency("SOKULUK-SOCIAL"))
+    assert policy.assignable_roles(police) == ["member", "lead"]
+    # Heading an agency gives no new case: the same cases as before.
+    assert policy.may_use(police, policy.Section.CASES)
+
+
+def test_a_ministry_head_administers_nothing(user, make_user):
+    head = make_user("ministry.lead", "MLSSM-GENDER", "lead")
+    assert not policy.may_use(head, policy.Section.ADMINISTRATION)
+    assert db.session.scalars(policy.manageable_users(head)).all() == []
+    assert policy.assignable_roles(head) == []
+
+
+@pytest.mark.parametrize("username", demo_usernames())
+def test_sections_by_role(username, user):
+    subject = user(username)
+    admin = username == "admin"
+    head = username.startswith("coordinator.")
+    assert policy.may_use(subject, policy.Section.ADMINISTRATION) is (admin or head)
+    for section in (policy.Section.AGENCIES, policy.Section.REFERENCE_DATA,
+                    policy.Section.SETTINGS):
+        assert policy.may_use(subject, section) is admin
+    assert policy.may_use(subject, policy.Section.AGENCY_DIRECTORY) is head
+
+
+def test_directory_lists_agencies_within_the_committees_territory(user):
+    coordinator = user("coordinator.sokuluk")
+    agencies = db.session.scalars(policy.directory_agencies(coordinator)).all()
+    assert {a.territory.code for a in agencies} == {"41708222"}
+    assert db.session.scalars(policy.directory_agencies(user("admin"))).all() == []

@@ -123,3 +123,15 @@ def test_development_secret_key_is_generated_once(tmp_path):
     assert len(first) == 64
     assert _instance_secret_key(app) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_administration_pages_have_no_inline_code_and_no_cache(login_as):
+    client = login_as("admin")
+    for url in ("/admin/users", "/admin/users/new", "/admin/users/import", "/admin/agencies",
+                "/admin/agencies/new", "/admin/territories", "/admin/settings", "/profile",
+                "/profile/password"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "<script" not in response.text and "style=" not in response.text, url
+        assert "http://" not in response.text and "https://" not in response.text, url
+        assert response.headers["Cache-Control"] == "no-store"

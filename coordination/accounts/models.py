@@ -35,6 +35,12 @@ class User(UserMixin, db.Model):
     failed_login_count: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    #: Set by a password reset or an import: the user must choose a password
+    #: of their own before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: Part of the session's user id: raising it signs the user out everywhere
+    #: (a password reset, a password change).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     agency: Mapped[Agency] = relationship(lazy="joined")
@@ -42,6 +48,14 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active and self.agency.active
+
+    def get_id(self) -> str:  # Flask-Login keeps this in the session
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def is_locked(self) -> bool:
+        """Locked out by failed logins, now."""
+        return self.locked_until is not None and self.locked_until > utcnow()
 
     @property
     def is_admin(self) -> bool:

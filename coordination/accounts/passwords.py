@@ -1,27 +1,51 @@
 """Password hashing with argon2id, parameters from the app's config."""
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
 
-def _hasher() -> PasswordHasher:
-    hasher = current_app.extensions.get("argon2")
+def _hasher(prefix: str = "ARGON2") -> PasswordHasher:
+    """The hasher with the parameters ``<prefix>_TIME_COST`` etc. from the config."""
+    name = prefix.lower()
+    hasher = current_app.extensions.get(name)
     if hasher is None:
         config = current_app.config
         hasher = PasswordHasher(
-            time_cost=config["ARGON2_TIME_COST"],
-            memory_cost=config["ARGON2_MEMORY_COST"],
-            parallelism=config["ARGON2_PARALLELISM"],
+            time_cost=config[f"{prefix}_TIME_COST"],
+            memory_cost=config[f"{prefix}_MEMORY_COST"],
+            parallelism=config[f"{prefix}_PARALLELISM"],
         )
-        current_app.extensions["argon2"] = hasher
+        current_app.extensions[name] = hasher
     return hasher
 
 
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password``."""
     return _hasher().hash(password)
+
+
+#: Lower-case letters and digits that cannot be mistaken for one another
+#: (no 0/o, 1/l/i), easy to type on a phone.
+TEMPORARY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+
+
+def new_temporary_password() -> str:
+    """A random password such as ``k7mq-3xpa-9ttd-h2re`` (about 79 bits)."""
+    groups = ("".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4))
+    return "-".join(groups)
+
+
+def hash_temporary_password(password: str) -> str:
+    """An argon2id hash with the light parameters for generated passwords.
+
+    Only for :func:`new_temporary_password`'s output: its randomness, not
+    the hash's cost, is what protects it (see ``TEMPORARY_PASSWORD_ARGON2_*``).
+    """
+    return _hasher("TEMPORARY_PASSWORD_ARGON2").hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:

@@ -1,11 +1,14 @@
-"""Account services: authentication with throttling, creating users."""
+"""Account services: authentication with throttling, the password policy,
+creating users, and what users change in their own profile."""
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from coordination.accounts.models import Role, User
 from coordination.accounts.passwords import (
@@ -15,10 +18,11 @@ from coordination.accounts.passwords import (
     verify_password,
 )
 from coordination.agencies.models import Agency
-from coordination.audit.models import AuditAction
+from coordination.audit.models import AuditAction, AuditEvent
 from coordination.audit.services import record
 from coordination.extensions import db
 from coordination.models_base import utcnow
+from coordination.rules import RuleError
 
 
 class LoginOutcome(enum.Enum):
@@ -84,8 +88,94 @@ def _register_failure(user: User, now) -> None:
         record(AuditAction.LOGIN_LOCKED, user, "user", user.id)
 
 
-class AccountError(ValueError):
-    """A user could not be created or changed; the message says why."""
+class AccountError(RuleError):
+    """A user could not be created or changed."""
+
+
+# --- rules for usernames, names and passwords ---------------------------------
+
+#: 3 to 64 characters: Latin letters, digits, dots, hyphens, underscores.
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
+
+#: Refused as passwords whatever else they satisfy (compared in lower case).
+COMMON_PASSWORDS = frozenset({
+    "0123456789", "1234567890", "12345678910", "0987654321", "1111111111",
+    "0000000000", "1234512345", "1q2w3e4r5t", "1q2w3e4r5t6y", "q1w2e3r4t5",
+    "qwertyuiop", "qwerty1234", "qwerty12345", "qwerty123456", "1qaz2wsx3edc",
+    "zaq12wsxcde", "asdfghjkl1", "asdfghjkl;", "password12", "password123",
+    "password1234", "passw0rd12", "p@ssw0rd12", "administrator", "admin12345",
+    "admin123456", "welcome123", "letmein123", "iloveyou12", "changeme123",
+    "abc1234567", "abcdefghij", "aaaaaaaaaa", "йцукенгшщз", "пароль1234",
+    "parol12345", "kyrgyzstan", "kyrgyzstan1", "bishkek123", "bishkek2024",
+    "bishkek2025", "bishkek2026", "кыргызстан", "бишкек2026",
+})
+MIN_PASSWORD_LENGTH = 10
+
+
+def normalise_username(username: str) -> str:
+    """Usernames are compared and stored in lower case, without surrounding spaces."""
+    return username.strip().lower()
+
+
+def username_problem(username: str):
+    """Why ``username`` (normalised) is not acceptable, or None. Not its uniqueness."""
+    if not USERNAME.fullmatch(username):
+        return _l("A username has 3 to 64 characters: Latin letters, digits, dots, "
+                  "hyphens or underscores, starting with a letter or a digit.")
+    return None
+
+
+def language_problem(language: str | None):
+    """Why ``language`` is not one the interface speaks, or None (empty is fine)."""
+    if language and language not in current_app.config["LANGUAGES"]:
+        return _l("The language must be one of: %(languages)s.",
+                  languages=", ".join(current_app.config["LANGUAGES"]))
+    return None
+
+
+def check_new_password(password: str, username: str) -> None:
+    """The password policy, in one place: at least 10 characters, not the
+    username, not a very common password. Raises :class:`AccountError`."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            _l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH), "password"
+        )
+    if password.strip().lower() == normalise_username(username):
+        raise AccountError(_l("The password cannot be the username."), "password")
+    if password.lower() in COMMON_PASSWORDS:
+        raise AccountError(
+            _l("This password is too common; choose one that is harder to guess."), "password"
+        )
+
+
+def check_full_name(full_name: str) -> None:
+    """A full name is required, at most 200 characters."""
+    if not full_name.strip():
+        raise AccountError(_l("Enter the full name."), "full_name")
+    if len(full_name.strip()) > 200:
+        raise AccountError(_l("A full name has at most 200 characters."), "full_name")
+
+
+def check_new_account(username: str, full_name: str, language: str | None) -> None:
+    """Rules for a new account's data; raises :class:`AccountError`."""
+    problem = username_problem(username)
+    if problem:
+        raise AccountError(problem, "username")
+    if find_user(username) is not None:
+        raise AccountError(_l("The username %(username)s is taken.", username=username),
+                           "username")
+    check_full_name(full_name)
+    check_language(language)
+
+
+def check_language(language: str | None) -> None:
+    """Raises :class:`AccountError` unless ``language`` is empty or one we speak."""
+    problem = language_problem(language)
+    if problem:
+        raise AccountError(problem, "language")
+
+
+# --- creating users and setting passwords --------------------------------------
 
 
 def create_user(
@@ -97,22 +187,40 @@ def create_user(
     language: str | None = None,
     actor: User | None = None,
 ) -> User:
-    """Create an active user; raises :class:`AccountError` on a taken username."""
-    username = username.strip().lower()
-    if not username:
-        raise AccountError("username is empty")
-    if find_user(username) is not None:
-        raise AccountError(f"username {username!r} is taken")
-    if len(password) < 10:
-        raise AccountError("password must have at least 10 characters")
-    user = User(
+    """Create an active user with a password of their own (operators, demo).
+
+    Raises :class:`AccountError` when a rule is broken; nothing is added then.
+    """
+    username = normalise_username(username)
+    check_new_account(username, full_name, language)
+    check_new_password(password, username)
+    user = new_user(username, full_name, agency, role, language, hash_password(password))
+    return add_new_user(user, actor)
+
+
+def new_user(
+    username: str,
+    full_name: str,
+    agency: Agency,
+    role: Role,
+    language: str | None,
+    password_hash: str,
+    must_change_password: bool = False,
+) -> User:
+    """A :class:`User` from data already checked (not yet in the session)."""
+    return User(
         username=username,
         full_name=full_name.strip(),
         agency=agency,
         role=role,
-        language=language,
-        password_hash=hash_password(password),
+        language=language or None,
+        password_hash=password_hash,
+        must_change_password=must_change_password,
     )
+
+
+def add_new_user(user: User, actor: User | None) -> User:
+    """Add a user made by :func:`new_user`, flush, and audit the creation."""
     db.session.add(user)
     db.session.flush()
     record(AuditAction.USER_CREATED, actor, "user", user.id)
@@ -120,10 +228,56 @@ def create_user(
 
 
 def set_password(user: User, password: str, actor: User | None = None) -> None:
-    """Replace the user's password and clear any lock."""
-    if len(password) < 10:
-        raise AccountError("password must have at least 10 characters")
+    """Replace the user's password (the policy applies) and clear any lock."""
+    check_new_password(password, user.username)
     user.password_hash = hash_password(password)
     user.failed_login_count = 0
     user.locked_until = None
     record(AuditAction.PASSWORD_SET, actor, "user", user.id)
+
+
+# --- the user's own account ----------------------------------------------------
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The user replaces their password; it ends a forced change.
+
+    Raises :class:`AccountError` for a wrong current password, a new one
+    equal to it, or one the policy refuses. Signs the user out of every
+    other session (the caller starts the current one again).
+    """
+    if not verify_password(user.password_hash, current):
+        raise AccountError(_l("The current password is wrong."), "current_password")
+    if new == current:
+        raise AccountError(_l("Choose a password different from the current one."),
+                           "password")
+    check_new_password(new, user.username)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.session_epoch += 1
+    record(AuditAction.PASSWORD_CHANGED, user, "user", user.id)
+
+
+def set_language(user: User, language: str) -> None:
+    """Save the user's interface language."""
+    check_language(language)
+    if not language:
+        raise AccountError(_l("Choose a language."), "language")
+    if user.language != language:
+        user.language = language
+        record(AuditAction.LANGUAGE_CHANGED, user, "user", user.id)
+
+
+#: The events that count as sign-in attempts on the profile page.
+LOGIN_EVENTS = (AuditAction.LOGIN_SUCCEEDED, AuditAction.LOGIN_FAILED, AuditAction.LOGIN_LOCKED)
+
+
+def recent_logins(user: User, limit: int = 20) -> list[AuditEvent]:
+    """The user's latest sign-ins and failed attempts, newest first."""
+    query = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.user_id == user.id, AuditEvent.action.in_(LOGIN_EVENTS))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))

@@ -1,4 +1,4 @@
-"""Sign in and sign out."""
+"""Sign in and out, and the user's own profile: password, language, recent sign-ins."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -6,13 +6,21 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from coordination import policy
-from coordination.accounts.services import LoginOutcome, authenticate
+from coordination.accounts.services import (
+    LoginOutcome,
+    authenticate,
+    change_password,
+    recent_logins,
+    set_language,
+)
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.notifications.services import check_due
 from coordination.security import SEEN_KEY, is_safe_next
+from coordination.web import REFUSED, acting_user, save
+from forms.accounts import ChangePasswordForm, LanguageForm
 from forms.auth import LoginForm
 
 bp = Blueprint("accounts", __name__)
@@ -42,15 +50,23 @@ def login():
 
 
 def _start_session(user):
+    _renew_session(user)
+    if user.must_change_password:
+        flash(_("Choose a password of your own before you continue."), "info")
+        return redirect(url_for("accounts.change_password"))
+    target = request.args.get("next")
+    return redirect(target if is_safe_next(target) else url_for("core.index"))
+
+
+def _renew_session(user) -> None:
+    """A new session for ``user``: nothing from before survives but the language."""
     lang = session.get("lang")
-    session.clear()  # a new session id: nothing from before the login survives
+    session.clear()
     if lang:
         session["lang"] = lang
     login_user(user)
     session.permanent = True
     session[SEEN_KEY] = utcnow().isoformat()
-    target = request.args.get("next")
-    return redirect(target if is_safe_next(target) else url_for("core.index"))
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -62,3 +78,32 @@ def logout():
     session.clear()
     flash(_("You have signed out."), "info")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    user = acting_user()
+    form = LanguageForm()
+    if request.method == "GET":
+        form.language.data = user.language or session.get("lang") or "ky"
+    if form.validate_on_submit():
+        if save(form, set_language, user, form.language.data) is not REFUSED:
+            session["lang"] = user.language
+            flash(_("Your language is saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, logins=recent_logins(user))
+
+
+@bp.route("/profile/password", methods=["GET", "POST"], endpoint="change_password")
+@login_required
+def change_password_view():
+    user = acting_user()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if save(form, change_password, user, form.current_password.data,
+                form.password.data) is not REFUSED:
+            _renew_session(user)  # the other sessions ended with the old password
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("core.index"))
+    return render_template("accounts/password.html", form=form, forced=user.must_change_password)

@@ -40,6 +40,31 @@ class AuditAction(enum.StrEnum):
     USER_CREATED = "user_created"
     PASSWORD_SET = "password_set"
     DEMO_DATA_LOADED = "demo_data_loaded"
+    # Administration: every change to accounts, agencies, reference data, settings.
+    USER_UPDATED = "user_updated"
+    #: A change of role or agency: it changes what the user may see.
+    USER_ROLE_CHANGED = "user_role_changed"
+    USER_AGENCY_CHANGED = "user_agency_changed"
+    USER_DEACTIVATED = "user_deactivated"
+    USER_REACTIVATED = "user_reactivated"
+    USER_UNLOCKED = "user_unlocked"
+    #: A temporary password was issued by an administrator or agency head.
+    PASSWORD_RESET = "password_reset"
+    #: The user chose a new password themselves.
+    PASSWORD_CHANGED = "password_changed"
+    LANGUAGE_CHANGED = "language_changed"
+    #: One CSV import; each user it created has its own ``user_created``.
+    USERS_IMPORTED = "users_imported"
+    AGENCY_CREATED = "agency_created"
+    AGENCY_UPDATED = "agency_updated"
+    AGENCY_DEACTIVATED = "agency_deactivated"
+    AGENCY_REACTIVATED = "agency_reactivated"
+    TERRITORY_RENAMED = "territory_renamed"
+    MUNICIPALITY_ADDED = "municipality_added"
+    MUNICIPALITY_RETIRED = "municipality_retired"
+    MUNICIPALITY_REINSTATED = "municipality_reinstated"
+    #: The object is the ``setting_changes`` row holding the old and new value.
+    SETTING_CHANGED = "setting_changed"
 
 
 class AuditEvent(db.Model):

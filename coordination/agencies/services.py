@@ -1,0 +1,225 @@
+"""Agency services: the administrators' list, creating, editing, deactivating,
+and the committees' directory.
+
+Agencies are never deleted: cases, users and the audit log refer to them.
+A deactivated agency's users can no longer sign in (``User.is_active``) and
+it is no longer offered as a lead agency; what it still leads is listed so
+that it can be handed over.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from coordination import policy
+from coordination.accounts.models import User
+from coordination.agencies.models import Agency, AgencyType
+from coordination.audit.models import AuditAction
+from coordination.audit.services import record
+from coordination.cases.models import Case, CaseStatus
+from coordination.extensions import db
+from coordination.queries import admin_page, agencies_within, matching_text
+from coordination.rules import RuleError
+from coordination.territories.models import Territory
+
+#: Upper-case letters, digits and hyphens, e.g. ``CHUI-POLICE``.
+CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{1,31}")
+
+
+class AgencyError(RuleError):
+    """An agency could not be created or changed."""
+
+
+@dataclass
+class AgencyFilters:
+    #: Part of the code or the name.
+    query: str | None = None
+    territory_id: int | None = None
+    type: AgencyType | None = None
+    #: True: active only; False: deactivated only; None: both.
+    active: bool | None = None
+
+
+def _require_admin(actor: User) -> None:
+    if not policy.may_use(actor, policy.Section.AGENCIES):
+        raise PermissionError("only administrators manage agencies")
+
+
+def list_agencies(actor: User, filters: AgencyFilters, page: int = 1):
+    """One page of agencies, by code (a Pagination)."""
+    _require_admin(actor)
+    query = sa.select(Agency).options(joinedload(Agency.territory)).order_by(Agency.code)
+    query = matching_text(query, filters.query, Agency.code, Agency.name)
+    query = agencies_within(query, filters.territory_id)
+    if filters.type is not None:
+        query = query.where(Agency.type == filters.type)
+    if filters.active is not None:
+        query = query.where(Agency.active.is_(filters.active))
+    return admin_page(query, page)
+
+
+def active_user_counts(agency_ids: list[int]) -> dict[int, int]:
+    """Active users per agency, for the given agencies, in one grouped query."""
+    rows = db.session.execute(
+        sa.select(User.agency_id, sa.func.count(User.id))
+        .where(User.agency_id.in_(agency_ids), User.active.is_(True))
+        .group_by(User.agency_id)
+    )
+    return dict(rows.all())
+
+
+def get_agency_or_404(actor: User, agency_id: int) -> Agency:
+    """The agency, for an administrator; 404 if there is none."""
+    _require_admin(actor)
+    agency = db.session.get(Agency, agency_id)
+    if agency is None:
+        abort(404)
+    return agency
+
+
+def _check_territory(territory: Territory | None) -> Territory:
+    if territory is None or not territory.active:
+        raise AgencyError(_l("Choose the territory the agency serves."), "territory")
+    return territory
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise AgencyError(_l("Enter the agency's name."), "name")
+    if len(name) > 200:
+        raise AgencyError(_l("A name has at most 200 characters."), "name")
+    return name
+
+
+def create_agency(
+    actor: User, code: str, name: str, agency_type: AgencyType, territory: Territory | None
+) -> Agency:
+    """Create an active agency; raises :class:`AgencyError` for a broken rule.
+
+    Every agency serves a territory; the code is upper-case, unique and
+    stays as it is (CSV imports name agencies by it).
+    """
+    _require_admin(actor)
+    code = code.strip().upper()
+    if not CODE.fullmatch(code):
+        raise AgencyError(_l("A code has 2 to 32 characters: Latin letters, digits and "
+                             "hyphens, e.g. CHUI-POLICE."), "code")
+    taken = db.session.scalar(sa.select(Agency.id).where(sa.func.upper(Agency.code) == code))
+    if taken is not None:
+        raise AgencyError(_l("The code %(code)s is taken.", code=code), "code")
+    agency = Agency(code=code, name=_check_name(name), type=agency_type,
+                    territory=_check_territory(territory))
+    db.session.add(agency)
+    db.session.flush()
+    record(AuditAction.AGENCY_CREATED, actor, "agency", agency.id)
+    return agency
+
+
+def update_agency(
+    actor: User, agency: Agency, name: str, agency_type: AgencyType, territory: Territory | None
+) -> None:
+    """Change an agency's name, type and territory.
+
+    An agency never becomes or stops being the ministry: that would give its
+    users case access, or take a case-working agency's cases away, through
+    an edit.
+    """
+    _require_admin(actor)
+    name = _check_name(name)
+    territory = _check_territory(territory)
+    if agency_type != agency.type and AgencyType.MINISTRY in (agency_type, agency.type):
+        raise AgencyError(_l("An agency cannot become the ministry or stop being it. "
+                             "Create a new agency instead."), "type")
+    if (name, agency_type, territory.id) != (agency.name, agency.type, agency.territory_id):
+        agency.name = name
+        agency.type = agency_type
+        agency.territory = territory
+        db.session.flush()
+        record(AuditAction.AGENCY_UPDATED, actor, "agency", agency.id)
+
+
+def open_cases_led(agency: Agency) -> sa.Select:
+    """``SELECT`` of the references of the open cases ``agency`` leads, oldest first.
+
+    References only, never the case itself: the administrator who reads this
+    list sees no case content.
+    """
+    return (
+        sa.select(Case.reference)
+        .where(Case.lead_agency_id == agency.id, Case.status != CaseStatus.CLOSED)
+        .order_by(Case.created_at, Case.id)
+    )
+
+
+@dataclass
+class HandOver:
+    """What a deactivation leaves behind: counts, and references to hand over."""
+
+    open_cases: int
+    references: list[str]
+    active_users: int
+
+
+def hand_over(actor: User, agency: Agency, limit: int = 500) -> HandOver:
+    """What must be reassigned before ``agency`` goes (referrals and follow-ups
+    will join the open cases when they exist)."""
+    _require_admin(actor)
+    query = open_cases_led(agency)
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    references = list(db.session.scalars(query.limit(limit)))
+    users = active_user_counts([agency.id]).get(agency.id, 0)
+    return HandOver(count, references, users)
+
+
+def deactivate_agency(actor: User, agency: Agency) -> None:
+    """Deactivate an agency: its users can no longer sign in.
+
+    Administrators cannot deactivate their own agency (they would lock
+    themselves out).
+    """
+    _require_admin(actor)
+    if agency.id == actor.agency_id:
+        raise AgencyError(_l("You cannot deactivate your own agency."))
+    if agency.active:
+        agency.active = False
+        record(AuditAction.AGENCY_DEACTIVATED, actor, "agency", agency.id)
+
+
+def reactivate_agency(actor: User, agency: Agency) -> None:
+    """Reactivate an agency (its users' own active flags are unchanged)."""
+    _require_admin(actor)
+    if not agency.active:
+        agency.active = True
+        record(AuditAction.AGENCY_REACTIVATED, actor, "agency", agency.id)
+
+
+# --- the committees' directory ------------------------------------------------------
+
+
+def directory(actor: User, page: int = 1):
+    """One page of the active agencies in the committee's territory (a Pagination)."""
+    query = (
+        policy.directory_agencies(actor)
+        .options(joinedload(Agency.territory))
+        .order_by(Agency.type, Agency.name, Agency.id)
+    )
+    return admin_page(query, page)
+
+
+def active_staff(agency_ids: list[int]) -> dict[int, list[User]]:
+    """Active users of the given agencies, by agency, by name, in one query."""
+    staff: dict[int, list[User]] = {agency_id: [] for agency_id in agency_ids}
+    query = (
+        sa.select(User)
+        .where(User.agency_id.in_(agency_ids), User.active.is_(True))
+        .order_by(User.full_name, User.id)
+    )
+    for user in db.session.scalars(query):
+        staff[user.agency_id].append(user)
+    return staff

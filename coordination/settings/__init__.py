@@ -1,0 +1,1 @@
+"""Settings operators change in the app: deadlines, order durations, k, risk thresholds."""

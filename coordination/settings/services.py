@@ -1,0 +1,177 @@
+"""Settings: what each one is, its limits, reading and changing them.
+
+A setting's default is the app's config value of the same name in upper
+case (``suppression_k`` -> ``SUPPRESSION_K``); a value changed in the app is
+stored in ``settings`` and wins. Every change is kept in ``setting_changes``
+(who, when, old and new value) and audited. Other features read a setting
+with :func:`get_setting`; an unknown key raises.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from coordination import policy
+from coordination.accounts.models import User
+from coordination.audit.models import AuditAction
+from coordination.audit.services import record
+from coordination.extensions import db
+from coordination.models_base import utcnow
+from coordination.queries import admin_page
+from coordination.rules import RuleError
+from coordination.settings.models import Setting, SettingChange
+
+
+class SettingError(RuleError):
+    """A value breaks a setting's limits; ``field`` is the setting's key."""
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting: a whole number between ``minimum`` and ``maximum``."""
+
+    key: str
+    group: str
+    label: Any
+    unit: Any
+    minimum: int
+    maximum: int
+
+
+HOURS, DAYS, MONTHS = _l("in hours"), _l("in days"), _l("in months")
+PEOPLE, ANSWERS = _l("number of people"), _l('number of "yes" answers')
+
+#: Groups in the order the settings page shows them.
+GROUPS = {
+    "referrals": _l("Referral response deadlines"),
+    "orders": _l("Protection orders"),
+    "disclosure": _l("Disclosure control in reports"),
+    "risk": _l("Risk checklist"),
+}
+
+SPECS = {
+    spec.key: spec
+    for spec in (
+        SettingSpec("referral_deadline_hours_urgent", "referrals",
+                    _l("Urgent referrals"), HOURS, 1, 2160),
+        SettingSpec("referral_deadline_hours_high", "referrals",
+                    _l("High-priority referrals"), HOURS, 1, 2160),
+        SettingSpec("referral_deadline_hours_normal", "referrals",
+                    _l("Normal referrals"), HOURS, 1, 2160),
+        SettingSpec("temporary_order_days", "orders",
+                    _l("Temporary protection order"), DAYS, 1, 30),
+        SettingSpec("extended_temporary_order_days", "orders",
+                    _l("Extended temporary protection order"), DAYS, 1, 90),
+        SettingSpec("court_order_max_months", "orders",
+                    _l("Court restrictions, longest"), MONTHS, 1, 12),
+        # k is never below 3: smaller counts could point at a person.
+        SettingSpec("suppression_k", "disclosure",
+                    _l("Smallest count shown (k)"), PEOPLE, 3, 100),
+        SettingSpec("suppression_k_sexual_violence", "disclosure",
+                    _l("Smallest count shown for sexual violence"), PEOPLE, 3, 100),
+        SettingSpec("risk_medium_threshold", "risk", _l("Medium risk: at least"), ANSWERS, 1, 99),
+        SettingSpec("risk_high_threshold", "risk", _l("High risk: at least"), ANSWERS, 1, 99),
+    )
+}
+
+#: Rules between settings: (holds for the values, key to blame, message).
+CROSS_RULES = (
+    (lambda v: v["referral_deadline_hours_urgent"] <= v["referral_deadline_hours_high"]
+     <= v["referral_deadline_hours_normal"], "referral_deadline_hours_high",
+     _l("An urgent referral's deadline cannot be longer than a high one's, "
+        "nor a high one's longer than a normal one's.")),
+    (lambda v: v["extended_temporary_order_days"] >= v["temporary_order_days"],
+     "extended_temporary_order_days",
+     _l("An extended order cannot be shorter than the temporary order.")),
+    (lambda v: v["suppression_k_sexual_violence"] >= v["suppression_k"],
+     "suppression_k_sexual_violence",
+     _l("k for sexual violence cannot be smaller than k.")),
+    (lambda v: v["risk_medium_threshold"] < v["risk_high_threshold"],
+     "risk_medium_threshold",
+     _l("Medium risk must start below high risk.")),
+)
+
+
+def _spec(key: str) -> SettingSpec:
+    try:
+        return SPECS[key]
+    except KeyError:
+        raise KeyError(f"unknown setting {key!r}") from None
+
+
+def default(key: str) -> int:
+    """The config's value for ``key``."""
+    return current_app.config[_spec(key).key.upper()]
+
+
+def get_setting(key: str) -> Any:
+    """The stored value of setting ``key``, or its default; unknown keys raise."""
+    _spec(key)
+    stored = db.session.get(Setting, key)
+    return stored.value if stored is not None else default(key)
+
+
+def all_settings() -> dict[str, Any]:
+    """Every setting's current value, in one query."""
+    stored = {s.key: s.value for s in db.session.scalars(sa.select(Setting))}
+    return {key: stored.get(key, default(key)) for key in SPECS}
+
+
+def _checked(values: dict[str, Any]) -> dict[str, int]:
+    for key, value in values.items():
+        spec = _spec(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingError(_l("Enter a whole number."), key)
+        if not spec.minimum <= value <= spec.maximum:
+            raise SettingError(_l("Enter a number from %(min)s to %(max)s.",
+                                  min=spec.minimum, max=spec.maximum), key)
+    return values
+
+
+def update_settings(actor: User, values: dict[str, Any]) -> list[SettingChange]:
+    """Save the settings in ``values`` that differ from their current value.
+
+    Raises :class:`SettingError` for a value outside its limits or breaking a
+    rule between settings; nothing is changed then. Each change is stored in
+    the history and audited. Administrators only.
+    """
+    if not policy.may_use(actor, policy.Section.SETTINGS):
+        raise PermissionError("only administrators change settings")
+    current = all_settings()
+    merged = {**current, **_checked(values)}
+    for holds, key, message in CROSS_RULES:
+        if not holds(merged):
+            raise SettingError(message, key)
+    now = utcnow()
+    changes = []
+    for key, value in values.items():
+        if value == current[key]:
+            continue
+        change = SettingChange(key=key, old_value=current[key], new_value=value,
+                               changed_by_id=actor.id, changed_at=now)
+        stored = db.session.get(Setting, key)
+        if stored is None:
+            stored = Setting(key=key)
+            db.session.add(stored)
+        stored.value, stored.updated_by_id, stored.updated_at = value, actor.id, now
+        db.session.add(change)
+        changes.append(change)
+    db.session.flush()
+    for change in changes:
+        record(AuditAction.SETTING_CHANGED, actor, "setting_change", change.id)
+    return changes
+
+
+def history(page: int = 1):
+    """One page of setting changes, newest first (a Pagination)."""
+    query = (
+        sa.select(SettingChange)
+        .options(joinedload(SettingChange.changed_by))
+        .order_by(SettingChange.changed_at.desc(), SettingChange.id.desc())
+    )
+    return admin_page(query, page)

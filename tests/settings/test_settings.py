@@ -1,0 +1,116 @@
+"""Settings: defaults from the config, validated changes, and who changed what when."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from coordination.audit.models import AuditAction, AuditEvent
+from coordination.extensions import db
+from coordination.settings import services
+from coordination.settings.models import SettingChange, SettingHistoryIsAppendOnly
+from tests.helpers import post_form
+
+DEFAULTS = {
+    "referral_deadline_hours_urgent": 24, "referral_deadline_hours_high": 72,
+    "referral_deadline_hours_normal": 168, "temporary_order_days": 3,
+    "extended_temporary_order_days": 30, "court_order_max_months": 3, "suppression_k": 5,
+    "suppression_k_sexual_violence": 10, "risk_medium_threshold": 10,
+    "risk_high_threshold": 14,
+}
+
+
+def test_every_setting_has_its_default_from_the_config():
+    assert services.all_settings() == DEFAULTS
+    assert {key: services.get_setting(key) for key in DEFAULTS} == DEFAULTS
+
+
+def test_unknown_settings_raise():
+    with pytest.raises(KeyError):
+        services.get_setting("suppression")
+
+
+def test_a_change_is_stored_kept_in_the_history_and_audited(user):
+    admin = user("admin")
+    changes = services.update_settings(admin, {"suppression_k": 7, "temporary_order_days": 3})
+    assert services.get_setting("suppression_k") == 7
+    assert [(c.key, c.old_value, c.new_value, c.changed_by_id) for c in changes] == [
+        ("suppression_k", 5, 7, admin.id)]
+    audited = db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.action == AuditAction.SETTING_CHANGED))
+    assert (audited.user_id, audited.object_id) == (admin.id, changes[0].id)
+    services.update_settings(admin, {"suppression_k": 6})
+    assert [c.old_value for c in services.history().items] == [7, 5]
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"suppression_k": 2}, "suppression_k", "Enter a number from 3 to 100."),
+        ({"suppression_k": 12}, "suppression_k_sexual_violence",
+         "k for sexual violence cannot be smaller than k."),
+        ({"suppression_k_sexual_violence": 4}, "suppression_k_sexual_violence", "smaller than k"),
+        ({"referral_deadline_hours_urgent": 100}, "referral_deadline_hours_high",
+         "An urgent referral's deadline cannot be longer"),
+        ({"extended_temporary_order_days": 2}, "extended_temporary_order_days", "shorter"),
+        ({"risk_medium_threshold": 14}, "risk_medium_threshold", "below high risk"),
+        ({"risk_high_threshold": "14"}, "risk_high_threshold", "Enter a whole number."),
+        ({"risk_high_threshold": True}, "risk_high_threshold", "Enter a whole number."),
+    ],
+)
+def test_values_breaking_a_rule_are_refused_and_nothing_changes(user, values, field, message):
+    with pytest.raises(services.SettingError) as refused:
+        services.update_settings(user("admin"), values)
+    assert refused.value.field == field
+    assert message in str(refused.value)
+    assert services.all_settings() == DEFAULTS
+    assert db.session.scalar(sa.select(sa.func.count(SettingChange.id))) == 0
+
+
+def test_only_administrators_change_settings(user):
+    with pytest.raises(PermissionError):
+        services.update_settings(user("coordinator.sokuluk"), {"suppression_k": 7})
+
+
+def test_history_is_append_only(user):
+    change, = services.update_settings(user("admin"), {"suppression_k": 7})
+    db.session.commit()
+    change.new_value = 3
+    with pytest.raises(SettingHistoryIsAppendOnly):
+        db.session.flush()
+    db.session.rollback()
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        with db.session.begin_nested():
+            db.session.execute(sa.text("UPDATE setting_changes SET new_value = '3'"))
+
+
+def test_settings_page_saves_and_shows_who_changed_what(login_as, client):
+    login_as("admin")
+    page = client.get("/admin/settings").text
+    assert 'name="suppression_k"' in page and 'value="5"' in page
+    response = post_form(client, "/admin/settings", {**DEFAULTS, "suppression_k": 6,
+                                                     "risk_high_threshold": 15})
+    assert response.status_code == 302
+    page = client.get("/admin/settings").text
+    assert "2 settings changed." in page
+    assert "System administrator" in page
+    assert "Smallest count shown (k)" in page.split("Changes")[1]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("2", "Enter a number from 3 to 100."), ("", "Enter a whole number."),
+     ("five", "Enter a whole number.")],
+)
+def test_bad_values_on_the_page_get_a_message_beside_the_field(login_as, client, value,
+                                                               message):
+    login_as("admin")
+    response = post_form(client, "/admin/settings", {**DEFAULTS, "suppression_k": value})
+    assert response.status_code == 200
+    assert message in response.text
+    assert services.get_setting("suppression_k") == 5
+
+
+def test_a_rule_between_settings_is_shown_on_the_page(login_as, client):
+    login_as("admin")
+    response = post_form(client, "/admin/settings", {**DEFAULTS, "suppression_k": 11})
+    assert "k for sexual violence cannot be smaller than k." in response.text

@@ -84,15 +84,7 @@ class BaseConfig:
     RISK_MEDIUM_THRESHOLD = 10
     RISK_HIGH_THRESHOLD = 14
 
-    #: Hours within which a referral must be answered, by priority.
-    REFERRAL_RESPONSE_HOURS = {"urgent": 24, "high": 72, "normal": 168}
-
-    #: Protection orders (the law's values): a temporary order lasts 3 days
-    #: and can be extended to 30 at the survivor's request; court
-    #: restrictions last up to 3 months. Warnings come this long before the end.
-    TEMPORARY_ORDER_DAYS = 3
-    TEMPORARY_ORDER_EXTENDED_DAYS = 30
-    COURT_ORDER_MAX_MONTHS = 3
+    #: Warnings of a protection order's end come this long before it.
     ORDER_WARNING_HOURS = 24
 
     #: The risk checklist (DASH practice, adapted): the questions asked, in
@@ -105,8 +97,6 @@ class BaseConfig:
         "economic_control", "financial_problems", "substance_abuse", "orders_breached",
         "violence_record",
     )
-    #: "Yes" answers from which the score gives each level (14 or more: high).
-    RISK_THRESHOLDS = {"medium": 10, "high": 14}
 
     #: Seed of the demo data set, so that every machine gets the same demo.
     DEMO_SEED = 20261126

@@ -29,6 +29,7 @@ from coordination.protection.models import (
     OrderViolation,
     ProtectionOrder,
 )
+from coordination.settings.services import get_setting
 from coordination.workflow import WorkflowError, check_version
 
 
@@ -54,16 +55,15 @@ def record_order(user: User, case: Case, data: OrderData, now: datetime | None =
                  ) -> ProtectionOrder:
     """Record a temporary order (police only) or court restrictions.
 
-    The end comes from config: a temporary order lasts
-    ``TEMPORARY_ORDER_DAYS``; court restrictions the months given, at most
-    ``COURT_ORDER_MAX_MONTHS``. Electronic monitoring belongs to court orders.
+    The end comes from the settings: a temporary order lasts
+    ``temporary_order_days``; court restrictions the months given, at most
+    ``court_order_max_months``. Electronic monitoring belongs to court orders.
     """
     action = (policy.Action.ISSUE_TEMPORARY_ORDER if data.kind == OrderKind.TEMPORARY
               else policy.Action.RECORD_COURT_ORDER)
     if not policy.can(user, action, case):
         raise PermissionError("this user may not record this kind of order")
     now = now or utcnow()
-    config = current_app.config
     if data.issued_at > now:
         raise WorkflowError(_("The order cannot be issued in the future."))
     if not data.prohibitions or not data.prohibitions <= set(PROHIBITIONS):
@@ -71,9 +71,9 @@ def record_order(user: User, case: Case, data: OrderData, now: datetime | None =
     if data.kind == OrderKind.TEMPORARY:
         if data.electronic_monitoring:
             raise WorkflowError(_("Electronic monitoring comes with court restrictions only."))
-        valid_until = data.issued_at + timedelta(days=config["TEMPORARY_ORDER_DAYS"])
+        valid_until = data.issued_at + timedelta(days=get_setting("temporary_order_days"))
     else:
-        maximum = config["COURT_ORDER_MAX_MONTHS"]
+        maximum = get_setting("court_order_max_months")
         if not data.months or not 1 <= data.months <= maximum:
             raise WorkflowError(_("Court restrictions last from 1 to %(max)d months.",
                                   max=maximum))
@@ -99,7 +99,7 @@ def describe(order: ProtectionOrder, now: datetime) -> str:
 
 def extend_order(user: User, order: ProtectionOrder, expected_version: int | None,
                  now: datetime | None = None) -> ProtectionOrder:
-    """Extend an active temporary order to ``TEMPORARY_ORDER_EXTENDED_DAYS``
+    """Extend an active temporary order to ``extended_temporary_order_days``
     from its issue, at the survivor's request (once)."""
     now = now or utcnow()
     if not policy.can(user, policy.Action.CHANGE_ORDER, order):
@@ -110,7 +110,7 @@ def extend_order(user: User, order: ProtectionOrder, expected_version: int | Non
     if order.status(now) != OrderStatus.ACTIVE:
         raise WorkflowError(_("This step is not possible now: %(what)s.",
                               what=describe(order, now)))
-    days = current_app.config["TEMPORARY_ORDER_EXTENDED_DAYS"]
+    days = get_setting("extended_temporary_order_days")
     order.valid_until = order.issued_at + timedelta(days=days)
     order.extended_at = now
     add_event(order.case, TimelineKind.ORDER_EXTENDED, user, at=now)

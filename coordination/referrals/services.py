@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -29,12 +29,13 @@ from coordination.referrals.models import (
     ReferralService,
     ReferralStatus,
 )
+from coordination.settings.services import get_setting
 from coordination.workflow import WorkflowError, check_version
 
 
 def response_deadline(priority: Priority, sent_at: datetime) -> datetime:
-    """When an answer is due: ``REFERRAL_RESPONSE_HOURS`` after sending."""
-    hours = current_app.config["REFERRAL_RESPONSE_HOURS"][priority.value]
+    """When an answer is due: the priority's deadline setting after sending."""
+    hours = get_setting(f"referral_deadline_hours_{priority.value}")
     return sent_at + timedelta(hours=hours)
 
 

@@ -15,6 +15,7 @@ from coordination.cases.timeline import add_event
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.risk.models import RiskAssessment
+from coordination.settings.services import get_setting
 from coordination.workflow import WorkflowError
 
 #: Levels from lowest to highest; judgement may move up this list, never down.
@@ -27,11 +28,10 @@ def questions() -> tuple[str, ...]:
 
 
 def scored_level(score: int) -> RiskLevel:
-    """The level a number of "yes" answers gives (config ``RISK_THRESHOLDS``)."""
-    thresholds = current_app.config["RISK_THRESHOLDS"]
-    if score >= thresholds["high"]:
+    """The level a number of "yes" answers gives (the risk threshold settings)."""
+    if score >= get_setting("risk_high_threshold"):
         return RiskLevel.HIGH
-    if score >= thresholds["medium"]:
+    if score >= get_setting("risk_medium_threshold"):
         return RiskLevel.MEDIUM
     return RiskLevel.STANDARD
 

@@ -85,11 +85,13 @@ def test_response_deadline_by_priority(new_case, user, agency, priority, hours):
     assert referral.is_overdue(NOW + timedelta(hours=hours, minutes=1))
 
 
-def test_deadline_comes_from_config(app, new_case, user, agency, monkeypatch):
-    monkeypatch.setitem(app.config["REFERRAL_RESPONSE_HOURS"], "normal", 48)
+def test_deadline_comes_from_the_settings(app, new_case, user, agency):
+    from coordination.settings.services import update_settings
+
+    update_settings(user("admin"), {"referral_deadline_hours_normal": 100})
     referral = _send(user("coordinator.sokuluk"), new_case(), agency("SOKULUK-POLICE"),
                      ground=LegalGround.DANGER_TO_LIFE)
-    assert referral.respond_by == NOW + timedelta(hours=48)
+    assert referral.respond_by == NOW + timedelta(hours=100)
 
 
 def test_high_risk_makes_referrals_urgent(new_case, user, agency):

@@ -28,8 +28,11 @@ def test_score_to_level_by_the_thresholds(app, yes, level):
     assert risk.scored_level(yes) == RiskLevel(level)
 
 
-def test_thresholds_come_from_config(app, monkeypatch):
-    monkeypatch.setitem(app.config["RISK_THRESHOLDS"], "high", 12)
+def test_thresholds_come_from_the_settings(app, user):
+    from coordination.settings.services import update_settings
+
+    assert risk.scored_level(12) == RiskLevel.MEDIUM
+    update_settings(user("admin"), {"risk_high_threshold": 12})
     assert risk.scored_level(12) == RiskLevel.HIGH
 
 
@@ -126,8 +129,10 @@ def test_temporary_order_lasts_three_days_and_extends_to_thirty(new_case, user):
         orders.extend_order(user("police.sokuluk"), order, order.version, now=NOW)
 
 
-def test_durations_come_from_config(app, new_case, user, monkeypatch):
-    monkeypatch.setitem(app.config, "TEMPORARY_ORDER_DAYS", 5)
+def test_durations_come_from_the_settings(app, new_case, user):
+    from coordination.settings.services import update_settings
+
+    update_settings(user("admin"), {"temporary_order_days": 5})
     order = _temporary(user, _police_case(new_case))
     assert order.valid_until == NOW - timedelta(hours=2) + timedelta(days=5)
 

@@ -57,8 +57,8 @@ class AgencyFilterForm(QueryForm):
 
 
 class DeactivateAgencyForm(BaseForm):
-    """The view requires ``handed_over`` while the agency still leads open cases."""
+    """The view requires ``handed_over`` while the agency still has open work."""
 
     handed_over = BooleanField(
-        _l("I know these cases must be handed over to another agency.")
+        _l("I know this work must be handed over to other agencies.")
     )

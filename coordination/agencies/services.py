@@ -22,6 +22,8 @@ from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, CaseStatus
+from coordination.followups.models import FollowUp, FollowUpStatus
+from coordination.referrals.models import Referral, ReferralStatus
 from coordination.extensions import db
 from coordination.queries import admin_page, agencies_within, matching_text
 from coordination.rules import RuleError
@@ -157,24 +159,62 @@ def open_cases_led(agency: Agency) -> sa.Select:
     )
 
 
+def pending_referrals(agency: Agency) -> sa.Select:
+    """``SELECT`` of the case references of referrals ``agency`` has still to
+    answer or complete, oldest first (references only, as above)."""
+    return (
+        sa.select(Case.reference).join(Referral, Referral.case_id == Case.id)
+        .where(Referral.to_agency_id == agency.id,
+               Referral.status.in_([ReferralStatus.SENT, ReferralStatus.ACCEPTED,
+                                    ReferralStatus.IN_PROGRESS]))
+        .order_by(Referral.sent_at, Referral.id)
+    )
+
+
+def open_follow_ups(agency: Agency) -> sa.Select:
+    """``SELECT`` of the case references of ``agency``'s open follow-ups."""
+    return (
+        sa.select(Case.reference).join(FollowUp, FollowUp.case_id == Case.id)
+        .where(FollowUp.owner_agency_id == agency.id, FollowUp.status == FollowUpStatus.OPEN)
+        .order_by(FollowUp.due_on, FollowUp.id)
+    )
+
+
+@dataclass
+class Pending:
+    """How many of something are open, and the first case references."""
+
+    count: int
+    references: list[str]
+
+
 @dataclass
 class HandOver:
-    """What a deactivation leaves behind: counts, and references to hand over."""
+    """What a deactivation leaves behind, to be reassigned before it goes."""
 
-    open_cases: int
-    references: list[str]
+    cases: Pending  #: open cases it leads
+    referrals: Pending  #: referrals it has to answer or complete
+    follow_ups: Pending  #: its open follow-ups
     active_users: int
+
+    @property
+    def anything_open(self) -> bool:
+        return bool(self.cases.count or self.referrals.count or self.follow_ups.count)
+
+
+def _pending(query: sa.Select, limit: int) -> Pending:
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    return Pending(count, list(db.session.scalars(query.limit(limit))))
 
 
 def hand_over(actor: User, agency: Agency, limit: int = 500) -> HandOver:
-    """What must be reassigned before ``agency`` goes (referrals and follow-ups
-    will join the open cases when they exist)."""
+    """What must be reassigned before ``agency`` goes: the open cases it leads,
+    the referrals it has not finished, its open follow-ups."""
     _require_admin(actor)
-    query = open_cases_led(agency)
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    references = list(db.session.scalars(query.limit(limit)))
     users = active_user_counts([agency.id]).get(agency.id, 0)
-    return HandOver(count, references, users)
+    return HandOver(_pending(open_cases_led(agency), limit),
+                    _pending(pending_referrals(agency), limit),
+                    _pending(open_follow_ups(agency), limit), users)
 
 
 def deactivate_agency(actor: User, agency: Agency) -> None:

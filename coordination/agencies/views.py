@@ -92,8 +92,8 @@ def deactivate_agency(agency_id: int):
     hand_over = services.hand_over(actor, agency)
     form = DeactivateAgencyForm()
     if form.validate_on_submit():
-        if hand_over.open_cases and not form.handed_over.data:
-            form.add_error("handed_over", _("Confirm that you know about the open cases."))
+        if hand_over.anything_open and not form.handed_over.data:
+            form.add_error("handed_over", _("Confirm that you know about the open work."))
         elif save(form, services.deactivate_agency, actor, agency) is not REFUSED:
             flash(_("Agency %(code)s is deactivated; its users can no longer sign in.",
                     code=agency.code), "success")

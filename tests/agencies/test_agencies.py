@@ -84,8 +84,8 @@ def test_hand_over_lists_the_open_cases_it_leads_by_reference(user, agency):
     expected = db.session.scalars(sa.select(Case.reference).where(
         Case.lead_agency_id == social.id, Case.status != CaseStatus.CLOSED)).all()
     hand_over = services.hand_over(user("admin"), social)
-    assert hand_over.open_cases == len(expected) > 0
-    assert sorted(hand_over.references) == sorted(expected)
+    assert hand_over.cases.count == len(expected) > 0
+    assert sorted(hand_over.cases.references) == sorted(expected)
     assert hand_over.active_users == 1
 
 
@@ -110,7 +110,7 @@ def test_deactivation_needs_the_hand_over_confirmed_then_locks_its_users_out(
     social = agency("SOKULUK-SOCIAL")
     url = f"/admin/agencies/{social.id}/deactivate"
     refused = post_form(client, url, {})
-    assert "Confirm that you know about the open cases." in refused.text
+    assert "Confirm that you know about the open work." in refused.text
     db.session.refresh(social)
     assert social.active
     done = post_form(client, url, {"handed_over": "y"})
@@ -122,12 +122,14 @@ def test_deactivation_needs_the_hand_over_confirmed_then_locks_its_users_out(
     assert social not in lead_agency_candidates(user("coordinator.sokuluk"))
 
 
-def test_an_agency_with_no_open_cases_is_deactivated_without_the_checkbox(
+def test_an_agency_with_no_open_work_is_deactivated_without_the_checkbox(
         login_as, client, agency, user):
     login_as("admin")
-    health = agency("KARASUU-HEALTH")
-    assert services.hand_over(user("admin"), health).open_cases == 0
-    assert post_form(client, f"/admin/agencies/{health.id}/deactivate", {}).status_code == 302
+    idle = services.create_agency(user("admin"), "KARASUU-EDU", "Школа", AgencyType.EDUCATION,
+                                  agency("KARASUU-HEALTH").territory)
+    db.session.commit()
+    assert not services.hand_over(user("admin"), idle).anything_open
+    assert post_form(client, f"/admin/agencies/{idle.id}/deactivate", {}).status_code == 302
 
 
 def test_deactivating_a_signed_in_users_agency_ends_their_session(login_as, agency, user,
@@ -230,3 +232,20 @@ def test_a_directory_page_beyond_the_last_is_empty_not_an_error(login_as, client
     response = client.get("/directory?page=9")
     assert response.status_code == 200
     assert "No agencies are registered" in response.text
+
+
+def test_hand_over_lists_unfinished_referrals_and_open_follow_ups(user, agency):
+    """Issue 4: a deactivated agency's open referrals and follow-ups are listed."""
+    from coordination.followups.models import FollowUp, FollowUpStatus
+    from coordination.referrals.models import Referral, ReferralStatus
+
+    social = agency("SOKULUK-SOCIAL")
+    referrals = db.session.scalar(sa.select(sa.func.count(Referral.id)).where(
+        Referral.to_agency_id == social.id, Referral.status.in_(
+            [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS])))
+    follow_ups = db.session.scalar(sa.select(sa.func.count(FollowUp.id)).where(
+        FollowUp.owner_agency_id == social.id, FollowUp.status == FollowUpStatus.OPEN))
+    hand_over = services.hand_over(user("admin"), social)
+    assert hand_over.referrals.count == referrals > 0
+    assert hand_over.follow_ups.count == follow_ups > 0
+    assert len(hand_over.referrals.references) == referrals

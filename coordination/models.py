@@ -11,5 +11,11 @@ from coordination.cases.models import (  # noqa: F401
 )
 from coordination.consent.models import ConsentRecord  # noqa: F401
 from coordination.followups.models import FollowUp  # noqa: F401
+from coordination.meetings.models import (  # noqa: F401
+    AgendaItem,
+    AgendaItemReason,
+    Meeting,
+    MeetingAttendance,
+)
 from coordination.referrals.models import Referral  # noqa: F401
 from coordination.territories.models import Territory, TerritoryLevel  # noqa: F401

@@ -31,6 +31,17 @@ class AuditAction(enum.StrEnum):
     REFERRAL_CHANGED = "referral_changed"
     FOLLOW_UP_ADDED = "follow_up_added"
     FOLLOW_UP_CLOSED = "follow_up_closed"
+    MEETING_SCHEDULED = "meeting_scheduled"
+    MEETING_RESCHEDULED = "meeting_rescheduled"
+    MEETING_CANCELLED = "meeting_cancelled"
+    MEETING_HELD = "meeting_held"
+    #: The automatic proposal ran (cases added to the agenda, reasons updated).
+    AGENDA_PROPOSED = "agenda_proposed"
+    AGENDA_ITEM_ADDED = "agenda_item_added"
+    AGENDA_ITEM_REMOVED = "agenda_item_removed"
+    ATTENDANCE_RECORDED = "attendance_recorded"
+    #: The minutes PDF was produced (it lists case references).
+    MINUTES_PRINTED = "minutes_printed"
     USER_CREATED = "user_created"
     PASSWORD_SET = "password_set"
     DEMO_DATA_LOADED = "demo_data_loaded"

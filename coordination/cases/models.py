@@ -111,6 +111,9 @@ class TimelineKind(enum.StrEnum):
     FOLLOW_UP_ADDED = "follow_up_added"
     FOLLOW_UP_DONE = "follow_up_done"
     FOLLOW_UP_CANCELLED = "follow_up_cancelled"
+    PUT_ON_AGENDA = "put_on_agenda"
+    TAKEN_OFF_AGENDA = "taken_off_agenda"
+    DISCUSSED_AT_MEETING = "discussed_at_meeting"
 
 
 class ClosureReason(enum.StrEnum):

@@ -4,8 +4,9 @@ Every view and every query asks this module. Lists, searches and counts use
 :func:`visible_cases` so that they can never show more than a detail page,
 which loads its case through the same predicate; :func:`can` answers for one
 object (``VIEW_CASE`` runs that same predicate in SQL). Access to a whole
-section is :func:`may_use`. Unknown actions or sections raise instead of
-defaulting to yes.
+section is :func:`may_use`. Committee meetings are their committee's alone:
+:func:`visible_meetings` is the one query for them. Unknown actions or
+sections raise instead of defaulting to yes.
 
 DESIGN.md section 4 states the rules; docs/access-policy.md explains them.
 """
@@ -23,6 +24,7 @@ from coordination.cases.models import Case, CaseStatus
 from coordination.consent.models import ConsentScope
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
+from coordination.meetings.models import Meeting
 from coordination.referrals.models import Referral, ReferralStatus
 from coordination.territories.models import Territory, TerritoryLevel
 
@@ -31,6 +33,8 @@ class Section(enum.Enum):
     """Parts of the application a role may or may not use at all (403)."""
 
     CASES = "cases"
+    #: Committee meetings: users of a committee agency only.
+    MEETINGS = "meetings"
 
 
 class Action(enum.Enum):
@@ -49,6 +53,13 @@ class Action(enum.Enum):
     REVOKE_REFERRAL = "revoke_referral"  #: referral
     COMPLETE_FOLLOW_UP = "complete_follow_up"  #: follow-up
     CANCEL_FOLLOW_UP = "cancel_follow_up"  #: follow-up
+    SCHEDULE_MEETING = "schedule_meeting"  #: agency: a meeting of this committee
+    VIEW_MEETING = "view_meeting"  #: meeting
+    #: Reschedule or cancel a meeting. Meeting.
+    MANAGE_MEETING = "manage_meeting"
+    PREPARE_AGENDA = "prepare_agenda"  #: meeting: propose, add, remove items
+    #: Record attendance and decisions, mark the meeting held. Meeting.
+    RECORD_MEETING = "record_meeting"
 
 
 #: A receiving agency is involved in the case while its referral is in these.
@@ -73,14 +84,19 @@ def may_use(user: User, section: Section) -> bool:
         return False
     if section is Section.CASES:
         return works_on_cases(user)
+    if section is Section.MEETINGS:
+        return works_on_cases(user) and user.agency.type == AgencyType.COMMITTEE
     raise ValueError(f"unknown section {section!r}")
 
 
 # --- which cases: one predicate ----------------------------------------------
 
 
-def _territory_predicate(territory: Territory) -> ColumnElement[bool]:
-    """Cases located in ``territory`` (any level)."""
+def cases_in_territory(territory: Territory) -> ColumnElement[bool]:
+    """SQL predicate on :class:`Case`: cases located in ``territory`` (any level).
+
+    A committee sees these; its meetings' agenda is proposed from them.
+    """
     if territory.level == TerritoryLevel.COUNTRY:
         return sa.true()
     if territory.level == TerritoryLevel.DISTRICT:
@@ -133,7 +149,7 @@ def case_visibility(user: User) -> ColumnElement[bool]:
     agency = user.agency
     involved = _involvement_predicate(agency.id)
     if agency.type == AgencyType.COMMITTEE:
-        return sa.or_(_territory_predicate(agency.territory), involved)
+        return sa.or_(cases_in_territory(agency.territory), involved)
     return involved
 
 
@@ -218,10 +234,20 @@ def _follow_up_rule(user: User, action: Action, follow_up: FollowUp) -> bool:
     raise ValueError(f"unknown follow-up action {action!r}")
 
 
+def _meeting_rule(user: User, action: Action, meeting: Meeting) -> bool:
+    if user.agency_id != meeting.committee_id:
+        return False
+    if action in (Action.VIEW_MEETING, Action.PREPARE_AGENDA, Action.RECORD_MEETING):
+        return True
+    if action is Action.MANAGE_MEETING:
+        return user.role == Role.LEAD
+    raise ValueError(f"unknown meeting action {action!r}")
+
+
 def can(
     user: User,
     action: Action,
-    obj: Case | Referral | FollowUp,
+    obj: Case | Referral | FollowUp | Meeting | Agency,
     case_visible: bool = False,
 ) -> bool:
     """Whether ``user`` may do ``action`` on ``obj``; unknown actions raise.
@@ -235,6 +261,14 @@ def can(
         raise ValueError(f"unknown action {action!r}")
     if not user.is_authenticated or not works_on_cases(user):
         return False
+    if isinstance(obj, Meeting):
+        return may_use(user, Section.MEETINGS) and _meeting_rule(user, action, obj)
+    if isinstance(obj, Agency):
+        if action is not Action.SCHEDULE_MEETING:
+            raise ValueError(f"unknown agency action {action!r}")
+        # The committee's head schedules its meetings.
+        return (may_use(user, Section.MEETINGS) and user.agency_id == obj.id
+                and user.role == Role.LEAD)
     case = obj if isinstance(obj, Case) else obj.case
 
     def sees() -> bool:
@@ -277,17 +311,47 @@ def agencies_serving(case: Case) -> sa.Select:
     Those serving its district, a municipality in it, or its region; these
     may receive referrals and own follow-ups on the case.
     """
-    district = case.district
-    municipalities = sa.select(Territory.id).where(Territory.parent_id == district.id)
+    return agencies_serving_territory(case.district)
+
+
+def agencies_serving_territory(territory: Territory) -> sa.Select:
+    """``SELECT`` of active case-working agencies that serve ``territory``.
+
+    Those serving the territory itself, a territory within it, or one above
+    it up to the region (a country-wide body serves everywhere and is no
+    local partner). For a district: the district, its municipalities and its
+    region; these are the agencies a committee of that territory invites.
+    """
+    above = []
+    parent = territory.parent
+    while parent is not None and parent.level != TerritoryLevel.COUNTRY:
+        above.append(parent.id)
+        parent = parent.parent
+    within = sa.select(Territory.id).where(Territory.parent_id == territory.id)
+    within_within = sa.select(Territory.id).where(Territory.parent_id.in_(within))
     return (
         sa.select(Agency)
         .where(
             Agency.active.is_(True),
             Agency.type != AgencyType.MINISTRY,
             sa.or_(
-                Agency.territory_id.in_([district.id, district.parent_id]),
-                Agency.territory_id.in_(municipalities),
+                Agency.territory_id.in_([territory.id, *above]),
+                Agency.territory_id.in_(within),
+                Agency.territory_id.in_(within_within),
             ),
         )
         .order_by(Agency.type, Agency.name)
     )
+
+
+# --- committee meetings -----------------------------------------------------------
+
+
+def visible_meetings(user: User) -> sa.Select:
+    """``SELECT`` of the meetings ``user`` may open: their own committee's.
+
+    Another committee's meeting answers 404, like one that does not exist.
+    """
+    if not may_use(user, Section.MEETINGS):
+        return sa.select(Meeting).where(sa.false())
+    return sa.select(Meeting).where(Meeting.committee_id == user.agency_id)

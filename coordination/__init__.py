@@ -105,7 +105,9 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.consent.views import bp as consent_bp
     from coordination.core.views import bp as core_bp
     from coordination.followups.views import bp as followups_bp
+    from coordination.meetings.views import bp as meetings_bp
     from coordination.referrals.views import bp as referrals_bp
 
-    for blueprint in (core_bp, accounts_bp, cases_bp, referrals_bp, followups_bp, consent_bp):
+    for blueprint in (core_bp, accounts_bp, cases_bp, referrals_bp, followups_bp, consent_bp,
+                      meetings_bp):
         app.register_blueprint(blueprint)

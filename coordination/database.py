@@ -1,10 +1,12 @@
-"""Engine-level settings that differ between SQLite and PostgreSQL."""
+"""Engine-level settings and SQL that differ between SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import Integer, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 
 def default_sqlite_uri(instance_path: str) -> str:
@@ -40,3 +42,27 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN")
+
+
+class days_between(FunctionElement):  # noqa: N801  (used like an SQL function)
+    """Whole days from ``start`` to ``end``, two DATE expressions, in SQL.
+
+    PostgreSQL subtracts dates into an integer; SQLite stores dates as ISO
+    text and needs ``julianday``.
+    """
+
+    type = Integer()
+    name = "days_between"
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between(element, compiler, **kw):
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({end} - {start})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"

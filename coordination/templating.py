@@ -20,7 +20,9 @@ def _navigation() -> dict:
             "referrals": awaiting_answer_count(current_user.agency_id),
             "followups": open_count(current_user.agency_id),
         }
-    return {"may_use_cases": may_use_cases, "inbox_counts": counts}
+    may_use_meetings = signed_in and policy.may_use(current_user, policy.Section.MEETINGS)
+    return {"may_use_cases": may_use_cases, "may_use_meetings": may_use_meetings,
+            "inbox_counts": counts}
 
 
 def init_app(app: Flask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectChoice, SelectMultipleField
+from wtforms import DateField, DateTimeLocalField, IntegerField, SelectChoice, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -27,6 +27,16 @@ class DayField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Enter a valid date.")) from None
+
+
+class MomentField(DateTimeLocalField):
+    """A date and time (the browser's datetime-local input), local to the user."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a valid date and time.")) from None
 
 
 class WholeNumberField(IntegerField):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from coordination import policy
 from coordination.accounts.models import User
+from coordination.agencies.models import Agency
 from coordination.cases import services
 from coordination.cases.models import Case
 from coordination.followups.services import owner_candidates, owner_people
@@ -56,7 +57,7 @@ def build_case_page(user: User, case: Case) -> CasePage:
             (a.id, a.name) for a in referral_targets(user, case))
     if can(user, policy.Action.ADD_FOLLOW_UP, case):
         page.follow_up_form = FollowUpForm(formdata=None)
-        set_owner_choices(page.follow_up_form, case)
+        set_owner_choices(page.follow_up_form, owner_candidates(case))
     page.referral_steps = {r.id: _referral_steps(user, r) for r in case.referrals}
     page.follow_up_steps = {f.id: _follow_up_steps(user, f) for f in case.follow_ups}
     page.step_form = ReferralStepForm(formdata=None)
@@ -64,9 +65,8 @@ def build_case_page(user: User, case: Case) -> CasePage:
     return page
 
 
-def set_owner_choices(form: FollowUpForm, case: Case) -> None:
-    """Owners from the policy: agencies serving the case's place, their staff."""
-    agencies = owner_candidates(case)
+def set_owner_choices(form: FollowUpForm, agencies: list[Agency]) -> None:
+    """Owners from the policy (agencies serving the case's place), and their staff."""
     form.owner_agency.choices = choices((a.id, a.name) for a in agencies)
     form.owner_user.choices = choices(
         [("", "—"), *((u.id, f"{u.full_name} ({u.agency.name})")

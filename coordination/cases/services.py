@@ -300,6 +300,7 @@ CASE_PAGE_OPTIONS = (
     selectinload(Case.referrals).joinedload(Referral.from_agency),
     selectinload(Case.follow_ups).joinedload(FollowUp.owner_agency),
     selectinload(Case.follow_ups).joinedload(FollowUp.owner_user),
+    selectinload(Case.follow_ups).joinedload(FollowUp.meeting),
     selectinload(Case.consents),
     selectinload(Case.timeline).joinedload(TimelineEvent.related_agency),
     selectinload(Case.incidents),

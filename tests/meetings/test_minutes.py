@@ -62,7 +62,7 @@ def test_minutes_in_kyrgyz_carry_references_and_no_personal_data(
         assert letter in text
     assert "Катышкан мекемелер" in text
     assert "Күн тартиби" in text
-    assert "Коркунучтун жогорку деңгээли" in text  # the reason "high risk"
+    assert "Тобокелдиктин жогорку деңгээли" in text  # the reason "high risk"
     assert "Үй-бүлөгө баруу" in text  # the decision's own words
     agenda_cases = [item.case for item in scheduled.agenda]
     assert case in agenda_cases
@@ -118,7 +118,7 @@ def test_renderer_embeds_its_fonts_and_escapes_text():
         labels=_labels(), committee="Комитет <b>&", date="1-декабрь, 10:00", place="Зал",
         status="Өткөрүлдү", attending=["ОВД"],
         review=[ActionRow("DV-2026-AAAAAA", "Текшерүү", "ОВД", "1-дек.")],
-        agenda=[AgendaRow("DV-2026-BBBBBB", "Коркунучтун жогорку деңгээли")],
+        agenda=[AgendaRow("DV-2026-BBBBBB", "Тобокелдиктин жогорку деңгээли")],
         decisions=[ActionRow("DV-2026-BBBBBB", "a < b & c", "Соц. коргоо", "5-дек.")],
     )
     pdf = render_minutes(minutes)

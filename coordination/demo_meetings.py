@@ -64,7 +64,7 @@ def add_meetings(rng: random.Random, staff: dict[AgencyType, User], now: datetim
     record_attendance(coordinator, meeting, attending, meeting.version,
                       now=start + timedelta(minutes=5))
     cases = decision_cases(meeting)
-    for case in rng.sample(cases, k=min(len(cases), rng.randint(2, 4))):
+    for index, case in enumerate(rng.sample(cases, k=min(len(cases), rng.randint(2, 4)))):
         owner = staff[rng.choice(OWNERS)]
         due = held_day + timedelta(days=rng.randint(7, 28))
         decided_at = start + timedelta(minutes=rng.randint(20, 100))
@@ -72,7 +72,8 @@ def add_meetings(rng: random.Random, staff: dict[AgencyType, User], now: datetim
             action=rng.choice(DECISIONS), owner_agency_id=owner.agency_id, due_on=due,
             owner_user_id=owner.id if rng.random() < 0.5 else None), now=decided_at)
         done_at = datetime.combine(due, time(9, 0)) - timedelta(days=rng.randint(0, 5))
-        if done_at < now and rng.random() < 0.5:
+        # The first stays open: the next meeting starts by reviewing it.
+        if index and done_at < now and rng.random() < 0.5:
             close_follow_up(owner, decision, True, decision.version, "Выполнено",
                             now=max(done_at, decided_at))
     mark_held(coordinator, meeting, meeting.version, now=start + timedelta(hours=2))

@@ -145,7 +145,7 @@ def render_minutes(minutes: Minutes) -> bytes:
         initialFontName=FONT,
     )
     width = document.width
-    action_widths = [0.2 * width, 0.42 * width, 0.24 * width, 0.14 * width]
+    action_widths = [0.19 * width, 0.4 * width, 0.25 * width, 0.16 * width]
     action_head = [labels.case, labels.action, labels.owner, labels.due]
 
     def action_rows(rows: list[ActionRow]):

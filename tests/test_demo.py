@@ -96,5 +96,6 @@ def test_each_district_has_a_held_and_a_scheduled_meeting(district, user):
     for meeting in (held, upcoming):
         assert meeting.scheduled_for.weekday() < 5
     still_open = [d for d in held.decisions if d.status == "open"]
+    assert still_open
     assert open_decisions_to_review(coordinator, upcoming) == sorted(
         still_open, key=lambda d: (d.due_on, d.id))

@@ -10,6 +10,7 @@ from coordination.accounts.models import Role
 from coordination.accounts.services import create_user
 from coordination.agencies.models import Agency
 from coordination.extensions import db
+from coordination.followups.services import FollowUpData
 from coordination.meetings import services
 from tests.helpers import DEMO_PASSWORD
 from tests.workflow.conftest import NOW, agency, new_case  # noqa: F401  (fixtures)
@@ -36,3 +37,16 @@ def committee_member(user):
     create_user("member.sokuluk", "Гүлзат Бекова", committee, Role.MEMBER, DEMO_PASSWORD)
     db.session.commit()
     return user("member.sokuluk")
+
+
+def decide(by, meeting, case, owner_agency_id: int, person: int | None = None,
+           action: str = "Посетить семью", days: int = 10):
+    """Record a decision on ``case`` due ``days`` after ``NOW``."""
+    return services.record_decision(by, meeting, case.id, FollowUpData(
+        action, owner_agency_id, NOW.date() + timedelta(days=days), person), now=NOW)
+
+
+def hold(by, meeting, at: datetime) -> None:
+    """Record ``by``'s agency as attending and the meeting as held at ``at``."""
+    services.record_attendance(by, meeting, [by.agency_id], meeting.version, now=at)
+    services.mark_held(by, meeting, meeting.version, now=at)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from datetime import timedelta
 
 import sqlalchemy as sa
 from pypdf import PdfReader
@@ -13,9 +12,9 @@ from coordination import PROJECT_ROOT
 from coordination.audit.models import AuditAction, AuditEvent
 from coordination.cases.models import Case, RiskLevel
 from coordination.extensions import db
-from coordination.followups.services import FollowUpData
 from coordination.meetings import services
 from exports.minutes import ActionRow, AgendaRow, Minutes, MinutesLabels, render_minutes
+from tests.meetings.conftest import decide
 from tests.workflow.conftest import NOW
 
 
@@ -43,8 +42,7 @@ def _meeting_with_a_decision(new_case, user, meeting):
     scheduled = meeting()
     services.record_attendance(coordinator, scheduled, [coordinator.agency_id, lsg.agency_id],
                                scheduled.version, now=NOW)
-    services.record_decision(coordinator, scheduled, case.id, FollowUpData(
-        "Үй-бүлөгө баруу", lsg.agency_id, NOW.date() + timedelta(days=10), lsg.id), now=NOW)
+    decide(coordinator, scheduled, case, lsg.agency_id, lsg.id, action="Үй-бүлөгө баруу")
     db.session.commit()
     return scheduled, case
 

@@ -15,7 +15,7 @@ from coordination.followups.models import FollowUp
 from coordination.meetings import services
 from coordination.meetings.models import AgendaItem, AgendaReason, Meeting, MeetingStatus
 from coordination.models_base import utcnow
-from tests.helpers import post_form
+from tests.helpers import post_form, statements_to_open
 
 
 def _committee_meetings(code: str) -> list[Meeting]:
@@ -207,23 +207,16 @@ def test_stale_page_is_refused(login_as, today_meeting):
 
 def test_meeting_page_needs_a_fixed_number_of_queries(login_as):
     """No N+1: a meeting with more agenda items or decisions costs no more queries."""
-    from sqlalchemy import event
-
     client = login_as("coordinator.sokuluk")
     meetings = _committee_meetings("SOKULUK-COMMITTEE")
-    counts = []
-    for meeting in meetings:
-        statements = []
-
-        def count(*_args, statements=statements):
-            statements.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            assert client.get(f"/meetings/{meeting.id}").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-        counts.append(len(statements))
+    counts = [statements_to_open(client, f"/meetings/{m.id}") for m in meetings]
     assert len({len(m.agenda) for m in meetings}) > 1
     assert len(set(counts)) == 1
     assert 0 < counts[0] <= 20
+
+
+def test_an_unreadable_date_gets_a_message(login_as):
+    client = login_as("coordinator.sokuluk")
+    response = post_form(client, "/meetings/new", {"scheduled_for": "next week", "place": "Зал"})
+    assert response.status_code == 200
+    assert "Enter a valid date and time." in response.text

@@ -33,6 +33,7 @@ from coordination.referrals.services import move_referral, send_referral
 from coordination.territories.services import territory_by_code
 from coordination.workflow import StaleObjectError, WorkflowError
 from tests.helpers import DEMO_PASSWORD
+from tests.meetings.conftest import decide, hold
 from tests.workflow.conftest import NOW
 
 
@@ -132,10 +133,7 @@ def test_declined_referrals_count_since_the_previous_meeting(new_case, user, mee
     earlier, later = new_case(), new_case()
     _declined_referral(earlier, user, crisis, NOW + timedelta(hours=1))
     previous = meeting(days=1)
-    services.record_attendance(coordinator, previous, [coordinator.agency_id],
-                               previous.version, now=NOW + timedelta(days=1))
-    services.mark_held(coordinator, previous, previous.version,
-                       now=NOW + timedelta(days=1, hours=2))
+    hold(coordinator, previous, NOW + timedelta(days=1, hours=2))
     _declined_referral(later, user, crisis, NOW + timedelta(days=1, hours=3))
     upcoming = meeting(days=7, now=NOW + timedelta(days=1, hours=4))
     assert services.declined_since(upcoming, NOW) == previous.scheduled_for
@@ -215,8 +213,7 @@ def test_decided_cases_stay_on_the_agenda(new_case, user, agency, meeting):
     case = new_case()
     scheduled = meeting()
     item = services.add_agenda_case(coordinator, scheduled, case.reference, now=NOW)
-    services.record_decision(coordinator, scheduled, case.id, FollowUpData(
-        "Посетить семью", agency("SOKULUK-LSG").id, NOW.date() + timedelta(days=10)), now=NOW)
+    decide(coordinator, scheduled, case, agency("SOKULUK-LSG").id)
     with pytest.raises(WorkflowError, match="stays on the agenda"):
         services.remove_agenda_item(coordinator, item, now=NOW)
 
@@ -231,8 +228,7 @@ def test_a_decision_is_a_follow_up_and_its_owner_sees_the_case(new_case, user, a
     scheduled = meeting()
     services.add_agenda_case(coordinator, scheduled, case.reference, now=NOW)
     assert not policy.can(lsg, policy.Action.VIEW_CASE, case)
-    decision = services.record_decision(coordinator, scheduled, case.id, FollowUpData(
-        "Посетить семью", lsg.agency_id, NOW.date() + timedelta(days=10), lsg.id), now=NOW)
+    decision = decide(coordinator, scheduled, case, lsg.agency_id, lsg.id)
     db.session.flush()
     assert decision.meeting_id == scheduled.id
     assert decision.owner_agency_id == lsg.agency_id
@@ -248,16 +244,12 @@ def test_decisions_follow_the_follow_up_rules(new_case, user, agency, meeting):
     on_agenda, elsewhere = new_case(), new_case()
     scheduled = meeting()
     services.add_agenda_case(coordinator, scheduled, on_agenda.reference, now=NOW)
-    due = NOW.date() + timedelta(days=10)
     with pytest.raises(WorkflowError, match="from the agenda"):
-        services.record_decision(coordinator, scheduled, elsewhere.id, FollowUpData(
-            "x", agency("SOKULUK-LSG").id, due), now=NOW)
+        decide(coordinator, scheduled, elsewhere, agency("SOKULUK-LSG").id)
     with pytest.raises(WorkflowError, match="from the list"):
-        services.record_decision(coordinator, scheduled, on_agenda.id, FollowUpData(
-            "x", agency("KARASUU-LSG").id, due), now=NOW)
+        decide(coordinator, scheduled, on_agenda, agency("KARASUU-LSG").id)
     with pytest.raises(WorkflowError, match="past"):
-        services.record_decision(coordinator, scheduled, on_agenda.id, FollowUpData(
-            "x", agency("SOKULUK-LSG").id, NOW.date() - timedelta(days=1)), now=NOW)
+        decide(coordinator, scheduled, on_agenda, agency("SOKULUK-LSG").id, days=-1)
     assert scheduled.decisions == []
 
 
@@ -308,15 +300,10 @@ def test_previous_meetings_open_decisions_are_reviewed_first(new_case, user, age
     case = new_case()
     previous = meeting(days=1)
     services.add_agenda_case(coordinator, previous, case.reference, now=NOW)
-    due = NOW.date() + timedelta(days=10)
-    still_open = services.record_decision(coordinator, previous, case.id, FollowUpData(
-        "Посетить семью", lsg.agency_id, due), now=NOW)
-    done = services.record_decision(coordinator, previous, case.id, FollowUpData(
-        "Подготовить план безопасности", lsg.agency_id, due), now=NOW)
-    _follow_up(case, coordinator, agency("SOKULUK-LSG"), due)  # not a decision
-    services.record_attendance(coordinator, previous, [coordinator.agency_id],
-                               previous.version, now=NOW + timedelta(days=1))
-    services.mark_held(coordinator, previous, previous.version, now=NOW + timedelta(days=1))
+    still_open = decide(coordinator, previous, case, lsg.agency_id)
+    done = decide(coordinator, previous, case, lsg.agency_id, action="План безопасности")
+    _follow_up(case, coordinator, agency("SOKULUK-LSG"), NOW.date())  # not a decision
+    hold(coordinator, previous, NOW + timedelta(days=1))
     db.session.flush()
     close_follow_up(lsg, done, True, done.version, "Сделано", now=NOW + timedelta(days=2))
     upcoming = meeting(days=8, now=NOW + timedelta(days=2))
@@ -368,9 +355,7 @@ def test_members_prepare_and_record_but_only_the_head_schedules(
     services.add_agenda_case(committee_member, scheduled, case.reference, now=NOW)
     services.record_attendance(committee_member, scheduled, [committee_member.agency_id],
                                scheduled.version, now=NOW)
-    services.record_decision(committee_member, scheduled, case.id, FollowUpData(
-        "Посетить семью", user("lsg.sokuluk").agency_id, NOW.date() + timedelta(days=5)),
-        now=NOW)
+    decide(committee_member, scheduled, case, user("lsg.sokuluk").agency_id)
 
 
 @pytest.mark.parametrize("username", ["police.sokuluk", "social.sokuluk", "ministry.analyst",

@@ -19,34 +19,34 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class DayField(DateField):
+class _OwnParseMessage:
+    """A field whose unparsable input gets our translated ``parse_message``."""
+
+    parse_message = None
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.parse_message) from None
+
+
+class DayField(_OwnParseMessage, DateField):
     """A date (YYYY-MM-DD, the browser's date input) with our own parse message."""
 
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a valid date.")) from None
+    parse_message = _l("Enter a valid date.")
 
 
-class MomentField(DateTimeLocalField):
+class MomentField(_OwnParseMessage, DateTimeLocalField):
     """A date and time (the browser's datetime-local input), local to the user."""
 
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a valid date and time.")) from None
+    parse_message = _l("Enter a valid date and time.")
 
 
-class WholeNumberField(IntegerField):
+class WholeNumberField(_OwnParseMessage, IntegerField):
     """An integer with our own parse message."""
 
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a whole number, e.g. 1990.")) from None
+    parse_message = _l("Enter a whole number, e.g. 1990.")
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -31,7 +31,7 @@ def _labels() -> MinutesLabels:
         case=_("Case"),
         reasons=_("Reasons"),
         action=_("Action"),
-        owner=_("Owning agency"),
+        owner=_("Responsible agency"),
         due=_("Due date"),
         none=_("None."),
         footer=_("Cases are named by reference number only; these minutes hold no "

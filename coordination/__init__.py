@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.consent.views import bp as consent_bp
     from coordination.core.views import bp as core_bp
     from coordination.followups.views import bp as followups_bp
+    from coordination.meetings.views import bp as meetings_bp
     from coordination.notifications.views import bp as notifications_bp
     from coordination.programmes.views import bp as programmes_bp
     from coordination.protection.views import bp as protection_bp
@@ -117,5 +118,5 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, accounts_bp, cases_bp, referrals_bp, followups_bp, consent_bp,
                       risk_bp, protection_bp, programmes_bp, notifications_bp, users_bp,
-                      agencies_bp, territories_bp, settings_bp):
+                      agencies_bp, territories_bp, settings_bp, meetings_bp):
         app.register_blueprint(blueprint)

@@ -1,4 +1,4 @@
-"""Engine-level settings that differ between SQLite and PostgreSQL."""
+"""Engine-level settings and SQL that differ between SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,3 +40,4 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN")
+

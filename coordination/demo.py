@@ -30,6 +30,7 @@ from coordination.cases.models import (
     Sex,
     ViolenceForm,
 )
+from coordination.demo_meetings import add_meetings
 from coordination.demo_workflow import add_district_extras, add_workflow
 from coordination.extensions import db
 from coordination.models_base import utcnow
@@ -166,6 +167,7 @@ def load_demo(seed: int, now: datetime | None = None) -> DemoSummary:
     ]
     agency_count = 1
     cases = 0
+    district_staff = []
     for index, district_spec in enumerate(DISTRICTS):
         district = territory_by_code(district_spec.code)
         municipalities = _municipalities(district, district_spec)
@@ -183,12 +185,16 @@ def load_demo(seed: int, now: datetime | None = None) -> DemoSummary:
                                agency, role, DEMO_PASSWORD)
             users.append(user)
             staff[agency_type] = user
+        district_staff.append(staff)
         district_cases = [
             _demo_case(rng, now, district, municipalities, staff, district_spec.uzbek_share)
             for _ in range(CASES_PER_DISTRICT)
         ]
         add_district_extras(rng, staff, district_cases, now)
         cases += len(district_cases)
+    # After every case, so that the cases themselves stay as they were.
+    for staff in district_staff:
+        add_meetings(rng, staff, now)
     record(AuditAction.DEMO_DATA_LOADED)
     db.session.flush()
     return DemoSummary(agency_count, users, cases)

@@ -21,6 +21,7 @@ from coordination.cases.models import (
 )
 from coordination.consent.models import ConsentScope
 from coordination.followups.models import FollowUpStatus
+from coordination.meetings.models import AgendaReason, MeetingStatus
 from coordination.notifications.models import NotificationKind
 from coordination.programmes.models import ProgrammeStatus
 from coordination.protection.models import OrderKind, OrderStatus
@@ -140,6 +141,9 @@ TIMELINE_KIND = {
     TimelineKind.FOLLOW_UP_ADDED: _l("Follow-up added"),
     TimelineKind.FOLLOW_UP_DONE: _l("Follow-up done"),
     TimelineKind.FOLLOW_UP_CANCELLED: _l("Follow-up cancelled"),
+    TimelineKind.PUT_ON_AGENDA: _l("Put on the committee meeting's agenda"),
+    TimelineKind.TAKEN_OFF_AGENDA: _l("Taken off the committee meeting's agenda"),
+    TimelineKind.DISCUSSED_AT_MEETING: _l("Discussed at the committee meeting"),
     TimelineKind.RISK_ASSESSED: _l("Risk assessed"),
     TimelineKind.ORDER_ISSUED: _l("Protection order recorded"),
     TimelineKind.ORDER_EXTENDED: _l("Protection order extended"),
@@ -273,6 +277,20 @@ FOLLOW_UP_STATUS = {
     FollowUpStatus.CANCELLED: _l("Cancelled"),
 }
 
+MEETING_STATUS = {
+    MeetingStatus.SCHEDULED: _l("Scheduled"),
+    MeetingStatus.HELD: _l("Held"),
+    MeetingStatus.CANCELLED: _l("Cancelled"),
+}
+
+AGENDA_REASON = {
+    AgendaReason.HIGH_RISK: _l("High risk"),
+    AgendaReason.REPEAT: _l("Repeat case"),
+    AgendaReason.OVERDUE_FOLLOW_UPS: _l("Overdue follow-ups"),
+    AgendaReason.DECLINED_REFERRAL: _l("Referral declined"),
+    AgendaReason.ADDED_BY_HAND: _l("Added by the committee"),
+}
+
 #: Every table above, by the name templates use: ``label('sex', person.sex)``.
 TABLES = {
     "agency_type": AGENCY_TYPE,
@@ -301,6 +319,8 @@ TABLES = {
     "order_status": ORDER_STATUS,
     "prohibition": PROHIBITION,
     "programme_status": PROGRAMME_STATUS,
+    "meeting_status": MEETING_STATUS,
+    "agenda_reason": AGENDA_REASON,
 }
 
 

@@ -11,6 +11,12 @@ from coordination.cases.models import (  # noqa: F401
 )
 from coordination.consent.models import ConsentRecord  # noqa: F401
 from coordination.followups.models import FollowUp  # noqa: F401
+from coordination.meetings.models import (  # noqa: F401
+    AgendaItem,
+    AgendaItemReason,
+    Meeting,
+    MeetingAttendance,
+)
 from coordination.notifications.models import Notification, NotificationRead  # noqa: F401
 from coordination.programmes.models import CorrectionalProgramme  # noqa: F401
 from coordination.protection.models import OrderViolation, ProtectionOrder  # noqa: F401

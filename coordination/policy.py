@@ -5,8 +5,10 @@ Every view and every query asks this module. Lists, searches and counts use
 which loads its case through the same predicate; :func:`can` answers for one
 object (``VIEW_CASE`` runs that same predicate in SQL). The administration's
 lists use :func:`manageable_users`, :func:`manageable_agencies` and
-:func:`directory_agencies` the same way. Access to a whole section is
-:func:`may_use`. Unknown actions or sections raise instead of defaulting to yes.
+:func:`directory_agencies` the same way; committee meetings are their
+committee's alone, and :func:`visible_meetings` is the one query for them.
+Access to a whole section is :func:`may_use`. Unknown actions or sections
+raise instead of defaulting to yes.
 
 DESIGN.md section 4 states the rules; docs/access-policy.md explains them.
 """
@@ -25,6 +27,7 @@ from coordination.cases.models import Case, CaseStatus
 from coordination.consent.models import ConsentScope
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
+from coordination.meetings.models import Meeting
 from coordination.programmes.models import CorrectionalProgramme
 from coordination.protection.models import ProtectionOrder
 from coordination.referrals.models import Referral, ReferralStatus
@@ -45,6 +48,8 @@ class Section(enum.Enum):
     SETTINGS = "settings"
     #: The read-only list of agencies and staff in a committee's territory.
     AGENCY_DIRECTORY = "agency_directory"
+    #: Committee meetings: users of a committee agency only.
+    MEETINGS = "meetings"
 
 
 class Action(enum.Enum):
@@ -76,6 +81,13 @@ class Action(enum.Enum):
     CREATE_USER_IN = "create_user_in"
     #: Move a user to another agency: administrators only. User.
     MOVE_USER = "move_user"
+    SCHEDULE_MEETING = "schedule_meeting"  #: agency: a meeting of this committee
+    VIEW_MEETING = "view_meeting"  #: meeting
+    #: Reschedule or cancel a meeting. Meeting.
+    MANAGE_MEETING = "manage_meeting"
+    PREPARE_AGENDA = "prepare_agenda"  #: meeting: propose, add, remove items
+    #: Record attendance and decisions, mark the meeting held. Meeting.
+    RECORD_MEETING = "record_meeting"
 
 
 #: A receiving agency is involved in the case while its referral is in these.
@@ -120,6 +132,8 @@ def may_use(user: User, section: Section) -> bool:
         return administers_everything(user)
     if section is Section.AGENCY_DIRECTORY:
         return user.agency.type == AgencyType.COMMITTEE
+    if section is Section.MEETINGS:
+        return works_on_cases(user) and user.agency.type == AgencyType.COMMITTEE
     raise ValueError(f"unknown section {section!r}")
 
 
@@ -140,8 +154,11 @@ def territories_within(territory: Territory) -> sa.Select:
     )
 
 
-def territory_predicate(territory: Territory) -> ColumnElement[bool]:
-    """Cases located in ``territory`` (any level)."""
+def cases_in_territory(territory: Territory) -> ColumnElement[bool]:
+    """SQL predicate on :class:`Case`: cases located in ``territory`` (any level).
+
+    A committee sees these; its meetings' agenda is proposed from them.
+    """
     if territory.level == TerritoryLevel.COUNTRY:
         return sa.true()
     if territory.level == TerritoryLevel.DISTRICT:
@@ -216,7 +233,7 @@ def case_visibility(user: User) -> ColumnElement[bool]:
     agency = user.agency
     involved = _involvement_predicate(agency.id)
     if agency.type == AgencyType.COMMITTEE:
-        return sa.or_(territory_predicate(agency.territory), involved)
+        return sa.or_(cases_in_territory(agency.territory), involved)
     return involved
 
 
@@ -321,10 +338,20 @@ def _programme_rule(user: User, action: Action, programme: CorrectionalProgramme
     raise ValueError(f"unknown programme action {action!r}")
 
 
+def _meeting_rule(user: User, action: Action, meeting: Meeting) -> bool:
+    if user.agency_id != meeting.committee_id:
+        return False
+    if action in (Action.VIEW_MEETING, Action.PREPARE_AGENDA, Action.RECORD_MEETING):
+        return True
+    if action is Action.MANAGE_MEETING:
+        return user.role == Role.LEAD
+    raise ValueError(f"unknown meeting action {action!r}")
+
+
 def can(
     user: User,
     action: Action,
-    obj: Case | Referral | FollowUp | ProtectionOrder | CorrectionalProgramme | User | Agency,
+    obj: Case | Referral | FollowUp | ProtectionOrder | CorrectionalProgramme | Meeting | User | Agency,  # noqa: E501
     case_visible: bool = False,
 ) -> bool:
     """Whether ``user`` may do ``action`` on ``obj``; unknown actions raise.
@@ -344,6 +371,14 @@ def can(
         return _may_create_users_in(user, obj)
     if not user.is_authenticated or not works_on_cases(user):
         return False
+    if isinstance(obj, Meeting):
+        return may_use(user, Section.MEETINGS) and _meeting_rule(user, action, obj)
+    if isinstance(obj, Agency):
+        if action is not Action.SCHEDULE_MEETING:
+            raise ValueError(f"unknown agency action {action!r}")
+        # The committee's head schedules its meetings.
+        return (may_use(user, Section.MEETINGS) and user.agency_id == obj.id
+                and user.role == Role.LEAD)
     case = obj if isinstance(obj, Case) else obj.case
 
     def sees() -> bool:
@@ -390,16 +425,33 @@ def agencies_serving(case: Case) -> sa.Select:
     Those serving its district, a municipality in it, or its region; these
     may receive referrals and own follow-ups on the case.
     """
-    district = case.district
-    municipalities = sa.select(Territory.id).where(Territory.parent_id == district.id)
+    return agencies_serving_territory(case.district)
+
+
+def agencies_serving_territory(territory: Territory) -> sa.Select:
+    """``SELECT`` of active case-working agencies that serve ``territory``.
+
+    Those serving the territory itself, a territory within it, or one above
+    it up to the region (a country-wide body serves everywhere and is no
+    local partner). For a district: the district, its municipalities and its
+    region; these are the agencies a committee of that territory invites.
+    """
+    above = []
+    parent = territory.parent
+    while parent is not None and parent.level != TerritoryLevel.COUNTRY:
+        above.append(parent.id)
+        parent = parent.parent
+    within = sa.select(Territory.id).where(Territory.parent_id == territory.id)
+    within_within = sa.select(Territory.id).where(Territory.parent_id.in_(within))
     return (
         sa.select(Agency)
         .where(
             Agency.active.is_(True),
             Agency.type != AgencyType.MINISTRY,
             sa.or_(
-                Agency.territory_id.in_([district.id, district.parent_id]),
-                Agency.territory_id.in_(municipalities),
+                Agency.territory_id.in_([territory.id, *above]),
+                Agency.territory_id.in_(within),
+                Agency.territory_id.in_(within_within),
             ),
         )
         .order_by(Agency.type, Agency.name)
@@ -465,3 +517,15 @@ def directory_agencies(user: User) -> sa.Select:
         Agency.territory_id.in_(territories_within(user.agency.territory)),
     )
 
+
+# --- committee meetings -----------------------------------------------------------
+
+
+def visible_meetings(user: User) -> sa.Select:
+    """``SELECT`` of the meetings ``user`` may open: their own committee's.
+
+    Another committee's meeting answers 404, like one that does not exist.
+    """
+    if not may_use(user, Section.MEETINGS):
+        return sa.select(Meeting).where(sa.false())
+    return sa.select(Meeting).where(Meeting.committee_id == user.agency_id)

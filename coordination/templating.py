@@ -18,6 +18,7 @@ NAVIGATION = {
     "may_use_reference_data": policy.Section.REFERENCE_DATA,
     "may_use_settings": policy.Section.SETTINGS,
     "may_use_directory": policy.Section.AGENCY_DIRECTORY,
+    "may_use_meetings": policy.Section.MEETINGS,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectChoice, SelectMultipleField
+from wtforms import DateField, DateTimeLocalField, IntegerField, SelectChoice, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -19,28 +19,39 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class DayField(DateField):
-    """A date (YYYY-MM-DD, the browser's date input) with our own parse message."""
+class _OwnParseMessage:
+    """A field whose unparsable input gets our translated ``parse_message``."""
 
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a valid date.")) from None
-
-
-class WholeNumberField(IntegerField):
-    """An integer with our own parse message (``parse_message`` overrides it)."""
-
-    def __init__(self, *args, parse_message=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.parse_message = parse_message or _l("Enter a whole number, e.g. 1990.")
+    parse_message = None
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(self.parse_message) from None
+
+
+class DayField(_OwnParseMessage, DateField):
+    """A date (YYYY-MM-DD, the browser's date input) with our own parse message."""
+
+    parse_message = _l("Enter a valid date.")
+
+
+class MomentField(_OwnParseMessage, DateTimeLocalField):
+    """A date and time (the browser's datetime-local input), local to the user."""
+
+    parse_message = _l("Enter a valid date and time.")
+
+
+class WholeNumberField(_OwnParseMessage, IntegerField):
+    """An integer with our own parse message (``parse_message`` overrides it)."""
+
+    parse_message = _l("Enter a whole number, e.g. 1990.")
+
+    def __init__(self, *args, parse_message=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parse_message is not None:
+            self.parse_message = parse_message
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import event
+
+from coordination.extensions import db
+
 DEMO_PASSWORD = "demo-password-1"
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -28,3 +32,18 @@ def post_form(client, url: str, data: dict, token_from: str | None = None):
     """POST ``data`` to ``url`` with the CSRF token of the form at ``token_from``."""
     page = client.get(token_from or url)
     return client.post(url, data={**data, "csrf_token": csrf_token(page.text)})
+
+
+def statements_to_open(client, url: str) -> int:
+    """How many SQL statements opening ``url`` runs (to prove a page has no N+1)."""
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200, url
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)

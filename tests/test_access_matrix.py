@@ -53,6 +53,10 @@ ROUTES = {
     "territories.retire_municipality": "/admin/territories/{municipality}/retire",
     "territories.reinstate_municipality": "/admin/territories/{municipality}/reinstate",
     "settings.edit_settings": "/admin/settings",
+    "meetings.list_meetings": "/meetings",
+    "meetings.new_meeting": "/meetings/new",
+    "meetings.show_meeting": "/meetings/1",
+    "meetings.minutes": "/meetings/1/minutes.pdf",
 }
 #: Routes that only take POST (a step on an object); the number is any id.
 POST_ROUTES = {
@@ -72,12 +76,22 @@ POST_ROUTES = {
     "programmes.refer": "/cases/{case}/programmes",
     "programmes.move": "/programmes/1/step",
     "notifications.mark_read": "/notifications/read",
+    "meetings.reschedule": "/meetings/1/reschedule",
+    "meetings.cancel": "/meetings/1/cancel",
+    "meetings.propose": "/meetings/1/agenda/propose",
+    "meetings.add_case": "/meetings/1/agenda",
+    "meetings.remove_item": "/meetings/agenda/1/remove",
+    "meetings.attendance": "/meetings/1/attendance",
+    "meetings.add_decision": "/meetings/1/decisions",
+    "meetings.mark_held": "/meetings/1/held",
 }
 #: POST routes that act on no object named in the URL.
 OBJECTLESS = {"notifications.mark_read"}
 CASE_SECTION = {"cases.list_cases", "cases.new_case", "cases.show_case", "referrals.inbox",
                 "followups.agency_list", "notifications.inbox"}
 NO_CASE_ACCESS = {"ministry.analyst", "admin"}
+MEETINGS_SECTION = {"meetings.list_meetings", "meetings.show_meeting", "meetings.minutes"}
+COMMITTEE_HEADS = {"coordinator.sokuluk", "coordinator.karasuu"}
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -118,18 +132,33 @@ def test_steps_on_another_districts_objects_answer_404(login_as, endpoint):
 def _karasuu_object(endpoint: str) -> int:
     from coordination.consent.models import ConsentRecord
     from coordination.followups.models import FollowUp
+    from coordination.meetings.models import AgendaItem
     from coordination.programmes.models import CorrectionalProgramme
     from coordination.protection.models import ProtectionOrder
     from coordination.referrals.models import Referral
 
+    if endpoint.startswith("meetings.") and endpoint != "meetings.remove_item":
+        return _karasuu_meeting()
     model = {"consent.withdraw": ConsentRecord, "referrals.take_step": Referral,
              "followups.close": FollowUp, "protection.change": ProtectionOrder,
              "protection.violation": ProtectionOrder,
-             "programmes.move": CorrectionalProgramme}[endpoint]
+             "programmes.move": CorrectionalProgramme,
+             "meetings.remove_item": AgendaItem}[endpoint]
     found = db.session.scalar(
         sa.select(model.id).join(Case, Case.id == model.case_id).join(Case.district)
         .where(sa.text("territories.code = '41706226'")).limit(1))
     assert found is not None, f"demo data has no Kara-Suu {model.__name__}"
+    return found
+
+
+def _karasuu_meeting() -> int:
+    from coordination.agencies.models import Agency
+    from coordination.meetings.models import Meeting
+
+    found = db.session.scalar(
+        sa.select(Meeting.id).join(Agency, Agency.id == Meeting.committee_id)
+        .where(Agency.code == "KARASUU-COMMITTEE").limit(1))
+    assert found is not None, "demo data has no Kara-Suu meeting"
     return found
 
 
@@ -160,6 +189,31 @@ def test_case_section_by_role(login_as, username):
     for endpoint in sorted(CASE_SECTION - {"cases.show_case"}):
         status = client.get(ROUTES[endpoint]).status_code
         assert status == (403 if username in NO_CASE_ACCESS else 200), (username, endpoint)
+
+
+@pytest.mark.parametrize("username", demo_usernames())
+def test_meetings_section_by_role(login_as, username):
+    """Committees only; scheduling for the committee's head; another's meeting is 404."""
+    client = login_as(username)
+    committee = username.startswith("coordinator.")
+    own = "SOKULUK" if username.endswith("sokuluk") else "KARASUU"
+    for endpoint in sorted(MEETINGS_SECTION):
+        url = ROUTES[endpoint].replace("/1", f"/{_meeting_of(own)}")
+        assert client.get(url).status_code == (200 if committee else 403), (username, endpoint)
+    assert client.get("/meetings/new").status_code == (
+        200 if username in COMMITTEE_HEADS else 403)
+    other = _meeting_of("KARASUU" if own == "SOKULUK" else "SOKULUK")
+    for url in (f"/meetings/{other}", f"/meetings/{other}/minutes.pdf", "/meetings/99999999"):
+        assert client.get(url).status_code == (404 if committee else 403), (username, url)
+
+
+def _meeting_of(district_key: str) -> int:
+    from coordination.agencies.models import Agency
+    from coordination.meetings.models import Meeting
+
+    return db.session.scalar(
+        sa.select(Meeting.id).join(Agency, Agency.id == Meeting.committee_id)
+        .where(Agency.code == f"{district_key}-COMMITTEE").order_by(Meeting.id).limit(1))
 
 
 @pytest.mark.parametrize("username", demo_usernames())
@@ -343,7 +397,7 @@ def test_municipality_actions_need_a_municipality_and_new_ones_a_district(login_
     ("username", "links"),
     [("admin", {"/admin/users", "/admin/agencies", "/admin/territories", "/admin/settings"}),
      ("coordinator.sokuluk", {"/admin/users", "/directory", "/cases", "/referrals",
-                              "/followups", "/notifications"}),
+                              "/followups", "/notifications", "/meetings"}),
      ("police.sokuluk", {"/cases", "/referrals", "/followups", "/notifications"}),
      ("ministry.analyst", set())],
 )

@@ -11,6 +11,8 @@ from coordination.agencies.models import Agency, AgencyType
 from coordination.cases.models import Case, Person, PersonRole, Relationship
 from coordination.demo import demo_usernames, load_demo
 from coordination.extensions import db
+from coordination.meetings.models import Meeting, MeetingStatus
+from coordination.meetings.services import open_decisions_to_review
 from coordination.territories.models import Territory
 from tests.conftest import DEMO_NOW, DEMO_SEED, separate_app
 
@@ -75,3 +77,25 @@ def test_surnames_agree_with_sex():
             assert not last_name.endswith(("ов", "ев")), last_name
         else:
             assert not last_name.endswith(("ова", "ева")), last_name
+
+
+@pytest.mark.parametrize("district", ["sokuluk", "karasuu"])
+def test_each_district_has_a_held_and_a_scheduled_meeting(district, user):
+    coordinator = user(f"coordinator.{district}")
+    held, upcoming = db.session.scalars(
+        sa.select(Meeting).where(Meeting.committee_id == coordinator.agency_id)
+        .order_by(Meeting.scheduled_for)).all()
+    assert held.status == MeetingStatus.HELD
+    assert timedelta(weeks=4) < DEMO_NOW - held.scheduled_for < timedelta(weeks=7)
+    assert held.attendances and held.agenda
+    assert 2 <= len(held.decisions) <= 4
+    assert {d.case_id for d in held.decisions} <= {i.case_id for i in held.agenda}
+    assert upcoming.status == MeetingStatus.SCHEDULED
+    assert timedelta(days=7) < upcoming.scheduled_for - DEMO_NOW < timedelta(days=14)
+    assert upcoming.agenda and not upcoming.decisions
+    for meeting in (held, upcoming):
+        assert meeting.scheduled_for.weekday() < 5
+    still_open = [d for d in held.decisions if d.status == "open"]
+    assert still_open
+    assert open_decisions_to_review(coordinator, upcoming) == sorted(
+        still_open, key=lambda d: (d.due_on, d.id))

@@ -22,10 +22,10 @@ from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, CaseStatus
-from coordination.followups.models import FollowUp, FollowUpStatus
-from coordination.referrals.models import Referral, ReferralStatus
 from coordination.extensions import db
+from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.queries import admin_page, agencies_within, matching_text
+from coordination.referrals.models import Referral, ReferralStatus
 from coordination.rules import RuleError
 from coordination.territories.models import Territory
 

@@ -37,6 +37,17 @@ class AuditAction(enum.StrEnum):
     ORDER_CHANGED = "order_changed"
     VIOLATION_RECORDED = "violation_recorded"
     PROGRAMME_CHANGED = "programme_changed"
+    MEETING_SCHEDULED = "meeting_scheduled"
+    MEETING_RESCHEDULED = "meeting_rescheduled"
+    MEETING_CANCELLED = "meeting_cancelled"
+    MEETING_HELD = "meeting_held"
+    #: The automatic proposal ran (cases added to the agenda, reasons updated).
+    AGENDA_PROPOSED = "agenda_proposed"
+    AGENDA_ITEM_ADDED = "agenda_item_added"
+    AGENDA_ITEM_REMOVED = "agenda_item_removed"
+    ATTENDANCE_RECORDED = "attendance_recorded"
+    #: The minutes PDF was produced (it lists case references).
+    MINUTES_PRINTED = "minutes_printed"
     USER_CREATED = "user_created"
     PASSWORD_SET = "password_set"
     DEMO_DATA_LOADED = "demo_data_loaded"

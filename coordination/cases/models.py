@@ -123,6 +123,9 @@ class TimelineKind(enum.StrEnum):
     PROGRAMME_STARTED = "programme_started"
     PROGRAMME_COMPLETED = "programme_completed"
     PROGRAMME_DROPPED_OUT = "programme_dropped_out"
+    PUT_ON_AGENDA = "put_on_agenda"
+    TAKEN_OFF_AGENDA = "taken_off_agenda"
+    DISCUSSED_AT_MEETING = "discussed_at_meeting"
 
 
 class ClosureReason(enum.StrEnum):

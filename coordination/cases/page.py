@@ -7,6 +7,7 @@ from flask_babel import to_user_timezone
 
 from coordination import labels, policy
 from coordination.accounts.models import User
+from coordination.agencies.models import Agency
 from coordination.cases import services
 from coordination.cases.models import Case
 from coordination.followups.services import owner_candidates, owner_people
@@ -76,7 +77,7 @@ def build_case_page(user: User, case: Case) -> CasePage:
             (a.id, a.name) for a in referral_targets(user, case))
     if can(user, policy.Action.ADD_FOLLOW_UP, case):
         page.follow_up_form = FollowUpForm(formdata=None)
-        set_owner_choices(page.follow_up_form, case)
+        set_owner_choices(page.follow_up_form, owner_candidates(case))
     _add_safety_forms(page, user, case, can)
     page.referral_steps = {r.id: _referral_steps(user, r) for r in case.referrals}
     page.follow_up_steps = {f.id: _follow_up_steps(user, f) for f in case.follow_ups}
@@ -123,9 +124,8 @@ def _add_safety_forms(page: CasePage, user: User, case: Case, can) -> None:
     page.programme_step_form = ProgrammeStepForm(formdata=None)
 
 
-def set_owner_choices(form: FollowUpForm, case: Case) -> None:
-    """Owners from the policy: agencies serving the case's place, their staff."""
-    agencies = owner_candidates(case)
+def set_owner_choices(form: FollowUpForm, agencies: list[Agency]) -> None:
+    """Owners from the policy (agencies serving the case's place), and their staff."""
     form.owner_agency.choices = choices((a.id, a.name) for a in agencies)
     form.owner_user.choices = choices(
         [("", "—"), *((u.id, f"{u.full_name} ({u.agency.name})")

@@ -303,6 +303,7 @@ CASE_PAGE_OPTIONS = (
     selectinload(Case.referrals).joinedload(Referral.from_agency),
     selectinload(Case.follow_ups).joinedload(FollowUp.owner_agency),
     selectinload(Case.follow_ups).joinedload(FollowUp.owner_user),
+    selectinload(Case.follow_ups).joinedload(FollowUp.meeting),
     selectinload(Case.consents),
     selectinload(Case.risk_assessments).joinedload(RiskAssessment.assessed_by),
     selectinload(Case.protection_orders).joinedload(ProtectionOrder.issuing_agency),

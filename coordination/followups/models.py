@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from coordination.agencies.models import Agency
 from coordination.cases.models import Case
 from coordination.extensions import db
 from coordination.models_base import enum_type, utcnow
+
+if TYPE_CHECKING:
+    from coordination.meetings.models import Meeting
 
 
 class FollowUpStatus(enum.StrEnum):
@@ -44,6 +48,8 @@ class FollowUp(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     closed_at: Mapped[datetime | None]
+    #: Set when the follow-up is a decision of a committee meeting.
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}
@@ -53,6 +59,7 @@ class FollowUp(db.Model):
     owner_user: Mapped[User | None] = relationship(foreign_keys=[owner_user_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+    meeting: Mapped[Meeting | None] = relationship(back_populates="decisions")
 
     def is_overdue(self, today: date) -> bool:
         """Open past its due date (derived, never stored)."""

@@ -41,12 +41,18 @@ class FollowUpData:
     owner_agency_id: int
     due_on: date
     owner_user_id: int | None = None
+    #: The committee meeting that decided it (its service checks the meeting).
+    meeting_id: int | None = None
 
 
 def add_follow_up(
     user: User, case: Case, data: FollowUpData, now: datetime | None = None
 ) -> FollowUp:
-    """Add one action to the case's plan; its owner agency becomes involved."""
+    """Add one action to the case's plan; its owner agency becomes involved.
+
+    Raises :class:`PermissionError` when the user may not add follow-ups to
+    the case, :class:`WorkflowError` when the data breaks a rule.
+    """
     if not policy.can(user, policy.Action.ADD_FOLLOW_UP, case):
         raise PermissionError("this user may not add follow-ups to this case")
     now = now or utcnow()
@@ -63,7 +69,7 @@ def add_follow_up(
         raise WorkflowError(_("Describe the action."))
     follow_up = FollowUp(action=action, owner_agency_id=owner.id,
                          owner_user_id=data.owner_user_id, due_on=data.due_on,
-                         created_by_id=user.id, created_at=now)
+                         meeting_id=data.meeting_id, created_by_id=user.id, created_at=now)
     case.follow_ups.append(follow_up)
     db.session.flush()
     add_event(case, TimelineKind.FOLLOW_UP_ADDED, user, at=now, related_agency_id=owner.id)

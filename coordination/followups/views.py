@@ -34,7 +34,7 @@ def add(case_id: int):
     user = current_user._get_current_object()
     case = get_case_or_404(user, case_id, audit=False)
     form = FollowUpForm()
-    set_owner_choices(form, case)
+    set_owner_choices(form, services.owner_candidates(case))
 
     def step():
         services.add_follow_up(user, case, services.FollowUpData(

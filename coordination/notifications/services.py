@@ -69,7 +69,7 @@ def _expiring_for(agency: Agency, now: datetime) -> list[ProtectionOrder]:
         return list(db.session.scalars(query.where(
             ProtectionOrder.issuing_agency_id == agency.id)))
     if agency.type == AgencyType.COMMITTEE:
-        return list(db.session.scalars(query.where(policy.territory_predicate(agency.territory))))
+        return list(db.session.scalars(query.where(policy.cases_in_territory(agency.territory))))
     return []
 
 

@@ -1,7 +1,8 @@
 """Case status, closing and reopening, handing over the lead; the whole walk."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +12,8 @@ from coordination.cases import services
 from coordination.cases.models import CaseStatus, ClosureReason
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
+from coordination.meetings.models import Meeting
+from coordination.protection.models import ProtectionOrder
 from coordination.referrals.models import Referral, ReferralStatus
 from coordination.workflow import StaleObjectError, WorkflowError
 from tests.helpers import csrf_token
@@ -139,7 +142,37 @@ def test_walk_a_case_from_intake_to_closure(client, user, agency, login_as):
     db.session.refresh(referral)
     assert referral.status == ReferralStatus.COMPLETED
 
-    # 6. Police cannot close the case; the head of the lead agency can.
+    # 6. The police record a temporary protection order (Bishkek time in the form).
+    local_now = datetime.now(ZoneInfo("Asia/Bishkek")).replace(tzinfo=None)
+    police.post(f"/cases/{case_id}/orders", data={
+        "csrf_token": police_token, "kind": "temporary",
+        "issued_at": (local_now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "prohibitions": ["prohibits_violence", "prohibits_contact"]})
+    order = db.session.scalar(sa.select(ProtectionOrder).where(
+        ProtectionOrder.case_id == case_id))
+    assert order is not None and order.issuing_agency.code == "SOKULUK-POLICE"
+
+    # 7. The committee meets on the case and decides a follow-up for social protection.
+    from coordination.cases.models import Case as CaseModel
+
+    reference = db.session.get(CaseModel, case_id).reference
+    coordinator.post("/meetings/new", data={
+        "csrf_token": token, "place": "Айыл окмоту",
+        "scheduled_for": (local_now + timedelta(days=1)).strftime("%Y-%m-%dT10:00")})
+    meeting = db.session.scalars(sa.select(Meeting).where(
+        Meeting.committee_id == agency("SOKULUK-COMMITTEE").id)
+        .order_by(Meeting.id.desc())).first()
+    coordinator.post(f"/meetings/{meeting.id}/agenda",
+                     data={"csrf_token": token, "reference": reference})
+    coordinator.post(f"/meetings/{meeting.id}/decisions", data={
+        "csrf_token": token, "case": case_id, "action": "Подготовить план безопасности",
+        "owner_agency": agency("SOKULUK-SOCIAL").id, "owner_user": "",
+        "due_on": (date.today() + timedelta(days=7)).isoformat()})
+    decision = db.session.scalar(sa.select(FollowUp).where(
+        FollowUp.case_id == case_id, FollowUp.meeting_id == meeting.id))
+    assert decision is not None and decision.owner_agency.code == "SOKULUK-SOCIAL"
+
+    # 8. Police cannot close the case; the head of the lead agency can.
     refused = police.post(f"/cases/{case_id}/status", data={
         "csrf_token": police_token, "status": "closed", "closure_reason": "other",
         "version": 1})
@@ -160,5 +193,6 @@ def test_walk_a_case_from_intake_to_closure(client, user, agency, login_as):
     kinds = [event.kind for event in case.timeline]
     assert kinds[:2] == ["case_registered", "incident_recorded"]
     for kind in ("consent_recorded", "referral_sent", "referral_accepted", "follow_up_added",
-                 "follow_up_done", "referral_completed", "case_closed"):
+                 "follow_up_done", "referral_completed", "order_issued", "put_on_agenda",
+                 "case_closed"):
         assert kind in kinds

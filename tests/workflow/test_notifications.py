@@ -92,3 +92,17 @@ def test_notifications_page_and_mark_read(new_case, user, agency, login_as):
                            follow_redirects=True)
     assert "All notifications marked read." in response.text
     assert 'class="unread"' not in response.text
+
+
+def test_scheduling_a_meeting_notifies_the_partner_agencies(user, agency):
+    from datetime import datetime
+
+    from coordination.meetings import services as meetings
+
+    codes = ("SOKULUK-POLICE", "KARASUU-POLICE", "SOKULUK-COMMITTEE")
+    before = {code: len(_kinds(agency(code))) for code in codes}
+    meetings.schedule_meeting(user("coordinator.sokuluk"), meetings.MeetingData(
+        scheduled_for=datetime(2026, 12, 3, 4, 0), place="Айыл окмоту"), now=NOW)
+    new = {code: _kinds(agency(code))[before[code]:] for code in codes}
+    assert new == {"SOKULUK-POLICE": [NotificationKind.MEETING_SCHEDULED],
+                   "KARASUU-POLICE": [], "SOKULUK-COMMITTEE": []}

@@ -1,0 +1,1 @@
+"""Committee meetings: the agenda, attendance, decisions (follow-ups), minutes."""

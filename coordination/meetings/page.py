@@ -1,0 +1,83 @@
+"""What the meeting page offers the user: the forms for the steps they may take."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import to_user_timezone
+
+from coordination import labels, policy
+from coordination.accounts.models import User
+from coordination.cases.page import set_owner_choices
+from coordination.followups.models import FollowUp
+from coordination.meetings import services
+from coordination.meetings.models import Meeting, MeetingStatus
+from forms.fields import choices
+from forms.meetings import (
+    AgendaCaseForm,
+    AttendanceForm,
+    ButtonForm,
+    DecisionForm,
+    MeetingStepForm,
+    RescheduleForm,
+)
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    #: Open decisions of the committee's earlier meetings, reviewed first.
+    review: list[FollowUp]
+    #: Forms for the steps this user may take now; None where they may not.
+    reschedule_form: RescheduleForm | None = None
+    cancel_form: MeetingStepForm | None = None
+    propose_form: ButtonForm | None = None
+    agenda_form: AgendaCaseForm | None = None
+    remove_form: ButtonForm | None = None
+    attendance_form: AttendanceForm | None = None
+    decision_form: DecisionForm | None = None
+    held_form: MeetingStepForm | None = None
+    #: Cases with a decision at this meeting (they stay on the agenda).
+    decided: set[int] = field(default_factory=set)
+
+
+def build_meeting_page(user: User, meeting: Meeting) -> MeetingPage:
+    """The meeting with the forms ``user`` may use on it, choices from the services."""
+    page = MeetingPage(meeting, review=services.open_decisions_to_review(user, meeting),
+                       decided={decision.case_id for decision in meeting.decisions})
+    scheduled = meeting.status == MeetingStatus.SCHEDULED
+    open_ = meeting.status != MeetingStatus.CANCELLED
+    if scheduled and policy.can(user, policy.Action.MANAGE_MEETING, meeting):
+        page.reschedule_form = RescheduleForm(
+            formdata=None, version=meeting.version, place=meeting.place,
+            scheduled_for=to_user_timezone(meeting.scheduled_for).replace(tzinfo=None))
+        page.cancel_form = MeetingStepForm(formdata=None, version=meeting.version)
+    if open_ and policy.can(user, policy.Action.PREPARE_AGENDA, meeting):
+        page.agenda_form = AgendaCaseForm(formdata=None)
+        page.remove_form = ButtonForm(formdata=None)
+        if scheduled:
+            page.propose_form = ButtonForm(formdata=None)
+    if open_ and policy.can(user, policy.Action.RECORD_MEETING, meeting):
+        page.attendance_form = AttendanceForm(
+            formdata=None, version=meeting.version,
+            agencies=[attendance.agency_id for attendance in meeting.attendances])
+        set_attendance_choices(page.attendance_form, meeting)
+        cases = services.decision_cases(meeting)
+        if cases:
+            page.decision_form = DecisionForm(formdata=None)
+            set_decision_choices(page.decision_form, meeting)
+        if scheduled:
+            page.held_form = MeetingStepForm(formdata=None, version=meeting.version)
+    return page
+
+
+def set_attendance_choices(form: AttendanceForm, meeting: Meeting) -> None:
+    form.agencies.choices = choices(
+        (agency.id, f"{agency.name} ({labels.label('agency_type', agency.type)})")
+        for agency in services.attendance_candidates(meeting))
+
+
+def set_decision_choices(form: DecisionForm, meeting: Meeting) -> None:
+    """The agenda's open cases; owners among the agencies serving the territory."""
+    form.case.choices = choices(
+        (case.id, case.reference) for case in services.decision_cases(meeting))
+    set_owner_choices(form, services.attendance_candidates(meeting))

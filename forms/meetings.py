@@ -1,0 +1,61 @@
+"""Committee meetings: scheduling, the agenda, attendance, decisions.
+
+Choices (attending agencies, the agenda's cases, owners) are set by the view
+from the services, which take them from the access policy.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from forms import BaseForm
+from forms.fields import INVALID_CHOICE, MomentField, MultiCheckboxField
+from forms.followups import FollowUpForm
+
+
+class MeetingForm(BaseForm):
+    """Schedule a meeting: when (in the committee's local time) and where."""
+
+    scheduled_for = MomentField(
+        _l("Date and time"), validators=[InputRequired(_l("Enter the date and time."))]
+    )
+    place = StringField(
+        _l("Venue"),
+        validators=[DataRequired(_l("Say where the meeting takes place.")), Length(max=200)],
+    )
+
+
+class RescheduleForm(MeetingForm):
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class MeetingStepForm(BaseForm):
+    """A button on the meeting (cancel, mark held), with the page's version."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class ButtonForm(BaseForm):
+    """A button whose object is in the URL (propose the agenda, remove an item)."""
+
+
+class AgendaCaseForm(BaseForm):
+    reference = StringField(
+        _l("Case reference number"),
+        validators=[DataRequired(_l("Enter the case reference number.")), Length(max=24)],
+        render_kw={"autocapitalize": "characters", "placeholder": "DV-2026-XXXXXX"},
+    )
+
+
+class AttendanceForm(BaseForm):
+    agencies = MultiCheckboxField(
+        _l("Attending agencies"), coerce=int, invalid_choice_message=INVALID_CHOICE
+    )
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class DecisionForm(FollowUpForm):
+    """A follow-up decided at the meeting, on one of the agenda's cases."""
+
+    case = SelectField(_l("Case"), coerce=int, invalid_choice_message=INVALID_CHOICE)

@@ -1,5 +1,5 @@
-"""Aggregate outputs: rows already aggregated and suppressed -> CSV, XLSX, PDF.
+"""Outputs from plain data to bytes: the meeting minutes, and the anonymized
+aggregate reports (``report.Report`` -> CSV, XLSX, PDF, SVG charts).
 
-Pure functions from rows to bytes; nothing here imports ``coordination``.
-The renderers arrive with the reports (issue: anonymized aggregate reports).
+Pure functions; nothing here imports ``coordination``.
 """

@@ -112,11 +112,13 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.programmes.views import bp as programmes_bp
     from coordination.protection.views import bp as protection_bp
     from coordination.referrals.views import bp as referrals_bp
+    from coordination.reports.views import bp as reports_bp
     from coordination.risk.views import bp as risk_bp
     from coordination.settings.views import bp as settings_bp
     from coordination.territories.views import bp as territories_bp
 
     for blueprint in (core_bp, accounts_bp, cases_bp, referrals_bp, followups_bp, consent_bp,
                       risk_bp, protection_bp, programmes_bp, notifications_bp, users_bp,
-                      agencies_bp, territories_bp, settings_bp, meetings_bp):
+                      agencies_bp, territories_bp, settings_bp, meetings_bp,
+                      reports_bp):
         app.register_blueprint(blueprint)

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import Float, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 
 def default_sqlite_uri(instance_path: str) -> str:
@@ -41,3 +43,27 @@ def configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN")
 
+
+
+class hours_between(FunctionElement):  # noqa: N801  (used like an SQL function)
+    """Hours from ``start`` to ``end``, two TIMESTAMP expressions, in SQL.
+
+    PostgreSQL subtracts timestamps into an interval; SQLite stores them as
+    ISO text and needs ``julianday``.
+    """
+
+    type = Float()
+    name = "hours_between"
+    inherit_cache = True
+
+
+@compiles(hours_between)
+def _hours_between(element, compiler, **kw):
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 3600.0)"
+
+
+@compiles(hours_between, "sqlite")
+def _hours_between_sqlite(element, compiler, **kw):
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"((julianday({end}) - julianday({start})) * 24.0)"

@@ -50,6 +50,9 @@ class Section(enum.Enum):
     AGENCY_DIRECTORY = "agency_directory"
     #: Committee meetings: users of a committee agency only.
     MEETINGS = "meetings"
+    #: Anonymized aggregate reports: the ministry (the whole country) and the
+    #: agencies that work on cases (their own territory). Not administrators.
+    REPORTS = "reports"
 
 
 class Action(enum.Enum):
@@ -134,6 +137,8 @@ def may_use(user: User, section: Section) -> bool:
         return user.agency.type == AgencyType.COMMITTEE
     if section is Section.MEETINGS:
         return works_on_cases(user) and user.agency.type == AgencyType.COMMITTEE
+    if section is Section.REPORTS:
+        return user.role != Role.ADMIN
     raise ValueError(f"unknown section {section!r}")
 
 
@@ -529,3 +534,21 @@ def visible_meetings(user: User) -> sa.Select:
     if not may_use(user, Section.MEETINGS):
         return sa.select(Meeting).where(sa.false())
     return sa.select(Meeting).where(Meeting.committee_id == user.agency_id)
+
+
+# --- statistics -------------------------------------------------------------------
+
+
+def statistics_territory(user: User) -> Territory | None:
+    """The territory whose anonymized statistics ``user`` may see, or None.
+
+    The ministry sees the whole country; a committee or another agency its
+    own territory (DESIGN.md section 5); administrators see no statistics.
+    """
+    if not may_use(user, Section.REPORTS):
+        return None
+    if user.agency.type == AgencyType.MINISTRY:
+        return db.session.scalar(
+            sa.select(Territory).where(Territory.level == TerritoryLevel.COUNTRY))
+    return user.agency.territory
+

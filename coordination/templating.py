@@ -19,6 +19,7 @@ NAVIGATION = {
     "may_use_settings": policy.Section.SETTINGS,
     "may_use_directory": policy.Section.AGENCY_DIRECTORY,
     "may_use_meetings": policy.Section.MEETINGS,
+    "may_use_reports": policy.Section.REPORTS,
 }
 
 

@@ -53,6 +53,8 @@ ROUTES = {
     "territories.retire_municipality": "/admin/territories/{municipality}/retire",
     "territories.reinstate_municipality": "/admin/territories/{municipality}/reinstate",
     "settings.edit_settings": "/admin/settings",
+    "reports.page": "/reports",
+    "reports.download": "/reports/aggregate.csv",
     "meetings.list_meetings": "/meetings",
     "meetings.new_meeting": "/meetings/new",
     "meetings.show_meeting": "/meetings/1",
@@ -110,7 +112,7 @@ def test_anonymous_posts_are_sent_to_login(client, endpoint):
 @pytest.mark.parametrize("username", sorted(NO_CASE_ACCESS))
 def test_no_case_role_is_refused_every_step(login_as, username):
     client = login_as(username)
-    token = csrf_token(client.get("/").text)
+    token = csrf_token(client.get("/profile").text)
     for endpoint, url in POST_ROUTES.items():
         response = client.post(url.format(case=1), data={"csrf_token": token})
         assert response.status_code == 403, endpoint
@@ -397,9 +399,9 @@ def test_municipality_actions_need_a_municipality_and_new_ones_a_district(login_
     ("username", "links"),
     [("admin", {"/admin/users", "/admin/agencies", "/admin/territories", "/admin/settings"}),
      ("coordinator.sokuluk", {"/admin/users", "/directory", "/cases", "/referrals",
-                              "/followups", "/notifications", "/meetings"}),
-     ("police.sokuluk", {"/cases", "/referrals", "/followups", "/notifications"}),
-     ("ministry.analyst", set())],
+                              "/followups", "/notifications", "/meetings", "/reports"}),
+     ("police.sokuluk", {"/cases", "/referrals", "/followups", "/notifications", "/reports"}),
+     ("ministry.analyst", {"/reports"})],
 )
 def test_navigation_links_follow_the_policy(login_as, username, links):
     page = login_as(username).get("/profile").text
@@ -407,3 +409,12 @@ def test_navigation_links_follow_the_policy(login_as, username, links):
     shown = set(re.findall(r'href="([^"]+)"', nav)) - {"/cases/new"}
     assert shown == links
     assert 'href="/profile"' in page
+
+
+
+@pytest.mark.parametrize("username", demo_usernames())
+def test_statistics_for_everyone_but_administrators(login_as, username):
+    client = login_as(username)
+    for url in ("/reports", "/reports/aggregate.csv", "/reports/aggregate.xlsx",
+                "/reports/aggregate.pdf"):
+        assert client.get(url).status_code == (403 if username == "admin" else 200), url

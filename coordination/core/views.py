@@ -16,6 +16,8 @@ bp = Blueprint("core", __name__)
 def index():
     if policy.may_use(current_user, policy.Section.CASES):
         return redirect(url_for("cases.list_cases"))
+    if policy.may_use(current_user, policy.Section.REPORTS):  # the ministry's dashboard
+        return redirect(url_for("reports.page"))
     return render_template("core/home.html")
 
 

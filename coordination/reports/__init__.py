@@ -1,0 +1,1 @@
+"""Anonymized aggregate reports: the engine, disclosure control, the page."""

@@ -1,0 +1,54 @@
+"""The report page's filter form: choices scoped to the user's territory."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField
+
+from coordination.accounts.models import User
+from coordination.extensions import db
+from coordination.i18n import current_language
+from coordination.reports.request import ReportRequest
+from coordination.territories.models import Territory, TerritoryLevel
+from forms import QueryForm
+from forms.fields import choices
+
+
+class ReportFilterForm(QueryForm):
+    """Shown on the page; the values are checked by ``reports.request.parse``."""
+
+    start = StringField(_l("From (year and month)"), render_kw={"type": "month"})
+    end = StringField(_l("To (year and month)"), render_kw={"type": "month"})
+    region = SelectField(_l("Region"), validate_choice=False)
+    district = SelectField(_l("District"), validate_choice=False)
+
+
+def _below(base: Territory, level: TerritoryLevel) -> list[Territory]:
+    """Territories of ``level`` within ``base`` (itself included)."""
+    if base.level == level:
+        return [base]
+    query = sa.select(Territory).where(Territory.level == level, Territory.active.is_(True))
+    if base.level == TerritoryLevel.REGION:
+        query = query.where(Territory.parent_id == base.id)
+    elif base.level != TerritoryLevel.COUNTRY:
+        return []
+    return list(db.session.scalars(query.order_by(Territory.code)))
+
+
+def form_for(user: User, report_request: ReportRequest) -> ReportFilterForm:
+    """The filters filled with what the page shows."""
+    lang = current_language()
+    base = report_request.base
+    regions = _below(base, TerritoryLevel.REGION)
+    districts = _below(base, TerritoryLevel.DISTRICT)
+    form = ReportFilterForm(formdata=None)
+    form.start.data = f"{report_request.start:%Y-%m}"
+    form.end.data = f"{report_request.last_month:%Y-%m}"
+    form.region.choices = choices([("", "—"), *((t.code, t.name(lang)) for t in regions)])
+    form.district.choices = choices([("", "—"), *((t.code, t.name(lang)) for t in districts)])
+    chosen = report_request.territory
+    form.region.data = (chosen.code if chosen.level == TerritoryLevel.REGION
+                        else chosen.parent.code if chosen.level == TerritoryLevel.DISTRICT
+                        and chosen.parent in regions else "")
+    form.district.data = chosen.code if chosen.level == TerritoryLevel.DISTRICT else ""
+    return form

@@ -1,0 +1,169 @@
+"""Reports: SQL aggregates, scope, consent, the page and downloads, no leaks."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import datetime
+from html import unescape
+
+import pytest
+import sqlalchemy as sa
+
+from coordination.cases.models import Case, Person
+from coordination.consent.models import ConsentRecord, ConsentScope
+from coordination.extensions import db
+from coordination.reports import engine
+from coordination.territories.models import Territory
+from coordination.territories.services import territory_by_code
+
+#: A period covering all the demo data.
+START, END = datetime(2024, 1, 1), datetime(2027, 1, 1)
+PERIOD = {"from": "2024-01", "to": "2026-11"}
+
+
+def _scope(code: str) -> engine.Scope:
+    return engine.Scope(territory_by_code(code), START, END)
+
+
+def _withheld(case: Case) -> bool:
+    """The survivor withdrew consent to statistics and gave none since."""
+    stats = [c for c in case.consents if c.scope == ConsentScope.STATISTICS]
+    return bool(stats) and not any(c.in_force for c in stats)
+
+
+def test_cases_by_unit_match_the_cases_and_follow_the_scope():
+    national = engine.cases_by_unit(_scope("417"))
+    by_region: dict[int, int] = {}
+    for case in db.session.scalars(sa.select(Case)):
+        if not _withheld(case):
+            by_region[case.district.parent_id] = by_region.get(case.district.parent_id, 0) + 1
+    assert any(_withheld(c) for c in db.session.scalars(sa.select(Case)))
+    assert national == by_region
+    sokuluk = territory_by_code("41708222")
+    assert engine.cases_by_unit(_scope("41708222")) == {sokuluk.id: by_region[sokuluk.parent_id]}
+    assert engine.cases_by_unit(_scope("41706")) == {
+        territory_by_code("41706226").id: by_region[territory_by_code("41706").id]}
+
+
+def test_survivors_who_withheld_consent_are_not_counted(user):
+    case = next(c for c in db.session.scalars(sa.select(Case).order_by(Case.id))
+                if not any(r.scope == ConsentScope.STATISTICS for r in c.consents))
+    before = sum(engine.cases_by_unit(_scope("417")).values())
+    record = ConsentRecord(case_id=case.id, scope=ConsentScope.STATISTICS,
+                           recorded_by_id=user("coordinator.sokuluk").id,
+                           withdrawn_at=datetime(2026, 1, 1),
+                           withdrawn_by_id=user("coordinator.sokuluk").id)
+    db.session.add(record)
+    db.session.flush()
+    assert sum(engine.cases_by_unit(_scope("417")).values()) == before - 1
+
+
+def test_median_response_hours_is_a_real_median():
+    medians = engine.response_hours_by_agency_type(_scope("417"))
+    assert medians
+    for median, n in medians.values():
+        assert median >= 0 and n >= 1
+
+
+def _page(client, **params):
+    return client.get("/reports", query_string={**PERIOD, **params})
+
+
+def test_ministry_lands_on_the_national_dashboard(login_as):
+    client = login_as("ministry.analyst")
+    assert client.get("/").headers["Location"] == "/reports"
+    page = _page(client)
+    assert page.status_code == 200
+    for region in db.session.scalars(sa.select(Territory).where(Territory.level == "region")):
+        assert region.name_en in page.text
+    assert "<svg" in page.text and "<script" not in page.text and "style=" not in page.text
+
+
+def test_administrators_see_no_statistics(login_as):
+    assert login_as("admin").get("/reports").status_code == 403
+
+
+def test_a_committee_sees_its_own_territory_and_forged_ones_are_refused(login_as):
+    client = login_as("coordinator.sokuluk")
+    page = _page(client)
+    assert "Sokuluk" in page.text and "Kara-Suu" not in page.text
+    forged = _page(client, district="41706226")
+    assert "That territory is not available to you" in forged.text
+    assert "Kara-Suu" not in forged.text
+
+
+def test_the_region_drills_down_into_districts(login_as):
+    page = _page(login_as("ministry.analyst"), region="41708")
+    assert "Sokuluk" in page.text and "Chui region" not in page.text.split("<table")[1]
+
+
+def test_bad_periods_get_a_message_not_an_error(login_as):
+    client = login_as("ministry.analyst")
+    for params in ({"from": "2026-13"}, {"from": "2026-05", "to": "2025-01"},
+                   {"to": "2099-01"}, {"from": "x" * 500}):
+        page = client.get("/reports", query_string=params)
+        assert page.status_code == 200
+        assert 'class="flash flash-error"' in page.text
+
+
+def _displays(html: str) -> list[str]:
+    return [unescape(d) for d in re.findall(r"<td[^>]*>([^<]*)</td>", html)]
+
+
+def test_downloads_carry_exactly_the_numbers_of_the_page(login_as):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    client = login_as("ministry.analyst")
+    shown = [d for d in _displays(_page(client).text) if d]
+    assert any(d.startswith("<") for d in shown), "the demo must have suppressed cells"
+    csv_bytes = client.get("/reports/aggregate.csv", query_string=PERIOD).data
+    assert csv_bytes.startswith(b"\xef\xbb\xbf")
+    csv_values = [v for row in csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig")))
+                  for v in row[1:]]
+    workbook = load_workbook(io.BytesIO(
+        client.get("/reports/aggregate.xlsx", query_string=PERIOD).data))
+    xlsx_values = [str(v) for sheet in workbook.worksheets[1:]
+                   for row in sheet.iter_rows(min_row=2, values_only=True)
+                   for v in row[1:] if v is not None]
+    pdf = PdfReader(io.BytesIO(client.get("/reports/aggregate.pdf", query_string=PERIOD).data))
+    pdf_text = "\n".join(page.extract_text() for page in pdf.pages)
+    for display in shown:
+        assert display in csv_values
+        plain = display.replace(",", "").replace("\u00a0", "")
+        assert display in xlsx_values or plain in [v.replace(".0", "") for v in xlsx_values]
+        assert display in pdf_text
+
+
+def test_no_output_names_a_person_or_a_case(login_as):
+    from pypdf import PdfReader
+
+    client = login_as("ministry.analyst")
+    outputs = {
+        # The page's content; its header names the signed-in analyst.
+        "page": _page(client).text.split("<main")[1],
+        "csv": client.get("/reports/aggregate.csv", query_string=PERIOD).data.decode("utf-8-sig"),
+        "xlsx": client.get("/reports/aggregate.xlsx", query_string=PERIOD).data.decode(
+            "latin-1"),
+        "pdf": "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get(
+            "/reports/aggregate.pdf", query_string=PERIOD).data)).pages),
+    }
+    references = set(db.session.scalars(sa.select(Case.reference)))
+    codes = set(db.session.scalars(sa.select(Case.survivor_code)))
+    names = {n for n in db.session.scalars(sa.select(Person.last_name)) if len(n) > 4}
+    for kind, text in outputs.items():
+        assert not any(ref in text for ref in references), kind
+        assert not any(code in text for code in codes), kind
+        assert not any(name in text for name in names), kind
+
+
+@pytest.mark.parametrize(("lang", "letters"), [("ky", "ңөү"), ("ru", "ы")])
+def test_pdf_follows_the_language(login_as, lang, letters):
+    from pypdf import PdfReader
+
+    client = login_as("ministry.analyst")
+    data = client.get("/reports/aggregate.pdf", query_string={**PERIOD, "lang": lang}).data
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    for letter in letters:
+        assert letter in text

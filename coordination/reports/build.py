@@ -145,6 +145,9 @@ def build(request: ReportRequest, today: date | None = None) -> tuple[Report, li
         _chart_from(trend, "months-chart", "line"),
         _chart_from(violence, "forms-chart", "bar", columns=(len(violence.columns) - 1,)),
     ]
+    if request.breakdowns:  # only the breakdowns asked for, and their charts
+        tables = [t for t in tables if t.key in request.breakdowns]
+        charts = [c for c in charts if c.key.removesuffix("-chart") in request.breakdowns]
     return Report(title=_("Anonymized statistics on family violence"),
                   cover=_cover(request, k, k_sexual, lang), tables=tables, charts=charts,
                   language=lang), notes

@@ -8,10 +8,10 @@ from wtforms import SelectField, StringField
 from coordination.accounts.models import User
 from coordination.extensions import db
 from coordination.i18n import current_language
-from coordination.reports.request import ReportRequest
+from coordination.reports.request import BREAKDOWNS, ReportRequest
 from coordination.territories.models import Territory, TerritoryLevel
 from forms import QueryForm
-from forms.fields import choices
+from forms.fields import MultiCheckboxField, choices
 
 
 class ReportFilterForm(QueryForm):
@@ -21,6 +21,22 @@ class ReportFilterForm(QueryForm):
     end = StringField(_l("To (year and month)"), render_kw={"type": "month"})
     region = SelectField(_l("Region"), validate_choice=False)
     district = SelectField(_l("District"), validate_choice=False)
+    table = MultiCheckboxField(_l("Breakdowns (none chosen: all)"), validate_choice=False)
+
+
+#: The breakdowns' names in the filter, by table key.
+BREAKDOWN_NAMES = {
+    "cases": _l("By territory, against a year earlier"),
+    "months": _l("By month"),
+    "forms": _l("By form of violence"),
+    "survivors": _l("By the survivor's age and sex"),
+    "relationship": _l("By relationship to the alleged perpetrator"),
+    "referrals": _l("Referrals by agency type and outcome"),
+    "response": _l("Response times to referrals"),
+    "safety": _l("Orders, programmes, repeats, marriage flags"),
+    "risk": _l("By risk level"),
+    "overdue": _l("Overdue follow-ups"),
+}
 
 
 def _below(base: Territory, level: TerritoryLevel) -> list[Territory]:
@@ -51,4 +67,6 @@ def form_for(user: User, report_request: ReportRequest) -> ReportFilterForm:
                         else chosen.parent.code if chosen.level == TerritoryLevel.DISTRICT
                         and chosen.parent in regions else "")
     form.district.data = chosen.code if chosen.level == TerritoryLevel.DISTRICT else ""
+    form.table.choices = choices((key, BREAKDOWN_NAMES[key]) for key in BREAKDOWNS)
+    form.table.data = list(report_request.breakdowns)
     return form

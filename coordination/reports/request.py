@@ -15,6 +15,9 @@ from coordination.territories.models import Territory, TerritoryLevel
 
 #: The longest period one report covers, in months.
 MAX_MONTHS = 60
+#: The report's breakdowns, by the key of their table (``?table=forms&table=...``).
+BREAKDOWNS = ("cases", "months", "forms", "survivors", "relationship", "referrals", "response",
+              "safety", "risk", "overdue")
 
 
 @dataclass
@@ -27,6 +30,8 @@ class ReportRequest:
     territory: Territory
     base: Territory  #: the widest territory the user may see
     problems: list[str] = field(default_factory=list)
+    #: The breakdowns (table keys) asked for; empty means all of them.
+    breakdowns: tuple[str, ...] = ()
 
     @property
     def scope(self) -> Scope:
@@ -104,4 +109,5 @@ def parse(user: User, args, today: date) -> ReportRequest:
             territory = base
             break
         territory = chosen
-    return ReportRequest(first, _add_months(last, 1), territory, base, problems)
+    breakdowns = tuple(key for key in args.getlist("table") if key in BREAKDOWNS)
+    return ReportRequest(first, _add_months(last, 1), territory, base, problems, breakdowns)

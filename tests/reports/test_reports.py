@@ -167,3 +167,14 @@ def test_pdf_follows_the_language(login_as, lang, letters):
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     for letter in letters:
         assert letter in text
+
+
+def test_breakdowns_can_be_chosen_and_unknown_ones_are_ignored(login_as):
+    client = login_as("ministry.analyst")
+    page = client.get("/reports", query_string={**PERIOD, "table": ["forms", "risk", "bogus"]})
+    assert page.status_code == 200
+    assert 'id="forms"' in page.text and 'id="risk"' in page.text
+    assert 'id="referrals"' not in page.text and 'id="cases"' not in page.text
+    data = client.get("/reports/aggregate.csv",
+                      query_string={**PERIOD, "table": "risk"}).data.decode("utf-8-sig")
+    assert "risk" in data.lower() and "Referrals sent" not in data

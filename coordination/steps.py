@@ -13,9 +13,18 @@ from coordination.workflow import WorkflowError
 
 def flash_form_errors(form) -> None:
     """Show a form's validation messages (the step's page is the case page)."""
-    for field_errors in form.errors.values():
-        for error in field_errors if isinstance(field_errors, list) else [field_errors]:
-            flash(str(error), "error")
+    for error in _messages(form.errors):
+        flash(error, "error")
+
+
+def _messages(errors) -> list[str]:
+    """The messages in ``form.errors``, whose values nest (a form field's
+    errors are a dict of its own fields' errors; form-wide ones are under None)."""
+    if isinstance(errors, dict):
+        return [m for value in errors.values() for m in _messages(value)]
+    if isinstance(errors, list | tuple):
+        return [m for value in errors for m in _messages(value)]
+    return [str(errors)]
 
 
 def run_step(step: Callable[[], object], success: str, target: str, form=None):

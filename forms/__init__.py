@@ -6,6 +6,7 @@ spaces. Passwords are taken exactly as typed.
 """
 import re
 
+from flask_babel import get_translations
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, PasswordField
 from wtforms.meta import DefaultMeta
@@ -20,7 +21,26 @@ def clean_text(value):
     return value
 
 
+class OurTranslations:
+    """WTForms' built-in messages looked up in our catalogs (see
+    ``forms/builtin_messages.py``), so that Kyrgyz has them too."""
+
+    # Flask-Babel's own gettext/ngettext would %-format the message; WTForms
+    # formats it itself, so the catalog is asked directly.
+    def gettext(self, string):
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return get_translations().ungettext(singular, plural, n)
+
+
+_TRANSLATIONS = OurTranslations()
+
+
 class _CleaningMeta(DefaultMeta):
+    def get_translations(self, form):
+        return _TRANSLATIONS
+
     def bind_field(self, form, unbound_field, options):
         # Containers pass their data on to the fields inside, which clean it.
         if not issubclass(unbound_field.field_class, (PasswordField, FormField, FieldList)):

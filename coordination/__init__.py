@@ -60,6 +60,11 @@ def _load_config(app: Flask, config) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    # The deployment's default interface language (Kyrgyz unless set).
+    default_language = os.environ.get("DEFAULT_LANGUAGE") or os.environ.get(
+        "BABEL_DEFAULT_LOCALE")
+    if default_language:
+        app.config["BABEL_DEFAULT_LOCALE"] = default_language
     app.config.update(overrides)
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

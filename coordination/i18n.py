@@ -1,8 +1,10 @@
 """Interface language: Kyrgyz, Russian, English through Flask-Babel.
 
-The language is, in order: ``?lang=`` (which also sticks), the user's profile,
-the session, the browser's Accept-Language, then the deployment's default.
-Outside a request (operator commands) messages are in English.
+The language is, in order: the user's profile, the session, the browser's
+Accept-Language, then the deployment's default (Kyrgyz; ``DEFAULT_LANGUAGE``
+or ``BABEL_DEFAULT_LOCALE`` in the environment overrides it). ``?lang=`` on
+any page writes the choice into the session and the profile, so it wins from
+that request on. Outside a request (operator commands) messages are in English.
 """
 from __future__ import annotations
 
@@ -19,11 +21,9 @@ LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "Engli
 
 def select_locale() -> str:
     """The locale for this request (see the module docstring for the order)."""
-    if not has_request_context():
+    if not has_request_context():  # operator commands
         return "en"
     languages = current_app.config["LANGUAGES"]
-    if not has_request_context():  # CLI commands and services run in tests
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     if session.get("lang") in languages:
@@ -48,7 +48,33 @@ def current_language() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+#: The alphabets' order: Kyrgyz adds ң, ө, ү after н, о, у; Russian letters
+#: not in Kyrgyz (ё, ъ ...) keep their place; Latin letters come after.
+_ALPHABET = "абвгдеёжзийклмнңоөпрстуүфхцчшщъыьэюя" + "abcdefghijklmnopqrstuvwxyz"
+_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
+
+
+def name_sort_key(name: str) -> tuple:
+    """Sort key for names in the Kyrgyz / Russian alphabet order, ignoring case.
+
+    Python's default order (code points) and SQLite's binary collation put
+    ң, ө, ү after я; this key puts them after н, о, у. The Russian order is
+    the same key (Russian has none of the three). Characters outside both
+    alphabets (digits, punctuation) sort before letters, by code point.
+    """
+    folded = name.casefold()
+    return tuple((1, _RANK[c]) if c in _RANK else (0, ord(c)) for c in folded), name
+
+
+def sorted_names(names):
+    """``names`` sorted by :func:`name_sort_key`."""
+    return sorted(names, key=name_sort_key)
+
+
 def init_app(app: Flask) -> None:
+    if app.config["BABEL_DEFAULT_LOCALE"] not in app.config["LANGUAGES"]:
+        raise RuntimeError(f"DEFAULT_LANGUAGE={app.config['BABEL_DEFAULT_LOCALE']!r} is not "
+                           f"one of {', '.join(app.config['LANGUAGES'])}")
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "coordination" / "translations")
     )

@@ -106,3 +106,50 @@ def test_compiled_catalogs_exist():
     for lang in ("ky", "ru"):
         assert (CATALOGS / lang / "LC_MESSAGES" / "messages.mo").exists(), (
             "run `make translations` (make run / make test do it)")
+
+
+def test_order_profile_then_session_then_browser_then_default(login_as, client, user):
+    """Profile beats session beats Accept-Language beats the default."""
+    assert '<html lang="ky">' in client.get("/login", headers={"Accept-Language": ""}).text
+    assert '<html lang="en">' in client.get("/login", headers={"Accept-Language": "en"}).text
+    client.get("/login?lang=ru")  # session
+    assert '<html lang="ru">' in client.get("/login", headers={"Accept-Language": "en"}).text
+    login_as("social.karasuu")
+    user("social.karasuu").language = "ky"  # the profile, set elsewhere
+    from coordination.extensions import db
+
+    db.session.commit()
+    assert '<html lang="ky">' in client.get("/cases", headers={"Accept-Language": "en"}).text
+
+
+@pytest.mark.parametrize("variable", ["DEFAULT_LANGUAGE", "BABEL_DEFAULT_LOCALE"])
+def test_deployment_default_from_the_environment(monkeypatch, app, variable):
+    from coordination import create_app
+    from tests.conftest import _config_dict
+
+    monkeypatch.setenv(variable, "ru")
+    config = {k: v for k, v in _config_dict().items() if k != "BABEL_DEFAULT_LOCALE"}
+    other = create_app({**config, "SQLALCHEMY_DATABASE_URI": app.config[
+        "SQLALCHEMY_DATABASE_URI"]})
+    assert other.config["BABEL_DEFAULT_LOCALE"] == "ru"
+    page = other.test_client().get("/login", headers={"Accept-Language": ""})
+    assert '<html lang="ru">' in page.text
+
+
+def test_unknown_default_language_is_refused(monkeypatch, app):
+    from coordination import create_app
+    from tests.conftest import _config_dict
+
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "de")
+    config = {k: v for k, v in _config_dict().items() if k != "BABEL_DEFAULT_LOCALE"}
+    with pytest.raises(RuntimeError, match="DEFAULT_LANGUAGE"):
+        create_app({**config, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+
+
+def test_names_sort_in_the_kyrgyz_alphabet():
+    from coordination.i18n import sorted_names
+
+    names = ["Үсөн", "Уулу", "Өмүр", "Омор", "Ңа", "Нур", "Яна", "айгүл", "Бакыт"]
+    assert sorted_names(names) == [
+        "айгүл", "Бакыт", "Нур", "Ңа", "Омор", "Өмүр", "Уулу", "Үсөн", "Яна"]
+    assert sorted(names)[-1] != "Яна"  # what code-point order would do

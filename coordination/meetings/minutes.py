@@ -13,6 +13,7 @@ from coordination.accounts.models import User
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.followups.models import FollowUp
+from coordination.i18n import sorted_names
 from coordination.meetings import services
 from coordination.meetings.models import Meeting
 from exports.minutes import ActionRow, AgendaRow, Minutes, MinutesLabels, render_minutes
@@ -54,7 +55,7 @@ def minutes_data(user: User, meeting: Meeting) -> Minutes:
              f"{format_time(meeting.scheduled_for, 'short')}",
         place=meeting.place,
         status=labels.label("meeting_status", meeting.status),
-        attending=sorted(attendance.agency.name for attendance in meeting.attendances),
+        attending=sorted_names(attendance.agency.name for attendance in meeting.attendances),
         review=[_action_row(f) for f in services.open_decisions_to_review(user, meeting)],
         agenda=[
             AgendaRow(item.case.reference,

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -94,7 +95,7 @@ def record_order(user: User, case: Case, data: OrderData, now: datetime | None =
 def describe(order: ProtectionOrder, now: datetime) -> str:
     return _("the order is now “%(status)s”, valid until %(until)s",
              status=labels.label("order_status", order.status(now)),
-             until=order.valid_until.strftime("%Y-%m-%d %H:%M"))
+             until=format_datetime(order.valid_until, "short"))
 
 
 def extend_order(user: User, order: ProtectionOrder, expected_version: int | None,

@@ -35,6 +35,13 @@ class BaseConfig:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime bounds the token
 
+    #: Sign-in attempts (POSTs to /login) per client address, whatever the account.
+    LOGIN_RATE_LIMIT = "10 per minute"
+    #: Where the counters live: ``memory://`` serves one process; with several
+    #: workers or servers set ``RATELIMIT_STORAGE_URI`` in the environment to a
+    #: shared store, e.g. ``redis://host:6379/0``.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
     #: Failed logins in a row before the account is locked, and for how long.
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT = timedelta(minutes=15)
@@ -113,6 +120,8 @@ class TestingConfig(BaseConfig):
 
     ENV_NAME = "testing"
     TESTING = True
+    #: Every test signs in from the same address; the limit's tests turn it on.
+    RATELIMIT_ENABLED = False
     SECRET_KEY = "testing-secret-key-not-for-production"
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024

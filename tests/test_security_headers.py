@@ -178,3 +178,27 @@ def test_security_headers_on_a_refused_form(client):
     response = client.post("/login", data={"username": "x", "password": "y"})
     assert response.status_code == 400  # no CSRF token
     _assert_security_headers(response)
+
+
+@pytest.mark.parametrize("lang", ["ky", "ru"])
+@pytest.mark.parametrize("code, username, method, url", [
+    (400, None, "post", "/login"),  # no CSRF token
+    (403, "ministry.analyst", "get", "/cases"),
+    (404, "coordinator.sokuluk", "get", "/cases/999999"),
+])
+def test_error_pages_in_the_users_language(client, code, username, method, url, lang):
+    from flask_babel import force_locale, gettext
+
+    from coordination.errors import MESSAGES
+    from tests.helpers import login
+
+    client.get(f"/login?lang={lang}")
+    if username:
+        login(client, username)
+    response = getattr(client, method)(url)
+    assert response.status_code == code
+    assert f'<html lang="{lang}">' in response.text
+    with force_locale(lang):
+        assert str(MESSAGES[code][0]) in response.text
+        assert gettext("Not found") != "Not found"
+    assert "Traceback" not in response.text and "Werkzeug" not in response.text

@@ -57,6 +57,9 @@ class BaseConfig:
     TEMPORARY_PASSWORD_ARGON2_MEMORY_COST = 2048
     TEMPORARY_PASSWORD_ARGON2_PARALLELISM = 1
 
+    #: Closed cases lose their personal data this many years after closure
+    #: (``flask retention``); aggregate statistics are kept.
+    RETENTION_YEARS = 10
     CASES_PER_PAGE = 25
     #: Rows per page of the administration lists (users, agencies, histories).
     ADMIN_PER_PAGE = 50

@@ -76,6 +76,8 @@ class AuditAction(enum.StrEnum):
     MUNICIPALITY_REINSTATED = "municipality_reinstated"
     #: The object is the ``setting_changes`` row holding the old and new value.
     SETTING_CHANGED = "setting_changed"
+    #: The retention rule removed the personal data of a long-closed case.
+    CASE_ANONYMIZED = "case_anonymized"
 
 
 class AuditEvent(db.Model):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.extensions import db
 from coordination.models_base import enum_type, utcnow
@@ -80,6 +80,16 @@ class AuditAction(enum.StrEnum):
     CASE_ANONYMIZED = "case_anonymized"
 
 
+#: What the administrator's audit view shows: accounts, agencies, reference
+#: data and settings; nothing done on a case.
+ACCOUNT_ACTIONS = frozenset(
+    action for action in AuditAction
+    if action.value.startswith(("login_", "user", "password_", "agency_", "territory_",
+                                "municipality_", "setting_", "session_", "language_"))
+    or action in (AuditAction.LOGOUT,)
+)
+
+
 class AuditEvent(db.Model):
     """One audited action. Rows are never updated or deleted.
 
@@ -100,6 +110,10 @@ class AuditEvent(db.Model):
     )
     object_type: Mapped[str | None] = mapped_column(sa.String(32))
     object_id: Mapped[int | None]
+
+    #: For the audit viewer only (read-only, like the rows).
+    user = relationship("User", viewonly=True)
+    agency = relationship("Agency", viewonly=True)
 
 
 class AuditLogIsAppendOnly(Exception):

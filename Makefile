@@ -55,8 +55,11 @@ extract-messages: $(STAMP)
 		--sort-by-file -o $(CATALOGS)/messages.pot .
 	$(BIN)/pybabel -q update -N -i $(CATALOGS)/messages.pot -d $(CATALOGS)
 
+## Static analysis: ruff everywhere, bandit on the application code (each
+## `# nosec` says why on its line or the line above).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r coordination forms exports
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

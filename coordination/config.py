@@ -125,7 +125,8 @@ class TestingConfig(BaseConfig):
     TESTING = True
     #: Every test signs in from the same address; the limit's tests turn it on.
     RATELIMIT_ENABLED = False
-    SECRET_KEY = "testing-secret-key-not-for-production"
+    # Tests only; production refuses to start without SECRET_KEY.
+    SECRET_KEY = "testing-secret-key-not-for-production"  # nosec B105
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1

@@ -49,7 +49,8 @@ class AuditAction(enum.StrEnum):
     #: The minutes PDF was produced (it lists case references).
     MINUTES_PRINTED = "minutes_printed"
     USER_CREATED = "user_created"
-    PASSWORD_SET = "password_set"
+    # An action name, not a secret.
+    PASSWORD_SET = "password_set"  # nosec B105
     DEMO_DATA_LOADED = "demo_data_loaded"
     # Administration: every change to accounts, agencies, reference data, settings.
     USER_UPDATED = "user_updated"
@@ -60,9 +61,11 @@ class AuditAction(enum.StrEnum):
     USER_REACTIVATED = "user_reactivated"
     USER_UNLOCKED = "user_unlocked"
     #: A temporary password was issued by an administrator or agency head.
-    PASSWORD_RESET = "password_reset"
+    # An action name, not a secret.
+    PASSWORD_RESET = "password_reset"  # nosec B105
     #: The user chose a new password themselves.
-    PASSWORD_CHANGED = "password_changed"
+    # An action name, not a secret.
+    PASSWORD_CHANGED = "password_changed"  # nosec B105
     LANGUAGE_CHANGED = "language_changed"
     #: One CSV import; each user it created has its own ``user_created``.
     USERS_IMPORTED = "users_imported"

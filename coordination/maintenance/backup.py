@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404: runs pg_dump/pg_restore with an argument list, no shell
+import subprocess  # only pg_dump/pg_restore, argument lists, no shell  # nosec B404
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -39,7 +39,9 @@ def _pg_command(tool: str, url: URL) -> tuple[list[str], dict[str, str]]:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # nosec B603: fixed tool, argument list, no shell
+    # The tool is found with shutil.which; arguments are a list, no shell.
+    done = subprocess.run(command, env=env, capture_output=True,  # nosec B603
+                          text=True, check=False)
     if done.returncode != 0:
         raise BackupError(f"{Path(command[0]).name} failed: {done.stderr.strip()[-500:]}")
 

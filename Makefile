@@ -7,7 +7,7 @@ PORT ?= 5000
 CATALOGS := coordination/translations
 export FLASK_APP := wsgi
 
-.PHONY: run test translations extract-messages lint clean
+.PHONY: run test e2e translations extract-messages lint clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -38,14 +38,28 @@ test: translations
 		$(BIN)/python -m pytest; \
 	fi
 
+E2E_STAMP := $(VENV)/.e2e-stamp
+
+$(E2E_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -e '.[dev,e2e]' > $(VENV)/install-e2e.log 2>&1 \
+	   || { tail -n 40 $(VENV)/install-e2e.log; exit 1; }
+	touch $(E2E_STAMP)
+
+## Browser journeys (Playwright driving Debian's /usr/bin/chromium; no browser download).
+e2e: translations $(E2E_STAMP)
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest tests_e2e -p no:cacheprovider
+
 ## Refresh messages.pot and the catalogs after changing user-facing strings.
 extract-messages: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location \
 		--sort-by-file -o $(CATALOGS)/messages.pot .
 	$(BIN)/pybabel -q update -N -i $(CATALOGS)/messages.pot -d $(CATALOGS)
 
+## Static analysis: ruff everywhere, bandit on the application code (each
+## `# nosec` says why on its line or the line above).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r coordination forms exports
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -65,6 +65,8 @@ def _load_config(app: Flask, config) -> None:
         "BABEL_DEFAULT_LOCALE")
     if default_language:
         app.config["BABEL_DEFAULT_LOCALE"] = default_language
+    if os.environ.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
     app.config.update(overrides)
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -108,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.accounts.admin_views import bp as users_bp
     from coordination.accounts.views import bp as accounts_bp
     from coordination.agencies.views import bp as agencies_bp
+    from coordination.audit.views import bp as audit_bp
     from coordination.cases.views import bp as cases_bp
     from coordination.consent.views import bp as consent_bp
     from coordination.core.views import bp as core_bp
@@ -125,5 +128,5 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, accounts_bp, cases_bp, referrals_bp, followups_bp, consent_bp,
                       risk_bp, protection_bp, programmes_bp, notifications_bp, users_bp,
                       agencies_bp, territories_bp, settings_bp, meetings_bp,
-                      reports_bp):
+                      reports_bp, audit_bp):
         app.register_blueprint(blueprint)

@@ -5,6 +5,8 @@ reference data, create agencies and users, and load the demo set.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -15,6 +17,8 @@ from coordination.accounts.services import AccountError, create_user
 from coordination.agencies.models import Agency, AgencyType
 from coordination.demo import DEMO_PASSWORD, database_is_empty, demo_usernames, load_demo
 from coordination.extensions import db
+from coordination.maintenance import backup, retention
+from coordination.models_base import utcnow
 from coordination.notifications.services import check_due
 from coordination.territories.services import load_territories, territory_by_code
 
@@ -111,8 +115,48 @@ def demo_accounts():
         click.echo(f"  {user.username:22} {user.role.value:7} {user.agency.name}")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path):
+    """Write a consistent copy of the database to PATH (a new file)."""
+    try:
+        backup.backup(db.engine, Path(path))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {path}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def restore_command(path):
+    """Bring back the backup at PATH into an empty database (refused otherwise)."""
+    db.session.remove()
+    try:
+        backup.restore(db.engine, Path(path))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup {path} restored.")
+
+
+@click.command("retention")
+@click.option("--years", type=click.IntRange(min=1), default=None,
+              help="Years after closure (default RETENTION_YEARS).")
+@click.option("--dry-run", is_flag=True, help="List the cases due; change nothing.")
+def retention_command(years, dry_run):
+    """Remove the personal data of cases closed more than N years ago."""
+    years = years or current_app.config["RETENTION_YEARS"]
+    result = retention.apply_retention(years, utcnow(), dry_run=dry_run)
+    if dry_run:
+        click.echo(f"Cases due for anonymization ({years} years after closure): "
+                   f"{len(result.case_ids)}")
+        return
+    db.session.commit()
+    click.echo(f"Cases anonymized: {len(result.case_ids)}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(territories_cli)
     app.cli.add_command(notifications_cli)
-    for command in (create_agency, create_user_command, load_demo_command, demo_accounts):
+    for command in (create_agency, create_user_command, load_demo_command, demo_accounts,
+                    backup_command, restore_command, retention_command):
         app.cli.add_command(command)

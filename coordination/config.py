@@ -35,6 +35,13 @@ class BaseConfig:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime bounds the token
 
+    #: Sign-in attempts (POSTs to /login) per client address, whatever the account.
+    LOGIN_RATE_LIMIT = "10 per minute"
+    #: Where the counters live: ``memory://`` serves one process; with several
+    #: workers or servers set ``RATELIMIT_STORAGE_URI`` in the environment to a
+    #: shared store, e.g. ``redis://host:6379/0``.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
     #: Failed logins in a row before the account is locked, and for how long.
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT = timedelta(minutes=15)
@@ -50,6 +57,9 @@ class BaseConfig:
     TEMPORARY_PASSWORD_ARGON2_MEMORY_COST = 2048
     TEMPORARY_PASSWORD_ARGON2_PARALLELISM = 1
 
+    #: Closed cases lose their personal data this many years after closure
+    #: (``flask retention``); aggregate statistics are kept.
+    RETENTION_YEARS = 10
     CASES_PER_PAGE = 25
     #: Rows per page of the administration lists (users, agencies, histories).
     ADMIN_PER_PAGE = 50
@@ -113,7 +123,10 @@ class TestingConfig(BaseConfig):
 
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-secret-key-not-for-production"
+    #: Every test signs in from the same address; the limit's tests turn it on.
+    RATELIMIT_ENABLED = False
+    # Tests only; production refuses to start without SECRET_KEY.
+    SECRET_KEY = "testing-secret-key-not-for-production"  # nosec B105
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1

@@ -37,7 +37,8 @@ from coordination.models_base import utcnow
 from coordination.territories.models import Territory, TerritoryLevel
 from coordination.territories.services import load_territories, territory_by_code
 
-DEMO_PASSWORD = "demo-password-1"
+# Published demo accounts (README, `flask demo-accounts`), never real ones.
+DEMO_PASSWORD = "demo-password-1"  # nosec B105
 CASES_PER_DISTRICT = 66
 MONTHS = 18
 
@@ -153,7 +154,8 @@ def load_demo(seed: int, now: datetime | None = None) -> DemoSummary:
     """Load the demo set into an empty database; the caller commits."""
     if not database_is_empty():
         raise RuntimeError("the database already has agencies; demo data goes in an empty one")
-    rng = random.Random(seed)
+    # Made-up demo data, reproducible from the seed; nothing secret is drawn.
+    rng = random.Random(seed)  # nosec B311
     now = now or utcnow()
     load_territories()
     country = territory_by_code("417")

@@ -20,6 +20,8 @@ MESSAGES = {
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     413: (_l("Too large"),
           _l("What you sent is too large. Split a file into smaller ones and try again.")),
+    429: (_l("Too many attempts"),
+          _l("Too many sign-in attempts from this address. Wait a minute and try again.")),
     500: (_l("Something went wrong"),
           _l("The error has been logged. Please try again; "
              "if it persists, tell your administrator.")),

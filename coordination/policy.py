@@ -53,6 +53,9 @@ class Section(enum.Enum):
     #: Anonymized aggregate reports: the ministry (the whole country) and the
     #: agencies that work on cases (their own territory). Not administrators.
     REPORTS = "reports"
+    #: The audit log, read only: administrators (account events) and agency
+    #: heads outside the ministry (their own agency's actions).
+    AUDIT = "audit"
 
 
 class Action(enum.Enum):
@@ -139,7 +142,27 @@ def may_use(user: User, section: Section) -> bool:
         return works_on_cases(user) and user.agency.type == AgencyType.COMMITTEE
     if section is Section.REPORTS:
         return user.role != Role.ADMIN
+    if section is Section.AUDIT:
+        return administers_everything(user) or heads_an_agency(user)
     raise ValueError(f"unknown section {section!r}")
+
+
+def visible_audit_events(user: User) -> sa.Select:
+    """``SELECT`` of the audit events ``user`` may read.
+
+    Administrators: account events (sign-ins, account and agency changes),
+    never what was done on cases. An agency head: what their agency's staff
+    did, case views included. Anyone else: nothing.
+    """
+    from coordination.audit.models import ACCOUNT_ACTIONS, AuditEvent
+
+    if not user.is_authenticated:
+        return sa.select(AuditEvent).where(sa.false())
+    if administers_everything(user):
+        return sa.select(AuditEvent).where(AuditEvent.action.in_(ACCOUNT_ACTIONS))
+    if heads_an_agency(user):
+        return sa.select(AuditEvent).where(AuditEvent.agency_id == user.agency_id)
+    return sa.select(AuditEvent).where(sa.false())
 
 
 # --- which cases: one predicate ----------------------------------------------

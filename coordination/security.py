@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 
 from coordination.accounts.models import User
@@ -112,8 +114,24 @@ def _unauthorized():
     return redirect(url_for("accounts.login", next=target))
 
 
+def _limit_sign_in_attempts(app: Flask) -> None:
+    """At most ``LOGIN_RATE_LIMIT`` POSTs to /login per client address.
+
+    The per-account lockout stops guessing one password; this stops one
+    address trying many accounts. One limiter per app (its state is the
+    app's), counting in ``RATELIMIT_STORAGE_URI``. A refused attempt is a 429,
+    rendered by ``coordination.errors`` in the user's language.
+    """
+    limiter = Limiter(get_remote_address, app=app)
+    app.extensions["login_limiter"] = limiter  # Flask-Limiter keeps only a weak reference
+    view = app.view_functions["accounts.login"]
+    app.view_functions["accounts.login"] = limiter.limit(
+        lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])(view)
+
+
 def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
+    _limit_sign_in_attempts(app)
     app.before_request(_expire_idle_session)
     app.before_request(_require_password_change)
     app.after_request(_set_headers)

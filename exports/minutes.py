@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from importlib import resources
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # escapes output, parses no XML  # nosec B406
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT

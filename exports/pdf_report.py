@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import math
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # escapes output, parses no XML  # nosec B406
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend

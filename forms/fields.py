@@ -18,6 +18,14 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def __iter__(self):
+        # Each box inherits the field's validators, so DataRequired would mark
+        # every box ``required`` and the browser would refuse the form unless
+        # all were ticked. "At least one" is checked on the server instead.
+        for option in super().__iter__():
+            option.flags.required = False
+            yield option
+
 
 class _OwnParseMessage:
     """A field whose unparsable input gets our translated ``parse_message``."""

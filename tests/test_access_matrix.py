@@ -59,6 +59,8 @@ ROUTES = {
     "meetings.new_meeting": "/meetings/new",
     "meetings.show_meeting": "/meetings/1",
     "meetings.minutes": "/meetings/1/minutes.pdf",
+    "audit.list_events": "/audit",
+    "audit.export": "/audit/events.csv",
 }
 #: Routes that only take POST (a step on an object); the number is any id.
 POST_ROUTES = {
@@ -418,3 +420,11 @@ def test_statistics_for_everyone_but_administrators(login_as, username):
     for url in ("/reports", "/reports/aggregate.csv", "/reports/aggregate.xlsx",
                 "/reports/aggregate.pdf"):
         assert client.get(url).status_code == (403 if username == "admin" else 200), url
+
+
+@pytest.mark.parametrize("username", demo_usernames())
+def test_audit_log_for_administrators_and_agency_heads_only(login_as, username):
+    client = login_as(username)
+    allowed = username == "admin" or username.startswith("coordinator.")
+    for url in ("/audit", "/audit/events.csv"):
+        assert client.get(url).status_code == (200 if allowed else 403), url

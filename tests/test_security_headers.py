@@ -135,3 +135,70 @@ def test_administration_pages_have_no_inline_code_and_no_cache(login_as):
         assert "<script" not in response.text and "style=" not in response.text, url
         assert "http://" not in response.text and "https://" not in response.text, url
         assert response.headers["Cache-Control"] == "no-store"
+
+
+def _assert_security_headers(response):
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("url, content_type", [
+    ("/reports/aggregate.pdf", "application/pdf"),
+    ("/reports/aggregate.csv", "text/csv"),
+    ("/reports/aggregate.xlsx", "application/vnd.openxmlformats"),
+])
+def test_security_headers_on_downloads(login_as, url, content_type):
+    response = login_as("ministry.analyst").get(url)
+    assert response.status_code == 200, url
+    assert response.headers["Content-Type"].startswith(content_type)
+    _assert_security_headers(response)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("username, url, code", [
+    ("ministry.analyst", "/cases", 403),
+    ("police.sokuluk", "/admin/users", 403),
+])
+def test_security_headers_on_refusals(login_as, username, url, code):
+    response = login_as(username).get(url)
+    assert response.status_code == code
+    _assert_security_headers(response)
+    assert "Traceback" not in response.text
+
+
+def test_security_headers_on_an_html_page_of_a_signed_in_user(login_as):
+    response = login_as("coordinator.sokuluk").get("/cases")
+    assert response.headers["Content-Type"].startswith("text/html")
+    _assert_security_headers(response)
+
+
+def test_security_headers_on_a_refused_form(client):
+    response = client.post("/login", data={"username": "x", "password": "y"})
+    assert response.status_code == 400  # no CSRF token
+    _assert_security_headers(response)
+
+
+@pytest.mark.parametrize("lang", ["ky", "ru"])
+@pytest.mark.parametrize("code, username, method, url", [
+    (400, None, "post", "/login"),  # no CSRF token
+    (403, "ministry.analyst", "get", "/cases"),
+    (404, "coordinator.sokuluk", "get", "/cases/999999"),
+])
+def test_error_pages_in_the_users_language(client, code, username, method, url, lang):
+    from flask_babel import force_locale, gettext
+
+    from coordination.errors import MESSAGES
+    from tests.helpers import login
+
+    client.get(f"/login?lang={lang}")
+    if username:
+        login(client, username)
+    response = getattr(client, method)(url)
+    assert response.status_code == code
+    assert f'<html lang="{lang}">' in response.text
+    with force_locale(lang):
+        assert str(MESSAGES[code][0]) in response.text
+        assert gettext("Not found") != "Not found"
+    assert "Traceback" not in response.text and "Werkzeug" not in response.text

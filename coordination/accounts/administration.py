@@ -43,7 +43,8 @@ class UserStatus(enum.StrEnum):
     INACTIVE = "inactive"
     LOCKED = "locked"
     #: Holding a temporary password not yet replaced.
-    TEMPORARY_PASSWORD = "temporary_password"
+    # A status name, not a secret.
+    TEMPORARY_PASSWORD = "temporary_password"  # nosec B105
 
 
 @dataclass

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.extensions import db
 from coordination.models_base import enum_type, utcnow
@@ -49,7 +49,8 @@ class AuditAction(enum.StrEnum):
     #: The minutes PDF was produced (it lists case references).
     MINUTES_PRINTED = "minutes_printed"
     USER_CREATED = "user_created"
-    PASSWORD_SET = "password_set"
+    # An action name, not a secret.
+    PASSWORD_SET = "password_set"  # nosec B105
     DEMO_DATA_LOADED = "demo_data_loaded"
     # Administration: every change to accounts, agencies, reference data, settings.
     USER_UPDATED = "user_updated"
@@ -60,9 +61,11 @@ class AuditAction(enum.StrEnum):
     USER_REACTIVATED = "user_reactivated"
     USER_UNLOCKED = "user_unlocked"
     #: A temporary password was issued by an administrator or agency head.
-    PASSWORD_RESET = "password_reset"
+    # An action name, not a secret.
+    PASSWORD_RESET = "password_reset"  # nosec B105
     #: The user chose a new password themselves.
-    PASSWORD_CHANGED = "password_changed"
+    # An action name, not a secret.
+    PASSWORD_CHANGED = "password_changed"  # nosec B105
     LANGUAGE_CHANGED = "language_changed"
     #: One CSV import; each user it created has its own ``user_created``.
     USERS_IMPORTED = "users_imported"
@@ -76,6 +79,18 @@ class AuditAction(enum.StrEnum):
     MUNICIPALITY_REINSTATED = "municipality_reinstated"
     #: The object is the ``setting_changes`` row holding the old and new value.
     SETTING_CHANGED = "setting_changed"
+    #: The retention rule removed the personal data of a long-closed case.
+    CASE_ANONYMIZED = "case_anonymized"
+
+
+#: What the administrator's audit view shows: accounts, agencies, reference
+#: data and settings; nothing done on a case.
+ACCOUNT_ACTIONS = frozenset(
+    action for action in AuditAction
+    if action.value.startswith(("login_", "user", "password_", "agency_", "territory_",
+                                "municipality_", "setting_", "session_", "language_"))
+    or action in (AuditAction.LOGOUT,)
+)
 
 
 class AuditEvent(db.Model):
@@ -98,6 +113,10 @@ class AuditEvent(db.Model):
     )
     object_type: Mapped[str | None] = mapped_column(sa.String(32))
     object_id: Mapped[int | None]
+
+    #: For the audit viewer only (read-only, like the rows).
+    user = relationship("User", viewonly=True)
+    agency = relationship("Agency", viewonly=True)
 
 
 class AuditLogIsAppendOnly(Exception):

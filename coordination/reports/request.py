@@ -74,10 +74,13 @@ def _within(territory: Territory, base: Territory) -> bool:
 
 
 def _territory(code: str | None, level: TerritoryLevel) -> Territory | None:
-    if not code:
+    code = (code or "").strip()
+    # A code is a short run of printable characters; anything else (a NUL byte
+    # would make PostgreSQL refuse the query) matches no territory.
+    if not code or len(code) > 16 or not code.isprintable():
         return None
     return db.session.scalar(sa.select(Territory).where(
-        Territory.code == code.strip(), Territory.level == level))
+        Territory.code == code, Territory.level == level))
 
 
 def parse(user: User, args, today: date) -> ReportRequest:

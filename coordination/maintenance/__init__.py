@@ -1,0 +1,1 @@
+"""Operator maintenance: backups and their restore, the retention rule."""

@@ -1,0 +1,183 @@
+"""One case through the agencies, as its users click through it in a browser."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from flask_babel import force_locale, gettext
+
+DEMO_PASSWORD = "demo-password-1"
+LANGUAGES = ("ru", "ky", "en")
+
+
+def translated(app, msgid: str, code: str) -> str:
+    with app.test_request_context(), force_locale(code):
+        return str(gettext(msgid))
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/login?lang=en")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").first.click()
+    assert "/login" not in page.url, f"{username} could not sign in"
+
+
+def heading(page) -> str:
+    return page.locator("h1").first.inner_text().strip()
+
+
+def check_languages(page, app, msgid: str | None = None) -> None:
+    """Each header language link changes <html lang> and translates the heading."""
+    english = heading(page)
+    for code in LANGUAGES:
+        with page.expect_navigation():
+            page.locator(f'nav.langs a[lang="{code}"]').click()
+        assert page.locator("html").get_attribute("lang") == code, (page.url, code)
+        shown = heading(page)
+        if msgid is not None:
+            assert shown == translated(app, msgid, code), (page.url, code)
+        elif code != "en":
+            assert shown != english, (page.url, code)
+        else:
+            assert shown == english, page.url
+
+
+def choose(form, name: str, containing: str) -> None:
+    """Select the option of ``name`` whose label contains ``containing``."""
+    select = form.locator(f'select[name="{name}"]')
+    labels = select.locator("option").all_inner_texts()
+    matches = [label for label in labels if containing in label]
+    assert matches, (name, containing, labels)
+    select.select_option(label=matches[0])
+
+
+def submit(form, button: str | None = None) -> None:
+    target = form.locator(f'button[value="{button}"]') if button else \
+        form.locator("button[type=submit]").first
+    with form.page.expect_navigation():
+        target.click()
+
+
+def no_errors(page) -> None:
+    assert page.locator(".error, .flash-error").count() == 0, page.content()[:3000]
+
+
+def register_case(page, app) -> str:
+    page.goto("/cases/new")
+    check_languages(page, app, "Register a case")
+    form = page.locator("form.intake")
+    choose(form, "lead_agency", "Комитет")
+    values = {
+        "survivor-last_name": "Асанова", "survivor-first_name": "Айгүл",
+        "survivor-birth_year": "1991", "survivor-phone": "+996 555 123456",
+        "perpetrator-last_name": "Асанов", "perpetrator-first_name": "Бакыт",
+        "perpetrator-birth_year": "1988",
+        "incident-occurred_on": (date.today() - timedelta(days=1)).isoformat(),
+    }
+    for name, value in values.items():
+        form.locator(f'[name="{name}"]').fill(value)
+    form.locator('select[name="survivor-sex"]').select_option("female")
+    form.locator('select[name="perpetrator-sex"]').select_option("male")
+    form.locator('select[name="perpetrator-relationship"]').select_option("spouse")
+    form.locator('select[name="incident-place"]').select_option("shared_home")
+    form.locator('select[name="incident-reported_by"]').select_option("survivor")
+    form.locator('input[name="incident-forms"][value="physical"]').check()
+    submit(form)
+    assert re.search(r"/cases/\d+$", page.url), page.url
+    return page.url
+
+
+def test_a_case_from_intake_to_the_committee_and_the_report(new_page, live_app, base_url):
+    coordinator = new_page()
+    sign_in(coordinator, "coordinator.sokuluk")
+    coordinator.goto("/cases")
+    check_languages(coordinator, live_app)
+    case_url = register_case(coordinator, live_app)
+    case_path = case_url.removeprefix(base_url)
+    reference = heading(coordinator).split()[-1]
+    check_languages(coordinator, live_app)
+
+    # Consent to share with the police, then the referral.
+    consent = coordinator.locator('form[action$="/consent"]')
+    consent.locator('select[name="scope"]').select_option("sharing")
+    consent.locator('select[name="agency_type"]').select_option("police")
+    submit(consent)
+    no_errors(coordinator)
+    referral = coordinator.locator('form[action$="/referrals"]')
+    choose(referral, "to_agency", "ОВД")
+    submit(referral)
+    no_errors(coordinator)
+    assert coordinator.locator("form.step-form").count() >= 1
+
+    # The police accept it and issue a temporary protection order.
+    police = new_page()
+    sign_in(police, "police.sokuluk")
+    police.goto("/referrals")
+    check_languages(police, live_app, "Referrals")
+    police.goto(case_path)
+    check_languages(police, live_app)
+    step = police.locator('form.step-form:has(button[value="accept"])').first
+    submit(step, "accept")
+    no_errors(police)
+    police.locator("summary", has_text="Record a protection order").click()
+    order = police.locator('form[action$="/orders"]')
+    order.locator('select[name="kind"]').select_option("temporary")
+    submit(order)
+    no_errors(police)
+    assert police.locator('form[action*="/orders/"][action$="/step"]').count() == 1
+
+    # A follow-up for social protection, completed by the social worker.
+    coordinator.goto(case_path)
+    follow_up = coordinator.locator('form[action$="/followups"]')
+    follow_up.locator('[name="action"]').fill("Home visit and benefits check")
+    choose(follow_up, "owner_agency", "социального")
+    follow_up.locator('[name="due_on"]').fill((date.today() + timedelta(days=7)).isoformat())
+    submit(follow_up)
+    no_errors(coordinator)
+
+    social = new_page()
+    sign_in(social, "social.sokuluk")
+    social.goto("/followups")
+    check_languages(social, live_app, "Your agency's open follow-ups")
+    social.goto(case_path)
+    done = social.locator('form[action$="/close"]:has(button[value="done"])').first
+    done.locator('[name="note"]').fill("Visited; benefits application filed")
+    submit(done, "done")
+    no_errors(social)
+    assert social.locator('form[action$="/close"]:has(button[value="done"])').count() == 0
+
+    # The committee meets about the case and prints the minutes.
+    coordinator.goto("/meetings/new")
+    check_languages(coordinator, live_app)
+    form = coordinator.locator("form.inline-form").first
+    form.locator('[name="scheduled_for"]').fill(f"{date.today() + timedelta(days=3)}T10:00")
+    form.locator('[name="place"]').fill("Сокулук, акимиат")
+    submit(form)
+    no_errors(coordinator)
+    assert re.search(r"/meetings/\d+$", coordinator.url), coordinator.url
+    check_languages(coordinator, live_app)
+    agenda = coordinator.locator('form[action$="/agenda"]')
+    agenda.locator('[name="reference"]').fill(reference)
+    submit(agenda)
+    no_errors(coordinator)
+    assert reference in coordinator.locator("main").inner_text()
+    minutes = coordinator.locator('a[href$="/minutes.pdf"]').get_attribute("href")
+    pdf = coordinator.context.request.get(minutes)
+    assert pdf.status == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+
+    # The ministry's analyst sees the national report, never the case.
+    analyst = new_page()
+    sign_in(analyst, "ministry.analyst")
+    analyst.goto("/reports")
+    check_languages(analyst, live_app)
+    href = analyst.locator('a[href*="/reports/aggregate.pdf"]').first.get_attribute("href")
+    report = analyst.context.request.get(href)
+    assert report.status == 200
+    assert report.body().startswith(b"%PDF")
+    refused = analyst.goto(case_path)
+    assert refused.status in (403, 404)
+    check_languages(analyst, live_app)

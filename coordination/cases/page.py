@@ -16,7 +16,7 @@ from coordination.programmes.services import STEPS as PROGRAMME_STEPS
 from coordination.programmes.services import providers as programme_providers
 from coordination.protection.models import OrderKind, OrderStatus
 from coordination.referrals.services import TRANSITIONS, referral_targets
-from coordination.risk.views import set_question_choices
+from coordination.risk.services import questions as risk_questions
 from forms.cases import CaseStatusForm, NewIncidentForm, ReassignLeadForm
 from forms.consent import ConsentForm, WithdrawConsentForm
 from forms.fields import choices
@@ -122,6 +122,12 @@ def _add_safety_forms(page: CasePage, user: User, case: Case, can) -> None:
             and can(user, policy.Action.UPDATE_PROGRAMME, programme)
         ]
     page.programme_step_form = ProgrammeStepForm(formdata=None)
+
+
+def set_question_choices(form: RiskForm) -> None:
+    """The risk checklist from the configuration, with translated questions."""
+    form.yes.choices = choices((key, labels.label("risk_question", key))
+                               for key in risk_questions())
 
 
 def set_owner_choices(form: FollowUpForm, agencies: list[Agency]) -> None:

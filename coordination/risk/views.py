@@ -5,22 +5,16 @@ from flask import Blueprint, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coordination import labels, policy
+from coordination import policy
 from coordination.cases.models import RiskLevel
+from coordination.cases.page import set_question_choices
 from coordination.cases.services import get_case_or_404
 from coordination.decorators import section_required
 from coordination.risk import services
 from coordination.steps import run_step
-from forms.fields import choices
 from forms.risk import RiskForm
 
 bp = Blueprint("risk", __name__)
-
-
-def set_question_choices(form: RiskForm) -> None:
-    """The checklist from the configuration, with translated questions."""
-    form.yes.choices = choices((key, labels.label("risk_question", key))
-                               for key in services.questions())
 
 
 @bp.route("/cases/<int:case_id>/risk", methods=["POST"])

@@ -9,7 +9,6 @@ minutes. Deterministic for a given seed, number of cases and day.
 """
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction
 from coordination.demo import DEMO_PASSWORD
 from coordination.extensions import db
-from coordination.maintenance.synthetic.cases import TABLES, CaseGenerator
+from coordination.maintenance.synthetic.cases import TABLES, CaseGenerator, FastRandom
 from coordination.maintenance.synthetic.network import (
     AGENCY_COLUMNS,
     USER_COLUMNS,
@@ -94,7 +93,7 @@ def seed_synthetic(cases: int, seed: int, now: datetime | None = None,
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: every account, same password
     db.session.commit()
     # Synthetic data, reproducible from the seed; nothing secret is drawn.
-    rng = random.Random(seed)  # nosec B311
+    rng = FastRandom(seed)  # nosec B311
     tables = {"agencies": AGENCY_COLUMNS, "users": USER_COLUMNS, **TABLES,
               "audit_events": ("id", "at", "user_id", "agency_id", "ip_address", "action",
                                "object_type", "object_id")}

@@ -169,7 +169,8 @@ def seed_synthetic_command(cases, seed):
             raise click.ClickException(str(error)) from None
     click.echo(f"Synthetic data loaded: {summary.cases:,} cases (seed {summary.seed}), "
                f"{summary.total_rows:,} rows in {summary.seconds:.1f} s "
-               f"({summary.rows_per_second:,.0f} rows/s); planner statistics "
+               f"({summary.rows_per_second:,.0f} rows/s; {summary.cpu_seconds:.1f} s of this "
+               f"process's CPU); planner statistics "
                f"{summary.analyze_seconds:.1f} s.")
     for table, count in summary.rows.items():
         click.echo(f"  {table:26} {count:>12,}")

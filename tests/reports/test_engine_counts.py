@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from coordination.cases.models import Case, PersonRole
+from coordination.consent.models import ConsentRecord, ConsentScope
 from coordination.extensions import db
 from coordination.followups.models import FollowUpStatus
 from coordination.programmes.models import ProgrammeStatus
@@ -110,3 +111,20 @@ def test_indicators(code, start, end):
     }
     assert engine.indicators(scope) == expected
     assert expected["temporary_orders"] and any(expected.values())
+
+
+def test_a_renewed_statistics_consent_counts_the_case_again(user):
+    case = next(c for c in db.session.scalars(sa.select(Case).order_by(Case.id))
+                if not any(r.scope == ConsentScope.STATISTICS for r in c.consents))
+    scope = engine.Scope(territory_by_code("417"), *PERIODS[0])
+    before = sum(engine.cases_by_unit(scope).values())
+    coordinator = user("coordinator.sokuluk").id
+    db.session.add(ConsentRecord(case_id=case.id, scope=ConsentScope.STATISTICS,
+                                 recorded_by_id=coordinator, withdrawn_at=datetime(2026, 1, 1),
+                                 withdrawn_by_id=coordinator))
+    db.session.flush()
+    assert sum(engine.cases_by_unit(scope).values()) == before - 1
+    db.session.add(ConsentRecord(case_id=case.id, scope=ConsentScope.STATISTICS,
+                                 recorded_by_id=coordinator))
+    db.session.flush()
+    assert sum(engine.cases_by_unit(scope).values()) == before

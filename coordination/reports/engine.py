@@ -14,6 +14,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+import coordination.models  # noqa: F401  (every model, before the aliases below)
 from coordination.agencies.models import Agency
 from coordination.cases.models import (
     Case,

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+import sqlalchemy as sa
 
 from bench.database import BenchDatabaseError, Wanted, prepare
 from coordination import PROJECT_ROOT
@@ -42,6 +43,16 @@ def test_bench_seeds_measures_and_ends_with_the_figures(tmp_path):
         said = []
         assert prepare(url, Wanted(200, 1), log=said.append) is None  # reused, not reseeded
         assert said == ["Reusing the benchmark database (200 cases, seed 1)."]
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:  # as if seeded before a newer migration
+            connection.execute(sa.text("UPDATE bench_seed SET head = 'older'"))
+        engine.dispose()
+        said.clear()
+        assert prepare(url, Wanted(200, 1), log=said.append) is None  # migrated, not reseeded
+        assert said[0].startswith("Migrating the benchmark database (200 cases, seed 1) "
+                                  "from older to ")
+        assert prepare(url, Wanted(200, 1), log=said.append) is None
+        assert said[-1].startswith("Reusing")
 
 
 def test_bench_refuses_a_database_it_did_not_make(app):

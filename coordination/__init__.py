@@ -108,6 +108,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from coordination.accounts.admin_views import bp as users_bp
+    from coordination.accounts.two_factor_views import bp as two_factor_bp
     from coordination.accounts.views import bp as accounts_bp
     from coordination.agencies.views import bp as agencies_bp
     from coordination.audit.views import bp as audit_bp
@@ -125,8 +126,8 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.settings.views import bp as settings_bp
     from coordination.territories.views import bp as territories_bp
 
-    for blueprint in (core_bp, accounts_bp, cases_bp, referrals_bp, followups_bp, consent_bp,
-                      risk_bp, protection_bp, programmes_bp, notifications_bp, users_bp,
-                      agencies_bp, territories_bp, settings_bp, meetings_bp,
-                      reports_bp, audit_bp):
+    for blueprint in (core_bp, accounts_bp, two_factor_bp, cases_bp, referrals_bp,
+                      followups_bp, consent_bp, risk_bp, protection_bp, programmes_bp,
+                      notifications_bp, users_bp, agencies_bp, territories_bp, settings_bp,
+                      meetings_bp, reports_bp, audit_bp):
         app.register_blueprint(blueprint)

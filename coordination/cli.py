@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from coordination.accounts import two_factor
 from coordination.accounts.models import Role, User
-from coordination.accounts.services import AccountError, create_user
+from coordination.accounts.services import AccountError, create_user, find_user
 from coordination.agencies.models import Agency, AgencyType
 from coordination.demo import DEMO_PASSWORD, database_is_empty, demo_usernames, load_demo
 from coordination.extensions import db
@@ -82,6 +83,26 @@ def create_user_command(username, full_name, agency_code, role, language, passwo
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"User {username} created.")
+
+
+@click.command("reset-two-factor")
+@click.argument("username")
+def reset_two_factor_command(username):
+    """Turn off a user's two-factor sign-in (a lost phone and lost recovery codes).
+
+    For the administrator who cannot sign in any more; everyone else asks an
+    administrator or their agency head, who reset it in the app.
+    """
+    user = find_user(username)
+    if user is None:
+        raise click.BadParameter(f"no user {username}", param_hint="USERNAME")
+    try:
+        two_factor.reset_by_operator(user)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Two-factor sign-in of {user.username} is reset; they sign in with their "
+               "password and set it up again.")
 
 
 @click.command("load-demo")
@@ -158,5 +179,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(territories_cli)
     app.cli.add_command(notifications_cli)
     for command in (create_agency, create_user_command, load_demo_command, demo_accounts,
-                    backup_command, restore_command, retention_command):
+                    backup_command, restore_command, retention_command,
+                    reset_two_factor_command):
         app.cli.add_command(command)

@@ -49,12 +49,16 @@ USER_STATUS = {
     UserStatus.INACTIVE: _l("Deactivated"),
     UserStatus.LOCKED: _l("Locked after failed sign-ins"),
     UserStatus.TEMPORARY_PASSWORD: _l("Temporary password not yet changed"),
+    UserStatus.NO_TWO_FACTOR: _l("Two-factor sign-in not on"),
 }
 
 #: Sign-in attempts on the profile page, by their audit action.
 LOGIN_RESULT = {
     AuditAction.LOGIN_SUCCEEDED: _l("Signed in"),
+    AuditAction.LOGIN_TWO_FACTOR_SUCCEEDED: _l("Signed in with a code"),
+    AuditAction.LOGIN_RECOVERY_CODE_USED: _l("Signed in with a recovery code"),
     AuditAction.LOGIN_FAILED: _l("Refused: wrong password"),
+    AuditAction.LOGIN_CODE_FAILED: _l("Refused: wrong code"),
     AuditAction.LOGIN_LOCKED: _l("Refused: account locked"),
 }
 

@@ -71,3 +71,22 @@ def test_demo_accounts_lists_the_contract_accounts(app):
     assert "demo-password-1" in result.output
     for username in ("coordinator.sokuluk", "police.karasuu", "ministry.analyst", "admin"):
         assert username in result.output
+
+
+def test_reset_two_factor_for_an_administrator_locked_out(app):
+    from coordination.audit.models import AuditAction, AuditEvent
+    from tests.helpers import enrol
+
+    admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
+    enrol(admin)
+    result = _run(app, "reset-two-factor", "Admin")
+    assert result.exit_code == 0, result.output
+    assert "reset" in result.output
+    db.session.expire_all()
+    assert not admin.has_two_factor
+    event = db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.action == AuditAction.TWO_FACTOR_RESET))
+    assert (event.user_id, event.object_id) == (None, admin.id)
+    again = _run(app, "reset-two-factor", "admin")
+    assert again.exit_code != 0 and "has not set up" in again.output
+    assert "no user nobody" in _run(app, "reset-two-factor", "nobody").output

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from coordination import labels
 from coordination.agencies.models import AgencyType
 from coordination.cases.models import Relationship, RiskLevel, Sex, ViolenceForm
-from coordination.i18n import current_language
+from coordination.i18n import current_language, ngettext
 from coordination.models_base import utcnow
 from coordination.referrals.models import ReferralStatus
 from coordination.reports import disclosure, engine
@@ -180,7 +180,9 @@ def _referral_tables(scope, k: int) -> list[Table]:
         rows.append((labels.label("agency_type", agency_type), [cell]))
     response = Table("response", _("Median hours from sending a referral to its answer"),
                      _("Receiving agency"), [_("Hours")], rows, has_totals=False, k=k,
-                     note=_("A median based on fewer than %(k)d answers is not shown.", k=k))
+                     note=ngettext("A median based on fewer than %(num)s answer is not shown.",
+                                   "A median based on fewer than %(num)s answers is not shown.",
+                                   k))
     return [table, response]
 
 

@@ -81,7 +81,8 @@ def _template_ngettext(eval_context, singular: str, plural: str, num: int, **var
     variables.setdefault("num", format_number(num))
     text = get_translations().ungettext(singular, plural, num)
     if eval_context.autoescape:
-        text = Markup(text)
+        # The text is our catalog's, not the user's; Markup's % escapes the variables.
+        text = Markup(text)  # nosec B704
     return text % variables
 
 

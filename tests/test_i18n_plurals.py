@@ -205,3 +205,13 @@ def test_report_note_in_russian(login_as, user, k, expected):
     db.session.commit()
     page = login_as("ministry.analyst").get("/reports?lang=ru&table=response").text
     assert f"Медиана, рассчитанная {expected}, не приводится." in page
+
+
+def test_templates_group_the_count_and_escape_the_variables(app):
+    from flask import render_template_string
+
+    source = ('{{ ngettext("%(num)s case for %(who)s", "%(num)s cases for %(who)s", n, '
+              'who=who) }}')
+    with app.test_request_context(), force_locale("ru"):
+        assert render_template_string(source, n=1234, who="<b>") == (
+            "1\u00a0234 cases for &lt;b&gt;")

@@ -21,6 +21,7 @@ from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction, AuditEvent
 from coordination.audit.services import record
 from coordination.extensions import db
+from coordination.i18n import lazy_ngettext
 from coordination.models_base import utcnow
 from coordination.rules import RuleError
 
@@ -153,9 +154,9 @@ def check_new_password(password: str, username: str) -> None:
     """The password policy, in one place: at least 10 characters, not the
     username, not a very common password. Raises :class:`AccountError`."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            _l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH), "password"
-        )
+        raise AccountError(lazy_ngettext("Use at least %(num)s character.",
+                                         "Use at least %(num)s characters.",
+                                         MIN_PASSWORD_LENGTH), "password")
     if password.strip().lower() == normalise_username(username):
         raise AccountError(_l("The password cannot be the username."), "password")
     if password.lower() in COMMON_PASSWORDS:

@@ -82,9 +82,10 @@ class ProtectionOrder(db.Model):
             return OrderStatus.REVOKED
         return OrderStatus.ACTIVE if now < self.valid_until else OrderStatus.EXPIRED
 
-    def expires_soon(self, now: datetime, within: timedelta = timedelta(hours=24)) -> bool:
-        """Active and ending within ``within`` (the warning window)."""
-        return self.status(now) == OrderStatus.ACTIVE and self.valid_until - now <= within
+    def expires_soon(self, now: datetime, hours: int = 24) -> bool:
+        """Active and ending within ``hours`` (the warning window)."""
+        return (self.status(now) == OrderStatus.ACTIVE
+                and self.valid_until - now <= timedelta(hours=hours))
 
     @property
     def prohibitions(self) -> list[str]:

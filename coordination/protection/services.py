@@ -20,6 +20,7 @@ from coordination.cases.models import Case, TimelineKind
 from coordination.cases.timeline import add_event
 from coordination.extensions import db
 from coordination.followups.services import FollowUpData, add_follow_up
+from coordination.i18n import ngettext
 from coordination.models_base import utcnow
 from coordination.notifications.models import NotificationKind
 from coordination.notifications.services import notify
@@ -76,8 +77,9 @@ def record_order(user: User, case: Case, data: OrderData, now: datetime | None =
     else:
         maximum = get_setting("court_order_max_months")
         if not data.months or not 1 <= data.months <= maximum:
-            raise WorkflowError(_("Court restrictions last from 1 to %(max)d months.",
-                                  max=maximum))
+            raise WorkflowError(ngettext("Court restrictions last from 1 to %(num)s month.",
+                                         "Court restrictions last from 1 to %(num)s months.",
+                                         maximum))
         valid_until = _months(data.issued_at, data.months)
     order = ProtectionOrder(
         kind=data.kind, issuing_agency_id=user.agency_id, issued_at=data.issued_at,

@@ -4,9 +4,13 @@ The language is, in order: the user's profile, the session, the browser's
 Accept-Language, then the deployment's default (Kyrgyz; ``DEFAULT_LANGUAGE``
 or ``BABEL_DEFAULT_LOCALE`` in the environment overrides it). ``?lang=`` on
 any page writes the choice into the session and the profile, so it wins from
-that request on. Outside a request (operator commands) messages are in English.
+that request on. Outside a request (operator commands) the language is the
+operator's, from the environment as gettext reads it (``LANGUAGE``, ``LC_ALL``,
+``LC_MESSAGES``, ``LANG``), English when none of them names ky, ru or en.
 """
 from __future__ import annotations
+
+import os
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_number, get_locale, get_translations
@@ -24,8 +28,8 @@ LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "Engli
 
 def select_locale() -> str:
     """The locale for this request (see the module docstring for the order)."""
-    if not has_request_context():  # operator commands
-        return "en"
+    if not has_request_context():
+        return operator_language(current_app.config["LANGUAGES"])
     languages = current_app.config["LANGUAGES"]
     if current_user.is_authenticated and current_user.language in languages:
         return current_user.language
@@ -33,6 +37,24 @@ def select_locale() -> str:
         return session["lang"]
     best = request.accept_languages.best_match(languages)
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def operator_language(languages) -> str:
+    """The language of an operator command, from the shell's locale variables.
+
+    Read like gettext reads them, so ``LANG=ru_RU.UTF-8 flask ...`` answers in
+    Russian; the C/POSIX locale, or an unsupported one, gives English.
+    """
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if not value:
+            continue
+        for candidate in value.split(":"):  # LANGUAGE is a priority list
+            code = candidate.split("_")[0].split(".")[0].lower()
+            if code in languages:
+                return code
+        return "en"
+    return "en"
 
 
 def _remember_requested_language() -> None:

@@ -65,9 +65,15 @@ def _load_config(app: Flask, config) -> None:
         "BABEL_DEFAULT_LOCALE")
     if default_language:
         app.config["BABEL_DEFAULT_LOCALE"] = default_language
+    if os.environ.get("REDIS_URL"):
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
     if os.environ.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
     app.config.update(overrides)
+    named_store = os.environ.get("RATELIMIT_STORAGE_URI") or "RATELIMIT_STORAGE_URI" in overrides
+    if app.config.get("REDIS_URL") and not named_store:
+        # Several processes must count sign-in attempts together.
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     uri = app.config.get("SQLALCHEMY_DATABASE_URI")

@@ -37,10 +37,19 @@ class BaseConfig:
 
     #: Sign-in attempts (POSTs to /login) per client address, whatever the account.
     LOGIN_RATE_LIMIT = "10 per minute"
-    #: Where the counters live: ``memory://`` serves one process; with several
-    #: workers or servers set ``RATELIMIT_STORAGE_URI`` in the environment to a
-    #: shared store, e.g. ``redis://host:6379/0``.
+    #: The Redis server that several app processes share (``REDIS_URL`` in the
+    #: environment, e.g. ``redis://cache:6379/0``). With it, the sign-in
+    #: limiter counts there; everything else shared is in the database.
+    REDIS_URL: str | None = None
+    #: Where the limiter's counters live: ``memory://`` serves one process, so
+    #: ``REDIS_URL`` replaces it; ``RATELIMIT_STORAGE_URI`` in the environment
+    #: names another store and wins over both.
     RATELIMIT_STORAGE_URI = "memory://"
+    #: Keys in the shared store start with this (several apps may share one Redis).
+    RATELIMIT_KEY_PREFIX = "coordination"
+    #: If the shared store is down, each process counts in its own memory
+    #: meanwhile instead of failing every sign-in.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = True
     #: Failed logins in a row before the account is locked, and for how long.
     LOGIN_MAX_FAILURES = 5

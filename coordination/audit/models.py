@@ -114,15 +114,22 @@ class AuditEvent(db.Model):
     """
 
     __tablename__ = "audit_events"
+    __table_args__ = (
+        # The viewer's filters (an agency head's agency, a user, an action),
+        # each with the newest first.
+        sa.Index("ix_audit_events_agency_id_at", "agency_id", "at"),
+        sa.Index("ix_audit_events_user_id_at", "user_id", "at"),
+        sa.Index("ix_audit_events_action_at", "action", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
     #: Client address as seen by the app (the proxy's, unless ProxyFix is set).
     ip_address: Mapped[str | None] = mapped_column(sa.String(45))
     action: Mapped[AuditAction] = mapped_column(
-        enum_type(AuditAction, constrained=False), index=True
+        enum_type(AuditAction, constrained=False)
     )
     object_type: Mapped[str | None] = mapped_column(sa.String(32))
     object_id: Mapped[int | None]

@@ -45,13 +45,16 @@ class ProtectionOrder(db.Model):
     __table_args__ = (
         # Expiry warnings look for active orders by their end.
         sa.Index("ix_protection_orders_valid_until", "valid_until"),
+        # The access policy: the cases an agency issued an order on.
+        sa.Index("ix_protection_orders_issuing_agency_id_case_id",
+                 "issuing_agency_id", "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     kind: Mapped[OrderKind] = mapped_column(enum_type(OrderKind))
     #: The agency that issued (police) or recorded (court) the order.
-    issuing_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    issuing_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
     issued_at: Mapped[datetime]
     #: The end of the order; an extension moves it.
     valid_until: Mapped[datetime]

@@ -176,7 +176,7 @@ def get_order_or_404(user: User, order_id: int) -> ProtectionOrder:
     """The order if its case is visible to ``user``; 404 otherwise."""
     order = db.session.scalar(
         sa.select(ProtectionOrder).join(ProtectionOrder.case)
-        .where(ProtectionOrder.id == order_id, policy.case_visibility(user)))
+        .where(ProtectionOrder.id == order_id, policy.case_visibility_per_row(user)))
     if order is None:
         abort(404)
     return order
@@ -193,7 +193,7 @@ def expiring_orders(user: User, now: datetime) -> list[ProtectionOrder]:
     query = (
         sa.select(ProtectionOrder).join(ProtectionOrder.case)
         .where(ProtectionOrder.revoked_at.is_(None), ProtectionOrder.valid_until > now,
-               ProtectionOrder.valid_until <= horizon, policy.case_visibility(user))
+               ProtectionOrder.valid_until <= horizon, policy.case_visibility_per_row(user))
         .options(joinedload(ProtectionOrder.case))
         .order_by(ProtectionOrder.valid_until)
     )

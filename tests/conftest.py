@@ -96,6 +96,9 @@ def _rollback(app):
     The app's session joins the outer transaction; its commits become
     SAVEPOINT releases, so route tests can commit as they do in production.
     """
+    # A module-scoped fixture may have read through the app's own session; its
+    # transaction would hold SQLite's write lock (BEGIN IMMEDIATE) against ours.
+    db.session.rollback()
     connection = db.engine.connect()
     transaction = connection.begin()
     original = db.session

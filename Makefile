@@ -51,7 +51,7 @@ e2e: translations $(E2E_STAMP)
 
 ## Refresh messages.pot and the catalogs after changing user-facing strings.
 extract-messages: $(STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location \
 		--sort-by-file -o $(CATALOGS)/messages.pot .
 	$(BIN)/pybabel -q update -N -i $(CATALOGS)/messages.pot -d $(CATALOGS)
 

@@ -65,9 +65,15 @@ def _load_config(app: Flask, config) -> None:
         "BABEL_DEFAULT_LOCALE")
     if default_language:
         app.config["BABEL_DEFAULT_LOCALE"] = default_language
+    if os.environ.get("REDIS_URL"):
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
     if os.environ.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
     app.config.update(overrides)
+    named_store = os.environ.get("RATELIMIT_STORAGE_URI") or "RATELIMIT_STORAGE_URI" in overrides
+    if app.config.get("REDIS_URL") and not named_store:
+        # Several processes must count sign-in attempts together.
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     uri = app.config.get("SQLALCHEMY_DATABASE_URI")
@@ -108,6 +114,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from coordination.accounts.admin_views import bp as users_bp
+    from coordination.accounts.two_factor_views import bp as two_factor_bp
     from coordination.accounts.views import bp as accounts_bp
     from coordination.agencies.views import bp as agencies_bp
     from coordination.audit.views import bp as audit_bp
@@ -125,8 +132,8 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.settings.views import bp as settings_bp
     from coordination.territories.views import bp as territories_bp
 
-    for blueprint in (core_bp, accounts_bp, cases_bp, referrals_bp, followups_bp, consent_bp,
-                      risk_bp, protection_bp, programmes_bp, notifications_bp, users_bp,
-                      agencies_bp, territories_bp, settings_bp, meetings_bp,
-                      reports_bp, audit_bp):
+    for blueprint in (core_bp, accounts_bp, two_factor_bp, cases_bp, referrals_bp,
+                      followups_bp, consent_bp, risk_bp, protection_bp, programmes_bp,
+                      notifications_bp, users_bp, agencies_bp, territories_bp, settings_bp,
+                      meetings_bp, reports_bp, audit_bp):
         app.register_blueprint(blueprint)

@@ -11,9 +11,11 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
+from coordination.accounts import two_factor
 from coordination.accounts.models import Role, User
-from coordination.accounts.services import AccountError, create_user
+from coordination.accounts.services import AccountError, create_user, find_user
 from coordination.agencies.models import Agency, AgencyType
 from coordination.demo import DEMO_PASSWORD, database_is_empty, demo_usernames, load_demo
 from coordination.extensions import db
@@ -33,7 +35,7 @@ def notifications_check():
     agencies = db.session.scalars(sa.select(Agency).where(Agency.active.is_(True)))
     added = sum(check_due(agency) for agency in agencies)
     db.session.commit()
-    click.echo(f"Notifications added: {added}")
+    click.echo(_("Notifications added: %(count)d", count=added))
 
 
 @territories_cli.command("load")
@@ -41,7 +43,7 @@ def territories_load():
     """Add the classifier's regions and districts that are missing."""
     added = load_territories()
     db.session.commit()
-    click.echo(f"Territories added: {added}")
+    click.echo(_("Territories added: %(count)d", count=added))
 
 
 @click.command("create-agency")
@@ -55,14 +57,15 @@ def create_agency(code, name, agency_type, territory_code):
     """Create an agency serving a territory."""
     territory = territory_by_code(territory_code)
     if territory is None:
-        raise click.BadParameter(f"no territory with code {territory_code}",
+        raise click.BadParameter(_("no territory with code %(code)s", code=territory_code),
                                  param_hint="--territory")
     if db.session.scalar(sa.select(Agency.id).where(Agency.code == code)) is not None:
-        raise click.BadParameter(f"agency code {code} is taken", param_hint="--code")
+        raise click.BadParameter(_("agency code %(code)s is taken", code=code),
+                                 param_hint="--code")
     db.session.add(Agency(code=code, name=name, type=AgencyType(agency_type),
                           territory=territory))
     db.session.commit()
-    click.echo(f"Agency {code} created.")
+    click.echo(_("Agency %(code)s created.", code=code))
 
 
 @click.command("create-user")
@@ -76,13 +79,35 @@ def create_user_command(username, full_name, agency_code, role, language, passwo
     """Create a user in an agency."""
     agency = db.session.scalar(sa.select(Agency).where(Agency.code == agency_code))
     if agency is None:
-        raise click.BadParameter(f"no agency with code {agency_code}", param_hint="--agency")
+        raise click.BadParameter(_("no agency with code %(code)s", code=agency_code),
+                                 param_hint="--agency")
     try:
         create_user(username, full_name, agency, Role(role), password, language)
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
-    click.echo(f"User {username} created.")
+    click.echo(_("User %(username)s created.", username=username))
+
+
+@click.command("reset-two-factor")
+@click.argument("username")
+def reset_two_factor_command(username):
+    """Turn off a user's two-factor sign-in (a lost phone and lost recovery codes).
+
+    For the administrator who cannot sign in any more; everyone else asks an
+    administrator or their agency head, who reset it in the app.
+    """
+    user = find_user(username)
+    if user is None:
+        raise click.BadParameter(_("no user %(username)s", username=username),
+                                 param_hint="USERNAME")
+    try:
+        two_factor.reset_by_operator(user)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(_("Two-factor sign-in of %(username)s is reset; they sign in with their "
+                 "password and set it up again.", username=user.username))
 
 
 @click.command("load-demo")
@@ -93,13 +118,13 @@ def load_demo_command(if_empty, seed):
     """Load the demo districts, accounts and cases into an empty database."""
     if not database_is_empty():
         if if_empty:
-            click.echo("The database already has data; demo data not loaded.")
+            click.echo(_("The database already has data; demo data not loaded."))
             return
-        raise click.ClickException("the database already has data")
+        raise click.ClickException(_("the database already has data"))
     summary = load_demo(seed if seed is not None else current_app.config["DEMO_SEED"])
     db.session.commit()
-    click.echo(f"Demo data loaded: {summary.agencies} agencies, {len(summary.users)} users, "
-               f"{summary.cases} cases.")
+    click.echo(_("Demo data loaded. Agencies: %(agencies)d, users: %(users)d, cases: %(cases)d.",
+                 agencies=summary.agencies, users=len(summary.users), cases=summary.cases))
 
 
 @click.command("demo-accounts")
@@ -109,9 +134,9 @@ def demo_accounts():
         sa.select(User).where(User.username.in_(demo_usernames())).order_by(User.id)
     ).all()
     if not users:
-        click.echo("No demo accounts in this database.")
+        click.echo(_("No demo accounts in this database."))
         return
-    click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
+    click.echo(_("Demo accounts (password: %(password)s):", password=DEMO_PASSWORD))
     for user in users:
         click.echo(f"  {user.username:22} {user.role.value:7} {user.agency.name}")
 
@@ -124,7 +149,7 @@ def backup_command(path):
         backup.backup(db.engine, Path(path))
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Backup written to {path}.")
+    click.echo(_("Backup written to %(path)s.", path=path))
 
 
 @click.command("restore")
@@ -136,7 +161,7 @@ def restore_command(path):
         backup.restore(db.engine, Path(path))
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Backup {path} restored.")
+    click.echo(_("Backup %(path)s restored.", path=path))
 
 
 @click.command("retention")
@@ -148,11 +173,11 @@ def retention_command(years, dry_run):
     years = years or current_app.config["RETENTION_YEARS"]
     result = retention.apply_retention(years, utcnow(), dry_run=dry_run)
     if dry_run:
-        click.echo(f"Cases due for anonymization ({years} years after closure): "
-                   f"{len(result.case_ids)}")
+        click.echo(_("Cases due for anonymization (closed more than %(years)d years ago): "
+                     "%(count)d", years=years, count=len(result.case_ids)))
         return
     db.session.commit()
-    click.echo(f"Cases anonymized: {len(result.case_ids)}")
+    click.echo(_("Cases anonymized: %(count)d", count=len(result.case_ids)))
 
 
 @click.command("seed-synthetic")
@@ -161,6 +186,7 @@ def retention_command(years, dry_run):
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
 def seed_synthetic_command(cases, seed):
     """Fill an empty, migrated database with synthetic national data."""
+    # A developer tool: English, whatever the shell's language (docs/i18n.md).
     with click.progressbar(length=cases, label="Generating cases", show_eta=True,
                            show_percent=True) as bar:
         try:
@@ -184,5 +210,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
     for command in (create_agency, create_user_command, load_demo_command, demo_accounts,
                     backup_command, restore_command, retention_command,
-                    seed_synthetic_command):
+                    reset_two_factor_command, seed_synthetic_command):
         app.cli.add_command(command)

@@ -37,14 +37,30 @@ class BaseConfig:
 
     #: Sign-in attempts (POSTs to /login) per client address, whatever the account.
     LOGIN_RATE_LIMIT = "10 per minute"
-    #: Where the counters live: ``memory://`` serves one process; with several
-    #: workers or servers set ``RATELIMIT_STORAGE_URI`` in the environment to a
-    #: shared store, e.g. ``redis://host:6379/0``.
+    #: The Redis server that several app processes share (``REDIS_URL`` in the
+    #: environment, e.g. ``redis://cache:6379/0``). With it, the sign-in
+    #: limiter counts there; everything else shared is in the database.
+    REDIS_URL: str | None = None
+    #: Where the limiter's counters live: ``memory://`` serves one process, so
+    #: ``REDIS_URL`` replaces it; ``RATELIMIT_STORAGE_URI`` in the environment
+    #: names another store and wins over both.
     RATELIMIT_STORAGE_URI = "memory://"
+    #: Keys in the shared store start with this (several apps may share one Redis).
+    RATELIMIT_KEY_PREFIX = "coordination"
+    #: If the shared store is down, each process counts in its own memory
+    #: meanwhile instead of failing every sign-in.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = True
     #: Failed logins in a row before the account is locked, and for how long.
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT = timedelta(minutes=15)
+    #: Two-factor sign-in (TOTP): the name authenticator apps show, how long the
+    #: code may be entered after the password, and how many recovery codes a
+    #: user gets. The TOTP secret is encrypted with a key derived from
+    #: ``SECRET_KEY`` (``SECRET_KEY_FALLBACKS`` still decrypt after a rotation).
+    TWO_FACTOR_ISSUER = "Case coordination"
+    TWO_FACTOR_PENDING_TIMEOUT = timedelta(minutes=5)
+    TWO_FACTOR_RECOVERY_CODES = 10
     #: argon2id parameters (argon2-cffi's RFC 9106 low-memory profile by default).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
@@ -93,6 +109,12 @@ class BaseConfig:
     #: (DASH practice: 14 or more of 24 is high).
     RISK_MEDIUM_THRESHOLD = 10
     RISK_HIGH_THRESHOLD = 14
+    #: Whether two-factor sign-in is required, by group of users. Off by
+    #: default: the demo accounts sign in with a password alone.
+    TWO_FACTOR_REQUIRED_COMMITTEE = False
+    TWO_FACTOR_REQUIRED_LEADS = False
+    TWO_FACTOR_REQUIRED_MINISTRY = False
+    TWO_FACTOR_REQUIRED_ADMINS = False
 
     #: Warnings of a protection order's end come this long before it.
     ORDER_WARNING_HOURS = 24

@@ -25,11 +25,23 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+#: How long a transaction waits for another process's write lock (ms).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 def configure_sqlite(engine: Engine) -> None:
-    """Foreign keys on, and real transactions (SAVEPOINT included).
+    """Foreign keys on, and real transactions (SAVEPOINT included) that take
+    the write lock when they begin.
 
     pysqlite's own transaction handling begins transactions lazily and breaks
-    SAVEPOINT; SQLAlchemy's documented recipe hands control back to us.
+    SAVEPOINT; SQLAlchemy's documented recipe hands control back to us. A
+    plain (deferred) ``BEGIN`` reads first and asks for the write lock later;
+    when another process holds it, SQLite refuses that upgrade at once
+    ("database is locked") instead of waiting, since waiting could deadlock.
+    Requests read, then write (audit entries, sign-ins, saves), so with
+    several workers that failed under load; ``BEGIN IMMEDIATE`` makes each
+    transaction wait its turn (up to the busy timeout) instead. SQLite runs
+    one writer at a time either way; PostgreSQL is for real concurrency.
     """
 
     @event.listens_for(engine, "connect")
@@ -37,11 +49,12 @@ def configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 

@@ -1,7 +1,9 @@
 """Translated labels of the domain's enumerations, for forms and templates."""
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from coordination.accounts.administration import UserStatus
 from coordination.accounts.models import Role
@@ -21,6 +23,7 @@ from coordination.cases.models import (
 )
 from coordination.consent.models import ConsentScope
 from coordination.followups.models import FollowUpStatus
+from coordination.i18n import ngettext
 from coordination.meetings.models import AgendaReason, MeetingStatus
 from coordination.notifications.models import NotificationKind
 from coordination.programmes.models import ProgrammeStatus
@@ -49,12 +52,16 @@ USER_STATUS = {
     UserStatus.INACTIVE: _l("Deactivated"),
     UserStatus.LOCKED: _l("Locked after failed sign-ins"),
     UserStatus.TEMPORARY_PASSWORD: _l("Temporary password not yet changed"),
+    UserStatus.NO_TWO_FACTOR: _l("Two-factor sign-in not on"),
 }
 
 #: Sign-in attempts on the profile page, by their audit action.
 LOGIN_RESULT = {
     AuditAction.LOGIN_SUCCEEDED: _l("Signed in"),
+    AuditAction.LOGIN_TWO_FACTOR_SUCCEEDED: _l("Signed in with a code"),
+    AuditAction.LOGIN_RECOVERY_CODE_USED: _l("Signed in with a recovery code"),
     AuditAction.LOGIN_FAILED: _l("Refused: wrong password"),
+    AuditAction.LOGIN_CODE_FAILED: _l("Refused: wrong code"),
     AuditAction.LOGIN_LOCKED: _l("Refused: account locked"),
 }
 
@@ -160,7 +167,10 @@ NOTIFICATION_KIND = {
     NotificationKind.REFERRAL_ANSWERED: _l("Your referral was answered"),
     NotificationKind.FOLLOW_UP_ASSIGNED: _l("New follow-up for your agency"),
     NotificationKind.FOLLOW_UP_DUE: _l("Follow-up due"),
-    NotificationKind.ORDER_EXPIRING: _l("Protection order expiring within 24 hours"),
+    NotificationKind.ORDER_EXPIRING: LazyString(lambda: ngettext(
+        "Protection order expiring within %(num)s hour",
+        "Protection order expiring within %(num)s hours",
+        current_app.config["ORDER_WARNING_HOURS"])),
     NotificationKind.ORDER_VIOLATED: _l("Protection order violated"),
     NotificationKind.MEETING_SCHEDULED: _l("Committee meeting scheduled"),
 }

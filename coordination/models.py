@@ -1,5 +1,10 @@
 """Imports every model so that metadata (and Alembic) sees the whole schema."""
-from coordination.accounts.models import Role, User  # noqa: F401
+from coordination.accounts.models import (  # noqa: F401
+    RecoveryCode,
+    Role,
+    TwoFactorCredential,
+    User,
+)
 from coordination.agencies.models import Agency, AgencyType  # noqa: F401
 from coordination.audit.models import AuditAction, AuditEvent  # noqa: F401
 from coordination.cases.models import (  # noqa: F401

@@ -182,87 +182,120 @@ def territories_within(territory: Territory) -> sa.Select:
     )
 
 
-def cases_in_territory(territory: Territory) -> ColumnElement[bool]:
-    """SQL predicate on :class:`Case`: cases located in ``territory`` (any level).
+def cases_in_territory(territory: Territory, case=Case) -> ColumnElement[bool]:
+    """SQL predicate on :class:`Case` (or an alias of it, ``case``): cases
+    located in ``territory`` (any level).
 
-    A committee sees these; its meetings' agenda is proposed from them.
+    A committee sees these; its meetings' agenda is proposed from them. Each
+    level compares one indexed column of ``cases``.
     """
     if territory.level == TerritoryLevel.COUNTRY:
         return sa.true()
     if territory.level == TerritoryLevel.DISTRICT:
-        return Case.district_id == territory.id
+        return case.district_id == territory.id
     if territory.level == TerritoryLevel.MUNICIPALITY:
-        return Case.municipality_id == territory.id
+        return case.municipality_id == territory.id
     districts = sa.select(Territory.id).where(Territory.parent_id == territory.id)
-    return Case.district_id.in_(districts)
+    return case.district_id.in_(districts)
 
 
-#: Aliases for the involvement subqueries, built once (aliasing is costly).
+#: Aliases for the visibility subqueries, built once (aliasing is costly).
 #: Building them configures the mappers: coordination.models is imported above.
+#: The subqueries select from these aliases, never from the tables the outer
+#: query names, so SQLAlchemy cannot correlate them away: the predicate also
+#: works in queries that already join referrals, follow-ups or cases.
+_CASE = aliased(Case)
 _REFERRAL = aliased(Referral)
 _FOLLOW_UP = aliased(FollowUp)
+_PROGRAMME = aliased(CorrectionalProgramme)
+_ORDER = aliased(ProtectionOrder)
 
 
-def _involvement_predicate(agency_id: int) -> ColumnElement[bool]:
-    """Cases the agency opened, leads, referred, received, owns work on, runs
-    the programme of, or issued an order on.
+def _involved_case_ids(agency_id: int) -> list[sa.Select]:
+    """``SELECT``s of the ids of cases the agency opened, leads, referred,
+    received (not declined), owns work on, runs the programme of, or issued
+    an order on.
 
-    The subqueries use their own aliases and correlate only to ``cases``, so
-    the predicate also works in queries that already join referrals.
+    Each one reads a single index whose leading column is the agency (and
+    which holds the case id), so the database collects the agency's cases
+    without looking at anyone else's.
     """
-    referral, follow_up = _REFERRAL, _FOLLOW_UP
-    referred = (
-        sa.select(referral.id)
-        .where(
-            referral.case_id == Case.id,
-            sa.or_(
-                referral.from_agency_id == agency_id,
-                sa.and_(referral.to_agency_id == agency_id,
-                        referral.status.in_(RECEIVER_INVOLVED)),
-            ),
-        )
-        .correlate(Case)
-        .exists()
-    )
-    owns_work = (
-        sa.select(follow_up.id)
-        .where(follow_up.case_id == Case.id, follow_up.owner_agency_id == agency_id)
-        .correlate(Case)
-        .exists()
-    )
-    runs_programme = (
-        sa.select(CorrectionalProgramme.id)
-        .where(CorrectionalProgramme.case_id == Case.id,
-               CorrectionalProgramme.provider_agency_id == agency_id)
-        .correlate(Case)
-        .exists()
-    )
-    issued_order = (
-        sa.select(ProtectionOrder.id)
-        .where(ProtectionOrder.case_id == Case.id,
-               ProtectionOrder.issuing_agency_id == agency_id)
-        .correlate(Case)
-        .exists()
-    )
-    return sa.or_(
-        Case.opening_agency_id == agency_id,
-        Case.lead_agency_id == agency_id,
-        referred,
-        owns_work,
-        runs_programme,
-        issued_order,
-    )
+    return [
+        sa.select(_CASE.id).where(_CASE.opening_agency_id == agency_id),
+        sa.select(_CASE.id).where(_CASE.lead_agency_id == agency_id),
+        sa.select(_REFERRAL.case_id).where(_REFERRAL.from_agency_id == agency_id),
+        sa.select(_REFERRAL.case_id).where(_REFERRAL.to_agency_id == agency_id,
+                                           _REFERRAL.status.in_(RECEIVER_INVOLVED)),
+        sa.select(_FOLLOW_UP.case_id).where(_FOLLOW_UP.owner_agency_id == agency_id),
+        sa.select(_PROGRAMME.case_id).where(_PROGRAMME.provider_agency_id == agency_id),
+        sa.select(_ORDER.case_id).where(_ORDER.issuing_agency_id == agency_id),
+    ]
+
+
+def _visible_case_ids(user: User) -> sa.CompoundSelect | bool:
+    """The ids of the cases ``user`` may see, as one ``UNION ALL`` (ids may
+    repeat); ``True`` for every case, ``False`` for none."""
+    if not user.is_authenticated or not works_on_cases(user):
+        return False
+    agency = user.agency
+    parts = _involved_case_ids(agency.id)
+    if agency.type == AgencyType.COMMITTEE:
+        if agency.territory.level == TerritoryLevel.COUNTRY:
+            return True
+        parts.append(sa.select(_CASE.id).where(cases_in_territory(agency.territory, _CASE)))
+    return sa.union_all(*parts)
 
 
 def case_visibility(user: User) -> ColumnElement[bool]:
-    """SQL predicate on :class:`Case` selecting exactly the cases ``user`` may see."""
+    """SQL predicate on :class:`Case` selecting exactly the cases ``user`` may see.
+
+    For lists: ``cases.id IN (SELECT ... UNION ALL SELECT ...)``, one
+    uncorrelated set of the case ids the user's agency is involved in (and,
+    for a committee, the cases of its territory), each part read from one
+    index. (A correlated ``EXISTS`` per case would make a list test every
+    case in the database.) :func:`case_visibility_per_row` is the same rule
+    for loading one case or a few rows.
+    """
+    ids = _visible_case_ids(user)
+    if isinstance(ids, bool):
+        return sa.true() if ids else sa.false()
+    return Case.id.in_(ids)
+
+
+def case_visibility_per_row(user: User) -> ColumnElement[bool]:
+    """:func:`case_visibility` as a test of each row: correlated ``EXISTS``
+    lookups by case id.
+
+    For queries that reach one case or a handful (a case page, a referral or
+    follow-up by id, the orders expiring today): the set form would collect
+    all of an agency's cases to check a few. The truth-table test in
+    tests/test_policy.py holds both forms to the same answers.
+    """
     if not user.is_authenticated or not works_on_cases(user):
         return sa.false()
     agency = user.agency
-    involved = _involvement_predicate(agency.id)
+    if agency.type == AgencyType.COMMITTEE and agency.territory.level == TerritoryLevel.COUNTRY:
+        return sa.true()
+    agency_id = agency.id
+
+    def exists(entity, *conditions) -> ColumnElement[bool]:
+        return sa.select(entity.id).where(entity.case_id == Case.id, *conditions) \
+            .correlate(Case).exists()
+
+    involved = [
+        Case.opening_agency_id == agency_id,
+        Case.lead_agency_id == agency_id,
+        exists(_REFERRAL, sa.or_(
+            _REFERRAL.from_agency_id == agency_id,
+            sa.and_(_REFERRAL.to_agency_id == agency_id,
+                    _REFERRAL.status.in_(RECEIVER_INVOLVED)))),
+        exists(_FOLLOW_UP, _FOLLOW_UP.owner_agency_id == agency_id),
+        exists(_PROGRAMME, _PROGRAMME.provider_agency_id == agency_id),
+        exists(_ORDER, _ORDER.issuing_agency_id == agency_id),
+    ]
     if agency.type == AgencyType.COMMITTEE:
-        return sa.or_(cases_in_territory(agency.territory), involved)
-    return involved
+        involved.append(cases_in_territory(agency.territory))
+    return sa.or_(*involved)
 
 
 def visible_cases(user: User) -> sa.Select:
@@ -270,8 +303,28 @@ def visible_cases(user: User) -> sa.Select:
     return sa.select(Case).where(case_visibility(user))
 
 
+def visible_case(user: User, case_id: int) -> sa.Select:
+    """``SELECT`` of the case ``case_id`` if ``user`` may see it (else no row)."""
+    return sa.select(Case).where(Case.id == case_id, case_visibility_per_row(user))
+
+
+def count_visible_cases(user: User) -> sa.Select:
+    """``SELECT`` of the number of cases ``user`` may see, unfiltered.
+
+    Counted from the index-only id set alone: every id in it is a case (the
+    foreign keys see to that), so ``cases`` itself is never read.
+    """
+    ids = _visible_case_ids(user)
+    if ids is True:
+        return sa.select(sa.func.count(Case.id))
+    if ids is False:
+        return sa.select(sa.literal(0))
+    distinct = ids.subquery().c[0]
+    return sa.select(sa.func.count(sa.distinct(distinct)))
+
+
 def _sees(user: User, case: Case) -> bool:
-    query = sa.select(sa.exists().where(Case.id == case.id, case_visibility(user)))
+    query = sa.select(sa.exists().where(Case.id == case.id, case_visibility_per_row(user)))
     return bool(db.session.scalar(query))
 
 

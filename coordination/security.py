@@ -11,6 +11,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 
 from coordination.accounts.models import User
+from coordination.accounts.two_factor import must_enrol
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db, login_manager
@@ -92,6 +93,22 @@ def _require_password_change():
     return None
 
 
+#: What a user who must set up two-factor sign-in may still open.
+TWO_FACTOR_SETUP_ENDPOINTS = PASSWORD_CHANGE_ENDPOINTS | {"two_factor.setup", "two_factor.qr"}
+
+
+def _require_two_factor_setup():
+    """Where the administrator requires two-factor sign-in, a user without it
+    sets it up before anything else (after a forced password change)."""
+    if (
+        current_user.is_authenticated
+        and request.endpoint not in TWO_FACTOR_SETUP_ENDPOINTS
+        and must_enrol(current_user)
+    ):
+        return redirect(url_for("two_factor.setup"))
+    return None
+
+
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
     """The user of ``id:epoch``, unless deactivated or signed out everywhere since."""
@@ -114,19 +131,25 @@ def _unauthorized():
     return redirect(url_for("accounts.login", next=target))
 
 
-def _limit_sign_in_attempts(app: Flask) -> None:
-    """At most ``LOGIN_RATE_LIMIT`` POSTs to /login per client address.
+#: The sign-in steps whose POSTs count against ``LOGIN_RATE_LIMIT`` together.
+SIGN_IN_ENDPOINTS = ("accounts.login", "two_factor.login_step")
 
-    The per-account lockout stops guessing one password; this stops one
-    address trying many accounts. One limiter per app (its state is the
+
+def _limit_sign_in_attempts(app: Flask) -> None:
+    """At most ``LOGIN_RATE_LIMIT`` POSTs to /login and /login/two-factor
+    together per client address.
+
+    The per-account lockout stops guessing one password or code; this stops
+    one address trying many accounts. One limiter per app (its state is the
     app's), counting in ``RATELIMIT_STORAGE_URI``. A refused attempt is a 429,
     rendered by ``coordination.errors`` in the user's language.
     """
     limiter = Limiter(get_remote_address, app=app)
     app.extensions["login_limiter"] = limiter  # Flask-Limiter keeps only a weak reference
-    view = app.view_functions["accounts.login"]
-    app.view_functions["accounts.login"] = limiter.limit(
-        lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])(view)
+    shared = limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"],
+                                  scope="sign-in", methods=["POST"])
+    for endpoint in SIGN_IN_ENDPOINTS:
+        app.view_functions[endpoint] = shared(app.view_functions[endpoint])
 
 
 def init_app(app: Flask) -> None:
@@ -134,4 +157,5 @@ def init_app(app: Flask) -> None:
     _limit_sign_in_attempts(app)
     app.before_request(_expire_idle_session)
     app.before_request(_require_password_change)
+    app.before_request(_require_two_factor_setup)
     app.after_request(_set_headers)

@@ -27,8 +27,13 @@ def _messages(errors) -> list[str]:
     return [str(errors)]
 
 
-def run_step(step: Callable[[], object], success: str, target: str, form=None):
+def run_step(step: Callable[[], object], success: str, target: str | Callable[[], str],
+             form=None):
     """Run ``step`` (a service call) and redirect to ``target``.
+
+    ``target`` may be a function, asked only after the step: where the user
+    goes can depend on what the step changed (a declined referral ends the
+    agency's access to the case).
 
     Success commits and says ``success``; a refused step rolls back and says
     why; a step the user's agency may not take answers 403. ``form``, when
@@ -36,7 +41,7 @@ def run_step(step: Callable[[], object], success: str, target: str, form=None):
     """
     if form is not None and not form.validate():
         flash_form_errors(form)
-        return redirect(target)
+        return redirect(_resolve(target))
     try:
         step()
         db.session.commit()
@@ -53,4 +58,8 @@ def run_step(step: Callable[[], object], success: str, target: str, form=None):
                 "check the current state and try again."), "error")
     else:
         flash(success, "success")
-    return redirect(target)
+    return redirect(_resolve(target))
+
+
+def _resolve(target: str | Callable[[], str]) -> str:
+    return target() if callable(target) else target

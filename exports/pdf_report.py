@@ -203,7 +203,7 @@ def _value_axis(axis, chart: Chart) -> None:
     axis.valueStep = ticks[1] - ticks[0]
     axis.labels.fontName = FONT
     axis.labels.fontSize = _AXIS_SIZE
-    axis.labelTextFormat = format_value
+    axis.labelTextFormat = lambda value: format_value(value, chart.language)
     axis.visibleGrid = True
     axis.gridStrokeColor = colors.HexColor("#d9dde3")
     axis.gridStrokeWidth = 0.5

@@ -7,7 +7,9 @@ it out. Nothing here imports ``coordination``.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,10 @@ class Table:
     #: The threshold used for this table (10 for breakdowns of sexual violence).
     k: int = 5
     note: str | None = None
+    #: When the rows are months: the first day of each row's month (None for
+    #: the totals row). People read ``rows``' labels ("март 2026"); CSV writes
+    #: these as ``2026-03`` and XLSX as date cells.
+    row_dates: list[date | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,30 @@ class Chart:
     title: str
     labels: list[str]
     series: list[Series]
+    #: The language the axis numbers are written in ("1 000" / "1,000").
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class CoverLine:
+    """One line of the cover: a label and its text in the report's language.
+
+    ``plain`` is what machine-readable outputs (CSV) write instead of the
+    text when the two differ: ISO dates ("2025-12/2026-11") rather than
+    month names. It unpacks as ``label, text``, like a pair.
+    """
+
+    label: str
+    text: str
+    plain: str | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((self.label, self.text))
+
+
+def plain_text(line: CoverLine | tuple[str, str]) -> str:
+    """What machine-readable outputs write for a cover line."""
+    return getattr(line, "plain", None) or tuple(line)[1]
 
 
 @dataclass(frozen=True)
@@ -66,7 +96,7 @@ class Report:
     title: str
     #: Cover lines, in order: period, territory, k, the anonymization note,
     #: when it was produced. Every output prints all of them.
-    cover: list[tuple[str, str]]
+    cover: list[CoverLine | tuple[str, str]]
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     language: str = "ky"

@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape  # escapes output, parses no XML  # nosec B406
 
+from babel.numbers import format_decimal
+
 from exports.report import Chart
 
 #: Okabe-Ito colours: told apart by readers with colour-vision deficiencies.
@@ -50,9 +52,11 @@ def _attr(text: str) -> str:
     return escape(text, {'"': "&quot;"})
 
 
-def format_value(value: float) -> str:
-    """A value as printed on axes and tooltips: no trailing zeros, at most two decimals."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+def format_value(value: float, language: str = "en") -> str:
+    """A value as printed on axes and tooltips, written the way of ``language``:
+    grouped thousands, no trailing zeros, at most two decimals ("1 234,5" in
+    Kyrgyz and Russian, "1,234.5" in English)."""
+    return format_decimal(value, "#,##0.##", locale=language)
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -117,14 +121,14 @@ def _legend(chart: Chart, places: list[tuple[float, float]]) -> list[str]:
     return parts
 
 
-def _grid(plot: _Plot, ticks: list[float]) -> list[str]:
+def _grid(plot: _Plot, ticks: list[float], language: str) -> list[str]:
     parts = []
     right = plot.left + plot.width
     for tick in ticks:
         y = plot.y(tick)
         parts.append(f'<line x1="{plot.left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" '
                      f'stroke="{_GRID}" stroke-width="1"/>')
-        parts.append(_text(plot.left - 6, y + 4, format_value(tick), anchor="end"))
+        parts.append(_text(plot.left - 6, y + 4, format_value(tick, language), anchor="end"))
     base = plot.y(max(plot.low, 0))
     parts.append(f'<line x1="{plot.left:.1f}" y1="{base:.1f}" x2="{right:.1f}" y2="{base:.1f}" '
                  f'stroke="{_INK}" stroke-width="1"/>')
@@ -150,7 +154,7 @@ def _category_labels(chart: Chart, plot: _Plot, rotated: bool) -> list[str]:
 def _tooltip(chart: Chart, series_index: int, index: int, value: float) -> str:
     name = chart.series[series_index].name
     label = chart.labels[index] if index < len(chart.labels) else ""
-    return f"<title>{escape(f'{label} — {name}: {format_value(value)}')}</title>"
+    return f"<title>{escape(f'{label} — {name}: {format_value(value, chart.language)}')}</title>"
 
 
 def _bars(chart: Chart, plot: _Plot) -> list[str]:
@@ -196,7 +200,7 @@ def _lines(chart: Chart, plot: _Plot) -> list[str]:
 def _plot_area(chart: Chart, ticks: list[float], width: int, height: int,
                legend_rows: int) -> tuple[_Plot, bool]:
     """The plotting area, leaving room for tick values, the legend and the labels."""
-    left = 12 + max(len(format_value(t)) for t in ticks) * _CHAR_WIDTH
+    left = 12 + max(len(format_value(t, chart.language)) for t in ticks) * _CHAR_WIDTH
     top = 12 + legend_rows * _LEGEND_ROW
     rotated = _labels_rotated(chart, width - left - 12)
     bottom = 24.0
@@ -221,7 +225,7 @@ def render_svg(chart: Chart, width: int = 640, height: int = 320) -> str:
     places = _legend_places(chart, 12, width - 12) if len(chart.series) > 1 else []
     legend_rows = len({y for _, y in places})
     plot, rotated = _plot_area(chart, ticks, width, height, legend_rows)
-    body = _grid(plot, ticks)
+    body = _grid(plot, ticks, chart.language)
     body += _bars(chart, plot) if chart.kind == "bar" else _lines(chart, plot)
     body += _category_labels(chart, plot, rotated)
     if places:

@@ -3,14 +3,18 @@
 A cover sheet (the title and every cover line), then one sheet per table:
 its title in A1, the header row in row 3 (bold, frozen with the row labels),
 the rows, the totals in bold, and the note under them. Published numbers are
-numeric cells; suppressed and empty cells are their text ("<5", "—"). Every
-text is neutralised against formula injection. Nothing here imports
-``coordination``.
+numeric cells with a grouping number format ("#,##0"), which the spreadsheet
+shows with the reader's own separators; suppressed and empty cells are their
+text ("<5", "—"). Month rows are date cells shown as the month's name in the
+report's language (a locale-tagged format, e.g. ``[$-419]mmmm yyyy``), so
+they sort and chart as dates. Every text is neutralised against formula
+injection. Nothing here imports ``coordination``.
 """
 from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -26,6 +30,8 @@ SHEET_NAME_MAX = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _HEADER_ROW = 3
 _BOLD = Font(bold=True)
+#: Windows locale ids that tag a date format with the language of its month names.
+_LOCALE_IDS = {"ky": "440", "ru": "419", "en": "409"}
 _RIGHT = Alignment(horizontal="right")
 
 
@@ -54,9 +60,27 @@ def _sheet_name(wanted: str, fallback: str, taken: set[str]) -> str:
 
 
 def _number_format(cell: Cell) -> str:
-    """As many decimals as the published display shows, so "3.5" stays "3.5"."""
+    """Grouped thousands, and as many decimals as the published display shows,
+    so "3,5" stays 3.5 with one decimal."""
     match = re.search(r"[.,](\d+)\s*$", cell.display)
-    return "0." + "0" * len(match.group(1)) if match else "0"
+    return "#,##0." + "0" * len(match.group(1)) if match else "#,##0"
+
+
+def month_format(language: str) -> str:
+    """The number format that shows a date as its month and year in ``language``."""
+    return f"[$-{_LOCALE_IDS.get(language, _LOCALE_IDS['en'])}]mmmm yyyy"
+
+
+def _write_label(sheet: Worksheet, row: int, label: str, day: date | None,
+                 language: str):
+    target = sheet.cell(row=row, column=1)
+    if day is None:
+        target.value = _text(label)
+    else:
+        target.value = day
+        target.number_format = month_format(language)
+        target.alignment = Alignment(horizontal="left")
+    return target
 
 
 def _write_cell(sheet: Worksheet, row: int, column: int, cell: Cell, bold: bool) -> None:
@@ -88,7 +112,7 @@ def _write_cover(sheet: Worksheet, report: Report) -> None:
     sheet.column_dimensions["B"].width = 80
 
 
-def _write_table(sheet: Worksheet, table: Table) -> None:
+def _write_table(sheet: Worksheet, table: Table, language: str) -> None:
     sheet["A1"] = _text(table.title)
     sheet["A1"].font = Font(bold=True, size=12)
     header = [table.row_heading, *table.columns]
@@ -99,10 +123,11 @@ def _write_table(sheet: Worksheet, table: Table) -> None:
                                      horizontal="left" if column == 1 else "right")
     widths = [len(text) for text in header]
     last_row, last_column = len(table.rows) - 1, len(table.columns) - 1
-    for index, (label, cells) in enumerate(table.rows):
+    dates = table.row_dates or [None] * len(table.rows)
+    for index, ((label, cells), day) in enumerate(zip(table.rows, dates, strict=True)):
         row = _HEADER_ROW + 1 + index
         total_row = table.has_totals and index == last_row
-        label_cell = sheet.cell(row=row, column=1, value=_text(label))
+        label_cell = _write_label(sheet, row, label, day, language)
         if total_row:
             label_cell.font = _BOLD
         widths[0] = max(widths[0], len(label))
@@ -127,7 +152,7 @@ def render_xlsx(report: Report) -> bytes:
     _write_cover(cover, report)
     for number, table in enumerate(report.tables, start=1):
         sheet = workbook.create_sheet(_sheet_name(table.title, table.key or f"T{number}", taken))
-        _write_table(sheet, table)
+        _write_table(sheet, table, report.language)
     workbook.properties.title = report.title
     workbook.properties.language = report.language
     buffer = io.BytesIO()

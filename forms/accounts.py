@@ -46,6 +46,32 @@ class ChangePasswordForm(BaseForm):
     )
 
 
+def _code_field(label, digits_only: bool):
+    render_kw = {"autocomplete": "one-time-code", "autocapitalize": "none",
+                 "spellcheck": "false"}
+    if digits_only:
+        render_kw["inputmode"] = "numeric"
+    return StringField(label, validators=[DataRequired(_l("Enter the code.")), Length(max=32)],
+                       render_kw=render_kw)
+
+
+class TwoFactorSetupForm(BaseForm):
+    """Confirms a new authenticator app with the code it shows."""
+
+    code = _code_field(_l("Code from the app"), digits_only=True)
+
+
+class TwoFactorCheckForm(BaseForm):
+    """Password and a code, to turn two-factor sign-in off or renew recovery codes."""
+
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = _code_field(_l("Code from the app, or a recovery code"), digits_only=False)
+
+
 FULL_NAME = [DataRequired(_l("Enter the full name.")), Length(max=200)]
 
 

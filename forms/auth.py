@@ -17,3 +17,14 @@ class LoginForm(BaseForm):
         validators=[DataRequired(_l("Enter your password.")), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )
+
+
+class TwoFactorLoginForm(BaseForm):
+    """The second step of a sign-in: a code from the app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Enter the code.")), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none",
+                   "spellcheck": "false", "autofocus": True},
+    )

@@ -7,6 +7,7 @@ database created for the run (see ``tests/databases.py``).
 from __future__ import annotations
 
 import contextvars
+import os
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -26,6 +27,12 @@ from coordination.demo import load_demo
 from coordination.extensions import db
 from tests import databases
 from tests.helpers import DEMO_PASSWORD, login
+
+# Operator commands speak the shell's language (coordination.i18n); the suite
+# expects English whatever locale the machine running it has.
+for _variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "C.UTF-8"
 
 DEMO_SEED = 20261126
 #: The moment the demo data is anchored to, so that tests do not drift with time.
@@ -89,6 +96,9 @@ def _rollback(app):
     The app's session joins the outer transaction; its commits become
     SAVEPOINT releases, so route tests can commit as they do in production.
     """
+    # A module-scoped fixture may have read through the app's own session; its
+    # transaction would hold SQLite's write lock (BEGIN IMMEDIATE) against ours.
+    db.session.rollback()
     connection = db.engine.connect()
     transaction = connection.begin()
     original = db.session

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
+import pyotp
 from sqlalchemy import event
 
 from coordination.extensions import db
 
 DEMO_PASSWORD = "demo-password-1"
+#: The frozen "now" of two-factor tests (any fixed moment would do).
+TOTP_NOW = datetime(2026, 11, 2, 8, 0, 0)
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
@@ -47,3 +51,19 @@ def statements_to_open(client, url: str) -> int:
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     return len(statements)
+
+
+def totp_code(secret: str, moment: datetime) -> str:
+    """The TOTP code of ``secret`` at ``moment`` (naive UTC), as the phone shows it."""
+    return pyotp.TOTP(secret).at(moment.replace(tzinfo=UTC))
+
+
+def enrol(user, moment: datetime = TOTP_NOW) -> tuple[str, list[str]]:
+    """Switch two-factor sign-in on for ``user`` at ``moment`` through the
+    services, commit, and return the secret and the recovery codes."""
+    from coordination.accounts import two_factor
+
+    secret = two_factor.begin_enrolment(user)
+    codes = two_factor.confirm_enrolment(user, totp_code(secret, moment), moment)
+    db.session.commit()
+    return secret, codes

@@ -11,12 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from coordination import policy
-from coordination.accounts.models import User
 from coordination.cases.models import Case
 from coordination.demo import demo_usernames
 from coordination.extensions import db
 from coordination.territories.services import territory_by_code
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, enrol
 
 #: Routes anyone may open, signed in or not.
 PUBLIC = {"static", "accounts.login", "core.healthz"}
@@ -27,6 +26,12 @@ ROUTES = {
     "accounts.logout": "/logout",
     "accounts.profile": "/profile",
     "accounts.change_password": "/profile/password",
+    "two_factor.login_step": "/login/two-factor",
+    "two_factor.status": "/profile/two-factor",
+    "two_factor.setup": "/profile/two-factor/setup",
+    "two_factor.qr": "/profile/two-factor/qr.svg",
+    "two_factor.disable": "/profile/two-factor/disable",
+    "two_factor.recovery_codes": "/profile/two-factor/recovery-codes",
     "cases.list_cases": "/cases",
     "cases.new_case": "/cases/new",
     "cases.show_case": "/cases/{case}",
@@ -41,6 +46,7 @@ ROUTES = {
     "users.reactivate_user": "/admin/users/{user}/reactivate",
     "users.unlock_user": "/admin/users/{user}/unlock",
     "users.reset_password": "/admin/users/{user}/reset-password",
+    "users.reset_two_factor": "/admin/users/{user}/reset-two-factor",
     "agencies.list_agencies": "/admin/agencies",
     "agencies.new_agency": "/admin/agencies/new",
     "agencies.show_agency": "/admin/agencies/{agency}",
@@ -306,8 +312,9 @@ ADMIN_ONLY = {"agencies.list_agencies", "agencies.new_agency", "agencies.show_ag
 #: Administrators and agency heads (their own agency's accounts only).
 ACCOUNTS = {"users.list_users", "users.new_user", "users.import_users"}
 ONE_ACCOUNT = {"users.show_user", "users.deactivate_user", "users.reactivate_user",
-               "users.unlock_user", "users.reset_password"}
-EVERYONE = {"accounts.profile", "accounts.change_password"}
+               "users.unlock_user", "users.reset_password", "users.reset_two_factor"}
+EVERYONE = {"accounts.profile", "accounts.change_password", "two_factor.status",
+            "two_factor.setup"}
 ADMIN_ROUTES = ADMIN_ONLY | ACCOUNTS | ONE_ACCOUNT | EVERYONE | {"agencies.directory"}
 HEADS = {"coordinator.sokuluk", "coordinator.karasuu"}
 
@@ -322,11 +329,13 @@ def targets(make_user, agency):
     """A colleague in the Sokuluk committee, an outsider (Kara-Suu police), and
     the reference data the administration routes open."""
     colleague = make_user("colleague.sokuluk", "SOKULUK-COMMITTEE")
+    outsider = make_user("outsider.karasuu", "KARASUU-POLICE")
+    for account in (colleague, outsider):
+        enrol(account)  # so that resetting their two-factor sign-in has something to do
     sokuluk = territory_by_code("41708222")
     return {
         "colleague": colleague.id,
-        "outsider": db.session.scalar(sa.select(User.id).where(
-            User.username == "police.karasuu")),
+        "outsider": outsider.id,
         "agency": agency("SOKULUK-POLICE").id,
         "district": sokuluk.id,
         "municipality": territory_by_code("41708222001").id,
@@ -365,7 +374,8 @@ def test_every_admin_route_for_every_demo_user(login_as, targets, username):
 
 
 @pytest.mark.parametrize("username", demo_usernames())
-@pytest.mark.parametrize("action", ["deactivate", "reactivate", "unlock", "reset-password"])
+@pytest.mark.parametrize("action", ["deactivate", "reactivate", "unlock", "reset-password",
+                                    "reset-two-factor"])
 def test_every_account_action_posted_by_every_demo_user(login_as, targets, username, action):
     """The POSTs obey the same matrix as the pages that confirm them."""
     client = login_as(username)
@@ -428,3 +438,19 @@ def test_audit_log_for_administrators_and_agency_heads_only(login_as, username):
     allowed = username == "admin" or username.startswith("coordinator.")
     for url in ("/audit", "/audit/events.csv"):
         assert client.get(url).status_code == (200 if allowed else 403), url
+
+
+@pytest.mark.parametrize("username", demo_usernames())
+def test_own_two_factor_pages_for_every_demo_user(login_as, username):
+    """Everyone manages their own two-factor sign-in, and only their own: the
+    pages take no user id. Pages that need it on (or a set-up begun) send back."""
+    client = login_as(username)
+    assert client.get("/profile/two-factor/qr.svg").status_code == 404  # nothing begun
+    for url in ("/profile/two-factor/disable", "/profile/two-factor/recovery-codes"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"] == "/profile/two-factor", url
+    assert client.get("/profile/two-factor/setup").status_code == 200
+    assert client.get("/profile/two-factor/qr.svg").status_code == 200
+    # Signed in already: the code step has nothing to do.
+    assert client.get("/login/two-factor").headers["Location"] == "/"

@@ -1,15 +1,21 @@
 """Operator commands, run through Flask's CLI runner."""
 from __future__ import annotations
 
+import contextvars
+
 import sqlalchemy as sa
 
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.extensions import db
 
+#: The shell's locale variables, cleared: commands answer in English.
+C_LOCALE = {"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8"}
 
-def _run(app, *args, input=None):
-    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+def _run(app, *args, input=None, env=None):
+    return app.test_cli_runner().invoke(args=list(args), input=input,
+                                        env={**C_LOCALE, **(env or {})})
 
 
 def test_create_agency_and_user(app):
@@ -71,3 +77,42 @@ def test_demo_accounts_lists_the_contract_accounts(app):
     assert "demo-password-1" in result.output
     for username in ("coordinator.sokuluk", "police.karasuu", "ministry.analyst", "admin"):
         assert username in result.output
+
+
+def test_reset_two_factor_for_an_administrator_locked_out(app):
+    from coordination.audit.models import AuditAction, AuditEvent
+    from tests.helpers import enrol
+
+    admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
+    enrol(admin)
+    result = _run(app, "reset-two-factor", "Admin")
+    assert result.exit_code == 0, result.output
+    assert "reset" in result.output
+    db.session.expire_all()
+    assert not admin.has_two_factor
+    event = db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.action == AuditAction.TWO_FACTOR_RESET))
+    assert (event.user_id, event.object_id) == (None, admin.id)
+    again = _run(app, "reset-two-factor", "admin")
+    assert again.exit_code != 0 and "has not set up" in again.output
+    assert "no user nobody" in _run(app, "reset-two-factor", "nobody").output
+
+
+def _run_as_operator(app, *args, env):
+    """Run a command in its own app context, as the shell does: outside the
+    suite's forced English (only read-only commands, the context has its own
+    session)."""
+    return contextvars.Context().run(_run, app, *args, env=env)
+
+
+def test_operator_commands_answer_in_the_shells_language(app):
+    """LANG (or LANGUAGE, LC_ALL, LC_MESSAGES) picks the operator's language."""
+    russian = _run_as_operator(app, "territories", "load", env={"LANG": "ru_RU.UTF-8"})
+    assert "Добавлено территорий: 0" in russian.output
+    kyrgyz = _run_as_operator(app, "territories", "load", env={"LANG": "ky_KG.UTF-8"})
+    assert "Аймактар кошулду: 0" in kyrgyz.output
+    priority = _run_as_operator(app, "territories", "load",
+                                env={"LANGUAGE": "ru:ky", "LANG": "ky_KG.UTF-8"})
+    assert "Добавлено территорий: 0" in priority.output
+    unsupported = _run_as_operator(app, "territories", "load", env={"LANG": "de_DE.UTF-8"})
+    assert "Territories added: 0" in unsupported.output

@@ -14,6 +14,8 @@ from coordination.agencies.models import AgencyType
 from coordination.cases.models import Case
 from coordination.demo import demo_usernames
 from coordination.extensions import db
+from coordination.followups.models import FollowUp
+from coordination.referrals.models import Referral
 
 
 def _all_cases() -> list[Case]:
@@ -26,6 +28,10 @@ def _expected_visible(user: User, case: Case) -> bool:
         return False
     if user.agency.type == AgencyType.COMMITTEE and case.district_id == user.agency.territory_id:
         return True
+    return _expected_visible_by_involvement(user, case)
+
+
+def _expected_visible_by_involvement(user: User, case: Case) -> bool:
     agency = user.agency_id
     return (
         agency in (case.opening_agency_id, case.lead_agency_id)
@@ -46,6 +52,55 @@ def test_sql_predicate_and_object_check_agree_with_the_rules(username, user):
         expected = _expected_visible(subject, case)
         assert (case.id in visible_ids) is expected, (username, case.id)
         assert policy.can(subject, policy.Action.VIEW_CASE, case) is expected, (username, case.id)
+
+
+@pytest.mark.parametrize("username", demo_usernames())
+def test_the_list_form_the_row_form_and_the_count_agree(username, user):
+    """Lists use the set form, single objects the per-row form: same cases."""
+    subject = user(username)
+    listed = set(db.session.scalars(sa.select(Case.id).where(policy.case_visibility(subject))))
+    per_row = set(db.session.scalars(
+        sa.select(Case.id).where(policy.case_visibility_per_row(subject))))
+    assert listed == per_row
+    assert db.session.scalar(policy.count_visible_cases(subject)) == len(listed)
+    for case_id in list(listed)[:3]:
+        assert db.session.scalar(policy.visible_case(subject, case_id)).id == case_id
+
+
+@pytest.mark.parametrize("form", [policy.case_visibility, policy.case_visibility_per_row])
+@pytest.mark.parametrize("username", ["coordinator.sokuluk", "police.sokuluk", "social.karasuu"])
+def test_the_predicate_works_in_queries_that_join_referrals_and_follow_ups(form, username, user):
+    """Its subqueries must not be correlated to the outer query's tables."""
+    subject = user(username)
+    visible = set(db.session.scalars(policy.visible_cases(subject).with_only_columns(Case.id)))
+    for model in (Referral, FollowUp):
+        joined = db.session.execute(
+            sa.select(model.id, model.case_id).join(model.case).where(form(subject))).all()
+        everything = db.session.execute(sa.select(model.id, model.case_id)).all()
+        assert joined and set(joined) == {row for row in everything if row.case_id in visible}
+
+
+@pytest.mark.parametrize("level", ["municipality", "region"])
+def test_both_forms_follow_a_committee_of_another_level(level, user):
+    coordinator = user("coordinator.sokuluk")
+    district = coordinator.agency.territory
+    if level == "region":
+        coordinator.agency.territory = district.parent
+    else:
+        case = db.session.scalar(sa.select(Case).where(Case.district_id == district.id,
+                                                       Case.municipality_id.is_not(None)))
+        coordinator.agency.territory = case.municipality
+    db.session.flush()
+    territory = coordinator.agency.territory
+    expected = {
+        case.id for case in _all_cases()
+        if (case.municipality_id == territory.id if level == "municipality"
+            else case.district.parent_id == territory.id)
+        or _expected_visible_by_involvement(coordinator, case)
+    }
+    for form in (policy.case_visibility, policy.case_visibility_per_row):
+        assert set(db.session.scalars(sa.select(Case.id).where(form(coordinator)))) == expected
+    assert db.session.scalar(policy.count_visible_cases(coordinator)) == len(expected)
 
 
 def test_coordinators_see_their_whole_district_and_nothing_else(user):

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from coordination import labels, policy
-from coordination.accounts import administration, imports
+from coordination.accounts import administration, imports, two_factor
 from coordination.accounts.models import Role, User
 from coordination.accounts.services import recent_logins
 from coordination.agencies.models import Agency
@@ -181,6 +181,17 @@ def reset_password(user_id: int):
         _("A new temporary password will be shown once, on the next page. The user must "
           "replace it when they sign in; any session they have open ends."),
         _("Reset the password"), None)
+
+
+@bp.route("/<int:user_id>/reset-two-factor", methods=["GET", "POST"])
+@administration_section
+def reset_two_factor(user_id: int):
+    return _confirmed(
+        user_id, two_factor.reset, _("Reset two-factor sign-in"),
+        _("For a lost or replaced phone. The user's authenticator app and recovery codes "
+          "stop working; they sign in with their password and set two-factor sign-in up "
+          "again (at once, where it is required)."),
+        _("Reset two-factor sign-in"), _("Two-factor sign-in is reset."))
 
 
 # --- bulk onboarding -----------------------------------------------------------------

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from coordination import policy
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import Role, TwoFactorCredential, User
 from coordination.accounts.passwords import hash_temporary_password, new_temporary_password
 from coordination.accounts.services import (
     AccountError,
@@ -45,6 +45,8 @@ class UserStatus(enum.StrEnum):
     #: Holding a temporary password not yet replaced.
     # A status name, not a secret.
     TEMPORARY_PASSWORD = "temporary_password"  # nosec B105
+    #: Two-factor sign-in not switched on.
+    NO_TWO_FACTOR = "no_two_factor"
 
 
 @dataclass
@@ -65,6 +67,9 @@ def _status_predicate(status: UserStatus):
         return sa.or_(User.active.is_(False), Agency.active.is_(False))
     if status is UserStatus.LOCKED:
         return User.locked_until > now
+    if status is UserStatus.NO_TWO_FACTOR:
+        return ~sa.exists().where(TwoFactorCredential.user_id == User.id,
+                                  TwoFactorCredential.confirmed_at.is_not(None))
     return User.must_change_password.is_(True)
 
 

@@ -34,6 +34,7 @@ from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db
+from coordination.i18n import lazy_ngettext, lazy_number
 
 COLUMNS = ("agency_code", "full_name", "username", "role", "language")
 
@@ -114,9 +115,11 @@ def _lines_checked(text: str) -> None:
     lines = [line for line in text.splitlines()[1:] if line.strip()]
     limit = current_app.config["IMPORT_MAX_LINES"]
     if len(lines) > limit:
-        raise _FileProblem(_l(
-            "The file has %(count)d data lines; at most %(limit)d can be imported at once. "
-            "Split it into smaller files.", count=len(lines), limit=limit))
+        raise _FileProblem(lazy_ngettext(
+            "The file has %(num)s data line; at most %(limit)s can be imported at once. "
+            "Split it into smaller files.",
+            "The file has %(num)s data lines; at most %(limit)s can be imported at once. "
+            "Split it into smaller files.", len(lines), limit=lazy_number(limit)))
 
 
 def _reader(text: str):
@@ -248,9 +251,10 @@ def _records(text: str, check: ImportCheck) -> list[tuple[int, dict[str, str]]]:
         if not any(value.strip() for value in values):
             continue
         if len(values) != len(header):
-            check.problems.append(Problem(reader.line_num, _l(
-                "Expected %(expected)d values separated by commas, found %(count)d.",
-                expected=len(header), count=len(values))))
+            check.problems.append(Problem(reader.line_num, lazy_ngettext(
+                "Expected %(num)s value separated by commas, found %(found)s.",
+                "Expected %(num)s values separated by commas, found %(found)s.",
+                len(header), found=lazy_number(len(values)))))
             continue
         records.append((reader.line_num, dict(zip(header, values, strict=True))))
 

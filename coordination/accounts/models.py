@@ -44,6 +44,11 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     agency: Mapped[Agency] = relationship(lazy="joined")
+    #: The TOTP credential: absent, waiting for its first code, or in use.
+    two_factor: Mapped[TwoFactorCredential | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan", uselist=False)
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="user", cascade="all, delete-orphan")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -58,6 +63,11 @@ class User(UserMixin, db.Model):
         return self.locked_until is not None and self.locked_until > utcnow()
 
     @property
+    def has_two_factor(self) -> bool:
+        """Two-factor sign-in is on: a password alone no longer signs in."""
+        return self.two_factor is not None and self.two_factor.confirmed_at is not None
+
+    @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
@@ -67,3 +77,43 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class TwoFactorCredential(db.Model):
+    """A user's TOTP secret (RFC 6238), one per user.
+
+    Created when enrolment starts; it signs nobody in until the user has
+    confirmed it with a code (``confirmed_at``).
+    """
+
+    __tablename__ = "two_factor_credentials"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    #: The base32 secret, encrypted (``coordination.accounts.two_factor``):
+    #: a copy of the database alone does not give it away.
+    secret: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: None while enrolment waits for the first code.
+    confirmed_at: Mapped[datetime | None]
+    #: The TOTP time step of the last accepted code: no code is accepted twice.
+    last_used_step: Mapped[int | None]
+
+    user: Mapped[User] = relationship(back_populates="two_factor")
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for a TOTP code (a lost phone).
+
+    Only its argon2 hash is kept; the code is shown once, at enrolment.
+    """
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set when the code was used; a used code never works again.
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")

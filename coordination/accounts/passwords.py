@@ -33,17 +33,24 @@ def hash_password(password: str) -> str:
 TEMPORARY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 
 
+def random_code(groups: int) -> str:
+    """Groups of four random characters of :data:`TEMPORARY_ALPHABET`, joined
+    by hyphens (about 19.8 bits a group)."""
+    parts = ("".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(groups))
+    return "-".join(parts)
+
+
 def new_temporary_password() -> str:
     """A random password such as ``k7mq-3xpa-9ttd-h2re`` (about 79 bits)."""
-    groups = ("".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4))
-    return "-".join(groups)
+    return random_code(4)
 
 
 def hash_temporary_password(password: str) -> str:
     """An argon2id hash with the light parameters for generated passwords.
 
-    Only for :func:`new_temporary_password`'s output: its randomness, not
-    the hash's cost, is what protects it (see ``TEMPORARY_PASSWORD_ARGON2_*``).
+    Only for generated secrets (:func:`random_code`: temporary passwords,
+    recovery codes): their randomness, not the hash's cost, is what protects
+    them (see ``TEMPORARY_PASSWORD_ARGON2_*``).
     """
     return _hasher("TEMPORARY_PASSWORD_ARGON2").hash(password)
 

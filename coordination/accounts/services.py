@@ -21,6 +21,7 @@ from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction, AuditEvent
 from coordination.audit.services import record
 from coordination.extensions import db
+from coordination.i18n import lazy_ngettext
 from coordination.models_base import utcnow
 from coordination.rules import RuleError
 
@@ -31,6 +32,9 @@ class LoginOutcome(enum.Enum):
     REFUSED = "refused"
     #: Too many failures in a row; the account is locked for a while.
     LOCKED = "locked"
+    #: The password is right, and the user has two-factor sign-in on: they
+    #: are not signed in until they give a code too.
+    CODE_NEEDED = "code_needed"
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,9 @@ def authenticate(username: str, password: str) -> LoginResult:
 
     An unknown username, a wrong password and an inactive account all give
     ``REFUSED``; a locked account gives ``LOCKED`` without checking the
-    password, so that guessing cannot go on during the lock.
+    password, so that guessing cannot go on during the lock. A right password
+    of a user with two-factor sign-in gives ``CODE_NEEDED``: the sign-in is
+    complete only with a code (``two_factor.verify_login_code``).
     """
     user = find_user(username)
     if user is None:
@@ -64,26 +70,37 @@ def authenticate(username: str, password: str) -> LoginResult:
         return LoginResult(LoginOutcome.LOCKED)
 
     if not verify_password(user.password_hash, password) or not user.is_active:
-        _register_failure(user, now)
+        register_failure(user)
         return LoginResult(
             LoginOutcome.LOCKED if user.locked_until else LoginOutcome.REFUSED
         )
 
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.failed_login_count = 0
-    user.locked_until = None
-    user.last_login_at = now
-    record(AuditAction.LOGIN_SUCCEEDED, user, "user", user.id)
+    if user.has_two_factor:
+        # The failures in a row are not cleared yet: a password alone must
+        # not buy more guesses at the code.
+        return LoginResult(LoginOutcome.CODE_NEEDED, user)
+    complete_login(user, AuditAction.LOGIN_SUCCEEDED)
     return LoginResult(LoginOutcome.SUCCEEDED, user)
 
 
-def _register_failure(user: User, now) -> None:
+def complete_login(user: User, action: AuditAction) -> None:
+    """Every factor was right: clear the failures, note the time, audit ``action``."""
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.last_login_at = utcnow()
+    record(action, user, "user", user.id)
+
+
+def register_failure(user: User, action: AuditAction = AuditAction.LOGIN_FAILED) -> None:
+    """Audit a failed attempt (a password or a code); lock the account after
+    ``LOGIN_MAX_FAILURES`` in a row."""
     config = current_app.config
     user.failed_login_count += 1
-    record(AuditAction.LOGIN_FAILED, user, "user", user.id)
+    record(action, user, "user", user.id)
     if user.failed_login_count >= config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + config["LOGIN_LOCKOUT"]
+        user.locked_until = utcnow() + config["LOGIN_LOCKOUT"]
         user.failed_login_count = 0
         record(AuditAction.LOGIN_LOCKED, user, "user", user.id)
 
@@ -137,9 +154,9 @@ def check_new_password(password: str, username: str) -> None:
     """The password policy, in one place: at least 10 characters, not the
     username, not a very common password. Raises :class:`AccountError`."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            _l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH), "password"
-        )
+        raise AccountError(lazy_ngettext("Use at least %(num)s character.",
+                                         "Use at least %(num)s characters.",
+                                         MIN_PASSWORD_LENGTH), "password")
     if password.strip().lower() == normalise_username(username):
         raise AccountError(_l("The password cannot be the username."), "password")
     if password.lower() in COMMON_PASSWORDS:
@@ -269,7 +286,9 @@ def set_language(user: User, language: str) -> None:
 
 
 #: The events that count as sign-in attempts on the profile page.
-LOGIN_EVENTS = (AuditAction.LOGIN_SUCCEEDED, AuditAction.LOGIN_FAILED, AuditAction.LOGIN_LOCKED)
+LOGIN_EVENTS = (AuditAction.LOGIN_SUCCEEDED, AuditAction.LOGIN_TWO_FACTOR_SUCCEEDED,
+                AuditAction.LOGIN_RECOVERY_CODE_USED, AuditAction.LOGIN_FAILED,
+                AuditAction.LOGIN_CODE_FAILED, AuditAction.LOGIN_LOCKED)
 
 
 def recent_logins(user: User, limit: int = 20) -> list[AuditEvent]:

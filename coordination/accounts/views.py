@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, logout_user
 
-from coordination import policy
 from coordination.accounts.services import (
     LoginOutcome,
     authenticate,
@@ -13,17 +13,19 @@ from coordination.accounts.services import (
     recent_logins,
     set_language,
 )
+from coordination.accounts.sessions import begin_code_step, finish_login, renew_session
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db
-from coordination.models_base import utcnow
-from coordination.notifications.services import check_due
-from coordination.security import SEEN_KEY, is_safe_next
 from coordination.web import REFUSED, acting_user, save
 from forms.accounts import ChangePasswordForm, LanguageForm
 from forms.auth import LoginForm
 
 bp = Blueprint("accounts", __name__)
+
+#: Why a locked account is refused (after wrong passwords or wrong codes).
+LOCKED_MESSAGE = _l("Too many failed attempts. The account is locked for a while; "
+                    "try again later or ask your agency head or administrator.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -35,38 +37,14 @@ def login():
         result = authenticate(form.username.data, form.password.data)
         db.session.commit()  # failures count even when the login is refused
         if result.outcome is LoginOutcome.SUCCEEDED:
-            if policy.may_use(result.user, policy.Section.CASES):
-                check_due(result.user.agency)  # what fell due since the last visit
-                db.session.commit()
-            return _start_session(result.user)
+            return finish_login(result.user, request.args.get("next"))
+        if result.outcome is LoginOutcome.CODE_NEEDED:
+            return begin_code_step(result.user)
         if result.outcome is LoginOutcome.LOCKED:
-            form.form_errors.append(
-                _("Too many failed attempts. The account is locked for a while; "
-                  "try again later or ask your agency head or administrator.")
-            )
+            form.form_errors.append(LOCKED_MESSAGE)
         else:
             form.form_errors.append(_("Wrong username or password."))
     return render_template("auth/login.html", form=form)
-
-
-def _start_session(user):
-    _renew_session(user)
-    if user.must_change_password:
-        flash(_("Choose a password of your own before you continue."), "info")
-        return redirect(url_for("accounts.change_password"))
-    target = request.args.get("next")
-    return redirect(target if is_safe_next(target) else url_for("core.index"))
-
-
-def _renew_session(user) -> None:
-    """A new session for ``user``: nothing from before survives but the language."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    login_user(user)
-    session.permanent = True
-    session[SEEN_KEY] = utcnow().isoformat()
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -103,7 +81,7 @@ def change_password_view():
     if form.validate_on_submit():
         if save(form, change_password, user, form.current_password.data,
                 form.password.data) is not REFUSED:
-            _renew_session(user)  # the other sessions ended with the old password
+            renew_session(user)  # the other sessions ended with the old password
             flash(_("Your password is changed."), "success")
             return redirect(url_for("core.index"))
     return render_template("accounts/password.html", form=form, forced=user.must_change_password)

@@ -142,17 +142,22 @@ class Case(db.Model):
 
     __tablename__ = "cases"
     __table_args__ = (
-        # The case list sorts newest first within what a user may see.
-        sa.Index("ix_cases_district_id_created_at", "district_id", "created_at"),
-        sa.Index("ix_cases_lead_agency_id_created_at", "lead_agency_id", "created_at"),
-        sa.Index("ix_cases_opening_agency_id_created_at", "opening_agency_id", "created_at"),
+        # The case list sorts newest first within what a user may see; the
+        # access policy collects a district's or an agency's case ids from
+        # these alone (the id is in the index for PostgreSQL's index-only scans).
+        sa.Index("ix_cases_district_id_created_at_id", "district_id", "created_at", "id"),
+        sa.Index("ix_cases_lead_agency_id_created_at_id", "lead_agency_id", "created_at", "id"),
+        sa.Index("ix_cases_opening_agency_id_created_at_id",
+                 "opening_agency_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Public reference that reveals nothing about the person, e.g. DV-2026-7KQ3M9.
     reference: Mapped[str] = mapped_column(sa.String(24), unique=True)
     district_id: Mapped[int] = mapped_column(sa.ForeignKey("territories.id"))
-    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("territories.id"))
+    #: Indexed for the visibility of a municipality-level committee.
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("territories.id"),
+                                                        index=True)
     opening_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
     lead_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
     status: Mapped[CaseStatus] = mapped_column(

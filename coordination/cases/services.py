@@ -284,16 +284,33 @@ def _filtered(user: User, filters: CaseFilters) -> sa.Select:
 
 
 def list_cases(user: User, filters: CaseFilters, page: int = 1):
-    """One page of the cases ``user`` may see, newest first (a Pagination)."""
+    """One page of the cases ``user`` may see, newest first (a Pagination).
+
+    Pages are numbered (``LIMIT``/``OFFSET``): the database collects the
+    user's visible cases from indexes and sorts them, so a deep page costs
+    what the first one does. The total is counted from the visible ids
+    alone when nothing is filtered (docs/PERFORMANCE.md).
+    """
     query = _filtered(user, filters).order_by(Case.created_at.desc(), Case.id.desc())
     query = query.options(joinedload(Case.district), joinedload(Case.lead_agency))
-    return db.paginate(
+    pagination = db.paginate(
         query,
         page=page,
         per_page=current_app.config["CASES_PER_PAGE"],
         error_out=False,
-        count=True,
+        count=False,
     )
+    pagination.total = count_cases(user, filters)
+    return pagination
+
+
+def count_cases(user: User, filters: CaseFilters) -> int:
+    """How many cases ``user`` may see that match ``filters``."""
+    unfiltered = (filters.status is None and filters.district_id is None
+                  and filters.risk is None and not (filters.query or "").strip())
+    if unfiltered:
+        return db.session.scalar(policy.count_visible_cases(user))
+    return db.session.scalar(_filtered(user, filters).with_only_columns(sa.func.count(Case.id)))
 
 
 #: What the case page shows, loaded in a fixed number of queries (no N+1).
@@ -326,7 +343,7 @@ def get_case_or_404(user: User, case_id: int, audit: bool = True) -> Case:
     With ``audit``, a view by a user whose agency does not lead the case is
     written to the audit log (actions on the case audit themselves).
     """
-    query = policy.visible_cases(user).where(Case.id == case_id).options(*CASE_PAGE_OPTIONS)
+    query = policy.visible_case(user, case_id).options(*CASE_PAGE_OPTIONS)
     case = db.session.scalar(query)
     if case is None:
         abort(404)

@@ -1,7 +1,7 @@
 """Case list, intake and the case page."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -75,7 +75,8 @@ def show_case(case_id: int):
     user = current_user._get_current_object()
     case = services.get_case_or_404(user, case_id)
     page = build_case_page(user, case)
-    html = render_template("cases/detail.html", page=page, case=case, now=utcnow())
+    html = render_template("cases/detail.html", page=page, case=case, now=utcnow(),
+                           warning_hours=current_app.config["ORDER_WARNING_HOURS"])
     # Commit the audit of this view after rendering: a commit expires every
     # loaded object, and the page would load the whole case a second time.
     db.session.commit()

@@ -79,7 +79,7 @@ def get_consent_or_404(user: User, consent_id: int) -> ConsentRecord:
     """The consent record if its case is visible to ``user``; 404 otherwise."""
     consent = db.session.scalar(
         sa.select(ConsentRecord).join(Case, Case.id == ConsentRecord.case_id)
-        .where(ConsentRecord.id == consent_id, policy.case_visibility(user)))
+        .where(ConsentRecord.id == consent_id, policy.case_visibility_per_row(user)))
     if consent is None:
         abort(404)
     return consent

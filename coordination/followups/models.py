@@ -30,6 +30,8 @@ class FollowUp(db.Model):
         # The inbox: an agency's open follow-ups by due date.
         sa.Index("ix_follow_ups_owner_agency_id_status_due_on",
                  "owner_agency_id", "status", "due_on"),
+        # The access policy: the cases an agency owns work on.
+        sa.Index("ix_follow_ups_owner_agency_id_case_id", "owner_agency_id", "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -120,7 +120,7 @@ def get_follow_up_or_404(user: User, follow_up_id: int) -> FollowUp:
     """The follow-up if its case is visible to ``user``; 404 otherwise."""
     query = (
         sa.select(FollowUp).join(FollowUp.case)
-        .where(FollowUp.id == follow_up_id, policy.case_visibility(user))
+        .where(FollowUp.id == follow_up_id, policy.case_visibility_per_row(user))
     )
     follow_up = db.session.scalar(query)
     if follow_up is None:

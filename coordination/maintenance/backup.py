@@ -17,6 +17,7 @@ import subprocess  # only pg_dump/pg_restore, argument lists, no shell  # nosec 
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.engine import URL, make_url
 
 
@@ -29,7 +30,8 @@ def _pg_command(tool: str, url: URL) -> tuple[list[str], dict[str, str]]:
     environment, never on a command line other users could read."""
     path = shutil.which(tool)
     if path is None:
-        raise BackupError(f"{tool} is not installed (PostgreSQL client tools are needed)")
+        raise BackupError(_("%(tool)s is not installed (PostgreSQL client tools are needed)",
+                            tool=tool))
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = str(url.password)
@@ -43,14 +45,15 @@ def _run(command: list[str], env: dict[str, str]) -> None:
     done = subprocess.run(command, env=env, capture_output=True,  # nosec B603
                           text=True, check=False)
     if done.returncode != 0:
-        raise BackupError(f"{Path(command[0]).name} failed: {done.stderr.strip()[-500:]}")
+        raise BackupError(_("%(tool)s failed: %(error)s", tool=Path(command[0]).name,
+                            error=done.stderr.strip()[-500:]))
 
 
 def backup(engine: sa.Engine, path: Path) -> None:
     """Write a consistent copy of the database at ``engine`` to ``path``."""
     path = Path(path)
     if path.exists():
-        raise BackupError(f"{path} exists; choose a new file")
+        raise BackupError(_("%(path)s exists; choose a new file", path=path))
     url = engine.url
     if url.get_backend_name() == "sqlite":
         target = sqlite3.connect(path)
@@ -65,7 +68,7 @@ def backup(engine: sa.Engine, path: Path) -> None:
         _run([*command, "--format=custom", "--no-owner", "--no-privileges",
               "--file", str(path)], env)
         return
-    raise BackupError(f"no backup method for {url.get_backend_name()}")
+    raise BackupError(_("no backup method for %(backend)s", backend=url.get_backend_name()))
 
 
 def is_empty(engine: sa.Engine) -> bool:
@@ -80,9 +83,9 @@ def restore(engine: sa.Engine, path: Path) -> None:
     """
     path = Path(path)
     if not path.is_file():
-        raise BackupError(f"{path} is not a file")
+        raise BackupError(_("%(path)s is not a file", path=path))
     if not is_empty(engine):
-        raise BackupError("the database is not empty; restore only into a new, empty database")
+        raise BackupError(_("the database is not empty; restore only into a new, empty database"))
     url = engine.url
     if url.get_backend_name() == "sqlite":
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -91,7 +94,8 @@ def restore(engine: sa.Engine, path: Path) -> None:
             with engine.connect() as connection:
                 source.backup(connection.connection.driver_connection)
         except sqlite3.DatabaseError as error:
-            raise BackupError(f"{path} is not a SQLite backup ({error})") from None
+            raise BackupError(_("%(path)s is not a SQLite backup (%(error)s)", path=path,
+                                error=error)) from None
         finally:
             source.close()
         engine.dispose()  # connections opened before must see the new schema
@@ -101,7 +105,7 @@ def restore(engine: sa.Engine, path: Path) -> None:
         _run([*command, "--no-owner", "--no-privileges", "--exit-on-error",
               "--single-transaction", str(path)], env)
         return
-    raise BackupError(f"no restore method for {url.get_backend_name()}")
+    raise BackupError(_("no restore method for %(backend)s", backend=url.get_backend_name()))
 
 
 def table_rows(engine: sa.Engine) -> dict[str, list[tuple]]:

@@ -147,7 +147,7 @@ def open_decisions_to_review(user: User, meeting: Meeting) -> list[FollowUp]:
     query = (
         sa.select(FollowUp).join(FollowUp.case)
         .where(FollowUp.meeting_id.in_(earlier), FollowUp.status == FollowUpStatus.OPEN,
-               policy.case_visibility(user))
+               policy.case_visibility_per_row(user))
         .order_by(FollowUp.due_on, FollowUp.id)
         .options(joinedload(FollowUp.case), joinedload(FollowUp.owner_agency),
                  joinedload(FollowUp.meeting))
@@ -399,7 +399,8 @@ def add_agenda_case(
     """
     _require(user, policy.Action.PREPARE_AGENDA, meeting)
     text = (reference or "").strip().upper()
-    case = db.session.scalar(policy.visible_cases(user).where(Case.reference == text))
+    case = db.session.scalar(sa.select(Case).where(Case.reference == text,
+                                                   policy.case_visibility_per_row(user)))
     if case is None:
         raise WorkflowError(_("There is no case with this reference number that your "
                               "committee may see."))

@@ -48,6 +48,10 @@ class NotificationRead(db.Model):
     """A user of the agency has read the notification."""
 
     __tablename__ = "notification_reads"
+    __table_args__ = (
+        # The unread count looks up one user's read marks.
+        sa.Index("ix_notification_reads_user_id_notification_id", "user_id", "notification_id"),
+    )
 
     notification_id: Mapped[int] = mapped_column(
         sa.ForeignKey("notifications.id"), primary_key=True

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from coordination import policy
@@ -26,14 +27,28 @@ def notify(
     dedupe_key: str | None = None,
 ) -> Notification | None:
     """Tell ``agency_id`` about something; None if ``dedupe_key`` was used already."""
-    if dedupe_key is not None and db.session.scalar(
-            sa.select(Notification.id).where(Notification.dedupe_key == dedupe_key)):
+    if dedupe_key is not None and _announced(dedupe_key):
         return None
     notification = Notification(agency_id=agency_id, kind=kind, case_id=case_id,
                                 related_agency_id=related_agency_id,
                                 created_at=at or utcnow(), dedupe_key=dedupe_key)
-    db.session.add(notification)
+    if dedupe_key is None:
+        db.session.add(notification)
+        return notification
+    # Two users of the agency signing in at the same moment both run the due
+    # check: the unique key lets one insert through, and the savepoint keeps
+    # the other's request (and transaction) going.
+    try:
+        with db.session.begin_nested():
+            db.session.add(notification)
+    except IntegrityError:
+        return None
     return notification
+
+
+def _announced(dedupe_key: str) -> bool:
+    return db.session.scalar(
+        sa.select(Notification.id).where(Notification.dedupe_key == dedupe_key)) is not None
 
 
 def check_due(agency: Agency, now: datetime | None = None) -> int:

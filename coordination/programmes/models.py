@@ -22,11 +22,16 @@ class ProgrammeStatus(enum.StrEnum):
 
 class CorrectionalProgramme(db.Model):
     __tablename__ = "correctional_programmes"
+    __table_args__ = (
+        # The access policy: the cases whose programme an agency runs.
+        sa.Index("ix_correctional_programmes_provider_agency_id_case_id",
+                 "provider_agency_id", "case_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     #: Who runs it: social protection or a crisis centre.
-    provider_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    provider_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
     status: Mapped[ProgrammeStatus] = mapped_column(
         enum_type(ProgrammeStatus), default=ProgrammeStatus.REFERRED
     )

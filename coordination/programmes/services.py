@@ -92,7 +92,7 @@ def get_programme_or_404(user: User, programme_id: int) -> CorrectionalProgramme
     """The programme if its case is visible to ``user``; 404 otherwise."""
     programme = db.session.scalar(
         sa.select(CorrectionalProgramme).join(CorrectionalProgramme.case)
-        .where(CorrectionalProgramme.id == programme_id, policy.case_visibility(user)))
+        .where(CorrectionalProgramme.id == programme_id, policy.case_visibility_per_row(user)))
     if programme is None:
         abort(404)
     return programme

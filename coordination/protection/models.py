@@ -45,13 +45,16 @@ class ProtectionOrder(db.Model):
     __table_args__ = (
         # Expiry warnings look for active orders by their end.
         sa.Index("ix_protection_orders_valid_until", "valid_until"),
+        # The access policy: the cases an agency issued an order on.
+        sa.Index("ix_protection_orders_issuing_agency_id_case_id",
+                 "issuing_agency_id", "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     kind: Mapped[OrderKind] = mapped_column(enum_type(OrderKind))
     #: The agency that issued (police) or recorded (court) the order.
-    issuing_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    issuing_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
     issued_at: Mapped[datetime]
     #: The end of the order; an extension moves it.
     valid_until: Mapped[datetime]
@@ -82,9 +85,10 @@ class ProtectionOrder(db.Model):
             return OrderStatus.REVOKED
         return OrderStatus.ACTIVE if now < self.valid_until else OrderStatus.EXPIRED
 
-    def expires_soon(self, now: datetime, within: timedelta = timedelta(hours=24)) -> bool:
-        """Active and ending within ``within`` (the warning window)."""
-        return self.status(now) == OrderStatus.ACTIVE and self.valid_until - now <= within
+    def expires_soon(self, now: datetime, hours: int = 24) -> bool:
+        """Active and ending within ``hours`` (the warning window)."""
+        return (self.status(now) == OrderStatus.ACTIVE
+                and self.valid_until - now <= timedelta(hours=hours))
 
     @property
     def prohibitions(self) -> list[str]:

@@ -20,6 +20,7 @@ from coordination.cases.models import Case, TimelineKind
 from coordination.cases.timeline import add_event
 from coordination.extensions import db
 from coordination.followups.services import FollowUpData, add_follow_up
+from coordination.i18n import ngettext
 from coordination.models_base import utcnow
 from coordination.notifications.models import NotificationKind
 from coordination.notifications.services import notify
@@ -76,8 +77,9 @@ def record_order(user: User, case: Case, data: OrderData, now: datetime | None =
     else:
         maximum = get_setting("court_order_max_months")
         if not data.months or not 1 <= data.months <= maximum:
-            raise WorkflowError(_("Court restrictions last from 1 to %(max)d months.",
-                                  max=maximum))
+            raise WorkflowError(ngettext("Court restrictions last from 1 to %(num)s month.",
+                                         "Court restrictions last from 1 to %(num)s months.",
+                                         maximum))
         valid_until = _months(data.issued_at, data.months)
     order = ProtectionOrder(
         kind=data.kind, issuing_agency_id=user.agency_id, issued_at=data.issued_at,
@@ -174,7 +176,7 @@ def get_order_or_404(user: User, order_id: int) -> ProtectionOrder:
     """The order if its case is visible to ``user``; 404 otherwise."""
     order = db.session.scalar(
         sa.select(ProtectionOrder).join(ProtectionOrder.case)
-        .where(ProtectionOrder.id == order_id, policy.case_visibility(user)))
+        .where(ProtectionOrder.id == order_id, policy.case_visibility_per_row(user)))
     if order is None:
         abort(404)
     return order
@@ -191,7 +193,7 @@ def expiring_orders(user: User, now: datetime) -> list[ProtectionOrder]:
     query = (
         sa.select(ProtectionOrder).join(ProtectionOrder.case)
         .where(ProtectionOrder.revoked_at.is_(None), ProtectionOrder.valid_until > now,
-               ProtectionOrder.valid_until <= horizon, policy.case_visibility(user))
+               ProtectionOrder.valid_until <= horizon, policy.case_visibility_per_row(user))
         .options(joinedload(ProtectionOrder.case))
         .order_by(ProtectionOrder.valid_until)
     )

@@ -58,8 +58,13 @@ class LegalGround(enum.StrEnum):
 class Referral(db.Model):
     __tablename__ = "referrals"
     __table_args__ = (
-        sa.Index("ix_referrals_to_agency_id_status", "to_agency_id", "status"),
-        sa.Index("ix_referrals_from_agency_id_status", "from_agency_id", "status"),
+        # The inboxes filter on the agency and the status; the access policy
+        # collects an agency's cases from the same indexes, which hold the
+        # case id so that they answer it alone (coordination/policy.py).
+        sa.Index("ix_referrals_to_agency_id_status_case_id",
+                 "to_agency_id", "status", "case_id"),
+        sa.Index("ix_referrals_from_agency_id_status_case_id",
+                 "from_agency_id", "status", "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

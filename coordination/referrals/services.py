@@ -176,7 +176,7 @@ def get_referral_or_404(user: User, referral_id: int) -> Referral:
     query = (
         sa.select(Referral)
         .join(Referral.case)
-        .where(Referral.id == referral_id, policy.case_visibility(user))
+        .where(Referral.id == referral_id, policy.case_visibility_per_row(user))
     )
     referral = db.session.scalar(query)
     if referral is None:

@@ -60,5 +60,11 @@ def take_step(referral_id: int):
         services.move_referral(user, referral, form.step.data, form.version.data,
                                form.note.data)
 
-    target = url_for("cases.show_case", case_id=referral.case_id, _anchor="referrals")
+    def target() -> str:
+        # Declining ends the receiver's involvement: unless the agency has
+        # another part in the case, its page would now answer 404.
+        if policy.can(user, policy.Action.VIEW_CASE, referral.case):
+            return url_for("cases.show_case", case_id=referral.case_id, _anchor="referrals")
+        return url_for("referrals.inbox")
+
     return run_step(step, _("Referral updated."), target, form)

@@ -9,19 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_datetime, format_decimal, to_user_timezone
 from flask_babel import gettext as _
 
 from coordination import labels
 from coordination.agencies.models import AgencyType
 from coordination.cases.models import Relationship, RiskLevel, Sex, ViolenceForm
-from coordination.i18n import current_language
+from coordination.i18n import current_language, month_label, ngettext
 from coordination.models_base import utcnow
 from coordination.referrals.models import ReferralStatus
 from coordination.reports import disclosure, engine
 from coordination.reports.request import ReportRequest
 from coordination.settings.services import get_setting
-from exports.report import Cell, Chart, Report, Series, Table
+from exports.report import Cell, Chart, CoverLine, Report, Series, Table
 
 #: Agency types that receive referrals and own follow-ups (not the ministry).
 WORKING_TYPES = [t for t in AgencyType if t != AgencyType.MINISTRY]
@@ -40,7 +40,8 @@ def _cell(value: int | float, hidden: bool, k: int) -> Cell:
 
 
 def _table(key: str, title: str, row_heading: str, rows: Sequence[str], columns: Sequence[str],
-           counts: list[list[int]], k: int, note: str | None = None) -> tuple[Table, object]:
+           counts: list[list[int]], k: int, note: str | None = None,
+           row_dates: Sequence[date] | None = None) -> tuple[Table, object]:
     """A table of counts with row and column totals, through disclosure control."""
     result = disclosure.suppress_table(counts, k, columns=len(columns))
     total = _("Total")
@@ -59,7 +60,8 @@ def _table(key: str, title: str, row_heading: str, rows: Sequence[str], columns:
     body.append((total, totals))
     table = Table(key=key, title=title, row_heading=row_heading,
                   columns=[*columns, total] if row_totals else list(columns),
-                  rows=body, has_totals=True, k=k, note=note)
+                  rows=body, has_totals=True, k=k, note=note,
+                  row_dates=[*row_dates, None] if row_dates is not None else None)
     return table, result
 
 
@@ -80,7 +82,7 @@ def _chart_from(table: Table, key: str, kind: str, columns: Sequence[int] = (0,)
     body = table.rows[rows]
     return Chart(key=key, kind=kind, title=table.title, labels=[label for label, _ in body],
                  series=[Series(table.columns[c], [cells[c].value for _label, cells in body])
-                         for c in columns])
+                         for c in columns], language=current_language())
 
 
 def build(request: ReportRequest, today: date | None = None) -> tuple[Report, list[str]]:
@@ -108,8 +110,9 @@ def build(request: ReportRequest, today: date | None = None) -> tuple[Report, li
     months = _months(request)
     by_month = engine.cases_by_month(scope)
     trend, _r = _table("months", _("Registered cases by month"), _("Month"),
-                       [format_date(m, "LLLL yyyy") for m in months], [_("Cases")],
-                       [[by_month.get((m.year, m.month), 0)] for m in months], k)
+                       [month_label(m) for m in months], [_("Cases")],
+                       [[by_month.get((m.year, m.month), 0)] for m in months], k,
+                       row_dates=months)
     tables.append(trend)
 
     forms = engine.forms_by_unit(scope)
@@ -180,7 +183,9 @@ def _referral_tables(scope, k: int) -> list[Table]:
         rows.append((labels.label("agency_type", agency_type), [cell]))
     response = Table("response", _("Median hours from sending a referral to its answer"),
                      _("Receiving agency"), [_("Hours")], rows, has_totals=False, k=k,
-                     note=_("A median based on fewer than %(k)d answers is not shown.", k=k))
+                     note=ngettext("A median based on fewer than %(num)s answer is not shown.",
+                                   "A median based on fewer than %(num)s answers is not shown.",
+                                   k))
     return [table, response]
 
 
@@ -219,18 +224,22 @@ def _risk_and_work_tables(scope, k: int, today: date) -> list[Table]:
     return [risk_table, overdue_table]
 
 
-def _cover(request: ReportRequest, k: int, k_sexual: int, lang: str) -> list[tuple[str, str]]:
-    period = _("%(start)s – %(end)s", start=format_date(request.start, "LLLL yyyy"),
-               end=format_date(request.last_month, "LLLL yyyy"))
+def _cover(request: ReportRequest, k: int, k_sexual: int, lang: str) -> list[CoverLine]:
+    period = _("%(start)s – %(end)s", start=month_label(request.start),
+               end=month_label(request.last_month))
+    produced = utcnow()
     return [
-        (_("Period"), period),
-        (_("Territory"), request.territory.name(lang)),
-        (_("Smallest count shown (k)"),
-         _("%(k)d; %(k_sexual)d for breakdowns of sexual violence", k=k, k_sexual=k_sexual)),
-        (_("Anonymization"),
-         _("Anonymized: counts of cases only, never names, reference numbers, dates or "
-           "anything about one person. “<k” marks a count from 1 to k-1, or a cell hidden "
-           "so that such a count cannot be recomputed from the totals. Survivors who "
-           "withheld consent to statistics are not counted.")),
-        (_("Produced"), format_datetime(utcnow(), "short")),
+        # CSV writes the period and the time as ISO 8601, the rest as people read it.
+        CoverLine(_("Period"), period, f"{request.start:%Y-%m}/{request.last_month:%Y-%m}"),
+        CoverLine(_("Territory"), request.territory.name(lang)),
+        CoverLine(_("Smallest count shown (k)"),
+                  _("%(k)d; %(k_sexual)d for breakdowns of sexual violence", k=k,
+                    k_sexual=k_sexual)),
+        CoverLine(_("Anonymization"), _(
+            "Anonymized: counts of cases only, never names, reference numbers, dates or "
+            "anything about one person. “<k” marks a count from 1 to k-1, or a cell hidden "
+            "so that such a count cannot be recomputed from the totals. Survivors who "
+            "withheld consent to statistics are not counted.")),
+        CoverLine(_("Produced"), format_datetime(produced, "short"),
+                  to_user_timezone(produced).isoformat(timespec="minutes")),
     ]

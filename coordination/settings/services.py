@@ -33,7 +33,8 @@ class SettingError(RuleError):
 
 @dataclass(frozen=True)
 class SettingSpec:
-    """One setting: a whole number between ``minimum`` and ``maximum``."""
+    """One setting: a whole number between ``minimum`` and ``maximum``, or a
+    yes/no switch (``kind`` is ``bool``)."""
 
     key: str
     group: str
@@ -41,6 +42,12 @@ class SettingSpec:
     unit: Any
     minimum: int
     maximum: int
+    kind: type = int
+
+
+def switch(key: str, group: str, label) -> SettingSpec:
+    """A yes/no setting."""
+    return SettingSpec(key, group, label, None, 0, 1, kind=bool)
 
 
 HOURS, DAYS, MONTHS = _l("in hours"), _l("in days"), _l("in months")
@@ -52,6 +59,7 @@ GROUPS = {
     "orders": _l("Protection orders"),
     "disclosure": _l("Disclosure control in reports"),
     "risk": _l("Risk checklist"),
+    "two_factor": _l("Two-factor sign-in"),
 }
 
 SPECS = {
@@ -76,6 +84,12 @@ SPECS = {
                     _l("Smallest count shown for sexual violence"), PEOPLE, 3, 100),
         SettingSpec("risk_medium_threshold", "risk", _l("Medium risk: at least"), ANSWERS, 1, 99),
         SettingSpec("risk_high_threshold", "risk", _l("High risk: at least"), ANSWERS, 1, 99),
+        switch("two_factor_required_committee", "two_factor",
+               _l("Required for committee staff (coordinators)")),
+        switch("two_factor_required_leads", "two_factor", _l("Required for agency heads")),
+        switch("two_factor_required_ministry", "two_factor",
+               _l("Required for ministry users")),
+        switch("two_factor_required_admins", "two_factor", _l("Required for administrators")),
     )
 }
 
@@ -104,7 +118,7 @@ def _spec(key: str) -> SettingSpec:
         raise KeyError(f"unknown setting {key!r}") from None
 
 
-def default(key: str) -> int:
+def default(key: str) -> int | bool:
     """The config's value for ``key``."""
     return current_app.config[_spec(key).key.upper()]
 
@@ -122,9 +136,13 @@ def all_settings() -> dict[str, Any]:
     return {key: stored.get(key, default(key)) for key in SPECS}
 
 
-def _checked(values: dict[str, Any]) -> dict[str, int]:
+def _checked(values: dict[str, Any]) -> dict[str, int | bool]:
     for key, value in values.items():
         spec = _spec(key)
+        if spec.kind is bool:
+            if not isinstance(value, bool):
+                raise SettingError(_l("Choose yes or no."), key)
+            continue
         if isinstance(value, bool) or not isinstance(value, int):
             raise SettingError(_l("Enter a whole number."), key)
         if not spec.minimum <= value <= spec.maximum:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from coordination import policy
 from coordination.decorators import section_required
+from coordination.i18n import ngettext
 from coordination.settings import services
 from coordination.web import REFUSED, acting_user, current_page, save
 from forms.settings import settings_form_class
@@ -28,7 +28,7 @@ def edit_settings():
         values = {key: form[key].data for key in services.SPECS}
         changes = save(form, services.update_settings, acting_user(), values)
         if changes is not REFUSED:
-            flash(ngettext("%(num)d setting changed.", "%(num)d settings changed.",
+            flash(ngettext("%(num)s setting changed.", "%(num)s settings changed.",
                            len(changes)) if changes else _("Nothing was changed."), "success")
             return redirect(url_for("settings.edit_settings"))
     return render_template("settings/edit.html", form=form, groups=services.GROUPS,

@@ -133,7 +133,7 @@ def test_quotes_that_never_close_are_a_problem_not_an_error(user):
 def test_more_than_5000_lines_are_refused_before_reading_them(user, app):
     lines = "".join(f"SOKULUK-POLICE,Name {n},user{n:05d},member,ky\n" for n in range(10_001))
     check = imports.check_import(user("admin"), (HEADER + lines).encode())
-    assert _problems(check) == [(None, "The file has 10001 data lines; at most 5000 can be "
+    assert _problems(check) == [(None, "The file has 10,001 data lines; at most 5,000 can be "
                                        "imported at once. Split it into smaller files.")]
 
 

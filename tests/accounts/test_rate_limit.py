@@ -8,7 +8,7 @@ from coordination import create_app
 from coordination.audit.models import AuditAction, AuditEvent
 from coordination.extensions import db
 from tests.conftest import IsolatedClient, _config_dict
-from tests.helpers import login
+from tests.helpers import csrf_token, enrol, login
 
 
 @pytest.fixture
@@ -83,3 +83,20 @@ def test_a_lockout_is_audited(client, user, app):
         sa.select(AuditEvent).where(AuditEvent.action == AuditAction.LOGIN_LOCKED)
     ).all()
     assert [e.user_id for e in events] == [user("police.sokuluk").id]
+
+
+def test_two_factor_codes_count_against_the_same_limit(limited, user):
+    """The password and the code steps share one budget per address: a known
+    password does not open a second allowance for guessing codes."""
+    enrol(user("police.sokuluk"))
+    client = _client(limited, "10.0.0.5")
+    assert login(client, "police.sokuluk").headers["Location"] == "/login/two-factor"
+    for _attempt in range(2):
+        page = client.get("/login/two-factor")
+        answer = client.post("/login/two-factor",
+                             data={"code": "000000", "csrf_token": csrf_token(page.text)})
+        assert answer.status_code == 200
+    page = client.get("/login/two-factor")
+    refused = client.post("/login/two-factor",
+                          data={"code": "000000", "csrf_token": csrf_token(page.text)})
+    assert refused.status_code == 429

@@ -11,6 +11,7 @@ import io
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,8 @@ from pypdf import PdfReader
 from exports.cells import neutralise
 from exports.csv_report import render_csv
 from exports.pdf_report import render_pdf
-from exports.report import Cell, Chart, Report, Series, Table
-from exports.svg_charts import render_svg
+from exports.report import Cell, Chart, CoverLine, Report, Series, Table
+from exports.svg_charts import format_value, render_svg
 from exports.xlsx_report import SHEET_NAME_MAX, render_xlsx
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -201,7 +202,7 @@ def test_xlsx(language):
 
     response = workbook.worksheets[2]
     assert response["A4"].value == "'=SUM(A1)"
-    assert response["B4"].value == 3.5 and response["B4"].number_format == "0.0"
+    assert response["B4"].value == 3.5 and response["B4"].number_format == "#,##0.0"
     assert response["B7"].value == "—"
     cells = all_cells(workbook)
     assert all(cell.data_type != "f" for cell in cells)
@@ -219,6 +220,71 @@ def test_xlsx_sheet_names_are_valid_and_unique():
         assert len(name) <= SHEET_NAME_MAX
         assert not set(name) & set("[]:*?/\\")
         assert not name.startswith("'") and not name.endswith("'")
+
+
+# --- machine-readable values and human labels ---------------------------------------------
+
+MONTHS = {"ky": ("Март 2026", "Апрель 2026", "Жалпы", "Мезгил", "Ай", "Иштер"),
+          "ru": ("март 2026", "апрель 2026", "Всего", "Период", "Месяц", "Дела")}
+
+
+def months_report(language: str) -> Report:
+    """Months as rows, a number in the thousands and a decimal, as the caller
+    formats them for ``language`` (a space groups, a comma separates)."""
+    march, april, total, period, month, cases = MONTHS[language]
+    table = Table(key="months", title=cases, row_heading=month, columns=[cases],
+                  rows=[(march, [Cell(1234, "1\u00a0234")]), (april, [Cell(3.5, "3,5")]),
+                        (total, [Cell(1237.5, "1\u00a0237,5")])],
+                  row_dates=[date(2026, 3, 1), date(2026, 4, 1), None])
+    return Report(title=cases, cover=[CoverLine(period, f"{march} – {april}", "2026-03/2026-04"),
+                                      ("k", "5")],
+                  tables=[table], language=language)
+
+
+@LANGUAGES
+def test_csv_writes_plain_numbers_and_iso_months(language):
+    march, april, total, period, _month, _cases = MONTHS[language]
+    records = list(csv.reader(io.StringIO(render_csv(months_report(language)).decode(
+        "utf-8-sig"), newline="")))
+    assert [period, "2026-03/2026-04"] in records and ["k", "5"] in records
+    assert ["2026-03", "1234"] in records
+    assert ["2026-04", "3.5"] in records
+    assert [total, "1237.5"] in records
+    assert not any(march in field or april in field for record in records for field in record)
+
+
+@LANGUAGES
+def test_xlsx_months_are_dates_named_in_the_language_and_numbers_are_grouped(language):
+    workbook = load_workbook(io.BytesIO(render_xlsx(months_report(language))))
+    cover, sheet = workbook.worksheets
+    march, april, total, period, _month, _cases = MONTHS[language]
+    assert [c.value for c in cover[3]] == [period, f"{march} – {april}"]  # people read the cover
+    tag = {"ky": "[$-440]", "ru": "[$-419]"}[language]
+    assert sheet["A4"].value == datetime(2026, 3, 1) and sheet["A5"].value == datetime(2026, 4, 1)
+    assert sheet["A4"].number_format == sheet["A5"].number_format == f"{tag}mmmm yyyy"
+    assert sheet["A6"].value == total
+    assert (sheet["B4"].value, sheet["B4"].number_format) == (1234, "#,##0")
+    assert (sheet["B5"].value, sheet["B5"].number_format) == (3.5, "#,##0.0")
+
+
+@LANGUAGES
+def test_pdf_prints_what_people_read(language):
+    march, april, _total, period, _month, _cases = MONTHS[language]
+    text = pdf_text(render_pdf(months_report(language)))
+    assert f"{march} – {april}" in text and march in text
+    assert "1 234" in text and "3,5" in text and "1 237,5" in text
+    assert "2026-03" not in text and "1234" not in text
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("ky", ["1\u00a0000", "2,5"]), ("ru", ["1\u00a0000", "2,5"]), ("en", ["1,000", "2.5"])])
+def test_chart_numbers_are_written_the_languages_way(language, expected):
+    assert [format_value(1000, language), format_value(2.5, language)] == expected
+    chart = Chart(key="c", kind="bar", title="T", labels=["a", "b"],
+                  series=[Series("s", [1200, 2400])], language=language)
+    texts = {"".join(e.itertext()) for e in ET.fromstring(render_svg(chart)).iter()}
+    assert format_value(1000, language) in texts  # an axis tick
+    assert any(text.endswith(": " + format_value(2400, language)) for text in texts)  # tooltip
 
 
 # --- PDF ------------------------------------------------------------------------------------

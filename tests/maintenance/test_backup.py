@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from coordination.extensions import db
 from coordination.maintenance import backup
 from tests import databases
+from tests.conftest import separate_app
 
 
 def _needs_pg_tools():
@@ -49,12 +50,17 @@ def test_backup_refuses_to_overwrite_a_file(app, tmp_path):
     assert path.read_text() == "keep me"
 
 
-def test_restore_command_refuses_a_database_with_data(app, tmp_path):
+def test_restore_command_refuses_a_database_with_data(tmp_path):
     path = tmp_path / "any.bin"
     path.write_bytes(b"not a backup")
-    result = app.test_cli_runner().invoke(args=["restore", str(path)])
-    assert result.exit_code != 0
-    assert "not empty" in result.output
+    # Its own database: the suite's is held by the test's open transaction.
+    with separate_app(tmp_path) as other:
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE kept (x INTEGER)")
+        result = other.test_cli_runner().invoke(args=["restore", str(path)])
+        assert result.exit_code != 0
+        assert "not empty" in result.output
+        assert sa.inspect(db.engine).get_table_names() == ["kept"]
 
 
 @pytest.mark.skipif(databases.backend_name() != "sqlite", reason="SQLite file check")

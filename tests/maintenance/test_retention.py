@@ -66,5 +66,5 @@ def test_retention_command(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["retention", "--years", "10", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "Cases due for anonymization (10 years after closure): 0" in result.output
+    assert "Cases due for anonymization (closed more than 10 years ago): 0" in result.output
     assert runner.invoke(args=["retention", "--years", "0"]).exit_code != 0

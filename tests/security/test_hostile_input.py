@@ -18,7 +18,7 @@ from coordination.protection.models import ProtectionOrder
 from coordination.referrals.models import Referral
 from coordination.territories.models import Territory
 from coordination.territories.services import territory_by_code
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, enrol, login
 
 SOKULUK, KARASUU = "41708222", "41706226"
 
@@ -169,6 +169,24 @@ def test_hostile_login(client):
             pytest.fail(f"signed in with {values}")
 
     post()
+
+
+def test_hostile_two_factor_codes(client, user, monkeypatch, app):
+    """The code step: hostile codes never give a 500 and never sign in."""
+    enrol(user("police.sokuluk"))
+    # Keep the form in play: with the real limit the lock would end the wait at once.
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES", 10_000)
+    login(client, "police.sokuluk")
+    token = csrf_token(client.get("/login/two-factor").text)
+
+    @PROPERTY
+    @given(values=field_values(["code", "next"], [1]))
+    def post(values):
+        response = client.post("/login/two-factor", data={**values, "csrf_token": token})
+        assert response.status_code in (200, 400), values
+
+    post()
+    assert client.get("/profile").status_code == 302  # still not signed in
 
 
 @pytest.mark.parametrize("username, url, names", [

@@ -15,8 +15,12 @@ DEFAULTS = {
     "referral_deadline_hours_normal": 168, "temporary_order_days": 3,
     "extended_temporary_order_days": 30, "court_order_max_months": 3, "suppression_k": 5,
     "suppression_k_sexual_violence": 10, "risk_medium_threshold": 10,
-    "risk_high_threshold": 14,
+    "risk_high_threshold": 14, "two_factor_required_committee": False,
+    "two_factor_required_leads": False, "two_factor_required_ministry": False,
+    "two_factor_required_admins": False,
 }
+#: What the settings form posts with the defaults: a browser leaves unticked boxes out.
+FORM = {key: value for key, value in DEFAULTS.items() if not isinstance(value, bool)}
 
 
 def test_every_setting_has_its_default_from_the_config():
@@ -87,7 +91,7 @@ def test_settings_page_saves_and_shows_who_changed_what(login_as, client):
     login_as("admin")
     page = client.get("/admin/settings").text
     assert 'name="suppression_k"' in page and 'value="5"' in page
-    response = post_form(client, "/admin/settings", {**DEFAULTS, "suppression_k": 6,
+    response = post_form(client, "/admin/settings", {**FORM, "suppression_k": 6,
                                                      "risk_high_threshold": 15})
     assert response.status_code == 302
     page = client.get("/admin/settings").text
@@ -104,7 +108,7 @@ def test_settings_page_saves_and_shows_who_changed_what(login_as, client):
 def test_bad_values_on_the_page_get_a_message_beside_the_field(login_as, client, value,
                                                                message):
     login_as("admin")
-    response = post_form(client, "/admin/settings", {**DEFAULTS, "suppression_k": value})
+    response = post_form(client, "/admin/settings", {**FORM, "suppression_k": value})
     assert response.status_code == 200
     assert message in response.text
     assert services.get_setting("suppression_k") == 5
@@ -112,5 +116,30 @@ def test_bad_values_on_the_page_get_a_message_beside_the_field(login_as, client,
 
 def test_a_rule_between_settings_is_shown_on_the_page(login_as, client):
     login_as("admin")
-    response = post_form(client, "/admin/settings", {**DEFAULTS, "suppression_k": 11})
+    response = post_form(client, "/admin/settings", {**FORM, "suppression_k": 11})
     assert "k for sexual violence cannot be smaller than k." in response.text
+
+
+def test_a_yes_no_setting_takes_only_yes_or_no(user):
+    with pytest.raises(services.SettingError, match="Choose yes or no."):
+        services.update_settings(user("admin"), {"two_factor_required_leads": 1})
+    services.update_settings(user("admin"), {"two_factor_required_leads": True})
+    assert services.get_setting("two_factor_required_leads") is True
+
+
+def test_a_yes_no_setting_is_a_checkbox_on_the_page(login_as, client):
+    login_as("admin")
+    page = client.get("/admin/settings").text
+    assert 'type="checkbox"' in page and 'name="two_factor_required_leads"' in page
+    response = post_form(client, "/admin/settings", {**FORM, "two_factor_required_leads": "y"})
+    assert response.status_code == 302
+    assert services.get_setting("two_factor_required_leads") is True
+    page = client.get("/admin/settings").text
+    assert "1 setting changed." in page
+    history = page.split("Changes")[1]
+    assert "Required for agency heads" in history
+    assert "<td data-label=\"Before\">No</td>" in history
+    assert "<td data-label=\"After\">Yes</td>" in history
+    # Unticking turns it off again.
+    post_form(client, "/admin/settings", FORM)
+    assert services.get_setting("two_factor_required_leads") is False

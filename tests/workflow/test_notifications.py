@@ -106,3 +106,21 @@ def test_scheduling_a_meeting_notifies_the_partner_agencies(user, agency):
     new = {code: _kinds(agency(code))[before[code]:] for code in codes}
     assert new == {"SOKULUK-POLICE": [NotificationKind.MEETING_SCHEDULED],
                    "KARASUU-POLICE": [], "SOKULUK-COMMITTEE": []}
+
+
+def test_an_announcement_made_at_the_same_moment_elsewhere_is_not_an_error(
+        user, agency, monkeypatch):
+    """Another request inserted the same due notice after this one looked:
+    the insert gives way, and this request's transaction goes on."""
+    police = agency("SOKULUK-POLICE")
+    db.session.add(Notification(agency_id=police.id, kind=NotificationKind.FOLLOW_UP_DUE,
+                                created_at=NOW, dedupe_key="due:race"))
+    db.session.flush()
+    monkeypatch.setattr(services, "_announced", lambda key: False)
+    assert services.notify(police.id, NotificationKind.FOLLOW_UP_DUE, at=NOW,
+                           dedupe_key="due:race") is None
+    assert db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+        Notification.dedupe_key == "due:race")) == 1
+    assert services.notify(police.id, NotificationKind.FOLLOW_UP_DUE, at=NOW,
+                           dedupe_key="due:other") is not None
+    db.session.flush()

@@ -241,6 +241,8 @@ def test_police_accepts_through_the_case_page(new_case, user, agency, login_as):
     response = client.post(f"/referrals/{referral.id}/step", data={
         "csrf_token": csrf_token(page.text), "step": "accept", "version": referral.version})
     assert response.status_code == 302
+    # Still involved: back to the case page.
+    assert response.headers["Location"].startswith(f"/cases/{case.id}")
     db.session.refresh(referral)
     assert referral.status == ReferralStatus.ACCEPTED
 
@@ -293,6 +295,25 @@ def test_cancelled_referral_ends_the_receivers_access(new_case, user, agency, lo
     services.move_referral(user("coordinator.sokuluk"), referral, "cancel", referral.version)
     db.session.commit()
     assert client.get(f"/cases/{case.id}").status_code == 404
+
+
+def test_declining_sends_the_receiver_back_to_its_inbox(new_case, user, agency, login_as):
+    """After a decline the case is no longer the receiver's to see: the
+    redirect goes to the inbox, never to a 404."""
+    case = new_case()
+    referral = _send(user("coordinator.sokuluk"), case, agency("SOKULUK-HEALTH"),
+                     ground=LegalGround.DANGER_TO_LIFE)
+    db.session.commit()
+    client = login_as("health.sokuluk")
+    page = client.get(f"/cases/{case.id}")
+    response = client.post(f"/referrals/{referral.id}/step", data={
+        "csrf_token": csrf_token(page.text), "step": "decline", "version": referral.version,
+        "note": "Нет врача"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/referrals"
+    assert "Referral updated." in client.get("/referrals").text
+    db.session.refresh(referral)
+    assert referral.status == ReferralStatus.DECLINED
 
 
 def test_send_without_consent_through_the_page_explains(new_case, login_as, agency):

@@ -70,7 +70,8 @@ class SeedSummary:
 
 def check_database() -> None:
     """Raise :class:`SeedError` unless the schema is there and holds no agency."""
-    tables = set(sa.inspect(db.engine).get_table_names())
+    # On the session's connection: a second one would wait for its write lock.
+    tables = set(sa.inspect(db.session.connection()).get_table_names())
     if not {"cases", "agencies", "alembic_version"} <= tables:
         raise SeedError("the database has no schema; run `flask db upgrade` first")
     if db.session.scalar(sa.select(sa.func.count(Agency.id))):
@@ -87,7 +88,11 @@ def seed_synthetic(cases: int, seed: int, now: datetime | None = None,
     """
     if cases < 1:
         raise SeedError("the number of cases must be at least 1")
-    check_database()
+    try:
+        check_database()
+    except SeedError:
+        db.session.rollback()  # the check's transaction must not keep SQLite's write lock
+        raise
     started, cpu_started = time.perf_counter(), time.process_time()
     now = now or utcnow()
     load_territories()

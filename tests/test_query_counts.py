@@ -1,0 +1,257 @@
+"""No N+1: each page runs a fixed number of SQL statements, whatever it shows.
+
+Every list-like page is opened twice, with few rows and with more (a
+smaller page size, or rows added in the test's transaction), through a real
+session; the number of statements must be the same both times and below a
+fixed bound. A page that loaded something per row would grow with the rows.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from coordination.accounts.models import Role, User
+from coordination.accounts.services import create_user
+from coordination.agencies.models import Agency, AgencyType
+from coordination.audit.models import AuditAction
+from coordination.audit.services import record
+from coordination.cases.models import Case, TimelineEvent, TimelineKind
+from coordination.extensions import db
+from coordination.followups.models import FollowUp, FollowUpStatus
+from coordination.meetings.models import Meeting, MeetingStatus
+from coordination.models_base import utcnow
+from coordination.notifications.models import Notification, NotificationKind
+from coordination.protection.models import OrderKind, ProtectionOrder
+from coordination.referrals.models import Priority, Referral, ReferralService, ReferralStatus
+from tests.helpers import DEMO_PASSWORD, statements_to_open
+
+#: The most statements any of these pages may run (the case page runs the most).
+BOUND = 30
+#: The reports page runs one GROUP BY per table of the report, whatever the data.
+REPORTS_BOUND = 40
+
+
+@contextmanager
+def config(app, **values) -> Iterator[None]:
+    """Change the app's configuration for the duration of the block."""
+    saved = {key: app.config[key] for key in values}
+    app.config.update(values)
+    try:
+        yield
+    finally:
+        app.config.update(saved)
+
+
+def _agency(code: str) -> Agency:
+    return db.session.scalar(sa.select(Agency).where(Agency.code == code))
+
+
+def _district_cases(code: str, count: int) -> list[Case]:
+    agency = _agency(code)
+    return db.session.scalars(sa.select(Case).where(Case.district_id == agency.territory_id)
+                              .order_by(Case.id).limit(count)).all()
+
+
+def _other_agencies(code: str) -> list[Agency]:
+    agency = _agency(code)
+    return db.session.scalars(sa.select(Agency).where(
+        Agency.territory_id == agency.territory_id, Agency.id != agency.id)).all()
+
+
+def _same_and_bounded(counts: list[int], bound: int = BOUND) -> None:
+    assert len(set(counts)) == 1, counts
+    assert 0 < counts[0] <= bound, counts
+
+
+def _more_referrals(to_code: str, count: int = 6) -> None:
+    """Referrals to and from the agency on distinct cases, from several senders."""
+    target, now = _agency(to_code), utcnow()
+    others = _other_agencies(to_code)
+    sender = db.session.scalar(sa.select(User).where(User.agency_id == others[0].id))
+    for index, case in enumerate(_district_cases(to_code, count)):
+        other = others[index % len(others)]
+        for source, sink, status in ((other, target, ReferralStatus.SENT),
+                                     (target, other, ReferralStatus.SENT),
+                                     (other, target, ReferralStatus.ACCEPTED)):
+            db.session.add(Referral(
+                case_id=case.id, from_agency_id=source.id, to_agency_id=sink.id,
+                service=ReferralService.OTHER, priority=Priority.NORMAL, status=status,
+                sent_by_id=sender.id, sent_at=now, respond_by=now + timedelta(days=1)))
+    db.session.commit()
+
+
+def _more_follow_ups(owner_code: str, count: int = 6) -> None:
+    owner = _agency(owner_code)
+    people = db.session.scalars(sa.select(User).where(User.agency_id == owner.id)).all()
+    for index, case in enumerate(_district_cases(owner_code, count)):
+        db.session.add(FollowUp(
+            case_id=case.id, action=f"Visit {index}", owner_agency_id=owner.id,
+            owner_user_id=people[index % len(people)].id, due_on=utcnow().date(),
+            status=FollowUpStatus.OPEN, created_by_id=people[0].id))
+    db.session.commit()
+
+
+# --- cases -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["coordinator.sokuluk", "police.sokuluk"])
+@pytest.mark.parametrize("query", ["", "?status=active", "?q=A"])
+def test_case_list(username, query, login_as, app):
+    client = login_as(username)
+    counts = []
+    for per_page in (5, 25):
+        with config(app, CASES_PER_PAGE=per_page):
+            counts.append(statements_to_open(client, f"/cases{query}"))
+    _same_and_bounded(counts)
+
+
+def test_case_page_with_one_referral_and_with_many(login_as, user):
+    """More referrals, follow-ups, orders and events cost no more statements."""
+    client = login_as("coordinator.sokuluk")
+    coordinator = user("coordinator.sokuluk")
+    # One of each to begin with: a list with no parents loads no children at all.
+    case = db.session.scalar(sa.select(Case).where(
+        Case.district_id == coordinator.agency.territory_id,
+        Case.lead_agency_id != coordinator.agency_id,
+        Case.protection_orders.any(), Case.referrals.any(), Case.follow_ups.any(),
+    ).order_by(Case.id))
+    url = f"/cases/{case.id}"
+    counts = [statements_to_open(client, url)]
+    others = _other_agencies("SOKULUK-COMMITTEE")
+    police = _agency("SOKULUK-POLICE")
+    staff = db.session.scalars(sa.select(User).where(
+        User.agency_id.in_([a.id for a in others]))).all()
+    now = utcnow()
+    for index in range(6):
+        source, sink = others[index % len(others)], others[(index + 1) % len(others)]
+        author = staff[index % len(staff)]
+        db.session.add(Referral(
+            case_id=case.id, from_agency_id=source.id, to_agency_id=sink.id,
+            service=ReferralService.OTHER, priority=Priority.NORMAL,
+            status=ReferralStatus.ACCEPTED, sent_by_id=author.id, sent_at=now,
+            respond_by=now + timedelta(days=1), answered_by_id=author.id, answered_at=now))
+        db.session.add(FollowUp(case_id=case.id, action=f"Step {index}",
+                                owner_agency_id=sink.id, owner_user_id=author.id,
+                                due_on=now.date(), created_by_id=author.id))
+        db.session.add(ProtectionOrder(case_id=case.id, kind=OrderKind.TEMPORARY,
+                                       issuing_agency_id=police.id, issued_at=now,
+                                       valid_until=now + timedelta(days=3),
+                                       recorded_by_id=author.id))
+        db.session.add(TimelineEvent(case_id=case.id, kind=TimelineKind.STATUS_CHANGED,
+                                     user_id=author.id, agency_id=source.id,
+                                     related_agency_id=sink.id))
+    db.session.commit()
+    counts.append(statements_to_open(client, url))
+    _same_and_bounded(counts)
+
+
+# --- inboxes and notifications -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("username,code", [("police.sokuluk", "SOKULUK-POLICE"),
+                                           ("coordinator.sokuluk", "SOKULUK-COMMITTEE")])
+def test_referral_inbox(username, code, login_as):
+    client = login_as(username)
+    counts = [statements_to_open(client, "/referrals")]
+    _more_referrals(code)
+    counts.append(statements_to_open(client, "/referrals"))
+    _same_and_bounded(counts)
+
+
+def test_follow_up_inbox(login_as):
+    client = login_as("social.sokuluk")
+    counts = [statements_to_open(client, "/followups")]
+    _more_follow_ups("SOKULUK-SOCIAL")
+    counts.append(statements_to_open(client, "/followups"))
+    _same_and_bounded(counts)
+
+
+def test_notifications(login_as):
+    client = login_as("police.sokuluk")
+    counts = [statements_to_open(client, "/notifications")]
+    police = _agency("SOKULUK-POLICE")
+    others = _other_agencies("SOKULUK-POLICE")
+    for index, case in enumerate(_district_cases("SOKULUK-POLICE", 8)):
+        db.session.add(Notification(agency_id=police.id, kind=NotificationKind.REFERRAL_RECEIVED,
+                                    case_id=case.id,
+                                    related_agency_id=others[index % len(others)].id))
+    db.session.commit()
+    counts.append(statements_to_open(client, "/notifications"))
+    _same_and_bounded(counts)
+
+
+# --- meetings ---------------------------------------------------------------------------
+
+
+def test_meetings_list(login_as):
+    client = login_as("coordinator.sokuluk")
+    counts = [statements_to_open(client, "/meetings")]
+    committee = _agency("SOKULUK-COMMITTEE")
+    head = db.session.scalar(sa.select(User).where(User.username == "coordinator.sokuluk"))
+    for days in range(1, 7):
+        db.session.add(Meeting(committee_id=committee.id, place="Зал",
+                               scheduled_for=utcnow() + timedelta(days=days),
+                               status=MeetingStatus.SCHEDULED, created_by_id=head.id))
+    db.session.commit()
+    counts.append(statements_to_open(client, "/meetings"))
+    _same_and_bounded(counts)
+
+
+def test_meeting_page(login_as):
+    """The demo's meetings differ in agenda and decisions; each costs the same."""
+    client = login_as("coordinator.sokuluk")
+    committee = _agency("SOKULUK-COMMITTEE")
+    meetings = db.session.scalars(sa.select(Meeting).where(
+        Meeting.committee_id == committee.id)).all()
+    assert len({len(m.agenda_items) for m in meetings}) > 1
+    _same_and_bounded([statements_to_open(client, f"/meetings/{m.id}") for m in meetings])
+
+
+# --- reports, administration, audit -------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["ministry.analyst", "coordinator.sokuluk"])
+def test_reports_page(username, login_as):
+    client = login_as(username)
+    counts = [statements_to_open(client, "/reports")]
+    _more_referrals("SOKULUK-POLICE")
+    counts.append(statements_to_open(client, "/reports"))
+    _same_and_bounded(counts, REPORTS_BOUND)
+
+
+def _more_users(count: int = 6) -> None:
+    for index, agency in enumerate(db.session.scalars(
+            sa.select(Agency).where(Agency.type != AgencyType.MINISTRY).limit(count))):
+        create_user(f"extra.{index}", f"Extra {index}", agency, Role.MEMBER, DEMO_PASSWORD)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("url", ["/admin/users", "/admin/agencies", "/admin/territories",
+                                 "/admin/settings", "/audit"])
+def test_administrators_lists(url, login_as, app):
+    _more_users()
+    client = login_as("admin")
+    counts = []
+    for per_page in (3, 50):
+        with config(app, ADMIN_PER_PAGE=per_page):
+            counts.append(statements_to_open(client, url))
+    _same_and_bounded(counts)
+
+
+@pytest.mark.parametrize("url", ["/admin/users", "/directory", "/audit"])
+def test_an_agency_heads_lists(url, login_as, app, user):
+    client = login_as("coordinator.sokuluk")
+    head = user("coordinator.sokuluk")
+    for _index in range(4):
+        record(AuditAction.CASE_VIEWED, head, "case", 1)
+    create_user("extra.sokuluk", "Extra", head.agency, Role.MEMBER, DEMO_PASSWORD)
+    db.session.commit()
+    counts = []
+    for per_page in (2, 50):
+        with config(app, ADMIN_PER_PAGE=per_page):
+            counts.append(statements_to_open(client, url))
+    _same_and_bounded(counts)

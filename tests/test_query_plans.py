@@ -1,0 +1,183 @@
+"""The lists, inboxes and the access policy reach the big tables through indexes.
+
+Every SELECT a page runs is captured and explained on the same connection.
+SQLite: ``EXPLAIN QUERY PLAN`` must read each big table with ``SEARCH ...``
+(an index or the primary key), never ``SCAN <table>``. PostgreSQL: after
+``ANALYZE`` (plans as autovacuum's statistics make them, the same in every
+run) and with ``SET LOCAL enable_seqscan = off`` the plan must hold no ``Seq
+Scan`` of a big table, nor a whole index read (a bitmap or index scan with no
+condition, except an ordered walk that a LIMIT stops). On the suite's few
+hundred rows a sequential scan really is the cheapest plan, so PostgreSQL
+would choose it whatever the indexes; the setting makes it a last resort (it
+adds 10^10 to its cost), and a Seq Scan that is left means no index could
+serve the query. Merge and hash joins are priced out too: on tiny tables
+they would read a whole index of the inner table where a nested loop looks
+rows up by an index. docs/PERFORMANCE.md has the plans measured on a
+million cases.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from coordination.accounts.models import User
+from coordination.cases.models import Case
+from coordination.extensions import db
+from coordination.meetings.models import Meeting
+
+#: Tables that grow with the number of cases (or of events); the rest
+#: (territories, agencies, users, settings) stay small.
+BIG_TABLES = frozenset({
+    "cases", "people", "incidents", "incident_violence_forms", "timeline_events",
+    "referrals", "follow_ups", "protection_orders", "order_violations",
+    "correctional_programmes", "consent_records", "risk_assessments",
+    "notifications", "notification_reads", "audit_events", "meetings", "agenda_items",
+    "agenda_item_reasons", "meeting_attendances",
+})
+
+
+def _selects_of(client, url: str) -> list[tuple[str, object]]:
+    statements = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        assert client.get(url).status_code == 200, url
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    assert statements, url
+    return statements
+
+
+def _sqlite_scans(connection, statement, parameters) -> Iterator[str]:
+    for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters):
+        detail = row[-1]
+        words = detail.split()
+        if words[0] == "SCAN" and words[1] in BIG_TABLES:
+            yield detail
+
+
+def _postgresql_scans(connection, statement, parameters, whole_index_ok: bool = False
+                      ) -> Iterator[str]:
+    plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement,
+                                      parameters).scalar()
+    plan = plan if isinstance(plan, list) else json.loads(plan)
+    nodes = [(plan[0]["Plan"], False)]
+    while nodes:
+        node, under_limit = nodes.pop()
+        kind, table = node["Node Type"], node.get("Relation Name")
+        # With sequential scans priced out, reading a whole index is the other
+        # way to look at every row: a bitmap scan with no condition, or an
+        # index scan with none, unless it walks the index in the list's order
+        # and a LIMIT stops it (newest first, for a page).
+        whole_index = (kind == "Bitmap Heap Scan" and "Recheck Cond" not in node
+                       or kind in ("Index Scan", "Index Only Scan")
+                       and "Index Cond" not in node and not (under_limit or whole_index_ok))
+        if table in BIG_TABLES and (kind == "Seq Scan" or whole_index):
+            yield f"{kind} on {table}"
+        nodes.extend((child, under_limit or kind == "Limit") for child in node.get("Plans", []))
+
+
+def full_scans(client, url: str, whole_index_ok: bool = False) -> list[tuple[str, str]]:
+    """(scan, statement) for every big table a page reads without an index.
+
+    ``whole_index_ok``: on PostgreSQL, let an index scan without a condition
+    pass (a search, whose text has no index, on the suite's tiny tables).
+    """
+    statements = _selects_of(client, url)
+    connection = db.session.connection()
+    postgresql = connection.dialect.name == "postgresql"
+    if postgresql:
+        # Plan with statistics, as autovacuum would have gathered them (a
+        # fresh database has none, and plans could differ from run to run).
+        connection.exec_driver_sql("ANALYZE")
+        for method in ("seqscan", "mergejoin", "hashjoin"):
+            connection.exec_driver_sql(f"SET LOCAL enable_{method} = off")
+        found = [(scan, " ".join(statement.split())[:200])
+                 for statement, parameters in statements
+                 for scan in _postgresql_scans(connection, statement, parameters,
+                                               whole_index_ok)]
+    else:
+        found = [(scan, " ".join(statement.split())[:200])
+                 for statement, parameters in statements
+                 for scan in _sqlite_scans(connection, statement, parameters)]
+    if postgresql:
+        for method in ("seqscan", "mergejoin", "hashjoin"):
+            connection.exec_driver_sql(f"SET LOCAL enable_{method} = on")
+    return found
+
+
+def _case_of(username: str) -> int:
+    agency_id = db.session.scalar(sa.select(User.agency_id).where(User.username == username))
+    return db.session.scalar(sa.select(Case.id).where(Case.lead_agency_id == agency_id)
+                             .order_by(Case.id))
+
+
+def _meeting_of(committee_code: str) -> int:
+    from coordination.agencies.models import Agency
+
+    return db.session.scalar(sa.select(Meeting.id).join(Agency, Meeting.committee_id == Agency.id)
+                             .where(Agency.code == committee_code).order_by(Meeting.id))
+
+
+CASE_WORKER_PAGES = [
+    "/cases", "/cases?page=2", "/cases?status=active", "/cases?risk=high",
+    "/cases?q={reference}", "/cases?q=A&status=open", "/referrals", "/followups",
+    "/notifications",
+]
+
+
+@pytest.mark.parametrize("username", ["coordinator.sokuluk", "police.sokuluk"])
+@pytest.mark.parametrize("url", CASE_WORKER_PAGES)
+def test_lists_and_inboxes_use_indexes(username, url, login_as):
+    client = login_as(username)
+    reference = db.session.scalar(sa.select(Case.reference).where(Case.id == _case_of(username)))
+    # The search text has no index (a prefix LIKE cannot use one under
+    # SQLite's case-insensitive LIKE or a non-C PostgreSQL collation): it
+    # filters the visible set, which the indexes give. On a few hundred rows
+    # PostgreSQL may as well walk a whole index of cases for its count.
+    assert full_scans(client, url.format(reference=reference),
+                      whole_index_ok="q=" in url) == []
+
+
+@pytest.mark.parametrize("username", ["coordinator.sokuluk", "police.sokuluk"])
+def test_the_case_page_uses_indexes(username, login_as):
+    client = login_as(username)
+    assert full_scans(client, f"/cases/{_case_of(username)}") == []
+
+
+def test_meetings_use_indexes(login_as):
+    client = login_as("coordinator.sokuluk")
+    assert full_scans(client, "/meetings") == []
+    assert full_scans(client, f"/meetings/{_meeting_of('SOKULUK-COMMITTEE')}") == []
+
+
+@pytest.mark.parametrize("url", ["/audit", "/audit?action=login_succeeded",
+                                 "/audit?username=police.sokuluk"])
+def test_the_audit_viewer_uses_indexes(url, login_as):
+    assert full_scans(login_as("admin"), url) == []
+
+
+def test_an_agency_heads_audit_view_uses_indexes(login_as):
+    assert full_scans(login_as("coordinator.sokuluk"), "/audit") == []
+
+
+def test_the_check_finds_a_full_scan(login_as):
+    """The check itself: a query no index can serve is reported."""
+    client = login_as("coordinator.sokuluk")
+    statements = [("SELECT count(*) FROM cases WHERE lower(survivor_code) = 'x'", {})]
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        scans = list(_postgresql_scans(connection, *statements[0]))
+    else:
+        scans = list(_sqlite_scans(connection, *statements[0]))
+    assert scans and "cases" in scans[0]
+    assert client.get("/cases").status_code == 200

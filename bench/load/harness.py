@@ -164,7 +164,7 @@ def start_gunicorn(options: argparse.Namespace, environment: dict, port: int):
     if options.worker_class == "gthread":
         command += ["--threads", str(options.threads)]
     _say(" ".join(command[1:] + ["wsgi:app"]))
-    with open(options.output / "gunicorn.log", "ab") as log:
+    with open(options.output / "gunicorn.log", "wb") as log:  # this run's only
         server = subprocess.Popen([*command, "wsgi:app"], cwd=PROJECT_ROOT,  # nosec B603
                                   env=environment, stdout=log, stderr=log)
     try:

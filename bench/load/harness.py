@@ -37,19 +37,18 @@ from locust.env import Environment
 from bench.load import locustfile
 from bench.load.scenario import STALE, Ledger, conflict_resolved
 from bench.load.summary import Sample, figures, in_window, rows, table
-from bench.load.verify import audit_mark, verify
+from bench.load.verify import Verification, audit_mark, verify
 from coordination import PROJECT_ROOT, create_app
 from coordination.accounts.models import Role, User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.config import LoadTestConfig
+from coordination.demo import DEMO_PASSWORD
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.referrals.models import Referral, ReferralStatus
 
 OUTPUT = PROJECT_ROOT / "load-output"
 DEFAULT_SQLITE = PROJECT_ROOT / "instance" / "load.sqlite3"
-#: The demo accounts' password; the synthetic data's accounts share one too.
-DEFAULT_PASSWORD = "demo-password-1"  # the demo accounts' (README)  # nosec B105
 
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
@@ -80,7 +79,8 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
                         default=env("LOAD_WORKER_CLASS", "sync"))
     parser.add_argument("--threads", type=int, default=int(env("LOAD_THREADS", "4")),
                         help="threads per gthread worker")
-    parser.add_argument("--password", default=env("LOAD_PASSWORD", DEFAULT_PASSWORD))
+    parser.add_argument("--password", default=env("LOAD_PASSWORD", DEMO_PASSWORD),
+                        help="the seeded accounts' password (LOAD_PASSWORD)")
     parser.add_argument("--output", type=Path, default=Path(env("LOAD_OUTPUT", str(OUTPUT))))
     return parser.parse_args(argv)
 
@@ -271,6 +271,7 @@ def mix_users(staff: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The whole run (see the module docstring); its exit status."""
     options = _options(argv)
     options.output.mkdir(parents=True, exist_ok=True)
     options.load_before = os.getloadavg()[0]  # the machine may be shared: say how busy
@@ -308,10 +309,12 @@ def main(argv: list[str] | None = None) -> int:
     with app.app_context():
         checked = verify(ledger.saves, mark)
         db.session.remove()
+        db.engine.dispose()
     return report(options, url, baseline, mixed, ledger, checked)
 
 
-def report(options, url: str, baseline: Phase, mixed: Phase, ledger: Ledger, checked) -> int:
+def report(options: argparse.Namespace, url: str, baseline: Phase, mixed: Phase,
+           ledger: Ledger, checked: Verification) -> int:
     """Print the tables and the final line; write results.json. The exit status."""
     baseline_rows = rows(baseline.measured, baseline.seconds)
     mix_rows = rows(mixed.measured, mixed.seconds)
@@ -321,7 +324,8 @@ def report(options, url: str, baseline: Phase, mixed: Phase, ledger: Ledger, che
     print()
     print(f"load average (1 min) before / after: {options.load_before:.2f} / "
           f"{os.getloadavg()[0]:.2f}")
-    print(f"database: {_safe(url)}  data: {options.data} ({options.cases} cases)  "
+    data = f"{options.cases} synthetic cases" if options.data == "synthetic" else "demo data"
+    print(f"database: {_safe(url)}  {data}  "
           f"gunicorn: {options.workers} {options.worker_class} workers")
     print(table(f"baseline ({baseline.seconds:.0f} s measured)", baseline_rows))
     print()

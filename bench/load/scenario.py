@@ -76,9 +76,9 @@ STALE_MESSAGES = ("Someone changed this while you had the page open",
                   "Someone saved a change to this at the same moment")
 SAVED, STALE = "saved", "stale"
 
-#: Steps that answer or carry on a referral (the receiving agency's), and
-#: the chance of each where there is a choice.
+#: Steps that answer or carry on a referral (the receiving agency's).
 ANSWER_STEPS = ("accept", "decline", "start", "complete")
+#: Steps whose form needs a note (a reason or an outcome); the note is kept.
 NEEDS_NOTE = {"decline", "complete", "done"}
 
 
@@ -182,6 +182,7 @@ class Ledger:
     closed: bool = False
 
     def begin(self, save: Save) -> Save:
+        """Record a save about to be submitted; refused once the run is ending."""
         if self.closed:
             raise LedgerClosed
         self.saves.append(save)
@@ -189,9 +190,11 @@ class Ledger:
 
     @property
     def in_flight(self) -> int:
+        """Saves submitted whose answer has not come yet."""
         return sum(1 for save in self.saves if save.outcome == "pending")
 
     def count(self, outcome: str) -> int:
+        """Saves that ended with ``outcome``."""
         return sum(1 for save in self.saves if save.outcome == outcome)
 
 
@@ -207,6 +210,7 @@ class Browser:
         self.rng = rng or random.Random()  # a load mix, not a secret  # nosec B311
 
     def get(self, path: str, name: str, check: Check = expect_ok) -> Reply:
+        """GET ``path``, counted under ``name``."""
         return self.client.request("GET", path, name=name, check=check)
 
     def sign_in(self, username: str, password: str) -> None:

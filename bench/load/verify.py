@@ -8,8 +8,10 @@ showed and the unique note it carried. For each object saved:
   update: the second overwrote the first without seeing it);
 - the audit log holds exactly one change per accepted save made during the
   run (none unreported, none missing);
-- the object's version moved past the last accepted save's, and its state is
-  that save's (status, and the note it wrote).
+- each accepted save moved the version on by one from the page's (the
+  object's version is the first accepted save's plus the number accepted),
+  and the object's state is the last accepted save's (status, and the note
+  it wrote).
 """
 from __future__ import annotations
 
@@ -96,8 +98,9 @@ def _object_problems(kind: str, object_id: int, saved: list[Save], unsure: int,
         return problems
     obj = db.session.get(MODELS[kind], object_id)
     last = saved[-1]
-    if obj.version <= last.base_version:
-        problems.append(f"version {obj.version} did not move past {last.base_version}")
+    chain = list(range(bases[0], bases[0] + len(saved)))
+    if bases != chain or obj.version != chain[-1] + 1:
+        problems.append(f"version {obj.version} after saves accepted from versions {bases}")
     status, note_column = OUTCOMES[kind, last.step]
     if obj.status.value != status:
         problems.append(f"status is {obj.status.value}, the last accepted save set {status}")

@@ -159,7 +159,7 @@ def start_gunicorn(options: argparse.Namespace, environment: dict, port: int):
     """gunicorn on the loopback; returns the process once /healthz answers."""
     command = [sys.executable, "-m", "gunicorn", "--workers", str(options.workers),
                "--worker-class", options.worker_class, "--bind", f"127.0.0.1:{port}",
-               "--timeout", "30", "--graceful-timeout", "10",
+               "--timeout", "30", "--graceful-timeout", "10", "--no-control-socket",
                "--error-logfile", str(options.output / "gunicorn.log")]
     if options.worker_class == "gthread":
         command += ["--threads", str(options.threads)]

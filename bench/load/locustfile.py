@@ -104,17 +104,29 @@ class Person(FastHttpUser):
     connection_timeout = TIMEOUT_SECONDS
 
     def on_start(self) -> None:
+        self.unsigned: list[tuple[Browser, str]] = []
+        self.browser = self.open_browser(self.client)
+
+    def open_browser(self, session: FastHttpSession) -> Browser:
+        """A browser on ``session``, signed in as the role's next account."""
         settings: Settings = self.environment.load
-        self.browser = Browser(LocustClient(self.client), settings.ledger, settings.rng())
-        self.signed_in = _attempt(self.browser.sign_in, settings.next_account(self.role),
-                                  settings.password)
+        browser = Browser(LocustClient(session), settings.ledger, settings.rng())
+        account = settings.next_account(self.role)
+        if not _attempt(browser.sign_in, account, settings.password):
+            self.unsigned.append((browser, account))
         settings.sessions += 1
+        return browser
 
     def act(self, action, *args) -> None:
-        if self.signed_in:
+        """Take one step; until every browser is signed in, try that again instead
+        (a failed sign-in was counted; a person waits a moment and retries)."""
+        if not self.unsigned:
             _attempt(action, *args)
-        else:  # a refused sign-in was counted; do not hammer the login form
-            gevent.sleep(1)
+            return
+        gevent.sleep(1)
+        browser, account = self.unsigned.pop(0)
+        if not _attempt(browser.sign_in, account, self.environment.load.password):
+            self.unsigned.append((browser, account))
 
     def open_one(self, case_ids: list[int]) -> None:
         if case_ids:
@@ -203,11 +215,7 @@ class ConflictPair(Person):
 
     def on_start(self) -> None:
         super().on_start()
-        settings: Settings = self.environment.load
-        self.other = Browser(LocustClient(_session(self)), settings.ledger, settings.rng())
-        self.signed_in = _attempt(self.other.sign_in, settings.next_account(self.role),
-                                  settings.password) and self.signed_in
-        settings.sessions += 1
+        self.other = self.open_browser(_session(self))
 
     @task
     def collide(self):

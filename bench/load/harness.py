@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import gevent
+import psutil
 import requests
 import sqlalchemy as sa
 from locust.env import Environment
@@ -205,11 +206,13 @@ def stop_gunicorn(server) -> None:
 
 @dataclass
 class Phase:
-    """The samples of one phase and its measured window (epoch seconds)."""
+    """The samples of one phase, its measured window (epoch seconds), and the
+    cores each group of processes used during the window."""
 
     samples: list[Sample]
     start: float
     end: float
+    cores: dict[str, float]
 
     @property
     def measured(self) -> list[Sample]:
@@ -220,8 +223,36 @@ class Phase:
         return self.end - self.start
 
 
+#: Who used the machine's cores: the server, the load generator (this
+#: process), the database server, and every other process on the machine.
+CPU_GROUPS = ("gunicorn", "locust", "postgresql", "other", "idle")
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by each group of :data:`CPU_GROUPS`."""
+    server = psutil.Process(server_pid)
+    gunicorn = {server_pid, *(child.pid for child in server.children(recursive=True))}
+    used = dict.fromkeys(CPU_GROUPS, 0.0)
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        times = process.info["cpu_times"]
+        if times is None:
+            continue  # gone, or not ours to read
+        group = ("gunicorn" if process.pid in gunicorn
+                 else "locust" if process.pid == os.getpid()
+                 else "postgresql" if (process.info["name"] or "").startswith("postgres")
+                 else None)
+        if group:
+            used[group] += times.user + times.system
+    machine = psutil.cpu_times()
+    used["idle"] = machine.idle + getattr(machine, "iowait", 0.0)
+    busy = sum(machine) - used["idle"] - getattr(machine, "guest", 0.0) \
+        - getattr(machine, "guest_nice", 0.0)
+    used["other"] = busy - used["gunicorn"] - used["locust"] - used["postgresql"]
+    return used
+
+
 def run_phase(user_classes: dict, host: str, settings: locustfile.Settings,
-              warmup: float, seconds: float) -> Phase:
+              warmup: float, seconds: float, server_pid: int) -> Phase:
     """Run ``user_classes`` (class -> how many) for warm-up plus ``seconds``.
 
     When the time is up no new save starts, the saves in flight finish (so
@@ -246,15 +277,17 @@ def run_phase(user_classes: dict, host: str, settings: locustfile.Settings,
     while settings.sessions < sessions and time.monotonic() < deadline:
         gevent.sleep(0.1)  # sign-ins are slow on purpose (argon2): not part of the mix
     gevent.sleep(warmup)
-    start = time.time()
+    start, cpu_before = time.time(), cpu_seconds(server_pid)
     gevent.sleep(seconds)
-    end = time.time()
+    end, cpu_after = time.time(), cpu_seconds(server_pid)
     settings.ledger.closed = True
     deadline = time.monotonic() + locustfile.TIMEOUT_SECONDS + 5
     while settings.ledger.in_flight and time.monotonic() < deadline:
         gevent.sleep(0.05)
     runner.quit()
-    return Phase(samples, start, end)
+    cores = {group: (cpu_after[group] - cpu_before[group]) / (end - start)
+             for group in CPU_GROUPS}
+    return Phase(samples, start, end, cores)
 
 
 def mix_users(staff: int) -> dict:
@@ -297,12 +330,12 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"baseline: {users} users for {options.baseline_seconds:g} s")
         baseline = run_phase({locustfile.Baseline: users}, host,
                              locustfile.Settings(accounts, options.password, seed=options.seed),
-                             options.warmup, options.baseline_seconds)
+                             options.warmup, options.baseline_seconds, server.pid)
         ledger = Ledger()
         _say(f"mix: {users} users for {options.seconds:g} s")
         mixed = run_phase(mix, host, locustfile.Settings(accounts, options.password, ledger,
                                                           seed=options.seed),
-                          options.warmup, options.seconds)
+                          options.warmup, options.seconds, server.pid)
     finally:
         stop_gunicorn(server)
 
@@ -336,6 +369,9 @@ def report(options: argparse.Namespace, url: str, baseline: Phase, mixed: Phase,
     both_stale = sum(1 for pair in ledger.conflicts if pair == (STALE, STALE))
     print(f"conflict pairs: {len(ledger.conflicts)}: {resolved} with one save accepted and "
           f"the other refused as stale, {both_stale} both refused (a third save came first)")
+    for phase_name, phase in (("baseline", baseline), ("mix", mixed)):
+        used = ", ".join(f"{group} {cores:.2f}" for group, cores in phase.cores.items())
+        print(f"cores used during the {phase_name} (of {psutil.cpu_count()}): {used}")
     print(f"failures (warm-up included): {failures}")
     for problem in checked.problems[:20]:
         print(f"  lost update: {problem}")
@@ -351,6 +387,7 @@ def report(options: argparse.Namespace, url: str, baseline: Phase, mixed: Phase,
                   "stale": checked.stale, "objects": checked.objects},
         "conflicts": {"pairs": len(ledger.conflicts), "resolved": resolved,
                       "both_stale": both_stale},
+        "cores": {"baseline": baseline.cores, "mix": mixed.cores},
         "problems": checked.problems, "figures": result.line(),
     }, indent=2))
     print(result.line())

@@ -224,22 +224,29 @@ class Phase:
 
 
 #: Who used the machine's cores: the server, the load generator (this
-#: process), the database server, and every other process on the machine.
+#: process), the PostgreSQL backends serving the load test's database, and
+#: every other process on the machine.
 CPU_GROUPS = ("gunicorn", "locust", "postgresql", "other", "idle")
 
 
-def cpu_seconds(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by each group of :data:`CPU_GROUPS`."""
+def cpu_seconds(server_pid: int, database: str | None) -> dict[str, float]:
+    """CPU seconds used so far by each group of :data:`CPU_GROUPS`.
+
+    A PostgreSQL backend names its database in its process title
+    (``postgres: user database host(port) state``).
+    """
     server = psutil.Process(server_pid)
     gunicorn = {server_pid, *(child.pid for child in server.children(recursive=True))}
     used = dict.fromkeys(CPU_GROUPS, 0.0)
-    for process in psutil.process_iter(["name", "cpu_times"]):
+    for process in psutil.process_iter(["cmdline", "cpu_times"]):
         times = process.info["cpu_times"]
         if times is None:
             continue  # gone, or not ours to read
+        title = " ".join(process.info["cmdline"] or ())
         group = ("gunicorn" if process.pid in gunicorn
                  else "locust" if process.pid == os.getpid()
-                 else "postgresql" if (process.info["name"] or "").startswith("postgres")
+                 else "postgresql" if database and title.startswith("postgres:")
+                 and f" {database} " in title
                  else None)
         if group:
             used[group] += times.user + times.system
@@ -252,7 +259,8 @@ def cpu_seconds(server_pid: int) -> dict[str, float]:
 
 
 def run_phase(user_classes: dict, host: str, settings: locustfile.Settings,
-              warmup: float, seconds: float, server_pid: int) -> Phase:
+              warmup: float, seconds: float, server_pid: int,
+              database: str | None = None) -> Phase:
     """Run ``user_classes`` (class -> how many) for warm-up plus ``seconds``.
 
     When the time is up no new save starts, the saves in flight finish (so
@@ -277,9 +285,9 @@ def run_phase(user_classes: dict, host: str, settings: locustfile.Settings,
     while settings.sessions < sessions and time.monotonic() < deadline:
         gevent.sleep(0.1)  # sign-ins are slow on purpose (argon2): not part of the mix
     gevent.sleep(warmup)
-    start, cpu_before = time.time(), cpu_seconds(server_pid)
+    start, cpu_before = time.time(), cpu_seconds(server_pid, database)
     gevent.sleep(seconds)
-    end, cpu_after = time.time(), cpu_seconds(server_pid)
+    end, cpu_after = time.time(), cpu_seconds(server_pid, database)
     settings.ledger.closed = True
     deadline = time.monotonic() + locustfile.TIMEOUT_SECONDS + 5
     while settings.ledger.in_flight and time.monotonic() < deadline:
@@ -322,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
         db.session.remove()
     _say(f"accounts: {json.dumps(accounts)}")
 
+    parsed = sa.engine.make_url(url)
+    database = parsed.database if parsed.get_backend_name() == "postgresql" else None
     port = _free_port()
     host = f"http://127.0.0.1:{port}"
     server = start_gunicorn(options, environment, port)
@@ -330,12 +340,12 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"baseline: {users} users for {options.baseline_seconds:g} s")
         baseline = run_phase({locustfile.Baseline: users}, host,
                              locustfile.Settings(accounts, options.password, seed=options.seed),
-                             options.warmup, options.baseline_seconds, server.pid)
+                             options.warmup, options.baseline_seconds, server.pid, database)
         ledger = Ledger()
         _say(f"mix: {users} users for {options.seconds:g} s")
         mixed = run_phase(mix, host, locustfile.Settings(accounts, options.password, ledger,
                                                           seed=options.seed),
-                          options.warmup, options.seconds, server.pid)
+                          options.warmup, options.seconds, server.pid, database)
     finally:
         stop_gunicorn(server)
 

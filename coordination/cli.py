@@ -20,6 +20,7 @@ from coordination.agencies.models import Agency, AgencyType
 from coordination.demo import DEMO_PASSWORD, database_is_empty, demo_usernames, load_demo
 from coordination.extensions import db
 from coordination.maintenance import backup, retention
+from coordination.maintenance.synthetic import SeedError, seed_synthetic
 from coordination.models_base import utcnow
 from coordination.notifications.services import check_due
 from coordination.territories.services import load_territories, territory_by_code
@@ -179,10 +180,33 @@ def retention_command(years, dry_run):
     click.echo(_("Cases anonymized: %(count)d", count=len(result.case_ids)))
 
 
+@click.command("seed-synthetic")
+@click.option("--cases", type=click.IntRange(min=1), required=True,
+              help="How many cases to generate.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+def seed_synthetic_command(cases, seed):
+    """Fill an empty, migrated database with synthetic national data."""
+    with click.progressbar(length=cases, label="Generating cases", show_eta=True,
+                           show_percent=True) as bar:
+        try:
+            summary = seed_synthetic(cases, seed, progress=bar.update)
+        except SeedError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Synthetic data loaded: {summary.cases:,} cases (seed {summary.seed}), "
+               f"{summary.total_rows:,} rows in {summary.seconds:.1f} s "
+               f"({summary.rows_per_second:,.0f} rows/s); planner statistics "
+               f"{summary.analyze_seconds:.1f} s.")
+    for table, count in summary.rows.items():
+        click.echo(f"  {table:26} {count:>12,}")
+    click.echo(f"{len(summary.usernames)} accounts, password {DEMO_PASSWORD}, e.g. "
+               "ministry.analyst, admin, coordinator.sokuluk, police.sokuluk, "
+               "police2.sokuluk (<role><n>.<district>).")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(territories_cli)
     app.cli.add_command(notifications_cli)
     for command in (create_agency, create_user_command, load_demo_command, demo_accounts,
                     backup_command, restore_command, retention_command,
-                    reset_two_factor_command):
+                    reset_two_factor_command, seed_synthetic_command):
         app.cli.add_command(command)

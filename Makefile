@@ -7,7 +7,7 @@ PORT ?= 5000
 CATALOGS := coordination/translations
 export FLASK_APP := wsgi
 
-.PHONY: run test e2e translations extract-messages lint bench clean
+.PHONY: run test e2e load translations extract-messages lint bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,19 @@ $(E2E_STAMP): $(STAMP)
 ## Browser journeys (Playwright driving Debian's /usr/bin/chromium; no browser download).
 e2e: translations $(E2E_STAMP)
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest tests_e2e -p no:cacheprovider
+
+LOAD_STAMP := $(VENV)/.load-stamp
+
+$(LOAD_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -e '.[dev,load]' > $(VENV)/install-load.log 2>&1 \
+	   || { tail -n 40 $(VENV)/install-load.log; exit 1; }
+	touch $(LOAD_STAMP)
+
+## Load test: gunicorn (2 workers, loopback) on a new synthetic database, Locust
+## for 60 s; LOAD_CASES (20000), LOAD_DATABASE_URL (an empty database; default a
+## new SQLite file) and more in docs/PERFORMANCE.md. Prints a final name=value line.
+load: translations $(LOAD_STAMP)
+	$(BIN)/python -m bench.load.run
 
 ## Refresh messages.pot and the catalogs after changing user-facing strings.
 extract-messages: $(STAMP)

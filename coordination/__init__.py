@@ -90,8 +90,8 @@ def _instance_secret_key(app: Flask) -> str:
     Production must be given ``SECRET_KEY``: a key made up on one server
     would differ between workers and vanish with a redeploy.
     """
-    if app.config["ENV_NAME"] == "production":
-        raise RuntimeError("SECRET_KEY must be set in production")
+    if app.config.get("SECRET_KEY_REQUIRED"):
+        raise RuntimeError(f"SECRET_KEY must be set in {app.config['ENV_NAME']}")
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_hex(32))

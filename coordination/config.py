@@ -159,15 +159,36 @@ class ProductionConfig(BaseConfig):
     """gunicorn behind HTTPS: the secret key and database must be given."""
 
     ENV_NAME = "production"
+    #: Refuse to start without ``SECRET_KEY`` (see ``coordination._load_config``).
+    SECRET_KEY_REQUIRED = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+
+
+class LoadTestConfig(ProductionConfig):
+    """``make load``: production's settings on plain HTTP over the loopback.
+
+    The load generator talks to gunicorn on 127.0.0.1 without TLS, so the
+    cookies may not be Secure (a client keeps a Secure cookie only for HTTPS),
+    and every simulated user signs in from the same address, so the per-address
+    sign-in limit is raised rather than switched off (its cost stays measured).
+    Everything else, the argon2 cost included, is production's. Never serve
+    real users with it.
+    """
+
+    ENV_NAME = "loadtest"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    PREFERRED_URL_SCHEME = "http"
+    LOGIN_RATE_LIMIT = "6000 per minute"
 
 
 CONFIGS = {
     "development": DevelopmentConfig,
     "testing": TestingConfig,
     "production": ProductionConfig,
+    "loadtest": LoadTestConfig,
 }
 
 

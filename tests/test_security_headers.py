@@ -63,6 +63,26 @@ def test_production_requires_a_secret_key_and_secure_cookies(monkeypatch):
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
+def test_load_test_config_is_production_on_plain_http(monkeypatch):
+    """``make load`` serves plain HTTP on the loopback: cookies without Secure
+    (a client drops Secure cookies there), everything else production's."""
+    from coordination import create_app
+    from coordination.config import LoadTestConfig, ProductionConfig
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be set in loadtest"):
+        create_app(LoadTestConfig)
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    app = create_app(LoadTestConfig)
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert app.config["REMEMBER_COOKIE_SECURE"] is False
+    assert app.config["RATELIMIT_ENABLED"] is True
+    for key in ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "WTF_CSRF_ENABLED",
+                "SESSION_COOKIE_HTTPONLY", "IDLE_TIMEOUT"):
+        assert app.config[key] == getattr(ProductionConfig, key), key
+
+
 def test_hsts_only_over_https(client):
     assert "Strict-Transport-Security" not in client.get("/login").headers
     secure = client.get("/login", base_url="https://localhost")

@@ -7,7 +7,7 @@ PORT ?= 5000
 CATALOGS := coordination/translations
 export FLASK_APP := wsgi
 
-.PHONY: run test e2e load translations extract-messages lint clean
+.PHONY: run test e2e load translations extract-messages lint bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ extract-messages: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location \
 		--sort-by-file -o $(CATALOGS)/messages.pot .
 	$(BIN)/pybabel -q update -N -i $(CATALOGS)/messages.pot -d $(CATALOGS)
+
+## Benchmarks on synthetic data: BENCH_CASES (200000), BENCH_DATABASE_URL (a SQLite
+## file under instance/ by default; PostgreSQL works the same). docs/PERFORMANCE.md.
+bench: translations
+	$(BIN)/python bench/run.py
 
 ## Static analysis: ruff everywhere, bandit on the application code (each
 ## `# nosec` says why on its line or the line above).

@@ -186,6 +186,7 @@ def retention_command(years, dry_run):
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
 def seed_synthetic_command(cases, seed):
     """Fill an empty, migrated database with synthetic national data."""
+    # A developer tool: English, whatever the shell's language (docs/i18n.md).
     with click.progressbar(length=cases, label="Generating cases", show_eta=True,
                            show_percent=True) as bar:
         try:
@@ -194,7 +195,8 @@ def seed_synthetic_command(cases, seed):
             raise click.ClickException(str(error)) from None
     click.echo(f"Synthetic data loaded: {summary.cases:,} cases (seed {summary.seed}), "
                f"{summary.total_rows:,} rows in {summary.seconds:.1f} s "
-               f"({summary.rows_per_second:,.0f} rows/s); planner statistics "
+               f"({summary.rows_per_second:,.0f} rows/s; {summary.cpu_seconds:.1f} s of this "
+               f"process's CPU); planner statistics "
                f"{summary.analyze_seconds:.1f} s.")
     for table, count in summary.rows.items():
         click.echo(f"  {table:26} {count:>12,}")

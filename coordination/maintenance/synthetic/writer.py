@@ -94,6 +94,12 @@ class BulkWriter:
         self._next_ids[table] = value + 1
         return value
 
+    def reserve(self, table: str, count: int) -> int:
+        """The first of ``count`` consecutive ids for rows of ``table``."""
+        first = self.next_id(table)
+        self._next_ids[table] = first + count
+        return first
+
     def add(self, table: str, row: tuple) -> None:
         self.buffers[table].append(row)
 
@@ -114,8 +120,9 @@ class BulkWriter:
                 columns = self.columns[name]
                 self.connection.execute(sa.insert(self._tables[name]),
                                         [dict(zip(columns, row, strict=True)) for row in rows])
-            self.written[name] += len(rows)
-            self.buffers[name] = []
+            self.written[name] += len(self.buffers[name])
+            # Emptied in place: the generator appends to these lists directly.
+            self.buffers[name].clear()
 
     def _convert(self, name: str, rows: list[tuple]) -> list[tuple]:
         converters = self._converters[name]

@@ -1,0 +1,1 @@
+"""Benchmarks on synthetic data (``make bench``; docs/PERFORMANCE.md)."""

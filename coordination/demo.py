@@ -214,23 +214,8 @@ def _municipalities(district: Territory, spec: DemoDistrict) -> list[Territory]:
     return found
 
 
-def _name(rng: random.Random, female: bool, uzbek_share: float) -> tuple[str, str]:
-    """(first name, last name)."""
-    roll = rng.random()
-    if roll < uzbek_share:
-        first = rng.choice(names.UZBEK_FEMALE if female else names.UZBEK_MALE)
-        root = rng.choice(names.UZBEK_SURNAME_ROOTS)
-    elif roll < uzbek_share + 0.1:
-        first = rng.choice(names.RUSSIAN_FEMALE if female else names.RUSSIAN_MALE)
-        root = rng.choice(names.RUSSIAN_SURNAME_ROOTS)
-    else:
-        first = rng.choice(names.KYRGYZ_FEMALE if female else names.KYRGYZ_MALE)
-        root = rng.choice(names.KYRGYZ_SURNAME_ROOTS)
-    return first, names.surname(root, female)
-
-
 def _person(rng, role, female, birth_year, uzbek_share, **extra) -> case_services.PersonData:
-    first, last = _name(rng, female, uzbek_share)
+    first, last = names.random_name(rng, female, uzbek_share)
     return case_services.PersonData(
         role=role, first_name=first, last_name=last,
         sex=Sex.FEMALE if female else Sex.MALE, birth_year=birth_year, **extra,

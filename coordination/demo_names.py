@@ -1,4 +1,7 @@
 """Name lists for the demo data: common Kyrgyz, Uzbek and Russian names."""
+from __future__ import annotations
+
+import random
 
 KYRGYZ_FEMALE = [
     "Айгүл", "Жылдыз", "Нургүл", "Гүлнара", "Айжан", "Мээрим", "Асел", "Бермет", "Чолпон",
@@ -40,3 +43,19 @@ def surname_for(family_surname: str, female: bool) -> str:
     """A family surname in the form for a man or a woman: Асанов <-> Асанова."""
     base = family_surname[:-1] if family_surname.endswith(("ова", "ева")) else family_surname
     return base + ("а" if female and base.endswith(("ов", "ев")) else "")
+
+
+def random_name(rng: random.Random, female: bool, uzbek_share: float) -> tuple[str, str]:
+    """(first name, last name): Uzbek with ``uzbek_share``, Russian one time in
+    ten, Kyrgyz otherwise. The demo and the synthetic data draw from this."""
+    roll = rng.random()
+    if roll < uzbek_share:
+        first = rng.choice(UZBEK_FEMALE if female else UZBEK_MALE)
+        root = rng.choice(UZBEK_SURNAME_ROOTS)
+    elif roll < uzbek_share + 0.1:
+        first = rng.choice(RUSSIAN_FEMALE if female else RUSSIAN_MALE)
+        root = rng.choice(RUSSIAN_SURNAME_ROOTS)
+    else:
+        first = rng.choice(KYRGYZ_FEMALE if female else KYRGYZ_MALE)
+        root = rng.choice(KYRGYZ_SURNAME_ROOTS)
+    return first, surname(root, female)

@@ -47,7 +47,8 @@ SERVICES = {
     AgencyType.LSG: ReferralService.OTHER,
     AgencyType.COMMITTEE: ReferralService.LEGAL_AID,
 }
-ACTIONS = [
+#: Follow-up actions (Russian, as the demo's staff write them).
+ACTIONS = (
     "Посетить семью и оценить безопасность",
     "Проверить соблюдение охранного ордера",
     "Оформить пособие на детей",
@@ -56,7 +57,11 @@ ACTIONS = [
     "Подготовить план безопасности",
     "Сопроводить в суд",
     "Связаться со школой детей",
-]
+)
+DECLINE_REASONS = ("Нет свободных мест", "Не входит в нашу компетенцию",
+                   "Пострадавшая отказалась от услуги")
+OUTCOMES = ("Услуга оказана", "Размещена в убежище на 14 дней", "Проведено 5 консультаций",
+            "Назначено пособие")
 
 
 def add_workflow(rng: random.Random, case: Case, staff: dict[AgencyType, User],
@@ -119,8 +124,7 @@ def _referral(rng, case, staff, sent_at: datetime, now: datetime) -> None:
         return
     if roll < 0.2:
         move_referral(receiver, referral, "decline", referral.version,
-                      rng.choice(["Нет свободных мест", "Не входит в нашу компетенцию",
-                                  "Пострадавшая отказалась от услуги"]), now=answer_at)
+                      rng.choice(DECLINE_REASONS), now=answer_at)
         return
     move_referral(receiver, referral, "accept", referral.version, now=answer_at)
     if rng.random() < 0.05:
@@ -135,9 +139,7 @@ def _referral(rng, case, staff, sent_at: datetime, now: datetime) -> None:
     done = started + timedelta(days=rng.uniform(3, 40))
     if done < now and rng.random() < 0.85:
         move_referral(receiver, referral, "complete", referral.version,
-                      rng.choice(["Услуга оказана", "Размещена в убежище на 14 дней",
-                                  "Проведено 5 консультаций", "Назначено пособие"]),
-                      now=done)
+                      rng.choice(OUTCOMES), now=done)
 
 
 def _follow_up(rng, case, staff, created_at: datetime, now: datetime) -> None:

@@ -256,19 +256,6 @@ class CaseGenerator:
 
     # --- people and incidents ----------------------------------------------------------
 
-    def _name(self, female: bool, uzbek_share: float) -> tuple[str, str]:
-        rng, roll = self.rng, self.rng.random()
-        if roll < uzbek_share:
-            first = rng.choice(names.UZBEK_FEMALE if female else names.UZBEK_MALE)
-            root = rng.choice(names.UZBEK_SURNAME_ROOTS)
-        elif roll < uzbek_share + 0.1:
-            first = rng.choice(names.RUSSIAN_FEMALE if female else names.RUSSIAN_MALE)
-            root = rng.choice(names.RUSSIAN_SURNAME_ROOTS)
-        else:
-            first = rng.choice(names.KYRGYZ_FEMALE if female else names.KYRGYZ_MALE)
-            root = rng.choice(names.KYRGYZ_SURNAME_ROOTS)
-        return first, names.surname(root, female)
-
     def _person(self, case: _Case, role: PersonRole, female: bool, birth_year: int,
                 first: str, last: str, relationship=None, phone=None, address=None,
                 disability=False) -> None:
@@ -289,7 +276,7 @@ class CaseGenerator:
             age = rng.randint(9, 19)
         else:
             age = min(75, max(16, int(rng.gauss(33, 9))))
-        first, last = self._name(female, share)
+        first, last = names.random_name(self.rng, female, share)
         phone = f"+996 {rng.choice(('555', '700', '772', '550', '999'))} " \
                 f"{rng.randint(100000, 999999)}"
         address = (f"ул. {rng.choice(names.STREETS)}, {rng.randint(1, 140)}"
@@ -301,7 +288,7 @@ class CaseGenerator:
         perpetrator_age = {Relationship.CHILD: age - 28, Relationship.PARENT: age + 27,
                            Relationship.PARENT_IN_LAW: age + 26}.get(
             relationship, age + rng.randint(-2, 8))
-        p_first, p_last = self._name(perpetrator_female, share)
+        p_first, p_last = names.random_name(self.rng, perpetrator_female, share)
         self._person(case, PersonRole.ALLEGED_PERPETRATOR, perpetrator_female,
                      year - perpetrator_age, p_first, p_last, relationship=relationship)
         if age < 50 and rng.random() < 0.6:
@@ -310,7 +297,7 @@ class CaseGenerator:
                 child_age = rng.randint(0, min(17, max(0, age - 18)))
                 witnessed = child_age >= 3 and rng.random() < 0.3
                 child_female = rng.random() < 0.5
-                child_first, _last = self._name(child_female, share)
+                child_first, _last = names.random_name(self.rng, child_female, share)
                 self._person(case, PersonRole.SURVIVOR if witnessed else PersonRole.CHILD,
                              child_female, year - child_age, child_first,
                              names.surname_for(family, child_female))

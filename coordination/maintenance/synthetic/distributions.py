@@ -6,12 +6,15 @@ relative; ``pick`` in :mod:`.cases` draws from them.
 """
 from __future__ import annotations
 
+from coordination import demo_workflow
 from coordination.agencies.models import AgencyType
-from coordination.cases.models import CaseStatus, ClosureReason, RiskLevel
-from coordination.demo import FORM_RATES, PLACES, RELATIONSHIPS, REPORTERS, RISKS
+from coordination.cases.models import CaseStatus, ClosureReason
+from coordination.demo import FORM_RATES, LEAD, PLACES, RELATIONSHIPS, REPORTERS, RISKS
+from coordination.demo_workflow import ACTIONS, DECLINE_REASONS, OUTCOMES, YES_COUNTS
 from coordination.referrals.models import ReferralService
 
-__all__ = ["FORM_RATES", "PLACES", "RELATIONSHIPS", "REPORTERS", "RISKS"]
+__all__ = ["ACTIONS", "DECLINE_REASONS", "FORM_RATES", "LEAD", "OUTCOMES", "PLACES",
+           "RELATIONSHIPS", "REPORTERS", "RISKS", "YES_COUNTS"]
 
 #: Years back from now over which cases were registered.
 YEARS = 10
@@ -62,19 +65,12 @@ STAFF = {
 OPENING = [(AgencyType.POLICE, 55), (AgencyType.COMMITTEE, 15), (AgencyType.SOCIAL, 12),
            (AgencyType.LSG, 7), (AgencyType.HEALTH, 6), (AgencyType.CRISIS_CENTRE, 3),
            (AgencyType.EDUCATION, 2)]
-LEAD = [(AgencyType.SOCIAL, 35), (AgencyType.COMMITTEE, 30), (AgencyType.POLICE, 25),
-        (AgencyType.CRISIS_CENTRE, 10)]
 
 #: Referrals per case: 0 to 4.
 REFERRAL_COUNTS = [(0, 20), (1, 35), (2, 25), (3, 13), (4, 7)]
 #: What each receiving agency type is asked for.
 SERVICES = {
-    AgencyType.POLICE: ReferralService.POLICE_PROTECTION,
-    AgencyType.SOCIAL: ReferralService.SOCIAL_BENEFIT,
-    AgencyType.HEALTH: ReferralService.MEDICAL,
-    AgencyType.CRISIS_CENTRE: ReferralService.SHELTER,
-    AgencyType.LSG: ReferralService.OTHER,
-    AgencyType.COMMITTEE: ReferralService.LEGAL_AID,
+    **demo_workflow.SERVICES,
     AgencyType.EDUCATION: ReferralService.PSYCHOLOGICAL,
 }
 RECEIVERS = [(AgencyType.SOCIAL, 30), (AgencyType.POLICE, 20), (AgencyType.HEALTH, 18),
@@ -115,25 +111,7 @@ CLOSURE_REASONS = [(ClosureReason.SAFETY_PLAN_ACHIEVED, 50),
 MAX_CLOSED_SHARE = 0.96
 OPEN_STATUSES = [(CaseStatus.MONITORING, 35), (CaseStatus.ACTIVE, 50), (CaseStatus.OPEN, 15)]
 
-#: The risk level a number of "yes" answers gives with the default thresholds.
-YES_COUNTS = {RiskLevel.STANDARD: (2, 9), RiskLevel.MEDIUM: (10, 13), RiskLevel.HIGH: (14, 20)}
-
-#: Follow-up actions (Russian, as the demo's staff write them).
-ACTIONS = (
-    "Посетить семью и оценить безопасность",
-    "Проверить соблюдение охранного ордера",
-    "Оформить пособие на детей",
-    "Записать на консультацию психолога",
-    "Провести беседу с лицом, совершившим насилие",
-    "Подготовить план безопасности",
-    "Сопроводить в суд",
-    "Связаться со школой детей",
-)
 VIOLATION_ACTION = "Отреагировать на нарушение охранного ордера"
-DECLINE_REASONS = ("Нет свободных мест", "Не входит в нашу компетенцию",
-                   "Пострадавшая отказалась от услуги")
-OUTCOMES = ("Услуга оказана", "Размещена в убежище на 14 дней", "Проведено 5 консультаций",
-            "Назначено пособие")
 CLOSED_WITH_CASE = "Дело закрыто"
 DONE_NOTE = "Выполнено"
 RAISE_REASON = "Угрозы усилились после обращения в милицию"

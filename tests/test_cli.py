@@ -9,13 +9,10 @@ from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.extensions import db
 
-#: The shell's locale variables, cleared: commands answer in English.
-C_LOCALE = {"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8"}
-
 
 def _run(app, *args, input=None, env=None):
-    return app.test_cli_runner().invoke(args=list(args), input=input,
-                                        env={**C_LOCALE, **(env or {})})
+    """Run a command; the suite's conftest pins the C locale (English)."""
+    return app.test_cli_runner().invoke(args=list(args), input=input, env=env)
 
 
 def test_create_agency_and_user(app):

@@ -16,7 +16,27 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class CoordinationFlask(Flask):
-    """Flask, except that unhandled errors are logged without their message."""
+    """Flask with one commit point per request (:mod:`coordination.pipeline`),
+    and unhandled errors logged without their message."""
+
+    def handle_user_exception(self, e):
+        from coordination.pipeline import abandon
+
+        abandon()  # any exception, handled or not, undoes the request's work
+        return super().handle_user_exception(e)
+
+    def handle_exception(self, e):
+        from coordination.pipeline import abandon
+
+        abandon()
+        return super().handle_exception(e)
+
+    def finalize_request(self, rv, from_error_handler: bool = False):
+        if not from_error_handler:
+            from coordination.pipeline import conclude
+
+            conclude()  # the request's one commit, before the response is made
+        return super().finalize_request(rv, from_error_handler)
 
     def log_exception(self, exc_info) -> None:
         from coordination.errors import log_exception
@@ -38,6 +58,9 @@ def create_app(config: type[BaseConfig] | Mapping | None = None) -> Flask:
     )
     _load_config(app, config)
     _init_extensions(app)
+    from coordination import public_ids
+
+    public_ids.init_app(app)  # the URL converters, before the routes use them
     _register_blueprints(app)
 
     from coordination import cli, errors, i18n, security, templating
@@ -137,3 +160,10 @@ def _register_blueprints(app: Flask) -> None:
                       notifications_bp, users_bp, agencies_bp, territories_bp, settings_bp,
                       meetings_bp, reports_bp, audit_bp):
         app.register_blueprint(blueprint)
+
+    from coordination.case_sections import SECTIONS
+
+    app.extensions["case_sections"] = SECTIONS
+    from coordination.home_panels import PANELS
+
+    app.extensions["home_panels"] = PANELS

@@ -20,7 +20,7 @@ from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from coordination import PROJECT_ROOT
-from coordination.extensions import babel, db
+from coordination.extensions import babel
 
 #: Each language's name in itself, for the language switch.
 LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
@@ -65,7 +65,9 @@ def _remember_requested_language() -> None:
     session["lang"] = lang
     if current_user.is_authenticated and current_user.language != lang:
         current_user.language = lang
-        db.session.commit()
+        from coordination.pipeline import allow_write  # the pipeline imports the models
+
+        allow_write("the language picked with ?lang= is kept on the profile")
 
 
 def current_language() -> str:

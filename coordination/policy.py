@@ -15,6 +15,7 @@ DESIGN.md section 4 states the rules; docs/access-policy.md explains them.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -24,14 +25,20 @@ import coordination.models  # noqa: F401  (every model, before the aliases below
 from coordination.accounts.models import Role, User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.cases.models import Case, CaseStatus
-from coordination.consent.models import ConsentScope
+from coordination.consent.models import ConsentRecord, ConsentScope
 from coordination.extensions import db
-from coordination.followups.models import FollowUp, FollowUpStatus
-from coordination.meetings.models import Meeting
+from coordination.followups.models import FollowUp
+from coordination.meetings.models import AgendaItem, Meeting
 from coordination.programmes.models import CorrectionalProgramme
 from coordination.protection.models import ProtectionOrder
 from coordination.referrals.models import Referral, ReferralStatus
 from coordination.territories.models import Territory, TerritoryLevel
+from coordination.territories.queries import (
+    agencies_serving_territory,
+    located_in,
+    place_in,
+    territories_within,
+)
 
 
 class Section(enum.Enum):
@@ -94,6 +101,15 @@ class Action(enum.Enum):
     PREPARE_AGENDA = "prepare_agenda"  #: meeting: propose, add, remove items
     #: Record attendance and decisions, mark the meeting held. Meeting.
     RECORD_MEETING = "record_meeting"
+    #: Change a case's status: move it (EDIT_CASE) or close/reopen (CLOSE_CASE). Case.
+    CHANGE_CASE_STATUS = "change_case_status"
+    #: Record a protection order of a kind the user may record. Case.
+    RECORD_ORDER = "record_order"
+    #: Take some step on a referral: answer, cancel or revoke. Referral.
+    ACT_ON_REFERRAL = "act_on_referral"
+    #: Mark a follow-up done or cancel it. Follow-up.
+    CLOSE_FOLLOW_UP = "close_follow_up"
+    WITHDRAW_CONSENT = "withdraw_consent"  #: consent record
 
 
 #: A receiving agency is involved in the case while its referral is in these.
@@ -168,35 +184,11 @@ def visible_audit_events(user: User) -> sa.Select:
 # --- which cases: one predicate ----------------------------------------------
 
 
-def territories_within(territory: Territory) -> sa.Select:
-    """``SELECT`` of the ids of ``territory`` and every territory below it."""
-    if territory.level == TerritoryLevel.COUNTRY:
-        return sa.select(Territory.id)
-    children = sa.select(Territory.id).where(Territory.parent_id == territory.id)
-    return sa.select(Territory.id).where(
-        sa.or_(
-            Territory.id == territory.id,
-            Territory.parent_id == territory.id,
-            Territory.parent_id.in_(children),
-        )
-    )
-
-
 def cases_in_territory(territory: Territory, case=Case) -> ColumnElement[bool]:
     """SQL predicate on :class:`Case` (or an alias of it, ``case``): cases
-    located in ``territory`` (any level).
-
-    A committee sees these; its meetings' agenda is proposed from them. Each
-    level compares one indexed column of ``cases``.
-    """
-    if territory.level == TerritoryLevel.COUNTRY:
-        return sa.true()
-    if territory.level == TerritoryLevel.DISTRICT:
-        return case.district_id == territory.id
-    if territory.level == TerritoryLevel.MUNICIPALITY:
-        return case.municipality_id == territory.id
-    districts = sa.select(Territory.id).where(Territory.parent_id == territory.id)
-    return case.district_id.in_(districts)
+    located in ``territory`` (any level). A committee sees these; its
+    meetings' agenda is proposed from them."""
+    return located_in(territory, case.district_id, case.municipality_id)
 
 
 #: Aliases for the visibility subqueries, built once (aliasing is costly).
@@ -328,21 +320,12 @@ def _sees(user: User, case: Case) -> bool:
     return bool(db.session.scalar(query))
 
 
-# --- roles on one case ----------------------------------------------------------
-
-
-def _in_territory(case: Case, territory: Territory) -> bool:
-    if territory.level == TerritoryLevel.COUNTRY:
-        return True
-    if territory.level == TerritoryLevel.DISTRICT:
-        return case.district_id == territory.id
-    if territory.level == TerritoryLevel.MUNICIPALITY:
-        return case.municipality_id == territory.id
-    return case.district.parent_id == territory.id
+# --- rules for one object: registered by object type and action -----------------
 
 
 def _is_committee_for(agency: Agency, case: Case) -> bool:
-    return agency.type == AgencyType.COMMITTEE and _in_territory(case, agency.territory)
+    return agency.type == AgencyType.COMMITTEE and place_in(
+        agency.territory, case.district, case.municipality_id)
 
 
 def leads(user: User, case: Case) -> bool:
@@ -363,121 +346,231 @@ def _receives_with_cover(agency: Agency, case: Case) -> bool:
     )
 
 
-def _case_rule(user: User, action: Action, case: Case, sees) -> bool:
-    agency = user.agency
-    if action is Action.VIEW_CASE:
-        return sees()
-    if action is Action.VIEW_RESTRICTED:
-        return (leads(user, case) or _is_committee_for(agency, case)
-                or _receives_with_cover(agency, case))
-    if action in (Action.REFER, Action.ADD_FOLLOW_UP, Action.RECORD_INCIDENT,
-                  Action.ASSESS_RISK):
-        return case.status != CaseStatus.CLOSED and sees()
-    if action is Action.ISSUE_TEMPORARY_ORDER:
-        return agency.type == AgencyType.POLICE and case.status != CaseStatus.CLOSED and sees()
-    if action is Action.RECORD_COURT_ORDER:
-        return (agency.type in (AgencyType.POLICE, AgencyType.COMMITTEE) or leads(user, case)) \
-            and case.status != CaseStatus.CLOSED and sees()
-    if action is Action.EDIT_CASE:
-        return leads(user, case) or _is_committee_for(agency, case)
-    if action is Action.CLOSE_CASE:
-        return leads(user, case) and user.role == Role.LEAD
-    if action is Action.REASSIGN_LEAD:
-        return user.role == Role.LEAD and (leads(user, case) or _is_committee_for(agency, case))
-    raise ValueError(f"unknown case action {action!r}")
+#: (object type, action) -> rule(user, obj, sees) -> bool. ``sees()`` answers
+#: whether the user may see the object's case (asked in SQL only when needed).
+_RULES: dict[tuple[type, Action], Callable[[User, object, Callable[[], bool]], bool]] = {}
 
 
-def _referral_rule(user: User, action: Action, referral: Referral) -> bool:
-    if action is Action.ANSWER_REFERRAL:
-        return user.agency_id == referral.to_agency_id
-    if action is Action.CANCEL_REFERRAL:
-        return user.agency_id == referral.from_agency_id
-    if action is Action.REVOKE_REFERRAL:
-        return leads(user, referral.case)
-    raise ValueError(f"unknown referral action {action!r}")
+def rule(kind: type, *actions: Action):
+    """Register the decorated function as the rule for ``actions`` on ``kind``."""
+
+    def register(function):
+        for action in actions:
+            if (kind, action) in _RULES:
+                raise ValueError(f"two rules for {action!r} on {kind.__name__}")
+            _RULES[(kind, action)] = function
+        return function
+
+    return register
 
 
-def _follow_up_rule(user: User, action: Action, follow_up: FollowUp) -> bool:
-    if action is Action.COMPLETE_FOLLOW_UP:
-        return user.agency_id == follow_up.owner_agency_id
-    if action is Action.CANCEL_FOLLOW_UP:
-        return leads(user, follow_up.case)
-    raise ValueError(f"unknown follow-up action {action!r}")
+def _open(case: Case) -> bool:
+    return case.status != CaseStatus.CLOSED
 
 
-def _order_rule(user: User, action: Action, order: ProtectionOrder) -> bool:
-    if action is Action.CHANGE_ORDER:
-        return user.agency_id == order.issuing_agency_id
-    if action is Action.RECORD_VIOLATION:
-        return True  # anyone working on the case may report a breach
-    raise ValueError(f"unknown order action {action!r}")
+@rule(Case, Action.VIEW_CASE)
+def _view_case(user, case, sees):
+    return sees()
 
 
-def _programme_rule(user: User, action: Action, programme: CorrectionalProgramme) -> bool:
-    if action is Action.UPDATE_PROGRAMME:
-        return user.agency_id == programme.provider_agency_id
-    raise ValueError(f"unknown programme action {action!r}")
+@rule(Case, Action.VIEW_RESTRICTED)
+def _view_restricted(user, case, sees):
+    return (leads(user, case) or _is_committee_for(user.agency, case)
+            or _receives_with_cover(user.agency, case))
 
 
-def _meeting_rule(user: User, action: Action, meeting: Meeting) -> bool:
-    if user.agency_id != meeting.committee_id:
-        return False
-    if action in (Action.VIEW_MEETING, Action.PREPARE_AGENDA, Action.RECORD_MEETING):
-        return True
-    if action is Action.MANAGE_MEETING:
-        return user.role == Role.LEAD
-    raise ValueError(f"unknown meeting action {action!r}")
+@rule(Case, Action.REFER, Action.ADD_FOLLOW_UP, Action.RECORD_INCIDENT, Action.ASSESS_RISK)
+def _work_on_open_case(user, case, sees):
+    return _open(case) and sees()
 
 
-def can(
-    user: User,
-    action: Action,
-    obj: Case | Referral | FollowUp | ProtectionOrder | CorrectionalProgramme | Meeting | User | Agency,  # noqa: E501
-    case_visible: bool = False,
-) -> bool:
-    """Whether ``user`` may do ``action`` on ``obj``; unknown actions raise.
+@rule(Case, Action.ISSUE_TEMPORARY_ORDER)
+def _issue_temporary_order(user, case, sees):
+    return user.agency.type == AgencyType.POLICE and _open(case) and sees()
+
+
+@rule(Case, Action.RECORD_COURT_ORDER)
+def _record_court_order(user, case, sees):
+    return ((user.agency.type in (AgencyType.POLICE, AgencyType.COMMITTEE) or leads(user, case))
+            and _open(case) and sees())
+
+
+@rule(Case, Action.RECORD_ORDER)
+def _record_order(user, case, sees):
+    return (_issue_temporary_order(user, case, sees)
+            or _record_court_order(user, case, sees))
+
+
+@rule(Case, Action.EDIT_CASE)
+def _edit_case(user, case, sees):
+    return leads(user, case) or _is_committee_for(user.agency, case)
+
+
+@rule(Case, Action.CLOSE_CASE)
+def _close_case(user, case, sees):
+    return leads(user, case) and user.role == Role.LEAD
+
+
+@rule(Case, Action.CHANGE_CASE_STATUS)
+def _change_case_status(user, case, sees):
+    if case.status == CaseStatus.CLOSED:  # the only move is reopening
+        return _close_case(user, case, sees)
+    return _edit_case(user, case, sees) or _close_case(user, case, sees)
+
+
+@rule(Case, Action.REASSIGN_LEAD)
+def _reassign_lead(user, case, sees):
+    return user.role == Role.LEAD and (leads(user, case) or _is_committee_for(user.agency, case))
+
+
+@rule(Referral, Action.ANSWER_REFERRAL)
+def _answer_referral(user, referral, sees):
+    return sees() and user.agency_id == referral.to_agency_id
+
+
+@rule(Referral, Action.CANCEL_REFERRAL)
+def _cancel_referral(user, referral, sees):
+    return sees() and user.agency_id == referral.from_agency_id
+
+
+@rule(Referral, Action.REVOKE_REFERRAL)
+def _revoke_referral(user, referral, sees):
+    return sees() and leads(user, referral.case)
+
+
+@rule(Referral, Action.ACT_ON_REFERRAL)
+def _act_on_referral(user, referral, sees):
+    return any(rule(user, referral, sees) for rule in
+               (_answer_referral, _cancel_referral, _revoke_referral))
+
+
+@rule(FollowUp, Action.COMPLETE_FOLLOW_UP)
+def _complete_follow_up(user, follow_up, sees):
+    # Who may, whatever the state: a follow-up closed meanwhile is the
+    # service's rule ("not possible now"), shown as a message, not a 403.
+    return sees() and user.agency_id == follow_up.owner_agency_id
+
+
+@rule(FollowUp, Action.CANCEL_FOLLOW_UP)
+def _cancel_follow_up(user, follow_up, sees):
+    return sees() and leads(user, follow_up.case)
+
+
+@rule(FollowUp, Action.CLOSE_FOLLOW_UP)
+def _close_follow_up(user, follow_up, sees):
+    return (_complete_follow_up(user, follow_up, sees)
+            or _cancel_follow_up(user, follow_up, sees))
+
+
+@rule(ProtectionOrder, Action.CHANGE_ORDER)
+def _change_order(user, order, sees):
+    return sees() and user.agency_id == order.issuing_agency_id
+
+
+@rule(ProtectionOrder, Action.RECORD_VIOLATION)
+def _record_violation(user, order, sees):
+    # Anyone working on the case may report a breach; it gives the police a
+    # follow-up, which only an open case takes.
+    return _open(order.case) and sees()
+
+
+@rule(CorrectionalProgramme, Action.UPDATE_PROGRAMME)
+def _update_programme(user, programme, sees):
+    return sees() and user.agency_id == programme.provider_agency_id
+
+
+@rule(ConsentRecord, Action.WITHDRAW_CONSENT)
+def _withdraw_consent(user, consent, sees):
+    return _edit_case(user, consent.case, sees)
+
+
+@rule(Meeting, Action.VIEW_MEETING, Action.PREPARE_AGENDA, Action.RECORD_MEETING)
+def _meeting_work(user, meeting, sees):
+    return may_use(user, Section.MEETINGS) and user.agency_id == meeting.committee_id
+
+
+@rule(AgendaItem, Action.PREPARE_AGENDA)
+def _prepare_agenda_item(user, item, sees):
+    return _meeting_work(user, item.meeting, sees)
+
+
+@rule(Meeting, Action.MANAGE_MEETING)
+def _manage_meeting(user, meeting, sees):
+    return _meeting_work(user, meeting, sees) and user.role == Role.LEAD
+
+
+@rule(Agency, Action.SCHEDULE_MEETING)
+def _schedule_meeting(user, agency, sees):
+    # The committee's head schedules its meetings.
+    return may_use(user, Section.MEETINGS) and user.agency_id == agency.id \
+        and user.role == Role.LEAD
+
+
+#: Actions on accounts: decided without any case, for administrators and heads.
+_ACCOUNT_ACTIONS = frozenset({Action.MANAGE_USER, Action.MOVE_USER, Action.CREATE_USER_IN})
+
+
+@rule(User, Action.MANAGE_USER)
+def _manage_user(user, target, sees):
+    return can_manage_user(user, target)
+
+
+@rule(User, Action.MOVE_USER)
+def _move_user(user, target, sees):
+    return administers_everything(user) and can_manage_user(user, target)
+
+
+@rule(Agency, Action.CREATE_USER_IN)
+def _create_user_in(user, agency, sees):
+    return _may_create_users_in(user, agency)
+
+
+def case_of(obj) -> Case | None:
+    """The case an object belongs to (itself for a case), or None."""
+    if isinstance(obj, Case):
+        return obj
+    return getattr(obj, "case", None)
+
+
+def can(user: User, action: Action, obj, case_visible: bool = False) -> bool:
+    """Whether ``user`` may do ``action`` on ``obj``; an action with no rule
+    for the object's type raises instead of defaulting to yes.
 
     Visibility of the case is checked in SQL, with the same predicate as the
     lists. ``case_visible=True`` skips that query for a caller that loaded
-    the case through :func:`visible_cases` in this request (the case page
-    asks about every referral and follow-up on it).
+    the case through the policy in this request (the case page asks about
+    every referral and follow-up on it).
     """
     if not isinstance(action, Action):
         raise ValueError(f"unknown action {action!r}")
-    if action is Action.MANAGE_USER:
-        return can_manage_user(user, obj)
-    if action is Action.MOVE_USER:
-        return administers_everything(user) and can_manage_user(user, obj)
-    if action is Action.CREATE_USER_IN:
-        return _may_create_users_in(user, obj)
+    found = _RULES.get((type(obj), action))
+    if found is None:
+        raise ValueError(f"no rule for {action!r} on {type(obj).__name__}")
+    if action in _ACCOUNT_ACTIONS:
+        return found(user, obj, None)
     if not user.is_authenticated or not works_on_cases(user):
         return False
-    if isinstance(obj, Meeting):
-        return may_use(user, Section.MEETINGS) and _meeting_rule(user, action, obj)
-    if isinstance(obj, Agency):
-        if action is not Action.SCHEDULE_MEETING:
-            raise ValueError(f"unknown agency action {action!r}")
-        # The committee's head schedules its meetings.
-        return (may_use(user, Section.MEETINGS) and user.agency_id == obj.id
-                and user.role == Role.LEAD)
-    case = obj if isinstance(obj, Case) else obj.case
+    case = case_of(obj)
 
     def sees() -> bool:
-        return case_visible or _sees(user, case)
+        return case_visible or (case is not None and _sees(user, case))
 
-    if isinstance(obj, Case):
-        return _case_rule(user, action, obj, sees)
-    if not sees():
-        return False
-    if isinstance(obj, Referral):
-        return _referral_rule(user, action, obj)
-    if isinstance(obj, FollowUp):
-        return obj.status == FollowUpStatus.OPEN and _follow_up_rule(user, action, obj)
-    if isinstance(obj, ProtectionOrder):
-        return _order_rule(user, action, obj)
-    if isinstance(obj, CorrectionalProgramme):
-        return _programme_rule(user, action, obj)
-    raise ValueError(f"no rules for {type(obj).__name__}")
+    return found(user, obj, sees)
+
+
+# --- which expiring orders an agency watches ------------------------------------
+
+
+def watched_orders(agency: Agency) -> ColumnElement[bool]:
+    """SQL predicate on :class:`ProtectionOrder` (joined to its case): the
+    orders whose expiry ``agency`` is warned of. The police watch the orders
+    they issued; a committee those on the cases of its territory; others none.
+    """
+    if agency.type == AgencyType.POLICE:
+        return ProtectionOrder.issuing_agency_id == agency.id
+    if agency.type == AgencyType.COMMITTEE:
+        return cases_in_territory(agency.territory)
+    return sa.false()
 
 
 # --- where a user may register cases ----------------------------------------
@@ -507,36 +600,6 @@ def agencies_serving(case: Case) -> sa.Select:
     may receive referrals and own follow-ups on the case.
     """
     return agencies_serving_territory(case.district)
-
-
-def agencies_serving_territory(territory: Territory) -> sa.Select:
-    """``SELECT`` of active case-working agencies that serve ``territory``.
-
-    Those serving the territory itself, a territory within it, or one above
-    it up to the region (a country-wide body serves everywhere and is no
-    local partner). For a district: the district, its municipalities and its
-    region; these are the agencies a committee of that territory invites.
-    """
-    above = []
-    parent = territory.parent
-    while parent is not None and parent.level != TerritoryLevel.COUNTRY:
-        above.append(parent.id)
-        parent = parent.parent
-    within = sa.select(Territory.id).where(Territory.parent_id == territory.id)
-    within_within = sa.select(Territory.id).where(Territory.parent_id.in_(within))
-    return (
-        sa.select(Agency)
-        .where(
-            Agency.active.is_(True),
-            Agency.type != AgencyType.MINISTRY,
-            sa.or_(
-                Agency.territory_id.in_([territory.id, *above]),
-                Agency.territory_id.in_(within),
-                Agency.territory_id.in_(within_within),
-            ),
-        )
-        .order_by(Agency.type, Agency.name)
-    )
 
 
 # --- administration: whose accounts, which agencies --------------------------

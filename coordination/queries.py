@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from coordination import policy
 from coordination.agencies.models import Agency
 from coordination.extensions import db
 from coordination.territories.models import Territory
+from coordination.territories.queries import territories_within
 
 
 def matching_text(query: sa.Select, text: str | None, *columns) -> sa.Select:
@@ -32,7 +32,7 @@ def agencies_within(query: sa.Select, territory_id: int | None) -> sa.Select:
     territory = db.session.get(Territory, territory_id) if territory_id is not None else None
     if territory is None:
         return query
-    return query.where(Agency.territory_id.in_(policy.territories_within(territory)))
+    return query.where(Agency.territory_id.in_(territories_within(territory)))
 
 
 def admin_page(query: sa.Select, page: int):

@@ -16,6 +16,7 @@ from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db, login_manager
 from coordination.models_base import utcnow
+from coordination.pipeline import allow_write
 
 #: Nothing from other origins, no inline script or style, no framing.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -67,7 +68,7 @@ def _expire_idle_session():
     if seen and now - datetime.fromisoformat(seen) > current_app.config["IDLE_TIMEOUT"]:
         record(AuditAction.SESSION_EXPIRED, current_user._get_current_object(), "user",
                current_user.id)
-        db.session.commit()
+        allow_write("audit of an expired session")
         logout_user()
         session.clear()
         flash(_("Your session expired after a period of inactivity. Please sign in again."),

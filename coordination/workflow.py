@@ -1,23 +1,9 @@
-"""Errors shared by the workflow services, and the stale-save check."""
+"""The stale-save check the workflow services share."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
-
-class WorkflowError(ValueError):
-    """A step that the rules do not allow now; ``message`` says why.
-
-    Messages are translated when raised (``gettext``, not lazy): they carry
-    names that must be escaped like any other text when shown.
-    """
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class StaleObjectError(WorkflowError):
-    """The object changed since the user's page was loaded."""
+from coordination.refusals import Stale
 
 
 def check_version(obj, expected_version: int | None, what_changed) -> None:
@@ -29,7 +15,7 @@ def check_version(obj, expected_version: int | None, what_changed) -> None:
     saves at the same moment.
     """
     if expected_version is not None and expected_version != obj.version:
-        raise StaleObjectError(
+        raise Stale(
             _("Someone changed this while you had the page open: %(what)s. "
               "Nothing was saved; check the current state and try again.",
               what=what_changed)

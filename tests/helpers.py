@@ -16,6 +16,31 @@ TOTP_NOW = datetime(2026, 11, 2, 8, 0, 0)
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
+def pid(record, kind: str | None = None) -> str:
+    """The URL token of ``record`` (a loaded record, or an id with its ``kind``)."""
+    from coordination.public_ids import encode, token
+
+    return encode(kind, record) if kind else token(record)
+
+
+#: URL segments followed by the id of a case record, and the record's kind.
+_SEGMENT_KINDS = {"cases": "case", "referrals": "referral", "followups": "follow_up",
+                  "orders": "order", "programmes": "programme", "consent": "consent",
+                  "meetings": "meeting", "agenda": "agenda_item"}
+_NUMERIC = re.compile(r"/(cases|referrals|followups|orders|programmes|consent|meetings|agenda)"
+                      r"/(\d+)(?=/|$|\?)")
+
+
+def opaque(url: str) -> str:
+    """``url`` with each numeric id of a case record replaced by its URL token
+    (route tables written with ids read as the app's links do)."""
+    def token(match: re.Match) -> str:
+        segment, number = match.groups()
+        return f"/{segment}/{pid(int(number), _SEGMENT_KINDS[segment])}"
+
+    return _NUMERIC.sub(token, url)
+
+
 def csrf_token(html: str) -> str:
     """The CSRF token in a rendered form; fails the test when there is none."""
     match = _CSRF.search(html)

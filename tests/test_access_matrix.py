@@ -14,8 +14,9 @@ from coordination import policy
 from coordination.cases.models import Case
 from coordination.demo import demo_usernames
 from coordination.extensions import db
+from coordination.public_ids import decode
 from coordination.territories.services import territory_by_code
-from tests.helpers import csrf_token, enrol
+from tests.helpers import csrf_token, enrol, opaque, pid
 
 #: Routes anyone may open, signed in or not.
 PUBLIC = {"static", "accounts.login", "core.healthz"}
@@ -112,7 +113,7 @@ def test_every_route_is_in_the_matrix(app):
 @pytest.mark.parametrize("endpoint", sorted(POST_ROUTES))
 def test_anonymous_posts_are_sent_to_login(client, endpoint):
     token = csrf_token(client.get("/login").text)
-    response = client.post(POST_ROUTES[endpoint].format(case=1), data={"csrf_token": token})
+    response = client.post(opaque(POST_ROUTES[endpoint].format(case=1)), data={"csrf_token": token})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
 
@@ -122,7 +123,7 @@ def test_no_case_role_is_refused_every_step(login_as, username):
     client = login_as(username)
     token = csrf_token(client.get("/profile").text)
     for endpoint, url in POST_ROUTES.items():
-        response = client.post(url.format(case=1), data={"csrf_token": token})
+        response = client.post(opaque(url.format(case=1)), data={"csrf_token": token})
         assert response.status_code == 403, endpoint
 
 
@@ -135,7 +136,7 @@ def test_steps_on_another_districts_objects_answer_404(login_as, endpoint):
     url = POST_ROUTES[endpoint].format(case=karasuu)
     if "{case}" not in POST_ROUTES[endpoint]:
         url = url.replace("/1/", f"/{_karasuu_object(endpoint)}/")
-    response = client.post(url, data={"csrf_token": token, "version": 1})
+    response = client.post(opaque(url), data={"csrf_token": token, "version": 1})
     assert response.status_code == 404
 
 
@@ -174,8 +175,8 @@ def _karasuu_meeting() -> int:
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
 def test_anonymous_users_are_sent_to_login(client, endpoint):
-    response = client.get(ROUTES[endpoint].format(case=1, user=1, agency=1, district=1,
-                                                  municipality=1))
+    response = client.get(opaque(ROUTES[endpoint].format(case=1, user=1, agency=1, district=1,
+                                                         municipality=1)))
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
 
@@ -208,11 +209,12 @@ def test_meetings_section_by_role(login_as, username):
     committee = username.startswith("coordinator.")
     own = "SOKULUK" if username.endswith("sokuluk") else "KARASUU"
     for endpoint in sorted(MEETINGS_SECTION):
-        url = ROUTES[endpoint].replace("/1", f"/{_meeting_of(own)}")
+        url = opaque(ROUTES[endpoint].replace("/1", f"/{_meeting_of(own)}"))
         assert client.get(url).status_code == (200 if committee else 403), (username, endpoint)
     assert client.get("/meetings/new").status_code == (
         200 if username in COMMITTEE_HEADS else 403)
     other = _meeting_of("KARASUU" if own == "SOKULUK" else "SOKULUK")
+    other = pid(other, "meeting")
     for url in (f"/meetings/{other}", f"/meetings/{other}/minutes.pdf", "/meetings/99999999"):
         assert client.get(url).status_code == (404 if committee else 403), (username, url)
 
@@ -233,17 +235,17 @@ def test_case_page_own_and_other_district_and_forged_ids(login_as, user, usernam
     sokuluk, karasuu = _district_case("41708222"), _district_case("41706226")
     if username in NO_CASE_ACCESS:
         for case_id in (sokuluk, karasuu, 99999999):
-            assert client.get(f"/cases/{case_id}").status_code == 403
+            assert client.get(f"/cases/{pid(case_id, 'case')}").status_code == 403
         return
     own, other = (sokuluk, karasuu) if username.endswith("sokuluk") else (karasuu, sokuluk)
     # Who may see which case is proven in test_policy.py; here: the route obeys it.
     may_see_own = policy.can(subject, policy.Action.VIEW_CASE, db.session.get(Case, own))
-    assert client.get(f"/cases/{own}").status_code == (200 if may_see_own else 404)
+    assert client.get(f"/cases/{pid(own, 'case')}").status_code == (200 if may_see_own else 404)
     # Another district's case answers exactly like a case that does not exist.
     missing = client.get("/cases/99999999")
-    foreign = client.get(f"/cases/{other}")
+    foreign = client.get(f"/cases/{pid(other, 'case')}")
     assert foreign.status_code == missing.status_code == 404
-    assert _comparable(foreign.text, other) == _comparable(missing.text, 99999999)
+    assert _comparable(foreign.text, pid(other, "case")) == _comparable(missing.text, 99999999)
     assert client.get("/cases/0").status_code == 404
     assert client.get("/cases/abc").status_code == 404
 
@@ -256,7 +258,7 @@ def test_every_listed_case_opens_and_no_other_case_does(login_as, user, username
     page = 1
     while True:
         response = client.get(f"/cases?page={page}")
-        ids = {int(i) for i in _case_links(response.text)}
+        ids = {decode("case", token) for token in _case_links(response.text)}
         if not ids:
             break
         listed |= ids
@@ -265,14 +267,14 @@ def test_every_listed_case_opens_and_no_other_case_does(login_as, user, username
     assert listed
     for case_id in sorted(all_ids):
         expected = 200 if case_id in listed else 404
-        assert client.get(f"/cases/{case_id}").status_code == expected, case_id
+        assert client.get(f"/cases/{pid(case_id, 'case')}").status_code == expected, case_id
 
 
 def _case_links(html: str) -> list[str]:
-    return re.findall(r'href="/cases/(\d+)"', html)
+    return re.findall(r'href="/cases/([a-z2-7]{13})"', html)
 
 
-def _comparable(html: str, case_id: int) -> str:
+def _comparable(html: str, case_id: int | str) -> str:
     """The page without the case id and the CSRF token (its signature carries
     the second it was made in, so two requests may differ there)."""
     html = html.replace(f"/cases/{case_id}", "/cases/N")
@@ -294,7 +296,7 @@ def test_navigation_shows_only_what_the_role_may_use(login_as, user, username, s
     assert subject.agency.name in page
 
 
-def _comparable(html: str, case_id: int) -> str:
+def _comparable(html: str, case_id: int | str) -> str:
     """The page without what differs by request: the URL's id and the CSRF token."""
     import re
 

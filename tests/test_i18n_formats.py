@@ -17,6 +17,7 @@ from coordination.agencies.models import Agency
 from coordination.extensions import db
 from coordination.i18n import month_label
 from coordination.meetings.models import Meeting
+from tests.helpers import pid
 
 #: Three months of the demo data.
 PERIOD = {"from": "2026-01", "to": "2026-03"}
@@ -132,7 +133,7 @@ def _sokuluk_meeting_at(moment: datetime) -> Meeting:
     ("ru", "05.03.2026, 14:30"), ("ky", "05.03.26 14:30"), ("en", "3/5/26, 2:30\u202fPM")])
 def test_meeting_page_dates_follow_the_language(login_as, lang, expected):
     meeting = _sokuluk_meeting_at(datetime(2026, 3, 5, 8, 30))
-    page = login_as("coordinator.sokuluk").get(f"/meetings/{meeting.id}?lang={lang}").text
+    page = login_as("coordinator.sokuluk").get(f"/meetings/{pid(meeting)}?lang={lang}").text
     assert expected in re.search(r"<h1>([^<]+)</h1>", page).group(1)
 
 
@@ -145,6 +146,6 @@ def test_minutes_pdf_dates_follow_the_language(login_as, lang, expected):
 
     meeting = _sokuluk_meeting_at(datetime(2026, 3, 5, 8, 30))
     data = login_as("coordinator.sokuluk").get(
-        f"/meetings/{meeting.id}/minutes.pdf?lang={lang}").data
+        f"/meetings/{pid(meeting)}/minutes.pdf?lang={lang}").data
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
     assert expected in text

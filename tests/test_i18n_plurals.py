@@ -19,7 +19,7 @@ from flask_babel import force_locale
 
 from coordination import PROJECT_ROOT
 from coordination.i18n import ngettext
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, pid
 
 CATALOGS = PROJECT_ROOT / "coordination" / "translations"
 COUNTS = (1, 2, 5, 21)
@@ -165,7 +165,7 @@ def test_warning_window_in_russian_on_the_inbox_and_the_case(app, user, login_as
     inbox = client.get("/referrals?lang=ru").text
     assert (f"Охранные ордера, срок действия которых истекает в течение {RUSSIAN_HOURS[hours]}"
             in inbox)
-    case_page = client.get(f"/cases/{order.case_id}?lang=ru").text
+    case_page = client.get(f"/cases/{pid(order.case_id, 'case')}?lang=ru").text
     assert f"Истекает в течение {RUSSIAN_HOURS[hours]}" in case_page
     with app.test_request_context(), force_locale("ru"):
         assert label("notification_kind", NotificationKind.ORDER_EXPIRING) == (
@@ -181,13 +181,13 @@ def test_court_restriction_limit_in_russian(app, user, maximum, expected):
     from coordination.models_base import utcnow
     from coordination.protection import services as orders
     from coordination.protection.models import OrderKind
+    from coordination.refusals import RuleBroken
     from coordination.settings.services import update_settings
-    from coordination.workflow import WorkflowError
 
     update_settings(user("admin"), {"court_order_max_months": maximum})
     db.session.flush()
     case = _expiring_order(user, utcnow()).case
-    with app.test_request_context(), force_locale("ru"), pytest.raises(WorkflowError) as error:
+    with app.test_request_context(), force_locale("ru"), pytest.raises(RuleBroken) as error:
         orders.record_order(user("police.sokuluk"), case, orders.OrderData(
             kind=OrderKind.COURT, issued_at=utcnow(), months=maximum + 1,
             prohibitions={"prohibits_violence"}), now=utcnow())

@@ -18,8 +18,9 @@ from bench.load.summary import MAX_P95_MS, Figures, Sample, figures, percentile,
 from bench.load.verify import audit_mark, verify
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
+from coordination.public_ids import decode
 from coordination.referrals.models import Referral
-from tests.helpers import DEMO_PASSWORD
+from tests.helpers import DEMO_PASSWORD, pid
 
 
 class FlaskTestClient:
@@ -62,7 +63,8 @@ def test_inboxes_list_the_cases_to_act_on(person):
     social = person("social.sokuluk")
     incoming, in_progress = social.referral_inbox()
     assert incoming, "the demo has a referral awaiting social protection in Sokuluk"
-    referrals = db.session.scalars(sa.select(Referral).where(Referral.case_id.in_(incoming)))
+    case_ids = [decode("case", token) for token in incoming]
+    referrals = db.session.scalars(sa.select(Referral).where(Referral.case_id.in_(case_ids)))
     assert any(r.to_agency.code == "SOKULUK-SOCIAL" and r.status.value == "sent"
                for r in referrals)
     assert person("police.sokuluk").follow_up_cases()
@@ -73,7 +75,7 @@ def test_closing_a_follow_up_is_saved_and_verified(person):
     mark = audit_mark()
     assert police.close_follow_up() == SAVED
     [save] = person.ledger.saves
-    follow_up = db.session.get(FollowUp, save.object_id)
+    follow_up = db.session.get(FollowUp, decode('follow_up', save.object_id))
     db.session.refresh(follow_up)
     assert (follow_up.status.value, follow_up.closing_note) == ("done", save.note)
     checked = verify(person.ledger.saves, mark)
@@ -166,9 +168,9 @@ def test_case_page_step_forms_carry_token_version_and_choices(person):
     case_id = police.follow_up_cases()[0]
     forms = [f for f in police.open_case(case_id) if f.kind == "follow_up"]
     assert forms and all(f.csrf and f.version >= 1 and "done" in f.choices for f in forms)
-    follow_up = db.session.get(FollowUp, forms[0].object_id)
+    follow_up = db.session.get(FollowUp, decode('follow_up', forms[0].object_id))
     assert follow_up.version == forms[0].version
-    assert forms[0].action == f"/followups/{follow_up.id}/close"
+    assert forms[0].action == f"/followups/{pid(follow_up)}/close"
 
 
 def test_save_outcome_tells_saved_stale_and_other_refusals_apart():

@@ -27,7 +27,7 @@ from coordination.models_base import utcnow
 from coordination.notifications.models import Notification, NotificationKind
 from coordination.protection.models import OrderKind, ProtectionOrder
 from coordination.referrals.models import Priority, Referral, ReferralService, ReferralStatus
-from tests.helpers import DEMO_PASSWORD, statements_to_open
+from tests.helpers import DEMO_PASSWORD, pid, statements_to_open
 
 #: The most statements any of these pages may run (the case page runs the most).
 BOUND = 30
@@ -119,7 +119,7 @@ def test_case_page_with_one_referral_and_with_many(login_as, user):
         Case.lead_agency_id != coordinator.agency_id,
         Case.protection_orders.any(), Case.referrals.any(), Case.follow_ups.any(),
     ).order_by(Case.id))
-    url = f"/cases/{case.id}"
+    url = f"/cases/{pid(case)}"
     counts = [statements_to_open(client, url)]
     others = _other_agencies("SOKULUK-COMMITTEE")
     police = _agency("SOKULUK-POLICE")
@@ -208,7 +208,7 @@ def test_meeting_page(login_as):
     meetings = db.session.scalars(sa.select(Meeting).where(
         Meeting.committee_id == committee.id)).all()
     assert len({len(m.agenda_items) for m in meetings}) > 1
-    _same_and_bounded([statements_to_open(client, f"/meetings/{m.id}") for m in meetings])
+    _same_and_bounded([statements_to_open(client, f"/meetings/{pid(m)}") for m in meetings])
 
 
 # --- reports, administration, audit -------------------------------------------------------

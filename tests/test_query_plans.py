@@ -28,6 +28,7 @@ from coordination.accounts.models import User
 from coordination.cases.models import Case
 from coordination.extensions import db
 from coordination.meetings.models import Meeting
+from tests.helpers import pid
 
 #: Tables that grow with the number of cases (or of events); the rest
 #: (territories, agencies, users, settings) stay small.
@@ -150,13 +151,13 @@ def test_lists_and_inboxes_use_indexes(username, url, login_as):
 @pytest.mark.parametrize("username", ["coordinator.sokuluk", "police.sokuluk"])
 def test_the_case_page_uses_indexes(username, login_as):
     client = login_as(username)
-    assert full_scans(client, f"/cases/{_case_of(username)}") == []
+    assert full_scans(client, f"/cases/{pid(_case_of(username), 'case')}") == []
 
 
 def test_meetings_use_indexes(login_as):
     client = login_as("coordinator.sokuluk")
     assert full_scans(client, "/meetings") == []
-    assert full_scans(client, f"/meetings/{_meeting_of('SOKULUK-COMMITTEE')}") == []
+    assert full_scans(client, f"/meetings/{pid(_meeting_of('SOKULUK-COMMITTEE'), 'meeting')}") == []
 
 
 @pytest.mark.parametrize("url", ["/audit", "/audit?action=login_succeeded",

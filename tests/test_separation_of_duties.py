@@ -9,7 +9,7 @@ from coordination.audit.models import AuditEvent
 from coordination.cases.models import Case
 from coordination.extensions import db
 from coordination.territories.services import territory_by_code
-from tests.helpers import csrf_token, post_form
+from tests.helpers import csrf_token, pid, post_form
 
 
 def _case_ids() -> list[int]:
@@ -51,7 +51,7 @@ def test_admin_sees_no_case_after_any_administrative_action(login_as, client, ag
         assert "Not allowed" not in response.text, url
         assert client.get("/cases").status_code == 403
         for case_id in _case_ids():
-            assert client.get(f"/cases/{case_id}").status_code == 403, url
+            assert client.get(f"/cases/{pid(case_id, 'case')}").status_code == 403, url
     assert _audit_count() - before >= len(steps)  # every step audited
     admin = user("admin")
     assert admin.role == "admin" and admin.agency.code == "MLSSM-GENDER"

@@ -56,9 +56,10 @@ def expect_ok(reply: Reply) -> str | None:
 # --- reading pages ------------------------------------------------------------
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
-_CASE_LINK = re.compile(r'<a href="/cases/(\d+)(?:#[\w-]+)?">([^<]*)</a>')
+_CASE_LINK = re.compile(r'<a href="/cases/([a-z2-7]{13})(?:#[\w-]+)?">([^<]*)</a>')
 _STEP_FORM = re.compile(
-    r'<form method="post" action="(/(referrals|followups)/(\d+)/(?:step|close))"[^>]*>(.*?)</form>',
+    r'<form method="post" action="(/(referrals|followups)/([a-z2-7]{13})/(?:step|close))"'
+    r'[^>]*>(.*?)</form>',
     re.S)
 _VERSION = re.compile(r'name="version" value="(\d+)"')
 _CHOICE = re.compile(r'<button type="submit" name="(step|outcome)" value="(\w+)"')
@@ -71,7 +72,7 @@ _OPTION = re.compile(r'<option[^>]*value="([^"]*)"')
 _SIGN_IN_FORM = re.compile(r'name="password"')
 
 #: The two messages of a refused stale save (coordination.workflow.check_version
-#: and coordination.steps.run_step's StaleDataError branch).
+#: and the StaleDataError mapping in coordination.errors).
 STALE_MESSAGES = ("Someone changed this while you had the page open",
                   "Someone saved a change to this at the same moment")
 SAVED, STALE = "saved", "stale"
@@ -88,9 +89,9 @@ def csrf_token(text: str) -> str | None:
     return (match.group(1) or match.group(2)) if match else None
 
 
-def case_links(text: str) -> list[tuple[int, str]]:
+def case_links(text: str) -> list[tuple[str, str]]:
     """``(case id, link text)`` of every case linked from a page, in page order."""
-    return [(int(case_id), html.unescape(label).strip())
+    return [(case_id, html.unescape(label).strip())
             for case_id, label in _CASE_LINK.findall(text)]
 
 
@@ -119,7 +120,7 @@ class StepForm:
     """One step form of a case page: a referral's steps or a follow-up's closing."""
 
     kind: str  #: "referral" or "follow_up"
-    object_id: int
+    object_id: str  #: the URL token
     action: str  #: the form's URL
     version: int
     field: str  #: "step" (referral) or "outcome" (follow-up)
@@ -135,7 +136,7 @@ def step_forms(text: str) -> list[StepForm]:
         if version is None or token is None or not choices:
             continue
         forms.append(StepForm(
-            kind="referral" if area == "referrals" else "follow_up", object_id=int(object_id),
+            kind="referral" if area == "referrals" else "follow_up", object_id=object_id,
             action=action, version=int(version.group(1)), field=choices[0][0],
             choices=tuple(value for _name, value in choices), csrf=token))
     return forms
@@ -164,7 +165,7 @@ class Save:
     the unique note it carried (if the step keeps one) and how it ended."""
 
     kind: str
-    object_id: int
+    object_id: str  #: the URL token
     base_version: int
     step: str
     note: str | None
@@ -235,12 +236,12 @@ class Browser:
                                             for s in sections)
         return incoming, in_progress
 
-    def follow_up_cases(self) -> list[int]:
+    def follow_up_cases(self) -> list[str]:
         """The cases of the agency's open follow-ups (first page, earliest due first)."""
         return [case_id for case_id, _ref in case_links(self.get("/followups",
                                                                 "GET /followups").text)]
 
-    def browse_cases(self) -> list[int]:
+    def browse_cases(self) -> list[str]:
         """The case list as people use it: a filter or a search, a page or two on."""
         first = self.get("/cases", "GET /cases")
         cases = case_links(first.text)
@@ -263,7 +264,7 @@ class Browser:
         return [case_id for case_id, _ref in case_links(page.text)] or \
             [case_id for case_id, _ref in cases]
 
-    def open_case(self, case_id: int) -> list[StepForm]:
+    def open_case(self, case_id: str) -> list[StepForm]:
         """A case page, and the step forms it offers."""
         return step_forms(self.get(f"/cases/{case_id}", "GET /cases/[id]").text)
 

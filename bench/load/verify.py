@@ -25,6 +25,7 @@ from bench.load.scenario import SAVED, STALE, Save
 from coordination.audit.models import AuditAction, AuditEvent
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
+from coordination.public_ids import decode
 from coordination.referrals.models import Referral
 
 MODELS = {"referral": Referral, "follow_up": FollowUp}
@@ -61,7 +62,8 @@ def verify(saves: Iterable[Save], mark: int) -> Verification:
     """Check the ledger's saves against the database (see the module docstring)."""
     by_object: dict[tuple[str, int], list[Save]] = defaultdict(list)
     for save in saves:
-        by_object[save.kind, save.object_id].append(save)
+        # The pages name records by their URL token; the audit by their id.
+        by_object[save.kind, decode(save.kind, save.object_id)].append(save)
     result = Verification(objects=len(by_object))
     changes = _audited_changes(mark)
     for (kind, object_id), attempts in sorted(by_object.items()):

@@ -17,8 +17,8 @@ from coordination.agencies.views import FILTER_LEVELS
 from coordination.decorators import section_required
 from coordination.extensions import db
 from coordination.i18n import current_language
+from coordination.pipeline import REFUSED, acting_user, attempt, current_page
 from coordination.territories.services import territory_options
-from coordination.web import REFUSED, acting_user, current_page, save
 from forms import ConfirmForm
 from forms.accounts import (
     ImportConfirmForm,
@@ -92,7 +92,7 @@ def new_user():
     if request.method == "GET":
         form.agency.data = request.args.get("agency", actor.agency_id, type=int)
     if form.validate_on_submit():
-        created = save(form, administration.add_user, actor,
+        created = attempt(form, administration.add_user, actor,
                        db.session.get(Agency, form.agency.data), form.username.data,
                        form.full_name.data, Role(form.role.data), form.language.data or None)
         if created is not REFUSED:
@@ -118,7 +118,7 @@ def show_user(user_id: int):
             form.agency.data = target.agency_id
     if form.validate_on_submit():
         agency = db.session.get(Agency, form.agency.data) if form.agency else None
-        if save(form, administration.update_user, actor, target, form.full_name.data,
+        if attempt(form, administration.update_user, actor, target, form.full_name.data,
                 Role(form.role.data), form.language.data or None, agency) is not REFUSED:
             flash(_("The changes are saved."), "success")
             return redirect(url_for("users.show_user", user_id=target.id))
@@ -132,7 +132,7 @@ def _confirmed(user_id: int, act, title: str, message: str, button: str, done: s
     target = administration.get_user_or_404(actor, user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        result = save(form, act, actor, target)
+        result = attempt(form, act, actor, target)
         if result is not REFUSED:
             if result is not None:  # a temporary password: shown in this response only
                 return render_template("users/temporary_password.html", user=target,
@@ -218,7 +218,6 @@ def import_users():
             abort(400)
         outcome = imports.run_import(actor, data)
         if outcome.created:
-            db.session.commit()
             # The temporary passwords are in this response only.
             return render_template("users/imported.html", created=outcome.created)
         db.session.rollback()

@@ -12,7 +12,6 @@ import enum
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -34,6 +33,7 @@ from coordination.audit.services import record
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.queries import admin_page, agencies_within, matching_text
+from coordination.refusals import Forbidden, NotFound
 
 
 class UserStatus(enum.StrEnum):
@@ -100,7 +100,7 @@ def get_user_or_404(actor: User, user_id: int) -> User:
     """The user, loaded through the policy: 404 if absent *or* not manageable."""
     user = db.session.scalar(policy.manageable_users(actor).where(User.id == user_id))
     if user is None:
-        abort(404)
+        raise NotFound()
     return user
 
 
@@ -118,7 +118,7 @@ def agency_choices(actor: User, include_inactive: bool = False) -> list[Agency]:
 
 def _check_may_create(actor: User, agency: Agency, role: Role) -> None:
     if not policy.can(actor, policy.Action.CREATE_USER_IN, agency):
-        raise PermissionError("this user may not create users in this agency")
+        raise Forbidden("this user may not create users in this agency")
     if role not in policy.assignable_roles(actor):
         raise AccountError(_l("You may not give this role."), "role")
     if not agency.active:
@@ -137,7 +137,7 @@ def add_user(
 
     The password is returned once, to be shown once; only its hash is kept,
     and the user must replace it at their first sign-in. Raises
-    :class:`AccountError` for a broken rule and ``PermissionError`` when the
+    :class:`AccountError` for a broken rule and :class:`Forbidden` when the
     policy refuses (a forged agency or role).
     """
     _check_may_create(actor, agency, role)
@@ -165,7 +165,7 @@ def update_user(
     are audited on their own, as they change what the user may see.
     """
     if not policy.can(actor, policy.Action.MANAGE_USER, target):
-        raise PermissionError("this user may not manage this account")
+        raise Forbidden("this user may not manage this account")
     check_full_name(full_name)
     check_language(language)
     agency = agency if agency is not None else target.agency
@@ -180,7 +180,7 @@ def update_user(
             raise AccountError(_l("You may not give this role."), "role")
     if agency.id != target.agency_id:
         if not policy.can(actor, policy.Action.MOVE_USER, target):
-            raise PermissionError("only administrators move users between agencies")
+            raise Forbidden("only administrators move users between agencies")
         if target.id == actor.id:
             raise AccountError(_l("You cannot move your own account to another agency."),
                                "agency")
@@ -202,7 +202,7 @@ def update_user(
 
 def _check_may_manage(actor: User, target: User) -> None:
     if not policy.can(actor, policy.Action.MANAGE_USER, target):
-        raise PermissionError("this user may not manage this account")
+        raise Forbidden("this user may not manage this account")
 
 
 def deactivate_user(actor: User, target: User) -> None:

@@ -35,6 +35,7 @@ from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db
 from coordination.i18n import lazy_ngettext, lazy_number
+from coordination.refusals import Forbidden
 
 COLUMNS = ("agency_code", "full_name", "username", "role", "language")
 
@@ -262,7 +263,7 @@ def _records(text: str, check: ImportCheck) -> list[tuple[int, dict[str, str]]]:
 def check_import(actor: User, data: bytes) -> ImportCheck:
     """The dry run: every problem of the file, by line; nothing is saved."""
     if not policy.may_use(actor, policy.Section.ADMINISTRATION):
-        raise PermissionError("this user may not import users")
+        raise Forbidden("this user may not import users")
     check = ImportCheck()
     try:
         text = _decode(data)

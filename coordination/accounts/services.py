@@ -23,7 +23,7 @@ from coordination.audit.services import record
 from coordination.extensions import db
 from coordination.i18n import lazy_ngettext
 from coordination.models_base import utcnow
-from coordination.rules import RuleError
+from coordination.refusals import RuleBroken
 
 
 class LoginOutcome(enum.Enum):
@@ -105,7 +105,7 @@ def register_failure(user: User, action: AuditAction = AuditAction.LOGIN_FAILED)
         record(AuditAction.LOGIN_LOCKED, user, "user", user.id)
 
 
-class AccountError(RuleError):
+class AccountError(RuleBroken):
     """A user could not be created or changed."""
 
 

@@ -41,7 +41,6 @@ def finish_login(user: User, target: str | None):
     temporary password first, if they hold one)."""
     if policy.may_use(user, policy.Section.CASES):
         check_due(user.agency)  # what fell due since the last visit
-        db.session.commit()
     renew_session(user)
     if user.must_change_password:
         flash(_("Choose a password of your own before you continue."), "info")

@@ -48,6 +48,7 @@ from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db
 from coordination.models_base import utcnow
+from coordination.refusals import Forbidden
 from coordination.settings.services import all_settings
 
 log = logging.getLogger(__name__)
@@ -323,12 +324,12 @@ def reset(actor: User, target: User) -> None:
     and agency heads for their own agency's members.
 
     The user signs in with their password alone and sets it up again (at once,
-    when it is required for them). Raises ``PermissionError`` when the policy
+    when it is required for them). Raises :class:`Forbidden` when the policy
     refuses, :class:`AccountError` for your own account or when there is
     nothing to reset.
     """
     if not policy.can(actor, policy.Action.MANAGE_USER, target):
-        raise PermissionError("this user may not manage this account")
+        raise Forbidden("this user may not manage this account")
     if target.id == actor.id:
         raise AccountError(_l("Turn your own two-factor sign-in off in your profile."))
     _reset(target, actor)

@@ -2,7 +2,7 @@
 and the user's own set-up in the profile (/profile/two-factor/...)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,8 +14,8 @@ from coordination.accounts.sessions import (
     renew_session,
 )
 from coordination.accounts.views import LOCKED_MESSAGE
-from coordination.extensions import db
-from coordination.web import REFUSED, acting_user, save
+from coordination.pipeline import REFUSED, acting_user, allow_write, attempt
+from coordination.refusals import NotFound
 from forms.accounts import TwoFactorCheckForm, TwoFactorSetupForm
 from forms.auth import TwoFactorLoginForm
 
@@ -35,7 +35,6 @@ def login_step():
     form = TwoFactorLoginForm()
     if form.validate_on_submit():
         outcome = two_factor.verify_login_code(user, form.code.data)
-        db.session.commit()  # failures count even when the code is refused
         if outcome is two_factor.CodeOutcome.LOCKED:
             end_code_step()
             flash(str(LOCKED_MESSAGE), "error")
@@ -71,10 +70,10 @@ def setup():
     # Begun on the first visit and kept: reloading the page keeps the QR code
     # the user may already have scanned.
     secret = two_factor.begin_enrolment(user)
-    db.session.commit()
+    allow_write("two-factor enrolment begun on the first visit")
     form = TwoFactorSetupForm()
     if form.validate_on_submit():
-        codes = save(form, two_factor.confirm_enrolment, user, form.code.data)
+        codes = attempt(form, two_factor.confirm_enrolment, user, form.code.data)
         if codes is not REFUSED:
             renew_session(user)  # the other sessions ended when it was switched on
             # The recovery codes are in this response only.
@@ -91,7 +90,7 @@ def qr():
     user = acting_user()
     secret = two_factor.pending_secret(user)
     if secret is None:
-        abort(404)
+        raise NotFound()
     svg = two_factor.qr_code_svg(two_factor.provisioning_uri(user, secret))
     return Response(svg, mimetype="image/svg+xml")
 
@@ -104,7 +103,7 @@ def disable():
         return redirect(url_for("two_factor.status"))
     form = TwoFactorCheckForm()
     if form.validate_on_submit():
-        if save(form, two_factor.disable, user, form.password.data,
+        if attempt(form, two_factor.disable, user, form.password.data,
                 form.code.data) is not REFUSED:
             flash(_("Two-factor sign-in is off."), "success")
             return redirect(url_for("two_factor.status"))
@@ -122,7 +121,7 @@ def recovery_codes():
         return redirect(url_for("two_factor.status"))
     form = TwoFactorCheckForm()
     if form.validate_on_submit():
-        codes = save(form, two_factor.renew_recovery_codes, user, form.password.data,
+        codes = attempt(form, two_factor.renew_recovery_codes, user, form.password.data,
                      form.code.data)
         if codes is not REFUSED:
             return render_template("accounts/recovery_codes.html", codes=codes, enabled=False)

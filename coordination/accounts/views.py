@@ -16,8 +16,7 @@ from coordination.accounts.services import (
 from coordination.accounts.sessions import begin_code_step, finish_login, renew_session
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
-from coordination.extensions import db
-from coordination.web import REFUSED, acting_user, save
+from coordination.pipeline import REFUSED, acting_user, allow_write, attempt
 from forms.accounts import ChangePasswordForm, LanguageForm
 from forms.auth import LoginForm
 
@@ -35,7 +34,6 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         result = authenticate(form.username.data, form.password.data)
-        db.session.commit()  # failures count even when the login is refused
         if result.outcome is LoginOutcome.SUCCEEDED:
             return finish_login(result.user, request.args.get("next"))
         if result.outcome is LoginOutcome.CODE_NEEDED:
@@ -51,7 +49,7 @@ def login():
 @login_required
 def logout():
     record(AuditAction.LOGOUT, current_user._get_current_object(), "user", current_user.id)
-    db.session.commit()
+    allow_write("audit of sign-out")  # committed with the request, GET or POST
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -66,7 +64,7 @@ def profile():
     if request.method == "GET":
         form.language.data = user.language or session.get("lang") or "ky"
     if form.validate_on_submit():
-        if save(form, set_language, user, form.language.data) is not REFUSED:
+        if attempt(form, set_language, user, form.language.data) is not REFUSED:
             session["lang"] = user.language
             flash(_("Your language is saved."), "success")
             return redirect(url_for("accounts.profile"))
@@ -79,7 +77,7 @@ def change_password_view():
     user = acting_user()
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if save(form, change_password, user, form.current_password.data,
+        if attempt(form, change_password, user, form.current_password.data,
                 form.password.data) is not REFUSED:
             renew_session(user)  # the other sessions ended with the old password
             flash(_("Your password is changed."), "success")

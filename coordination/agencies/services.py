@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -26,14 +25,14 @@ from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.queries import admin_page, agencies_within, matching_text
 from coordination.referrals.models import Referral, ReferralStatus
-from coordination.rules import RuleError
+from coordination.refusals import Forbidden, NotFound, RuleBroken
 from coordination.territories.models import Territory
 
 #: Upper-case letters, digits and hyphens, e.g. ``CHUI-POLICE``.
 CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{1,31}")
 
 
-class AgencyError(RuleError):
+class AgencyError(RuleBroken):
     """An agency could not be created or changed."""
 
 
@@ -49,7 +48,7 @@ class AgencyFilters:
 
 def _require_admin(actor: User) -> None:
     if not policy.may_use(actor, policy.Section.AGENCIES):
-        raise PermissionError("only administrators manage agencies")
+        raise Forbidden("only administrators manage agencies")
 
 
 def list_agencies(actor: User, filters: AgencyFilters, page: int = 1):
@@ -80,7 +79,7 @@ def get_agency_or_404(actor: User, agency_id: int) -> Agency:
     _require_admin(actor)
     agency = db.session.get(Agency, agency_id)
     if agency is None:
-        abort(404)
+        raise NotFound()
     return agency
 
 

@@ -10,9 +10,9 @@ from coordination.agencies.models import AgencyType
 from coordination.decorators import section_required
 from coordination.extensions import db
 from coordination.i18n import current_language
+from coordination.pipeline import REFUSED, acting_user, attempt, current_page
 from coordination.territories.models import Territory
 from coordination.territories.services import FILTER_LEVELS, territory_options, territory_path
-from coordination.web import REFUSED, acting_user, current_page, save
 from forms import ConfirmForm
 from forms.agencies import AgencyFilterForm, AgencyForm, DeactivateAgencyForm, NewAgencyForm
 from forms.fields import choices
@@ -55,7 +55,7 @@ def new_agency():
     form = NewAgencyForm()
     form.territory.choices = choices([("", "—"), *territory_options(current_language())])
     if form.validate_on_submit():
-        agency = save(form, services.create_agency, actor, form.code.data,
+        agency = attempt(form, services.create_agency, actor, form.code.data,
                       *_agency_fields(form))
         if agency is not REFUSED:
             flash(_("Agency %(code)s created.", code=agency.code), "success")
@@ -76,7 +76,7 @@ def show_agency(agency_id: int):
         form.type.data = agency.type.value
         form.territory.data = agency.territory_id
     if form.validate_on_submit():
-        if save(form, services.update_agency, actor, agency,
+        if attempt(form, services.update_agency, actor, agency,
                 *_agency_fields(form)) is not REFUSED:
             flash(_("The changes are saved."), "success")
             return redirect(url_for("agencies.show_agency", agency_id=agency.id))
@@ -94,7 +94,7 @@ def deactivate_agency(agency_id: int):
     if form.validate_on_submit():
         if hand_over.anything_open and not form.handed_over.data:
             form.add_error("handed_over", _("Confirm that you know about the open work."))
-        elif save(form, services.deactivate_agency, actor, agency) is not REFUSED:
+        elif attempt(form, services.deactivate_agency, actor, agency) is not REFUSED:
             flash(_("Agency %(code)s is deactivated; its users can no longer sign in.",
                     code=agency.code), "success")
             return redirect(url_for("agencies.show_agency", agency_id=agency.id))
@@ -110,7 +110,6 @@ def reactivate_agency(agency_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         services.reactivate_agency(actor, agency)
-        db.session.commit()
         flash(_("Agency %(code)s is active again.", code=agency.code), "success")
         return redirect(url_for("agencies.show_agency", agency_id=agency.id))
     return render_template(

@@ -11,7 +11,7 @@ from coordination import policy
 from coordination.audit import viewer
 from coordination.audit.models import AuditAction
 from coordination.decorators import section_required
-from coordination.web import acting_user
+from coordination.pipeline import acting_user
 from exports.cells import neutralise
 from forms.audit import AuditFilterForm
 from forms.fields import choices

@@ -198,7 +198,8 @@ class Case(db.Model):
     follow_ups: Mapped[list[FollowUp]] = relationship(
         back_populates="case", order_by="FollowUp.due_on"
     )
-    consents: Mapped[list[ConsentRecord]] = relationship(order_by="ConsentRecord.recorded_at")
+    consents: Mapped[list[ConsentRecord]] = relationship(order_by="ConsentRecord.recorded_at",
+                                                         back_populates="case")
     risk_assessments: Mapped[list[RiskAssessment]] = relationship(
         back_populates="case", order_by="RiskAssessment.assessed_at"
     )

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from coordination import labels, policy
 from coordination.accounts.models import User
@@ -29,30 +29,16 @@ from coordination.cases.models import (
     Reporter,
     RiskLevel,
     Sex,
-    TimelineEvent,
     TimelineKind,
     ViolenceForm,
 )
 from coordination.cases.references import new_reference, survivor_code
 from coordination.cases.timeline import add_event
 from coordination.extensions import db
-from coordination.followups.models import FollowUp
 from coordination.models_base import utcnow
-from coordination.programmes.models import CorrectionalProgramme
-from coordination.protection.models import ProtectionOrder
-from coordination.referrals.models import Referral
-from coordination.risk.models import RiskAssessment
+from coordination.refusals import Forbidden, NotFound, RuleBroken
 from coordination.territories.models import Territory, TerritoryLevel
-from coordination.workflow import WorkflowError, check_version
-
-
-class IntakeError(ValueError):
-    """The intake breaks a rule; ``field`` names the form field to blame."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+from coordination.workflow import check_version
 
 
 @dataclass
@@ -140,28 +126,26 @@ def municipality_choices(user: User) -> list[Territory]:
 
 
 def _check_intake(user: User, intake: CaseIntake, today: date) -> None:
-    """Rules the form cannot know; raises :class:`IntakeError`."""
+    """Rules the form cannot know; raises :class:`RuleBroken`."""
     district_ids = {d.id for d in intake_districts(user)}
     if intake.district_id not in district_ids:
-        raise IntakeError("district", _l("Choose a district from the list."))
+        raise RuleBroken(_l("Choose a district from the list."), "district")
     if intake.municipality_id is not None:
         municipality = db.session.get(Territory, intake.municipality_id)
         if municipality is None or municipality.parent_id != intake.district_id:
-            raise IntakeError(
-                "municipality", _l("This municipality is not in the chosen district.")
-            )
+            raise RuleBroken(_l("This municipality is not in the chosen district."), "municipality")
     if intake.lead_agency_id not in {a.id for a in lead_agency_candidates(user)}:
-        raise IntakeError("lead_agency", _l("Choose a lead agency from the list."))
+        raise RuleBroken(_l("Choose a lead agency from the list."), "lead_agency")
     if intake.incident.occurred_on > today:
-        raise IntakeError("occurred_on", _l("The incident date cannot be in the future."))
+        raise RuleBroken(_l("The incident date cannot be in the future."), "occurred_on")
     if not intake.incident.forms:
-        raise IntakeError("forms", _l("Choose at least one form of violence."))
+        raise RuleBroken(_l("Choose at least one form of violence."), "forms")
     people = [intake.survivor, *intake.children]
     if intake.perpetrator is not None:
         people.append(intake.perpetrator)
     for person in people:
         if person.birth_year is not None and person.birth_year > today.year:
-            raise IntakeError("birth_year", _l("A birth year cannot be in the future."))
+            raise RuleBroken(_l("A birth year cannot be in the future."), "birth_year")
 
 
 def _unique_reference(year: int, rng: random.Random | None) -> str:
@@ -200,13 +184,13 @@ def register_case(
 ) -> Case:
     """Register a case with its people and first incident.
 
-    Raises :class:`IntakeError` when the intake breaks a rule; nothing is
+    Raises :class:`RuleBroken` when the intake breaks a rule; nothing is
     added to the session then. Writes the audit entry and the timeline.
     ``now`` (UTC) and ``reference_rng`` are for the seeded, back-dated demo
     data and for tests with a frozen clock.
     """
     if not policy.may_use(user, policy.Section.CASES):
-        raise PermissionError("this user does not work on cases")
+        raise Forbidden("this user does not work on cases")
     now = now or utcnow()
     today = now.date()
     _check_intake(user, intake, today)
@@ -313,40 +297,16 @@ def count_cases(user: User, filters: CaseFilters) -> int:
     return db.session.scalar(_filtered(user, filters).with_only_columns(sa.func.count(Case.id)))
 
 
-#: What the case page shows, loaded in a fixed number of queries (no N+1).
-CASE_PAGE_OPTIONS = (
-    selectinload(Case.people),
-    selectinload(Case.referrals).joinedload(Referral.to_agency),
-    selectinload(Case.referrals).joinedload(Referral.from_agency),
-    selectinload(Case.follow_ups).joinedload(FollowUp.owner_agency),
-    selectinload(Case.follow_ups).joinedload(FollowUp.owner_user),
-    selectinload(Case.follow_ups).joinedload(FollowUp.meeting),
-    selectinload(Case.consents),
-    selectinload(Case.risk_assessments).joinedload(RiskAssessment.assessed_by),
-    selectinload(Case.protection_orders).joinedload(ProtectionOrder.issuing_agency),
-    selectinload(Case.protection_orders).selectinload(ProtectionOrder.violations),
-    selectinload(Case.programmes).joinedload(CorrectionalProgramme.provider_agency),
-    selectinload(Case.timeline).joinedload(TimelineEvent.related_agency),
-    selectinload(Case.incidents),
-    selectinload(Case.timeline).joinedload(TimelineEvent.user),
-    selectinload(Case.timeline).joinedload(TimelineEvent.agency),
-    joinedload(Case.district),
-    joinedload(Case.municipality),
-    joinedload(Case.lead_agency),
-    joinedload(Case.opening_agency),
-)
-
-
-def get_case_or_404(user: User, case_id: int, audit: bool = True) -> Case:
-    """The case, loaded through the policy: 404 if absent *or* not visible.
+def get_case_or_404(user: User, case_id: int, audit: bool = True, options=()) -> Case:
+    """The case, loaded through the policy: :class:`NotFound` if absent *or*
+    not visible. ``options`` are loader options (the case page's sections).
 
     With ``audit``, a view by a user whose agency does not lead the case is
     written to the audit log (actions on the case audit themselves).
     """
-    query = policy.visible_case(user, case_id).options(*CASE_PAGE_OPTIONS)
-    case = db.session.scalar(query)
+    case = db.session.scalar(policy.visible_case(user, case_id).options(*options))
     if case is None:
-        abort(404)
+        raise NotFound()
     if audit and not policy.leads(user, case):
         record(AuditAction.CASE_VIEWED, user, "case", case.id)
     return case
@@ -377,14 +337,14 @@ def change_status(
     closing_or_reopening = CaseStatus.CLOSED in (status, case.status)
     action = policy.Action.CLOSE_CASE if closing_or_reopening else policy.Action.EDIT_CASE
     if not policy.can(user, action, case):
-        raise PermissionError("this user may not change this case's status")
+        raise Forbidden("this user may not change this case's status")
     check_version(case, expected_version, describe(case))
     if status == case.status:
-        raise WorkflowError(_("The case already has this status."))
+        raise RuleBroken(_("The case already has this status."))
     if status == CaseStatus.OPEN:
-        raise WorkflowError(_("A case cannot go back to “open”; reopened cases are active."))
+        raise RuleBroken(_("A case cannot go back to “open”; reopened cases are active."))
     if status == CaseStatus.CLOSED and closure_reason is None:
-        raise WorkflowError(_("Choose the reason for closing the case."))
+        raise RuleBroken(_("Choose the reason for closing the case."))
     kind = {CaseStatus.CLOSED: TimelineKind.CASE_CLOSED}.get(status, TimelineKind.STATUS_CHANGED)
     if case.status == CaseStatus.CLOSED:
         kind = TimelineKind.CASE_REOPENED
@@ -407,13 +367,13 @@ def reassign_lead(
 ) -> Case:
     """Hand the case's lead to another agency serving its place."""
     if not policy.can(user, policy.Action.REASSIGN_LEAD, case):
-        raise PermissionError("this user may not reassign this case")
+        raise Forbidden("this user may not reassign this case")
     check_version(case, expected_version, describe(case))
     agency = next((a for a in lead_candidates(case) if a.id == agency_id), None)
     if agency is None:
-        raise WorkflowError(_("Choose an agency from the list."))
+        raise RuleBroken(_("Choose an agency from the list."))
     if agency.id == case.lead_agency_id:
-        raise WorkflowError(_("This agency already leads the case."))
+        raise RuleBroken(_("This agency already leads the case."))
     case.lead_agency_id = agency.id
     add_event(case, TimelineKind.LEAD_AGENCY_CHANGED, user, at=now or utcnow(),
               related_agency_id=agency.id)
@@ -434,12 +394,12 @@ def record_incident(user: User, case: Case, data: IncidentData, now: datetime | 
     One within 12 months of an earlier incident marks the case as a repeat.
     """
     if not policy.can(user, policy.Action.RECORD_INCIDENT, case):
-        raise PermissionError("this user may not record incidents on this case")
+        raise Forbidden("this user may not record incidents on this case")
     now = now or utcnow()
     if data.occurred_on > now.date():
-        raise WorkflowError(_("The date cannot be in the future."))
+        raise RuleBroken(_("The date cannot be in the future."))
     if not data.forms:
-        raise WorkflowError(_("Choose at least one form of violence."))
+        raise RuleBroken(_("Choose at least one form of violence."))
     incident = _incident(data, user, now)
     earlier = [i.occurred_on for i in case.incidents]
     case.incidents.append(incident)

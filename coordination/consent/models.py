@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,9 @@ from coordination.accounts.models import User
 from coordination.agencies.models import AgencyType
 from coordination.extensions import db
 from coordination.models_base import enum_type, utcnow
+
+if TYPE_CHECKING:
+    from coordination.cases.models import Case
 
 
 class ConsentScope(enum.StrEnum):
@@ -38,6 +42,7 @@ class ConsentRecord(db.Model):
 
     recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
     withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
+    case: Mapped[Case] = relationship(back_populates="consents")
 
     @property
     def in_force(self) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import gettext as _
 
 from coordination import policy
@@ -17,7 +16,7 @@ from coordination.cases.timeline import add_event
 from coordination.consent.models import ConsentRecord, ConsentScope
 from coordination.extensions import db
 from coordination.models_base import utcnow
-from coordination.workflow import WorkflowError
+from coordination.refusals import Forbidden, NotFound, RuleBroken
 
 #: Agency types a survivor's sharing consent can name.
 SHAREABLE_TYPES = tuple(t for t in AgencyType if t != AgencyType.MINISTRY)
@@ -42,17 +41,17 @@ def record_consent(
 ) -> ConsentRecord:
     """Record consent for one scope (sharing with ``agency_type``, or statistics).
 
-    Raises :class:`PermissionError` when the user's agency may not edit the
-    case, :class:`WorkflowError` when that consent is already in force.
+    Raises :class:`Forbidden` when the user's agency may not edit the
+    case, :class:`RuleBroken` when that consent is already in force.
     """
     if not policy.can(user, policy.Action.EDIT_CASE, case):
-        raise PermissionError("only the lead agency or the committee records consent")
+        raise Forbidden("only the lead agency or the committee records consent")
     if scope == ConsentScope.SHARING and agency_type not in SHAREABLE_TYPES:
-        raise WorkflowError(_("Choose the type of agency the consent covers."))
+        raise RuleBroken(_("Choose the type of agency the consent covers."))
     if scope == ConsentScope.STATISTICS:
         agency_type = None
     if any(c.scope == scope and c.agency_type == agency_type for c in consents_in_force(case)):
-        raise WorkflowError(_("This consent is already recorded."))
+        raise RuleBroken(_("This consent is already recorded."))
     consent = ConsentRecord(scope=scope, agency_type=agency_type, recorded_by_id=user.id,
                             recorded_at=now or utcnow())
     case.consents.append(consent)
@@ -66,9 +65,9 @@ def withdraw_consent(user: User, consent: ConsentRecord, now: datetime | None = 
     """Withdraw a consent in force (the survivor changed their mind)."""
     case = db.session.get(Case, consent.case_id)
     if not policy.can(user, policy.Action.EDIT_CASE, case):
-        raise PermissionError("only the lead agency or the committee withdraws consent")
+        raise Forbidden("only the lead agency or the committee withdraws consent")
     if not consent.in_force:
-        raise WorkflowError(_("This consent was already withdrawn."))
+        raise RuleBroken(_("This consent was already withdrawn."))
     consent.withdrawn_at = now or utcnow()
     consent.withdrawn_by_id = user.id
     add_event(case, TimelineKind.CONSENT_WITHDRAWN, user, at=consent.withdrawn_at)
@@ -81,5 +80,5 @@ def get_consent_or_404(user: User, consent_id: int) -> ConsentRecord:
         sa.select(ConsentRecord).join(Case, Case.id == ConsentRecord.case_id)
         .where(ConsentRecord.id == consent_id, policy.case_visibility_per_row(user)))
     if consent is None:
-        abort(404)
+        raise NotFound()
     return consent

@@ -7,6 +7,8 @@ from flask_login import current_user, login_required
 
 from coordination import policy
 from coordination.extensions import db
+from coordination.home import build_home
+from coordination.models_base import utcnow
 
 bp = Blueprint("core", __name__)
 
@@ -14,8 +16,9 @@ bp = Blueprint("core", __name__)
 @bp.route("/")
 @login_required
 def index():
-    if policy.may_use(current_user, policy.Section.CASES):
-        return redirect(url_for("cases.list_cases"))
+    if policy.may_use(current_user, policy.Section.CASES):  # what needs the agency today
+        return render_template("core/today.html",
+                               panels=build_home(current_user._get_current_object(), utcnow()))
     if policy.may_use(current_user, policy.Section.REPORTS):  # the ministry's dashboard
         return redirect(url_for("reports.page"))
     return render_template("core/home.html")

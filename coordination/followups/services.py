@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -21,7 +20,8 @@ from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.models_base import utcnow
 from coordination.notifications.models import NotificationKind
 from coordination.notifications.services import notify
-from coordination.workflow import WorkflowError, check_version
+from coordination.refusals import Forbidden, NotFound, RuleBroken
+from coordination.workflow import check_version
 
 
 def owner_candidates(case: Case) -> list[Agency]:
@@ -50,23 +50,23 @@ def add_follow_up(
 ) -> FollowUp:
     """Add one action to the case's plan; its owner agency becomes involved.
 
-    Raises :class:`PermissionError` when the user may not add follow-ups to
-    the case, :class:`WorkflowError` when the data breaks a rule.
+    Raises :class:`Forbidden` when the user may not add follow-ups to
+    the case, :class:`RuleBroken` when the data breaks a rule.
     """
     if not policy.can(user, policy.Action.ADD_FOLLOW_UP, case):
-        raise PermissionError("this user may not add follow-ups to this case")
+        raise Forbidden("this user may not add follow-ups to this case")
     now = now or utcnow()
     owner = next((a for a in owner_candidates(case) if a.id == data.owner_agency_id), None)
     if owner is None:
-        raise WorkflowError(_("Choose an agency from the list."))
+        raise RuleBroken(_("Choose an agency from the list."))
     if data.owner_user_id is not None and data.owner_user_id not in {
             u.id for u in owner_people([owner.id])}:
-        raise WorkflowError(_("The person must work at the owning agency."))
+        raise RuleBroken(_("The person must work at the owning agency."))
     if data.due_on < now.date():
-        raise WorkflowError(_("The due date cannot be in the past."))
+        raise RuleBroken(_("The due date cannot be in the past."))
     action = data.action.strip()
     if not action:
-        raise WorkflowError(_("Describe the action."))
+        raise RuleBroken(_("Describe the action."))
     follow_up = FollowUp(action=action, owner_agency_id=owner.id,
                          owner_user_id=data.owner_user_id, due_on=data.due_on,
                          meeting_id=data.meeting_id, created_by_id=user.id, created_at=now)
@@ -97,13 +97,13 @@ def close_follow_up(
     action = policy.Action.COMPLETE_FOLLOW_UP if done else policy.Action.CANCEL_FOLLOW_UP
     check_version(follow_up, expected_version, describe(follow_up))
     if follow_up.status != FollowUpStatus.OPEN:
-        raise WorkflowError(_("This step is not possible now: %(what)s.",
+        raise RuleBroken(_("This step is not possible now: %(what)s.",
                               what=describe(follow_up)))
     if not policy.can(user, action, follow_up):
-        raise PermissionError("not this user's agency's follow-up to close")
+        raise Forbidden("not this user's agency's follow-up to close")
     note = (note or "").strip() or None
     if note is None:
-        raise WorkflowError(_("Say what was done.") if done else _("Give the reason."))
+        raise RuleBroken(_("Say what was done.") if done else _("Give the reason."))
     now = now or utcnow()
     follow_up.status = FollowUpStatus.DONE if done else FollowUpStatus.CANCELLED
     follow_up.closing_note = note
@@ -124,7 +124,7 @@ def get_follow_up_or_404(user: User, follow_up_id: int) -> FollowUp:
     )
     follow_up = db.session.scalar(query)
     if follow_up is None:
-        abort(404)
+        raise NotFound()
     return follow_up
 
 

@@ -1,18 +1,17 @@
 """The agency's follow-ups, adding one to a case, closing one."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from coordination import policy
-from coordination.cases.page import set_owner_choices
-from coordination.cases.services import get_case_or_404
+from coordination.cases.steps import load_case, to_case
 from coordination.decorators import section_required
 from coordination.followups import services
+from coordination.followups.section import add_form, close_action
 from coordination.models_base import utcnow
-from coordination.steps import run_step
-from forms.followups import CloseFollowUpForm, FollowUpForm
+from coordination.pipeline import acting_user, current_page, step
+from forms.followups import CloseFollowUpForm
 
 bp = Blueprint("followups", __name__)
 cases_section = section_required(policy.Section.CASES)
@@ -21,40 +20,28 @@ cases_section = section_required(policy.Section.CASES)
 @bp.route("/followups")
 @cases_section
 def agency_list():
-    user = current_user._get_current_object()
-    page = max(request.args.get("page", 1, type=int), 1)
     return render_template("followups/list.html",
-                           pagination=services.agency_follow_ups(user, page=page),
+                           pagination=services.agency_follow_ups(acting_user(),
+                                                                 page=current_page()),
                            today=utcnow().date())
 
 
-@bp.route("/cases/<int:case_id>/followups", methods=["POST"])
+@bp.route("/cases/<case:case_id>/followups", methods=["POST"])
 @cases_section
-def add(case_id: int):
-    user = current_user._get_current_object()
-    case = get_case_or_404(user, case_id, audit=False)
-    form = FollowUpForm()
-    set_owner_choices(form, services.owner_candidates(case))
-
-    def step():
-        services.add_follow_up(user, case, services.FollowUpData(
-            action=form.action.data, owner_agency_id=form.owner_agency.data,
-            owner_user_id=form.owner_user.data, due_on=form.due_on.data))
-
-    target = url_for("cases.show_case", case_id=case.id, _anchor="follow-ups")
-    return run_step(step, _("Follow-up added."), target, form)
+@step(load=load_case, action=policy.Action.ADD_FOLLOW_UP, back=to_case("follow-ups"),
+      form=add_form)
+def add(user, case, form):
+    services.add_follow_up(user, case, services.FollowUpData(
+        action=form.action.data, owner_agency_id=form.owner_agency.data,
+        owner_user_id=form.owner_user.data, due_on=form.due_on.data))
+    return _("Follow-up added.")
 
 
-@bp.route("/followups/<int:follow_up_id>/close", methods=["POST"])
+@bp.route("/followups/<follow_up:follow_up_id>/close", methods=["POST"])
 @cases_section
-def close(follow_up_id: int):
-    user = current_user._get_current_object()
-    follow_up = services.get_follow_up_or_404(user, follow_up_id)
-    form = CloseFollowUpForm()
-
-    def step():
-        services.close_follow_up(user, follow_up, form.outcome.data == "done",
-                                 form.version.data, form.note.data)
-
-    target = url_for("cases.show_case", case_id=follow_up.case_id, _anchor="follow-ups")
-    return run_step(step, _("Follow-up closed."), target, form)
+@step(load=services.get_follow_up_or_404, action=close_action,
+      back=to_case("follow-ups"), form=lambda user, obj: CloseFollowUpForm())
+def close(user, follow_up, form):
+    services.close_follow_up(user, follow_up, form.outcome.data == "done",
+                             form.version.data, form.note.data)
+    return _("Follow-up closed.")

@@ -7,8 +7,8 @@ from flask_babel import to_user_timezone
 
 from coordination import labels, policy
 from coordination.accounts.models import User
-from coordination.cases.page import set_owner_choices
 from coordination.followups.models import FollowUp
+from coordination.followups.section import set_owner_choices
 from coordination.meetings import services
 from coordination.meetings.models import Meeting, MeetingStatus
 from forms.fields import choices

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import format_datetime, to_user_timezone
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
@@ -40,7 +39,9 @@ from coordination.models_base import utcnow
 from coordination.notifications.models import NotificationKind
 from coordination.notifications.services import notify
 from coordination.referrals.models import Referral, ReferralStatus
-from coordination.workflow import WorkflowError, check_version
+from coordination.refusals import Forbidden, NotFound, RuleBroken
+from coordination.territories.queries import agencies_serving_territory
+from coordination.workflow import check_version
 
 #: Two incidents at most this many days apart make a case a repeat.
 REPEAT_WINDOW_DAYS = 365
@@ -107,7 +108,7 @@ def get_meeting_or_404(user: User, meeting_id: int) -> Meeting:
              .options(*MEETING_PAGE_OPTIONS))
     meeting = db.session.scalar(query)
     if meeting is None:
-        abort(404)
+        raise NotFound()
     return meeting
 
 
@@ -117,7 +118,7 @@ def get_agenda_item_or_404(user: User, item_id: int) -> AgendaItem:
     item = db.session.scalar(
         sa.select(AgendaItem).where(AgendaItem.id == item_id, AgendaItem.meeting_id.in_(meetings)))
     if item is None:
-        abort(404)
+        raise NotFound()
     return item
 
 
@@ -158,7 +159,7 @@ def open_decisions_to_review(user: User, meeting: Meeting) -> list[FollowUp]:
 def attendance_candidates(meeting: Meeting) -> list[Agency]:
     """Agencies serving the committee's territory: who may attend, and own decisions."""
     return list(db.session.scalars(
-        policy.agencies_serving_territory(meeting.committee.territory)))
+        agencies_serving_territory(meeting.committee.territory)))
 
 
 def decision_cases(meeting: Meeting) -> list[Case]:
@@ -265,9 +266,9 @@ def propose_agenda(user: User, meeting: Meeting, now: datetime | None = None) ->
     by hand stay off. Only before the meeting is held.
     """
     if not policy.can(user, policy.Action.PREPARE_AGENDA, meeting):
-        raise PermissionError("this user may not prepare this meeting's agenda")
+        raise Forbidden("this user may not prepare this meeting's agenda")
     if meeting.status != MeetingStatus.SCHEDULED:
-        raise WorkflowError(_("This step is not possible now: %(what)s.",
+        raise RuleBroken(_("This step is not possible now: %(what)s.",
                               what=describe(meeting)))
     now = now or utcnow()
     existing = {item.case_id: item for item in meeting.agenda_items}
@@ -304,20 +305,20 @@ class MeetingData:
 def _checked(data: MeetingData, now: datetime) -> MeetingData:
     place = (data.place or "").strip()
     if not place:
-        raise WorkflowError(_("Say where the meeting takes place."))
+        raise RuleBroken(_("Say where the meeting takes place."))
     if data.scheduled_for < now:
-        raise WorkflowError(_("A meeting cannot be scheduled in the past."))
+        raise RuleBroken(_("A meeting cannot be scheduled in the past."))
     return MeetingData(data.scheduled_for.replace(second=0, microsecond=0), place)
 
 
 def schedule_meeting(user: User, data: MeetingData, now: datetime | None = None) -> Meeting:
     """Schedule a meeting of the user's committee and propose its agenda.
 
-    Raises :class:`PermissionError` unless the user heads a committee,
-    :class:`WorkflowError` when the date is past or the place missing.
+    Raises :class:`Forbidden` unless the user heads a committee,
+    :class:`RuleBroken` when the date is past or the place missing.
     """
     if not policy.can(user, policy.Action.SCHEDULE_MEETING, user.agency):
-        raise PermissionError("only a committee's head schedules its meetings")
+        raise Forbidden("only a committee's head schedules its meetings")
     now = now or utcnow()
     data = _checked(data, now)
     meeting = Meeting(committee_id=user.agency_id, scheduled_for=data.scheduled_for,
@@ -343,10 +344,10 @@ def _touch(meeting: Meeting, now: datetime) -> None:
 def _manage(user: User, meeting: Meeting, expected_version: int | None) -> None:
     """Rescheduling and cancelling: the head, on a current page, before the meeting."""
     if not policy.can(user, policy.Action.MANAGE_MEETING, meeting):
-        raise PermissionError("only the committee's head reschedules or cancels")
+        raise Forbidden("only the committee's head reschedules or cancels")
     check_version(meeting, expected_version, describe(meeting))
     if meeting.status != MeetingStatus.SCHEDULED:
-        raise WorkflowError(_("This step is not possible now: %(what)s.",
+        raise RuleBroken(_("This step is not possible now: %(what)s.",
                               what=describe(meeting)))
 
 
@@ -384,9 +385,9 @@ def cancel_meeting(
 def _require(user: User, action: policy.Action, meeting: Meeting) -> None:
     """The user's committee's meeting, and not cancelled."""
     if not policy.can(user, action, meeting):
-        raise PermissionError(f"{action.value} is not for this user")
+        raise Forbidden(f"{action.value} is not for this user")
     if meeting.status == MeetingStatus.CANCELLED:
-        raise WorkflowError(_("This meeting was cancelled."))
+        raise RuleBroken(_("This meeting was cancelled."))
 
 
 def add_agenda_case(
@@ -402,13 +403,13 @@ def add_agenda_case(
     case = db.session.scalar(sa.select(Case).where(Case.reference == text,
                                                    policy.case_visibility_per_row(user)))
     if case is None:
-        raise WorkflowError(_("There is no case with this reference number that your "
+        raise RuleBroken(_("There is no case with this reference number that your "
                               "committee may see."))
     if case.status == CaseStatus.CLOSED:
-        raise WorkflowError(_("This case is closed."))
+        raise RuleBroken(_("This case is closed."))
     item = next((i for i in meeting.agenda_items if i.case_id == case.id), None)
     if item is not None and not item.removed:
-        raise WorkflowError(_("This case is already on the agenda."))
+        raise RuleBroken(_("This case is already on the agenda."))
     now = now or utcnow()
     if item is None:
         item = AgendaItem(case_id=case.id, position=_next_position(meeting))
@@ -426,9 +427,9 @@ def remove_agenda_item(user: User, item: AgendaItem, now: datetime | None = None
     meeting = item.meeting
     _require(user, policy.Action.PREPARE_AGENDA, meeting)
     if item.removed:
-        raise WorkflowError(_("This case is no longer on the agenda."))
+        raise RuleBroken(_("This case is no longer on the agenda."))
     if any(decision.case_id == item.case_id for decision in meeting.decisions):
-        raise WorkflowError(_("Decisions on this case were recorded at this meeting; "
+        raise RuleBroken(_("Decisions on this case were recorded at this meeting; "
                               "it stays on the agenda."))
     item.removed = True
     add_event(item.case, TimelineKind.TAKEN_OFF_AGENDA, user, at=now or utcnow())
@@ -445,7 +446,7 @@ def record_attendance(
     check_version(meeting, expected_version, describe(meeting))
     chosen = set(agency_ids)
     if not chosen <= {agency.id for agency in attendance_candidates(meeting)}:
-        raise WorkflowError(_("Choose agencies from the list."))
+        raise RuleBroken(_("Choose agencies from the list."))
     for attendance in list(meeting.attendances):
         if attendance.agency_id not in chosen:
             meeting.attendances.remove(attendance)
@@ -471,9 +472,9 @@ def record_decision(
     _require(user, policy.Action.RECORD_MEETING, meeting)
     item = next((i for i in meeting.agenda if i.case_id == case_id), None)
     if item is None:
-        raise WorkflowError(_("Choose a case from the agenda."))
+        raise RuleBroken(_("Choose a case from the agenda."))
     if item.case.status == CaseStatus.CLOSED:
-        raise WorkflowError(_("This case is closed."))
+        raise RuleBroken(_("This case is closed."))
     data = FollowUpData(action=data.action, owner_agency_id=data.owner_agency_id,
                         due_on=data.due_on, owner_user_id=data.owner_user_id,
                         meeting_id=meeting.id)
@@ -491,13 +492,13 @@ def mark_held(
     _require(user, policy.Action.RECORD_MEETING, meeting)
     check_version(meeting, expected_version, describe(meeting))
     if meeting.status != MeetingStatus.SCHEDULED:
-        raise WorkflowError(_("This step is not possible now: %(what)s.",
+        raise RuleBroken(_("This step is not possible now: %(what)s.",
                               what=describe(meeting)))
     now = now or utcnow()
     if local_date(now) < local_date(meeting.scheduled_for):
-        raise WorkflowError(_("A meeting cannot be recorded as held before its day."))
+        raise RuleBroken(_("A meeting cannot be recorded as held before its day."))
     if not meeting.attendances:
-        raise WorkflowError(_("Record which agencies attended first."))
+        raise RuleBroken(_("Record which agencies attended first."))
     meeting.status = MeetingStatus.HELD
     meeting.held_at = now
     _touch(meeting, now)

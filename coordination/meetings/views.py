@@ -4,20 +4,16 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import to_utc
-from flask_login import current_user
 
 from coordination import policy
 from coordination.decorators import section_required
-from coordination.extensions import db
 from coordination.followups.services import FollowUpData
 from coordination.meetings import services
 from coordination.meetings.minutes import minutes_pdf
@@ -27,8 +23,8 @@ from coordination.meetings.page import (
     set_decision_choices,
 )
 from coordination.models_base import utcnow
-from coordination.steps import run_step
-from coordination.workflow import WorkflowError
+from coordination.pipeline import REFUSED, acting_user, allow_write, attempt, current_page, step
+from coordination.refusals import Forbidden
 from forms.meetings import (
     AgendaCaseForm,
     AttendanceForm,
@@ -43,8 +39,7 @@ bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 meetings_section = section_required(policy.Section.MEETINGS)
 
 
-def _user():
-    return current_user._get_current_object()
+_user = acting_user
 
 
 def _meeting_data(form: MeetingForm) -> services.MeetingData:
@@ -61,8 +56,7 @@ def _show(meeting_id: int, anchor: str | None = None) -> str:
 @meetings_section
 def list_meetings():
     user = _user()
-    page = max(request.args.get("page", 1, type=int), 1)
-    pagination = services.list_meetings(user, page=page)
+    pagination = services.list_meetings(user, page=current_page())
     counts = services.meeting_counts([meeting.id for meeting in pagination.items])
     may_schedule = policy.can(user, policy.Action.SCHEDULE_MEETING, user.agency)
     return render_template("meetings/list.html", pagination=pagination, counts=counts,
@@ -74,22 +68,17 @@ def list_meetings():
 def new_meeting():
     user = _user()
     if not policy.can(user, policy.Action.SCHEDULE_MEETING, user.agency):
-        abort(403)
+        raise Forbidden()
     form = MeetingForm()
     if form.validate_on_submit():
-        try:
-            meeting = services.schedule_meeting(user, _meeting_data(form))
-        except WorkflowError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        meeting = attempt(form, services.schedule_meeting, user, _meeting_data(form))
+        if meeting is not REFUSED:
             flash(_("Meeting scheduled; the agenda is proposed below."), "success")
             return redirect(_show(meeting.id))
     return render_template("meetings/new.html", form=form)
 
 
-@bp.route("/<int:meeting_id>")
+@bp.route("/<meeting:meeting_id>")
 @meetings_section
 def show_meeting(meeting_id: int):
     user = _user()
@@ -98,13 +87,13 @@ def show_meeting(meeting_id: int):
                            meeting=meeting, today=utcnow().date())
 
 
-@bp.route("/<int:meeting_id>/minutes.pdf")
+@bp.route("/<meeting:meeting_id>/minutes.pdf")
 @meetings_section
 def minutes(meeting_id: int):
     user = _user()
     meeting = services.get_meeting_or_404(user, meeting_id)
     pdf = minutes_pdf(user, meeting)
-    db.session.commit()
+    allow_write("audit of the minutes download")
     filename = f"minutes-{services.local_date(meeting.scheduled_for).isoformat()}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{filename}"',
@@ -112,91 +101,100 @@ def minutes(meeting_id: int):
     })
 
 
-@bp.route("/<int:meeting_id>/reschedule", methods=["POST"])
+def _meeting(user, meeting_id):
+    return services.get_meeting_or_404(user, meeting_id)
+
+
+def to_meeting(anchor: str | None = None):
+    """``back`` for a step: the meeting's page (of an agenda item's meeting)."""
+    def back(user, obj) -> str:
+        meeting = getattr(obj, "meeting", obj)
+        return url_for("meetings.show_meeting", meeting_id=meeting.id, _anchor=anchor)
+
+    return back
+
+
+@bp.route("/<meeting:meeting_id>/reschedule", methods=["POST"])
 @meetings_section
-def reschedule(meeting_id: int):
-    user = _user()
-    meeting = services.get_meeting_or_404(user, meeting_id)
-    form = RescheduleForm()
-    return run_step(
-        lambda: services.reschedule_meeting(user, meeting, _meeting_data(form),
-                                            form.version.data),
-        _("Meeting changed."), _show(meeting.id), form)
+@step(load=_meeting, action=policy.Action.MANAGE_MEETING, back=to_meeting(),
+      form=lambda user, meeting: RescheduleForm())
+def reschedule(user, meeting, form):
+    services.reschedule_meeting(user, meeting, _meeting_data(form), form.version.data)
+    return _("Meeting changed.")
 
 
-@bp.route("/<int:meeting_id>/cancel", methods=["POST"])
+@bp.route("/<meeting:meeting_id>/cancel", methods=["POST"])
 @meetings_section
-def cancel(meeting_id: int):
-    user = _user()
-    meeting = services.get_meeting_or_404(user, meeting_id)
-    form = MeetingStepForm()
-    return run_step(lambda: services.cancel_meeting(user, meeting, form.version.data),
-                    _("Meeting cancelled."), _show(meeting.id), form)
+@step(load=_meeting, action=policy.Action.MANAGE_MEETING, back=to_meeting(),
+      form=lambda user, meeting: MeetingStepForm())
+def cancel(user, meeting, form):
+    services.cancel_meeting(user, meeting, form.version.data)
+    return _("Meeting cancelled.")
 
 
-@bp.route("/<int:meeting_id>/agenda/propose", methods=["POST"])
+@bp.route("/<meeting:meeting_id>/agenda/propose", methods=["POST"])
 @meetings_section
-def propose(meeting_id: int):
-    user = _user()
-    meeting = services.get_meeting_or_404(user, meeting_id)
-    return run_step(lambda: services.propose_agenda(user, meeting),
-                    _("Agenda proposal updated."), _show(meeting.id, "agenda"), ButtonForm())
+@step(load=_meeting, action=policy.Action.PREPARE_AGENDA, back=to_meeting("agenda"),
+      form=lambda user, meeting: ButtonForm())
+def propose(user, meeting, form):
+    services.propose_agenda(user, meeting)
+    return _("Agenda proposal updated.")
 
 
-@bp.route("/<int:meeting_id>/agenda", methods=["POST"])
+@bp.route("/<meeting:meeting_id>/agenda", methods=["POST"])
 @meetings_section
-def add_case(meeting_id: int):
-    user = _user()
-    meeting = services.get_meeting_or_404(user, meeting_id)
-    form = AgendaCaseForm()
-    return run_step(lambda: services.add_agenda_case(user, meeting, form.reference.data),
-                    _("Case added to the agenda."), _show(meeting.id, "agenda"), form)
+@step(load=_meeting, action=policy.Action.PREPARE_AGENDA, back=to_meeting("agenda"),
+      form=lambda user, meeting: AgendaCaseForm())
+def add_case(user, meeting, form):
+    services.add_agenda_case(user, meeting, form.reference.data)
+    return _("Case added to the agenda.")
 
 
-@bp.route("/agenda/<int:item_id>/remove", methods=["POST"])
+@bp.route("/agenda/<agenda_item:item_id>/remove", methods=["POST"])
 @meetings_section
-def remove_item(item_id: int):
-    user = _user()
-    item = services.get_agenda_item_or_404(user, item_id)
-    return run_step(lambda: services.remove_agenda_item(user, item),
-                    _("Case taken off the agenda."), _show(item.meeting_id, "agenda"),
-                    ButtonForm())
+@step(load=services.get_agenda_item_or_404, action=policy.Action.PREPARE_AGENDA,
+      back=to_meeting("agenda"), form=lambda user, item: ButtonForm())
+def remove_item(user, item, form):
+    services.remove_agenda_item(user, item)
+    return _("Case taken off the agenda.")
 
 
-@bp.route("/<int:meeting_id>/attendance", methods=["POST"])
-@meetings_section
-def attendance(meeting_id: int):
-    user = _user()
-    meeting = services.get_meeting_or_404(user, meeting_id)
+def _attendance_form(user, meeting):
     form = AttendanceForm()
     set_attendance_choices(form, meeting)
-    return run_step(
-        lambda: services.record_attendance(user, meeting, form.agencies.data or [],
-                                           form.version.data),
-        _("Attendance recorded."), _show(meeting.id, "attendance"), form)
+    return form
 
 
-@bp.route("/<int:meeting_id>/decisions", methods=["POST"])
+@bp.route("/<meeting:meeting_id>/attendance", methods=["POST"])
 @meetings_section
-def add_decision(meeting_id: int):
-    user = _user()
-    meeting = services.get_meeting_or_404(user, meeting_id)
+@step(load=_meeting, action=policy.Action.RECORD_MEETING, back=to_meeting("attendance"),
+      form=_attendance_form)
+def attendance(user, meeting, form):
+    services.record_attendance(user, meeting, form.agencies.data or [], form.version.data)
+    return _("Attendance recorded.")
+
+
+def _decision_form(user, meeting):
     form = DecisionForm()
     set_decision_choices(form, meeting)
-
-    def step():
-        services.record_decision(user, meeting, form.case.data, FollowUpData(
-            action=form.action.data, owner_agency_id=form.owner_agency.data,
-            owner_user_id=form.owner_user.data, due_on=form.due_on.data))
-
-    return run_step(step, _("Decision recorded."), _show(meeting.id, "decisions"), form)
+    return form
 
 
-@bp.route("/<int:meeting_id>/held", methods=["POST"])
+@bp.route("/<meeting:meeting_id>/decisions", methods=["POST"])
 @meetings_section
-def mark_held(meeting_id: int):
-    user = _user()
-    meeting = services.get_meeting_or_404(user, meeting_id)
-    form = MeetingStepForm()
-    return run_step(lambda: services.mark_held(user, meeting, form.version.data),
-                    _("The meeting is recorded as held."), _show(meeting.id), form)
+@step(load=_meeting, action=policy.Action.RECORD_MEETING, back=to_meeting("decisions"),
+      form=_decision_form)
+def add_decision(user, meeting, form):
+    services.record_decision(user, meeting, form.case.data, FollowUpData(
+        action=form.action.data, owner_agency_id=form.owner_agency.data,
+        owner_user_id=form.owner_user.data, due_on=form.due_on.data))
+    return _("Decision recorded.")
+
+
+@bp.route("/<meeting:meeting_id>/held", methods=["POST"])
+@meetings_section
+@step(load=_meeting, action=policy.Action.RECORD_MEETING, back=to_meeting(),
+      form=lambda user, meeting: MeetingStepForm())
+def mark_held(user, meeting, form):
+    services.mark_held(user, meeting, form.version.data)
+    return _("The meeting is recorded as held.")

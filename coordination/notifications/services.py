@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from coordination import policy
 from coordination.accounts.models import User
-from coordination.agencies.models import Agency, AgencyType
+from coordination.agencies.models import Agency
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.models_base import utcnow
@@ -75,17 +75,12 @@ def check_due(agency: Agency, now: datetime | None = None) -> int:
 
 
 def _expiring_for(agency: Agency, now: datetime) -> list[ProtectionOrder]:
-    """Orders of the issuing police agency, or in a committee's territory."""
+    """The orders the agency watches (the policy's rule) that expire soon."""
     horizon = now + timedelta(hours=current_app.config["ORDER_WARNING_HOURS"])
-    query = sa.select(ProtectionOrder).join(ProtectionOrder.case).where(
-        ProtectionOrder.revoked_at.is_(None), ProtectionOrder.valid_until > now,
-        ProtectionOrder.valid_until <= horizon)
-    if agency.type == AgencyType.POLICE:
-        return list(db.session.scalars(query.where(
-            ProtectionOrder.issuing_agency_id == agency.id)))
-    if agency.type == AgencyType.COMMITTEE:
-        return list(db.session.scalars(query.where(policy.cases_in_territory(agency.territory))))
-    return []
+    return list(db.session.scalars(
+        sa.select(ProtectionOrder).join(ProtectionOrder.case).where(
+            ProtectionOrder.revoked_at.is_(None), ProtectionOrder.valid_until > now,
+            ProtectionOrder.valid_until <= horizon, policy.watched_orders(agency))))
 
 
 def _unread(user: User):

@@ -1,15 +1,13 @@
 """The agency's notifications."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from coordination import policy
 from coordination.decorators import section_required
-from coordination.extensions import db
 from coordination.notifications import services
-from coordination.steps import run_step
+from coordination.pipeline import acting_user, allow_write, current_page, step
 from forms.notifications import MarkReadForm
 
 bp = Blueprint("notifications", __name__)
@@ -19,22 +17,18 @@ cases_section = section_required(policy.Section.CASES)
 @bp.route("/notifications")
 @cases_section
 def inbox():
-    user = current_user._get_current_object()
+    user = acting_user()
     services.check_due(user.agency)
-    page = max(request.args.get("page", 1, type=int), 1)
-    pagination, read = services.page_for(user, page)
-    html = render_template("notifications/list.html", pagination=pagination, read=read,
+    allow_write("notifications of what fell due since the last check")
+    pagination, read = services.page_for(user, current_page())
+    return render_template("notifications/list.html", pagination=pagination, read=read,
                            form=MarkReadForm(formdata=None))
-    db.session.commit()  # after rendering: the check may have added notifications
-    return html
 
 
 @bp.route("/notifications/read", methods=["POST"])
 @cases_section
-def mark_read():
-    user = current_user._get_current_object()
-    form = MarkReadForm()
-    if not form.validate():
-        return redirect(url_for("notifications.inbox"))
-    return run_step(lambda: services.mark_all_read(user), _("All notifications marked read."),
-                    url_for("notifications.inbox"))
+@step(load=lambda user: user, action=None, back=lambda user, _obj: url_for("notifications.inbox"),
+      form=lambda user, _obj: MarkReadForm())
+def mark_read(user, _user, form):
+    services.mark_all_read(user)
+    return _("All notifications marked read.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import gettext as _
 
 from coordination import labels, policy
@@ -17,7 +16,8 @@ from coordination.cases.timeline import add_event
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.programmes.models import CorrectionalProgramme, ProgrammeStatus
-from coordination.workflow import WorkflowError, check_version
+from coordination.refusals import Forbidden, NotFound, RuleBroken
+from coordination.workflow import check_version
 
 #: Agency types that run correctional programmes.
 PROVIDER_TYPES = (AgencyType.SOCIAL, AgencyType.CRISIS_CENTRE)
@@ -43,13 +43,13 @@ def refer(user: User, case: Case, provider_id: int, now: datetime | None = None
           ) -> CorrectionalProgramme:
     """Refer the case's alleged perpetrator to a provider's programme."""
     if not policy.can(user, policy.Action.REFER, case):
-        raise PermissionError("this user may not refer on this case")
+        raise Forbidden("this user may not refer on this case")
     provider = next((a for a in providers(case) if a.id == provider_id), None)
     if provider is None:
-        raise WorkflowError(_("Choose an agency from the list."))
+        raise RuleBroken(_("Choose an agency from the list."))
     if any(p.status in (ProgrammeStatus.REFERRED, ProgrammeStatus.STARTED)
            for p in case.programmes):
-        raise WorkflowError(_("A programme is already under way on this case."))
+        raise RuleBroken(_("A programme is already under way on this case."))
     now = now or utcnow()
     programme = CorrectionalProgramme(provider_agency_id=provider.id, referred_at=now,
                                       referred_by_id=user.id)
@@ -65,18 +65,18 @@ def move(user: User, programme: CorrectionalProgramme, step: str, on: date,
          expected_version: int | None, now: datetime | None = None) -> CorrectionalProgramme:
     """Record the start, completion or drop-out (the provider only)."""
     if step not in STEPS:
-        raise WorkflowError(_("Unknown step."))
+        raise RuleBroken(_("Unknown step."))
     if not policy.can(user, policy.Action.UPDATE_PROGRAMME, programme):
-        raise PermissionError("only the provider records the programme's course")
+        raise Forbidden("only the provider records the programme's course")
     status_now = labels.label("programme_status", programme.status)
     check_version(programme, expected_version,
                   _("the programme is now “%(status)s”", status=status_now))
     allowed_from, to, kind = STEPS[step]
     if programme.status not in allowed_from:
-        raise WorkflowError(_("This step is not possible now: %(what)s.", what=status_now))
+        raise RuleBroken(_("This step is not possible now: %(what)s.", what=status_now))
     now = now or utcnow()
     if on > now.date() or on < programme.referred_at.date():
-        raise WorkflowError(_("The date must lie between the referral and today."))
+        raise RuleBroken(_("The date must lie between the referral and today."))
     if step == "start":
         programme.started_on = on
     else:
@@ -94,5 +94,5 @@ def get_programme_or_404(user: User, programme_id: int) -> CorrectionalProgramme
         sa.select(CorrectionalProgramme).join(CorrectionalProgramme.case)
         .where(CorrectionalProgramme.id == programme_id, policy.case_visibility_per_row(user)))
     if programme is None:
-        abort(404)
+        raise NotFound()
     return programme

@@ -1,41 +1,33 @@
 """Correctional programmes from the case page."""
 from __future__ import annotations
 
-from flask import Blueprint, url_for
+from flask import Blueprint
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from coordination import policy
-from coordination.cases.services import get_case_or_404
+from coordination.cases.steps import load_case, to_case
 from coordination.decorators import section_required
+from coordination.pipeline import step
 from coordination.programmes import services
-from coordination.steps import run_step
-from forms.fields import choices
-from forms.programmes import ProgrammeForm, ProgrammeStepForm
+from coordination.programmes.section import refer_form
+from forms.programmes import ProgrammeStepForm
 
 bp = Blueprint("programmes", __name__)
 cases_section = section_required(policy.Section.CASES)
 
 
-@bp.route("/cases/<int:case_id>/programmes", methods=["POST"])
+@bp.route("/cases/<case:case_id>/programmes", methods=["POST"])
 @cases_section
-def refer(case_id: int):
-    user = current_user._get_current_object()
-    case = get_case_or_404(user, case_id, audit=False)
-    form = ProgrammeForm()
-    form.provider.choices = choices((a.id, a.name) for a in services.providers(case))
-    target = url_for("cases.show_case", case_id=case.id, _anchor="programme")
-    return run_step(lambda: services.refer(user, case, form.provider.data),
-                    _("Referred to the correctional programme."), target, form)
+@step(load=load_case, action=policy.Action.REFER, back=to_case("programme"), form=refer_form)
+def refer(user, case, form):
+    services.refer(user, case, form.provider.data)
+    return _("Referred to the correctional programme.")
 
 
-@bp.route("/programmes/<int:programme_id>/step", methods=["POST"])
+@bp.route("/programmes/<programme:programme_id>/step", methods=["POST"])
 @cases_section
-def move(programme_id: int):
-    user = current_user._get_current_object()
-    programme = services.get_programme_or_404(user, programme_id)
-    form = ProgrammeStepForm()
-    target = url_for("cases.show_case", case_id=programme.case_id, _anchor="programme")
-    return run_step(
-        lambda: services.move(user, programme, form.step.data, form.on.data, form.version.data),
-        _("Programme updated."), target, form)
+@step(load=services.get_programme_or_404, action=policy.Action.UPDATE_PROGRAMME,
+      back=to_case("programme"), form=lambda user, obj: ProgrammeStepForm())
+def move(user, programme, form):
+    services.move(user, programme, form.step.data, form.on.data, form.version.data)
+    return _("Programme updated.")

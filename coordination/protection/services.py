@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
@@ -31,8 +31,9 @@ from coordination.protection.models import (
     OrderViolation,
     ProtectionOrder,
 )
+from coordination.refusals import Forbidden, NotFound, RuleBroken
 from coordination.settings.services import get_setting
-from coordination.workflow import WorkflowError, check_version
+from coordination.workflow import check_version
 
 
 @dataclass
@@ -64,20 +65,20 @@ def record_order(user: User, case: Case, data: OrderData, now: datetime | None =
     action = (policy.Action.ISSUE_TEMPORARY_ORDER if data.kind == OrderKind.TEMPORARY
               else policy.Action.RECORD_COURT_ORDER)
     if not policy.can(user, action, case):
-        raise PermissionError("this user may not record this kind of order")
+        raise Forbidden("this user may not record this kind of order")
     now = now or utcnow()
     if data.issued_at > now:
-        raise WorkflowError(_("The order cannot be issued in the future."))
+        raise RuleBroken(_("The order cannot be issued in the future."))
     if not data.prohibitions or not data.prohibitions <= set(PROHIBITIONS):
-        raise WorkflowError(_("Choose at least one prohibition."))
+        raise RuleBroken(_("Choose at least one prohibition."))
     if data.kind == OrderKind.TEMPORARY:
         if data.electronic_monitoring:
-            raise WorkflowError(_("Electronic monitoring comes with court restrictions only."))
+            raise RuleBroken(_("Electronic monitoring comes with court restrictions only."))
         valid_until = data.issued_at + timedelta(days=get_setting("temporary_order_days"))
     else:
         maximum = get_setting("court_order_max_months")
         if not data.months or not 1 <= data.months <= maximum:
-            raise WorkflowError(ngettext("Court restrictions last from 1 to %(num)s month.",
+            raise RuleBroken(ngettext("Court restrictions last from 1 to %(num)s month.",
                                          "Court restrictions last from 1 to %(num)s months.",
                                          maximum))
         valid_until = _months(data.issued_at, data.months)
@@ -106,12 +107,12 @@ def extend_order(user: User, order: ProtectionOrder, expected_version: int | Non
     from its issue, at the survivor's request (once)."""
     now = now or utcnow()
     if not policy.can(user, policy.Action.CHANGE_ORDER, order):
-        raise PermissionError("only the issuing agency changes an order")
+        raise Forbidden("only the issuing agency changes an order")
     check_version(order, expected_version, describe(order, now))
     if order.kind != OrderKind.TEMPORARY or order.extended_at is not None:
-        raise WorkflowError(_("Only a temporary order can be extended, and only once."))
+        raise RuleBroken(_("Only a temporary order can be extended, and only once."))
     if order.status(now) != OrderStatus.ACTIVE:
-        raise WorkflowError(_("This step is not possible now: %(what)s.",
+        raise RuleBroken(_("This step is not possible now: %(what)s.",
                               what=describe(order, now)))
     days = get_setting("extended_temporary_order_days")
     order.valid_until = order.issued_at + timedelta(days=days)
@@ -127,10 +128,10 @@ def revoke_order(user: User, order: ProtectionOrder, expected_version: int | Non
     """Revoke an active order."""
     now = now or utcnow()
     if not policy.can(user, policy.Action.CHANGE_ORDER, order):
-        raise PermissionError("only the issuing agency changes an order")
+        raise Forbidden("only the issuing agency changes an order")
     check_version(order, expected_version, describe(order, now))
     if order.status(now) != OrderStatus.ACTIVE:
-        raise WorkflowError(_("This step is not possible now: %(what)s.",
+        raise RuleBroken(_("This step is not possible now: %(what)s.",
                               what=describe(order, now)))
     order.revoked_at = now
     add_event(order.case, TimelineKind.ORDER_REVOKED, user, at=now)
@@ -149,15 +150,15 @@ def record_violation(user: User, order: ProtectionOrder, occurred_at: datetime,
     """
     now = now or utcnow()
     if not policy.can(user, policy.Action.RECORD_VIOLATION, order):
-        raise PermissionError("this user may not record violations on this case")
+        raise Forbidden("this user may not record violations on this case")
     if occurred_at > now or occurred_at < order.issued_at:
-        raise WorkflowError(_("The violation must lie between the order's issue and now."))
+        raise RuleBroken(_("The violation must lie between the order's issue and now."))
     police = order.issuing_agency
     if police.type != AgencyType.POLICE:
         police = next((a for a in db.session.scalars(policy.agencies_serving(order.case))
                        if a.type == AgencyType.POLICE), None)
         if police is None:
-            raise WorkflowError(_("No police agency serves this case's place."))
+            raise RuleBroken(_("No police agency serves this case's place."))
     follow_up = add_follow_up(user, order.case, FollowUpData(
         action=_("Respond to the violation of the protection order"),
         owner_agency_id=police.id, due_on=now.date()), now=now)
@@ -178,27 +179,23 @@ def get_order_or_404(user: User, order_id: int) -> ProtectionOrder:
         sa.select(ProtectionOrder).join(ProtectionOrder.case)
         .where(ProtectionOrder.id == order_id, policy.case_visibility_per_row(user)))
     if order is None:
-        abort(404)
+        raise NotFound()
     return order
 
 
 def expiring_orders(user: User, now: datetime) -> list[ProtectionOrder]:
     """Active orders ending within ``ORDER_WARNING_HOURS``, for the inboxes.
 
-    The police see the orders their agency issued; a committee the orders on
-    the cases of its territory. Other agencies see none here.
+    Those the user's agency watches (:func:`policy.watched_orders`), on cases
+    the user may see.
     """
-    agency = user.agency
     horizon = now + timedelta(hours=current_app.config["ORDER_WARNING_HOURS"])
     query = (
         sa.select(ProtectionOrder).join(ProtectionOrder.case)
         .where(ProtectionOrder.revoked_at.is_(None), ProtectionOrder.valid_until > now,
-               ProtectionOrder.valid_until <= horizon, policy.case_visibility_per_row(user))
+               ProtectionOrder.valid_until <= horizon, policy.watched_orders(user.agency),
+               policy.case_visibility_per_row(user))
         .options(joinedload(ProtectionOrder.case))
         .order_by(ProtectionOrder.valid_until)
     )
-    if agency.type == AgencyType.POLICE:
-        query = query.where(ProtectionOrder.issuing_agency_id == agency.id)
-    elif agency.type != AgencyType.COMMITTEE:
-        return []
     return list(db.session.scalars(query))

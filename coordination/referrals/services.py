@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -29,8 +28,9 @@ from coordination.referrals.models import (
     ReferralService,
     ReferralStatus,
 )
+from coordination.refusals import Forbidden, NotFound, RuleBroken
 from coordination.settings.services import get_setting
-from coordination.workflow import WorkflowError, check_version
+from coordination.workflow import check_version
 
 
 def response_deadline(priority: Priority, sent_at: datetime) -> datetime:
@@ -56,18 +56,18 @@ def send_referral(
 ) -> Referral:
     """Refer ``case`` to another agency.
 
-    Refused (:class:`WorkflowError`) unless the survivor's consent covers the
+    Refused (:class:`RuleBroken`) unless the survivor's consent covers the
     receiving agency's type or a legal ground is recorded; a legal-ground
     override is audited. A high-risk case makes every new referral urgent.
     """
     if not policy.can(user, policy.Action.REFER, case):
-        raise PermissionError("this user may not refer this case")
+        raise Forbidden("this user may not refer this case")
     target = next((a for a in referral_targets(user, case) if a.id == to_agency_id), None)
     if target is None:
-        raise WorkflowError(_("Choose an agency from the list."))
+        raise RuleBroken(_("Choose an agency from the list."))
     consented = covers(case, target.type)
     if not consented and legal_ground is None:
-        raise WorkflowError(_(
+        raise RuleBroken(_(
             "The survivor has not consented to sharing with %(type)s. Record the consent "
             "first, or record the legal ground that allows the referral without it.",
             type=labels.label("agency_type", target.type)))
@@ -133,24 +133,24 @@ def move_referral(
     """Take one step of the referral's life cycle (see :data:`TRANSITIONS`).
 
     ``decline`` needs a reason and ``complete`` an outcome in ``note``.
-    Raises :class:`PermissionError` when the step is not the user's agency's
-    to take, :class:`StaleObjectError` when the page was stale, and
-    :class:`WorkflowError` when the step does not follow from the status.
+    Raises :class:`Forbidden` when the step is not the user's agency's
+    to take, :class:`Stale` when the page was stale, and
+    :class:`RuleBroken` when the step does not follow from the status.
     """
     transition = TRANSITIONS.get(step)
     if transition is None:
-        raise WorkflowError(_("Unknown step."))
+        raise RuleBroken(_("Unknown step."))
     if not policy.can(user, transition.action, referral):
-        raise PermissionError(f"{step} is not for this user's agency")
+        raise Forbidden(f"{step} is not for this user's agency")
     check_version(referral, expected_version, describe(referral))
     if referral.status not in transition.allowed_from:
-        raise WorkflowError(_("This step is not possible now: %(what)s.",
+        raise RuleBroken(_("This step is not possible now: %(what)s.",
                               what=describe(referral)))
     note = (note or "").strip() or None
     if step == "decline" and not note:
-        raise WorkflowError(_("Give the reason for declining."))
+        raise RuleBroken(_("Give the reason for declining."))
     if step == "complete" and not note:
-        raise WorkflowError(_("Describe the outcome."))
+        raise RuleBroken(_("Describe the outcome."))
     now = now or utcnow()
     if referral.status == ReferralStatus.SENT and step in ("accept", "decline"):
         referral.answered_at = now
@@ -180,7 +180,7 @@ def get_referral_or_404(user: User, referral_id: int) -> Referral:
     )
     referral = db.session.scalar(query)
     if referral is None:
-        abort(404)
+        raise NotFound()
     return referral
 
 
@@ -214,6 +214,17 @@ def inbox(user: User, limit: int = 200) -> ReferralInbox:
         outgoing=list(db.session.scalars(outgoing)),
         in_progress=list(db.session.scalars(working)),
     )
+
+
+def awaiting_answer(user: User, limit: int) -> tuple[list[Referral], int]:
+    """The first ``limit`` referrals waiting for the user's agency's answer,
+    earliest deadline first, and how many there are."""
+    waiting = (Referral.to_agency_id == user.agency_id, Referral.status == ReferralStatus.SENT)
+    rows = db.session.scalars(
+        sa.select(Referral).where(*waiting).order_by(Referral.respond_by).limit(limit)
+        .options(joinedload(Referral.case), joinedload(Referral.from_agency),
+                 joinedload(Referral.to_agency)))
+    return list(rows), awaiting_answer_count(user.agency_id)
 
 
 def awaiting_answer_count(agency_id: int) -> int:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from coordination import policy
 from coordination.accounts.models import User
 from coordination.extensions import db
+from coordination.refusals import Forbidden
 from coordination.reports.engine import Scope
 from coordination.territories.models import Territory, TerritoryLevel
 
@@ -85,12 +86,12 @@ def _territory(code: str | None, level: TerritoryLevel) -> Territory | None:
 
 def parse(user: User, args, today: date) -> ReportRequest:
     """Read ``from``, ``to`` (YYYY-MM), ``region`` and ``district`` (territory
-    codes) for ``user``. Raises :class:`PermissionError` for users who see no
+    codes) for ``user``. Raises :class:`Forbidden` for users who see no
     statistics; anything else that cannot be used is explained and replaced
     by the default (the last twelve months; the user's whole territory)."""
     base = policy.statistics_territory(user)
     if base is None:
-        raise PermissionError("this user sees no statistics")
+        raise Forbidden("this user sees no statistics")
     problems = []
     this_month = today.replace(day=1)
     first, last = _month(args.get("from")), _month(args.get("to"))

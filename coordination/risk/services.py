@@ -14,9 +14,9 @@ from coordination.cases.models import Case, RiskLevel, TimelineKind
 from coordination.cases.timeline import add_event
 from coordination.extensions import db
 from coordination.models_base import utcnow
+from coordination.refusals import Forbidden, RuleBroken
 from coordination.risk.models import RiskAssessment
 from coordination.settings.services import get_setting
-from coordination.workflow import WorkflowError
 
 #: Levels from lowest to highest; judgement may move up this list, never down.
 LEVEL_ORDER = (RiskLevel.STANDARD, RiskLevel.MEDIUM, RiskLevel.HIGH)
@@ -50,18 +50,18 @@ def assess(
     needs a written ``reason``; a level below the score's is refused.
     """
     if not policy.can(user, policy.Action.ASSESS_RISK, case):
-        raise PermissionError("this user may not assess this case")
+        raise Forbidden("this user may not assess this case")
     unknown = yes_answers - set(questions())
     if unknown:
-        raise WorkflowError(_("Unknown question in the checklist."))
+        raise RuleBroken(_("Unknown question in the checklist."))
     score = len(yes_answers)
     level = scored = scored_level(score)
     reason = (reason or "").strip() or None
     if raised_to is not None and raised_to != scored:
         if LEVEL_ORDER.index(raised_to) < LEVEL_ORDER.index(scored):
-            raise WorkflowError(_("Professional judgement may raise the level, never lower it."))
+            raise RuleBroken(_("Professional judgement may raise the level, never lower it."))
         if reason is None:
-            raise WorkflowError(_("Write why you raise the level."))
+            raise RuleBroken(_("Write why you raise the level."))
         level = raised_to
     assessment = RiskAssessment(
         answers={key: key in yes_answers for key in questions()}, score=score,

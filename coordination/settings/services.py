@@ -23,11 +23,11 @@ from coordination.audit.services import record
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.queries import admin_page
-from coordination.rules import RuleError
+from coordination.refusals import Forbidden, RuleBroken
 from coordination.settings.models import Setting, SettingChange
 
 
-class SettingError(RuleError):
+class SettingError(RuleBroken):
     """A value breaks a setting's limits; ``field`` is the setting's key."""
 
 
@@ -159,7 +159,7 @@ def update_settings(actor: User, values: dict[str, Any]) -> list[SettingChange]:
     the history and audited. Administrators only.
     """
     if not policy.may_use(actor, policy.Section.SETTINGS):
-        raise PermissionError("only administrators change settings")
+        raise Forbidden("only administrators change settings")
     current = all_settings()
     merged = {**current, **_checked(values)}
     for holds, key, message in CROSS_RULES:

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from coordination import policy
 from coordination.decorators import section_required
 from coordination.i18n import ngettext
+from coordination.pipeline import REFUSED, acting_user, attempt, current_page
 from coordination.settings import services
-from coordination.web import REFUSED, acting_user, current_page, save
 from forms.settings import settings_form_class
 
 bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
@@ -26,7 +26,7 @@ def edit_settings():
             form[key].data = value
     if form.validate_on_submit():
         values = {key: form[key].data for key in services.SPECS}
-        changes = save(form, services.update_settings, acting_user(), values)
+        changes = attempt(form, services.update_settings, acting_user(), values)
         if changes is not REFUSED:
             flash(ngettext("%(num)s setting changed.", "%(num)s settings changed.",
                            len(changes)) if changes else _("Nothing was changed."), "success")

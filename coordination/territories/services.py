@@ -14,7 +14,7 @@ from coordination import policy
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db
-from coordination.rules import RuleError
+from coordination.refusals import Forbidden, RuleBroken
 from coordination.territories.models import Territory, TerritoryLevel
 
 
@@ -105,7 +105,7 @@ def territory_path(territory: Territory, lang: str) -> str:
 # --- reference data maintained by administrators -----------------------------------
 
 
-class TerritoryError(RuleError):
+class TerritoryError(RuleBroken):
     """A territory could not be changed."""
 
 
@@ -129,7 +129,7 @@ class Names:
 
 def _require_admin(actor) -> None:
     if not policy.may_use(actor, policy.Section.REFERENCE_DATA):
-        raise PermissionError("only administrators maintain reference data")
+        raise Forbidden("only administrators maintain reference data")
 
 
 def regions_and_districts() -> list[tuple[Territory, int, int]]:

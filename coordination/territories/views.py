@@ -1,16 +1,17 @@
 """Reference data (/admin/territories): names in three languages, municipalities."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from coordination import policy
 from coordination.decorators import section_required
 from coordination.extensions import db
 from coordination.i18n import current_language
+from coordination.pipeline import REFUSED, acting_user, attempt
+from coordination.refusals import NotFound
 from coordination.territories import services
 from coordination.territories.models import Territory, TerritoryLevel
-from coordination.web import REFUSED, acting_user, save
 from forms import ConfirmForm
 from forms.territories import MunicipalityForm, TerritoryNamesForm
 
@@ -21,7 +22,7 @@ reference_section = section_required(policy.Section.REFERENCE_DATA)
 def _territory_or_404(territory_id: int, level: TerritoryLevel | None = None) -> Territory:
     territory = db.session.get(Territory, territory_id)
     if territory is None or (level is not None and territory.level != level):
-        abort(404)
+        raise NotFound()
     return territory
 
 
@@ -41,7 +42,7 @@ def show_territory(territory_id: int):
     territory = _territory_or_404(territory_id)
     form = TerritoryNamesForm(obj=territory if request.method == "GET" else None)
     if form.validate_on_submit():
-        if save(form, services.rename_territory, acting_user(), territory,
+        if attempt(form, services.rename_territory, acting_user(), territory,
                 _names(form)) is not REFUSED:
             flash(_("The names are saved."), "success")
             return redirect(url_for("territories.show_territory", territory_id=territory.id))
@@ -60,7 +61,7 @@ def new_municipality(territory_id: int):
     if request.method == "GET":
         form.code.data = district.code
     if form.validate_on_submit():
-        municipality = save(form, services.add_municipality, acting_user(), district,
+        municipality = attempt(form, services.add_municipality, acting_user(), district,
                             form.code.data, _names(form))
         if municipality is not REFUSED:
             flash(_("Municipality %(name)s added.", name=municipality.name(current_language())),
@@ -74,7 +75,6 @@ def _set_active(territory_id: int, active: bool, title: str, message: str, butto
     form = ConfirmForm()
     if form.validate_on_submit():
         services.set_municipality_active(acting_user(), municipality, active)
-        db.session.commit()
         flash(_("The change is saved."), "success")
         return redirect(url_for("territories.show_territory",
                                 territory_id=municipality.parent_id))

@@ -7,7 +7,7 @@ from coordination.accounts.models import User
 from coordination.audit.models import AuditAction, AuditEvent
 from coordination.cases.models import Case
 from coordination.extensions import db
-from tests.helpers import statements_to_open
+from tests.helpers import pid, statements_to_open
 
 
 def _opened_by_police_led_by_other(police: User) -> Case:
@@ -28,7 +28,7 @@ def test_case_page_shows_people_incident_and_timeline(login_as, user):
     case = db.session.scalars(
         sa.select(Case).where(Case.district_id == user("coordinator.sokuluk").agency.territory_id)
     ).first()
-    page = client.get(f"/cases/{case.id}").text
+    page = client.get(f"/cases/{pid(case)}").text
     for person in case.people:
         assert person.first_name in page
     assert "Case registered" in page
@@ -40,7 +40,7 @@ def test_opening_agency_that_does_not_lead_sees_no_restricted_fields(login_as, u
     case = _opened_by_police_led_by_other(police)
     survivor = case.people[0]
     assert survivor.phone
-    page = login_as("police.sokuluk").get(f"/cases/{case.id}").text
+    page = login_as("police.sokuluk").get(f"/cases/{pid(case)}").text
     assert survivor.first_name in page
     assert survivor.phone not in page
     assert survivor.address not in page
@@ -51,7 +51,7 @@ def test_lead_agency_sees_restricted_fields(login_as, user):
     police = user("police.sokuluk")
     case = db.session.scalars(
         sa.select(Case).where(Case.lead_agency_id == police.agency_id)).first()
-    page = login_as("police.sokuluk").get(f"/cases/{case.id}").text
+    page = login_as("police.sokuluk").get(f"/cases/{pid(case)}").text
     assert case.people[0].phone in page
 
 
@@ -59,13 +59,13 @@ def test_views_by_a_non_lead_agency_are_audited(login_as, user):
     police = user("police.sokuluk")
     case = _opened_by_police_led_by_other(police)
     client = login_as("police.sokuluk")
-    client.get(f"/cases/{case.id}")
-    client.get(f"/cases/{case.id}")
+    client.get(f"/cases/{pid(case)}")
+    client.get(f"/cases/{pid(case)}")
     assert _views_of(case, police) == 2
 
     led = db.session.scalars(
         sa.select(Case).where(Case.lead_agency_id == police.agency_id)).first()
-    client.get(f"/cases/{led.id}")
+    client.get(f"/cases/{pid(led)}")
     assert _views_of(led, police) == 0
 
 
@@ -81,6 +81,6 @@ def test_case_page_needs_a_fixed_number_of_queries(login_as, user, app):
     large = max(cases, key=lambda c: len(c.people))
     assert len(large.people) > len(small.people)
 
-    counts = [statements_to_open(client, f"/cases/{case.id}") for case in (small, large)]
+    counts = [statements_to_open(client, f"/cases/{pid(case)}") for case in (small, large)]
     assert counts[0] == counts[1]
     assert 0 < counts[1] <= 25

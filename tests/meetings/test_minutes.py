@@ -14,6 +14,7 @@ from coordination.cases.models import Case, RiskLevel
 from coordination.extensions import db
 from coordination.meetings import services
 from exports.minutes import ActionRow, AgendaRow, Minutes, MinutesLabels, render_minutes
+from tests.helpers import pid
 from tests.meetings.conftest import decide
 from tests.workflow.conftest import NOW
 
@@ -51,7 +52,7 @@ def test_minutes_in_kyrgyz_carry_references_and_no_personal_data(
         login_as, new_case, user, meeting):
     scheduled, case = _meeting_with_a_decision(new_case, user, meeting)
     client = login_as("coordinator.sokuluk")
-    response = client.get(f"/meetings/{scheduled.id}/minutes.pdf?lang=ky")
+    response = client.get(f"/meetings/{pid(scheduled)}/minutes.pdf?lang=ky")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"
@@ -78,8 +79,8 @@ def test_minutes_in_kyrgyz_carry_references_and_no_personal_data(
 def test_minutes_follow_the_language(login_as, new_case, user, meeting):
     scheduled, _case = _meeting_with_a_decision(new_case, user, meeting)
     client = login_as("coordinator.sokuluk")
-    russian = _text(client.get(f"/meetings/{scheduled.id}/minutes.pdf?lang=ru").data)
-    english = _text(client.get(f"/meetings/{scheduled.id}/minutes.pdf?lang=en").data)
+    russian = _text(client.get(f"/meetings/{pid(scheduled)}/minutes.pdf?lang=ru").data)
+    english = _text(client.get(f"/meetings/{pid(scheduled)}/minutes.pdf?lang=en").data)
     assert "Повестка дня" in russian
     assert "Agenda" in english and "Повестка дня" not in english
 
@@ -92,7 +93,7 @@ def test_demo_minutes_hold_no_personal_data(login_as, user):
     committee = user("coordinator.karasuu").agency_id
     for meeting in db.session.scalars(sa.select(Meeting).where(
             Meeting.committee_id == committee)):
-        text = _text(client.get(f"/meetings/{meeting.id}/minutes.pdf?lang=ky").data)
+        text = _text(client.get(f"/meetings/{pid(meeting)}/minutes.pdf?lang=ky").data)
         cases = [item.case for item in meeting.agenda]
         cases += [decision.case for decision in meeting.decisions]
         assert cases

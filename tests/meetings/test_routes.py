@@ -15,7 +15,8 @@ from coordination.followups.models import FollowUp
 from coordination.meetings import services
 from coordination.meetings.models import AgendaItem, AgendaReason, Meeting, MeetingStatus
 from coordination.models_base import utcnow
-from tests.helpers import post_form, statements_to_open
+from coordination.public_ids import decode
+from tests.helpers import pid, post_form, statements_to_open
 
 
 def _committee_meetings(code: str) -> list[Meeting]:
@@ -44,7 +45,8 @@ def test_a_committee_lists_its_own_meetings(login_as):
     client = login_as("coordinator.sokuluk")
     page = client.get("/meetings")
     assert page.status_code == 200
-    links = {int(i) for i in re.findall(r'href="/meetings/(\d+)"', page.text)}
+    tokens = re.findall(r'href="/meetings/([a-z2-7]{13})"', page.text)
+    links = {decode("meeting", token) for token in tokens}
     assert links == {m.id for m in _committee_meetings("SOKULUK-COMMITTEE")}
     assert 'href="/meetings/new"' in page.text
     assert 'href="/meetings"' in page.text  # the navigation
@@ -57,14 +59,14 @@ def test_other_roles_get_403_and_no_menu_entry(login_as, username):
     assert client.get("/meetings").status_code == 403
     assert client.get("/meetings/new").status_code == 403
     meeting = _committee_meetings("SOKULUK-COMMITTEE")[0]
-    assert client.get(f"/meetings/{meeting.id}").status_code == 403
-    assert client.get(f"/meetings/{meeting.id}/minutes.pdf").status_code == 403
+    assert client.get(f"/meetings/{pid(meeting)}").status_code == 403
+    assert client.get(f"/meetings/{pid(meeting)}/minutes.pdf").status_code == 403
     assert 'href="/meetings"' not in client.get("/", follow_redirects=True).text
 
 
 def test_another_committees_meeting_answers_like_a_missing_one(login_as):
     client = login_as("coordinator.sokuluk")
-    other = _committee_meetings("KARASUU-COMMITTEE")[0].id
+    other = pid(_committee_meetings("KARASUU-COMMITTEE")[0])
     foreign, missing = client.get(f"/meetings/{other}"), client.get("/meetings/99999999")
     assert foreign.status_code == missing.status_code == 404
     assert foreign.text.replace(f"/meetings/{other}", "/meetings/N") == missing.text.replace(
@@ -78,7 +80,7 @@ def test_the_head_schedules_and_the_agenda_is_proposed(login_as, user):
     response = post_form(client, "/meetings/new",
                          {"scheduled_for": _local_input(when), "place": "Актовый зал"})
     assert response.status_code == 302
-    meeting_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    meeting_id = decode("meeting", response.headers["Location"].rsplit("/", 1)[1])
     meeting = db.session.get(Meeting, meeting_id)
     assert meeting.committee_id == user("coordinator.sokuluk").agency_id
     assert meeting.place == "Актовый зал"
@@ -104,18 +106,18 @@ def test_scheduling_in_the_past_is_refused(login_as):
 def test_a_member_prepares_but_does_not_schedule(login_as, committee_member, today_meeting):
     client = login_as("member.sokuluk")
     assert client.get("/meetings/new").status_code == 403
-    page = client.get(f"/meetings/{today_meeting.id}").text
+    page = client.get(f"/meetings/{pid(today_meeting)}").text
     assert "Cancel the meeting" not in page
     assert "Mark the meeting held" in page
-    response = post_form(client, f"/meetings/{today_meeting.id}/cancel",
+    response = post_form(client, f"/meetings/{pid(today_meeting)}/cancel",
                          {"version": today_meeting.version},
-                         token_from=f"/meetings/{today_meeting.id}")
+                         token_from=f"/meetings/{pid(today_meeting)}")
     assert response.status_code == 403
 
 
 def test_every_step_of_a_meeting_through_the_page(login_as, user, today_meeting):
     client = login_as("coordinator.sokuluk")
-    url = f"/meetings/{today_meeting.id}"
+    url = f"/meetings/{pid(today_meeting)}"
     case = db.session.scalar(sa.select(Case).where(
         Case.district_id == user("coordinator.sokuluk").agency.territory_id,
         Case.status == "active", Case.id.not_in(
@@ -128,7 +130,7 @@ def test_every_step_of_a_meeting_through_the_page(login_as, user, today_meeting)
         AgendaItem.meeting_id == today_meeting.id, AgendaItem.case_id == case.id))
     assert item.reasons == [AgendaReason.ADDED_BY_HAND]
 
-    post_form(client, f"/meetings/agenda/{item.id}/remove", {}, token_from=url)
+    post_form(client, f"/meetings/agenda/{pid(item)}/remove", {}, token_from=url)
     db.session.refresh(item)
     assert item.removed
     post_form(client, f"{url}/agenda", {"reference": case.reference}, token_from=url)
@@ -162,13 +164,13 @@ def test_every_step_of_a_meeting_through_the_page(login_as, user, today_meeting)
     # The owner agency sees the case and finds the decision among its follow-ups.
     client.get("/logout")
     police_client = login_as("police.sokuluk")
-    assert police_client.get(f"/cases/{case.id}").status_code == 200
+    assert police_client.get(f"/cases/{pid(case)}").status_code == 200
     assert "Совместный выезд в семью" in police_client.get("/followups").text
 
 
 def test_forged_fields_are_refused(login_as, user, today_meeting):
     client = login_as("coordinator.sokuluk")
-    url = f"/meetings/{today_meeting.id}"
+    url = f"/meetings/{pid(today_meeting)}"
     karasuu_police = db.session.scalar(sa.select(Agency).where(Agency.code == "KARASUU-POLICE"))
     response = post_form(client, f"{url}/attendance", {
         "agencies": [karasuu_police.id], "version": today_meeting.version}, token_from=url)
@@ -197,7 +199,7 @@ def test_forged_fields_are_refused(login_as, user, today_meeting):
 
 def test_stale_page_is_refused(login_as, today_meeting):
     client = login_as("coordinator.sokuluk")
-    url = f"/meetings/{today_meeting.id}"
+    url = f"/meetings/{pid(today_meeting)}"
     response = post_form(client, f"{url}/cancel", {"version": today_meeting.version - 1},
                          token_from=url)
     assert "Someone changed this" in client.get(response.headers["Location"]).text
@@ -209,7 +211,7 @@ def test_meeting_page_needs_a_fixed_number_of_queries(login_as):
     """No N+1: a meeting with more agenda items or decisions costs no more queries."""
     client = login_as("coordinator.sokuluk")
     meetings = _committee_meetings("SOKULUK-COMMITTEE")
-    counts = [statements_to_open(client, f"/meetings/{m.id}") for m in meetings]
+    counts = [statements_to_open(client, f"/meetings/{pid(m)}") for m in meetings]
     assert len({len(m.agenda) for m in meetings}) > 1
     assert len(set(counts)) == 1
     assert 0 < counts[0] <= 20

@@ -31,8 +31,8 @@ from coordination.meetings import services
 from coordination.meetings.models import AgendaReason, Meeting, MeetingStatus
 from coordination.referrals.models import Priority, ReferralService
 from coordination.referrals.services import move_referral, send_referral
+from coordination.refusals import RuleBroken, Stale
 from coordination.territories.services import territory_by_code
-from coordination.workflow import StaleObjectError, WorkflowError
 from tests.helpers import DEMO_PASSWORD
 from tests.meetings.conftest import decide, hold
 from tests.workflow.conftest import NOW
@@ -186,7 +186,7 @@ def test_removed_cases_stay_off_when_proposed_again(new_case, user, meeting):
     assert case.id not in {i.case_id for i in scheduled.agenda}
     services.propose_agenda(coordinator, scheduled, now=NOW)
     assert case.id not in {i.case_id for i in scheduled.agenda}
-    with pytest.raises(WorkflowError, match="no longer on the agenda"):
+    with pytest.raises(RuleBroken, match="no longer on the agenda"):
         services.remove_agenda_item(coordinator, item, now=NOW)
     # Added back by hand: the same item, with its reasons and "added by hand".
     services.add_agenda_case(coordinator, scheduled, case.reference.lower(), now=NOW)
@@ -201,12 +201,12 @@ def test_a_case_is_added_by_reference_only_if_the_committee_sees_it(new_case, us
     item = services.add_agenda_case(coordinator, scheduled, f"  {case.reference} ", now=NOW)
     assert item.reasons == [AgendaReason.ADDED_BY_HAND]
     assert scheduled.agenda[-1] is item
-    with pytest.raises(WorkflowError, match="already on the agenda"):
+    with pytest.raises(RuleBroken, match="already on the agenda"):
         services.add_agenda_case(coordinator, scheduled, case.reference, now=NOW)
     karasuu = db.session.scalar(sa.select(Case).join(Case.district).where(
         sa.text("territories.code = '41706226'")).limit(1))
     for reference in (karasuu.reference, "DV-2026-NOSUCH"):
-        with pytest.raises(WorkflowError, match="no case with this reference"):
+        with pytest.raises(RuleBroken, match="no case with this reference"):
             services.add_agenda_case(coordinator, scheduled, reference, now=NOW)
 
 
@@ -216,7 +216,7 @@ def test_decided_cases_stay_on_the_agenda(new_case, user, agency, meeting):
     scheduled = meeting()
     item = services.add_agenda_case(coordinator, scheduled, case.reference, now=NOW)
     decide(coordinator, scheduled, case, agency("SOKULUK-LSG").id)
-    with pytest.raises(WorkflowError, match="stays on the agenda"):
+    with pytest.raises(RuleBroken, match="stays on the agenda"):
         services.remove_agenda_item(coordinator, item, now=NOW)
 
 
@@ -246,11 +246,11 @@ def test_decisions_follow_the_follow_up_rules(new_case, user, agency, meeting):
     on_agenda, elsewhere = new_case(), new_case()
     scheduled = meeting()
     services.add_agenda_case(coordinator, scheduled, on_agenda.reference, now=NOW)
-    with pytest.raises(WorkflowError, match="from the agenda"):
+    with pytest.raises(RuleBroken, match="from the agenda"):
         decide(coordinator, scheduled, elsewhere, agency("SOKULUK-LSG").id)
-    with pytest.raises(WorkflowError, match="from the list"):
+    with pytest.raises(RuleBroken, match="from the list"):
         decide(coordinator, scheduled, on_agenda, agency("KARASUU-LSG").id)
-    with pytest.raises(WorkflowError, match="past"):
+    with pytest.raises(RuleBroken, match="past"):
         decide(coordinator, scheduled, on_agenda, agency("SOKULUK-LSG").id, days=-1)
     assert scheduled.decisions == []
 
@@ -262,14 +262,14 @@ def test_attendance_only_from_agencies_serving_the_territory(user, agency, meeti
     assert agency("SOKULUK-POLICE").id in candidates
     assert agency("KARASUU-POLICE").id not in candidates
     assert agency("MLSSM-GENDER").id not in candidates
-    with pytest.raises(WorkflowError, match="from the list"):
+    with pytest.raises(RuleBroken, match="from the list"):
         services.record_attendance(coordinator, scheduled, [agency("KARASUU-POLICE").id],
                                    scheduled.version, now=NOW)
     version = scheduled.version
     services.record_attendance(coordinator, scheduled, [agency("SOKULUK-POLICE").id,
                                                         coordinator.agency_id], version, now=NOW)
     assert scheduled.version == version + 1
-    with pytest.raises(StaleObjectError):
+    with pytest.raises(Stale):
         services.record_attendance(coordinator, scheduled, [], version, now=NOW)
     services.record_attendance(coordinator, scheduled, [coordinator.agency_id],
                                scheduled.version, now=NOW)
@@ -281,10 +281,10 @@ def test_held_on_its_day_with_attendance_and_every_agenda_case_marked(new_case, 
     case = new_case()
     scheduled = meeting(days=2)
     services.add_agenda_case(coordinator, scheduled, case.reference, now=NOW)
-    with pytest.raises(WorkflowError, match="before its day"):
+    with pytest.raises(RuleBroken, match="before its day"):
         services.mark_held(coordinator, scheduled, scheduled.version, now=NOW)
     on_the_day = NOW + timedelta(days=2, hours=1)
-    with pytest.raises(WorkflowError, match="attended"):
+    with pytest.raises(RuleBroken, match="attended"):
         services.mark_held(coordinator, scheduled, scheduled.version, now=on_the_day)
     services.record_attendance(coordinator, scheduled, [coordinator.agency_id],
                                scheduled.version, now=on_the_day)
@@ -292,7 +292,7 @@ def test_held_on_its_day_with_attendance_and_every_agenda_case_marked(new_case, 
     assert scheduled.status == MeetingStatus.HELD
     assert scheduled.held_at == on_the_day
     assert TimelineKind.DISCUSSED_AT_MEETING in [e.kind for e in case.timeline]
-    with pytest.raises(WorkflowError, match="not possible now"):
+    with pytest.raises(RuleBroken, match="not possible now"):
         services.propose_agenda(coordinator, scheduled, now=on_the_day)
 
 
@@ -327,20 +327,20 @@ def test_reschedule_and_cancel_are_for_the_head_and_before_the_meeting(
     with pytest.raises(PermissionError):
         services.reschedule_meeting(committee_member, scheduled, later, scheduled.version,
                                     now=NOW)
-    with pytest.raises(WorkflowError, match="past"):
+    with pytest.raises(RuleBroken, match="past"):
         services.reschedule_meeting(coordinator, scheduled, services.MeetingData(
             NOW - timedelta(days=1), "Зал"), scheduled.version, now=NOW)
     services.reschedule_meeting(coordinator, scheduled, later, scheduled.version, now=NOW)
     assert scheduled.place == "Айыл окмоту"
-    with pytest.raises(StaleObjectError):
+    with pytest.raises(Stale):
         services.cancel_meeting(coordinator, scheduled, scheduled.version - 1, now=NOW)
     with pytest.raises(PermissionError):
         services.cancel_meeting(committee_member, scheduled, scheduled.version, now=NOW)
     services.cancel_meeting(coordinator, scheduled, scheduled.version, now=NOW)
     assert scheduled.status == MeetingStatus.CANCELLED
-    with pytest.raises(WorkflowError, match="cancelled"):
+    with pytest.raises(RuleBroken, match="cancelled"):
         services.add_agenda_case(coordinator, scheduled, "DV-2026-ANY", now=NOW)
-    with pytest.raises(WorkflowError, match="not possible now"):
+    with pytest.raises(RuleBroken, match="not possible now"):
         services.cancel_meeting(coordinator, scheduled, scheduled.version, now=NOW)
 
 

@@ -15,10 +15,11 @@ from coordination.cases.models import Case
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
 from coordination.protection.models import ProtectionOrder
+from coordination.public_ids import decode
 from coordination.referrals.models import Referral
 from coordination.territories.models import Territory
 from coordination.territories.services import territory_by_code
-from tests.helpers import csrf_token, enrol, login
+from tests.helpers import csrf_token, enrol, login, pid
 
 SOKULUK, KARASUU = "41708222", "41706226"
 
@@ -128,9 +129,9 @@ FORMS = [
 
 
 def _url(pattern: str, ids, district: str) -> str:
-    return pattern.format(case=ids[f"{district}_cases"][0],
-                          referral=(ids[f"{district}_referrals"] or [0])[0],
-                          followup=(ids[f"{district}_followups"] or [0])[0])
+    return pattern.format(case=pid(ids[f"{district}_cases"][0], "case"),
+                          referral=pid((ids[f"{district}_referrals"] or [0])[0], "referral"),
+                          followup=pid((ids[f"{district}_followups"] or [0])[0], "follow_up"))
 
 
 @pytest.mark.slow
@@ -211,4 +212,4 @@ def test_hostile_query_strings(login_as, ids, username, url, names):
 def _linked_case_ids(html: str) -> set[int]:
     import re
 
-    return {int(found) for found in re.findall(r'href="/cases/(\d+)"', html)}
+    return {decode("case", found) for found in re.findall(r'href="/cases/([a-z2-7]{13})"', html)}

@@ -13,6 +13,7 @@ from coordination.cases.models import Case
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.referrals.models import Referral, ReferralStatus
+from tests.helpers import pid
 
 
 def _references(html: str) -> list[str]:
@@ -30,7 +31,7 @@ def test_case_list_and_page(login_as, user, username):
     assert listed.status_code == 200
     assert _references(listed.text) == expected[:25]
     case_id = db.session.scalar(sa.select(Case.id).where(Case.reference == expected[-1]))
-    page = client.get(f"/cases/{case_id}")
+    page = client.get(f"/cases/{pid(case_id, 'case')}")
     assert page.status_code == 200 and expected[-1] in page.text
     found = client.get("/cases", query_string={"q": expected[0][:9]})
     assert expected[0] in _references(found.text)

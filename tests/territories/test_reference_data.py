@@ -11,7 +11,7 @@ from coordination.cases.services import municipality_choices
 from coordination.extensions import db
 from coordination.territories import services
 from coordination.territories.services import Names, territory_by_code
-from tests.helpers import post_form
+from tests.helpers import pid, post_form
 
 SOKULUK = "41708222"
 
@@ -75,7 +75,7 @@ def test_retired_municipality_stays_on_its_cases_and_is_not_offered(login_as, cl
     db.session.commit()
     assert municipality not in municipality_choices(coordinator)
     login_as("coordinator.sokuluk")
-    assert municipality.name_en in client.get(f"/cases/{case.id}?lang=en").text
+    assert municipality.name_en in client.get(f"/cases/{pid(case)}?lang=en").text
     services.set_municipality_active(user("admin"), municipality, True)
     assert municipality in municipality_choices(coordinator)
     assert _audited(AuditAction.MUNICIPALITY_RETIRED) == 1

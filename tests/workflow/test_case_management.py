@@ -14,9 +14,10 @@ from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.meetings.models import Meeting
 from coordination.protection.models import ProtectionOrder
+from coordination.public_ids import decode
 from coordination.referrals.models import Referral, ReferralStatus
-from coordination.workflow import StaleObjectError, WorkflowError
-from tests.helpers import csrf_token
+from coordination.refusals import RuleBroken, Stale
+from tests.helpers import csrf_token, pid
 
 
 def _promote(user, username):
@@ -41,7 +42,7 @@ def test_lead_agency_member_moves_status_but_cannot_close(new_case, user):
 def test_head_of_the_lead_agency_closes_with_a_reason_and_reopens(new_case, user):
     case = new_case()
     head = _promote(user, "social.sokuluk")
-    with pytest.raises(WorkflowError, match="reason"):
+    with pytest.raises(RuleBroken, match="reason"):
         services.change_status(head, case, CaseStatus.CLOSED, case.version)
     services.change_status(head, case, CaseStatus.CLOSED, case.version,
                            ClosureReason.SAFETY_PLAN_ACHIEVED)
@@ -52,7 +53,7 @@ def test_head_of_the_lead_agency_closes_with_a_reason_and_reopens(new_case, user
     assert case.status == CaseStatus.ACTIVE and case.closure_reason is None
     kinds = [event.kind for event in case.timeline]
     assert "case_closed" in kinds and "case_reopened" in kinds
-    with pytest.raises(WorkflowError):
+    with pytest.raises(RuleBroken):
         services.change_status(head, case, CaseStatus.OPEN, case.version)
 
 
@@ -73,7 +74,7 @@ def test_committee_head_hands_over_the_lead(new_case, user, agency):
     with pytest.raises(PermissionError):  # a member of the new lead agency cannot reassign
         services.reassign_lead(user("crisis.sokuluk"), case, agency("SOKULUK-SOCIAL").id,
                                case.version)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(RuleBroken):
         services.reassign_lead(coordinator, case, agency("KARASUU-SOCIAL").id, case.version)
 
 
@@ -83,7 +84,7 @@ def test_stale_status_change_is_refused(new_case, user):
     seen = case.version
     services.change_status(social, case, CaseStatus.ACTIVE, seen)
     db.session.flush()
-    with pytest.raises(StaleObjectError, match="Someone changed this"):
+    with pytest.raises(Stale, match="Someone changed this"):
         services.change_status(social, case, CaseStatus.MONITORING, seen)
 
 
@@ -95,14 +96,14 @@ def test_walk_a_case_from_intake_to_closure(client, user, agency, login_as):
     # 1. The committee registers the case; social protection leads it.
     coordinator = login_as("coordinator.sokuluk")
     response = post_form(coordinator, "/cases/new", intake_form())
-    case_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    page = coordinator.get(f"/cases/{case_id}")
+    case_id = decode("case", response.headers["Location"].rsplit("/", 1)[1])
+    page = coordinator.get(f"/cases/{pid(case_id, 'case')}")
     token = csrf_token(page.text)
 
     # 2. Consent to share with the police, then the referral.
-    coordinator.post(f"/cases/{case_id}/consent",
+    coordinator.post(f"/cases/{pid(case_id, 'case')}/consent",
                      data={"csrf_token": token, "scope": "sharing", "agency_type": "police"})
-    response = coordinator.post(f"/cases/{case_id}/referrals", data={
+    response = coordinator.post(f"/cases/{pid(case_id, 'case')}/referrals", data={
         "csrf_token": token, "to_agency": agency("SOKULUK-POLICE").id,
         "service": "police_protection", "priority": "urgent", "legal_ground": ""})
     referral = db.session.scalar(sa.select(Referral).where(Referral.case_id == case_id))
@@ -111,16 +112,16 @@ def test_walk_a_case_from_intake_to_closure(client, user, agency, login_as):
     # 3. The police officer, who could not see the case before, accepts it.
     police = client.application.test_client()
     login(police, "police.sokuluk")
-    police_page = police.get(f"/cases/{case_id}")
+    police_page = police.get(f"/cases/{pid(case_id, 'case')}")
     assert police_page.status_code == 200
     police_token = csrf_token(police_page.text)
-    police.post(f"/referrals/{referral.id}/step", data={
+    police.post(f"/referrals/{pid(referral)}/step", data={
         "csrf_token": police_token, "step": "accept", "version": referral.version})
     db.session.refresh(referral)
     assert referral.status == ReferralStatus.ACCEPTED
 
     # 4. The police add a follow-up for social protection; social protection does it.
-    police.post(f"/cases/{case_id}/followups", data={
+    police.post(f"/cases/{pid(case_id, 'case')}/followups", data={
         "csrf_token": police_token, "action": "Оформить пособие",
         "owner_agency": agency("SOKULUK-SOCIAL").id, "owner_user": "",
         "due_on": (date.today() + timedelta(days=5)).isoformat()})
@@ -128,15 +129,15 @@ def test_walk_a_case_from_intake_to_closure(client, user, agency, login_as):
     assert follow_up is not None
     social = client.application.test_client()
     login(social, "social.sokuluk")
-    social_token = csrf_token(social.get(f"/cases/{case_id}").text)
-    social.post(f"/followups/{follow_up.id}/close", data={
+    social_token = csrf_token(social.get(f"/cases/{pid(case_id, 'case')}").text)
+    social.post(f"/followups/{pid(follow_up)}/close", data={
         "csrf_token": social_token, "outcome": "done", "version": follow_up.version,
         "note": "Пособие назначено"})
     db.session.refresh(follow_up)
     assert follow_up.status == FollowUpStatus.DONE
 
     # 5. The police complete the referral.
-    police.post(f"/referrals/{referral.id}/step", data={
+    police.post(f"/referrals/{pid(referral)}/step", data={
         "csrf_token": police_token, "step": "complete", "version": referral.version,
         "note": "Проведена профилактическая беседа"})
     db.session.refresh(referral)
@@ -144,7 +145,7 @@ def test_walk_a_case_from_intake_to_closure(client, user, agency, login_as):
 
     # 6. The police record a temporary protection order (Bishkek time in the form).
     local_now = datetime.now(ZoneInfo("Asia/Bishkek")).replace(tzinfo=None)
-    police.post(f"/cases/{case_id}/orders", data={
+    police.post(f"/cases/{pid(case_id, 'case')}/orders", data={
         "csrf_token": police_token, "kind": "temporary",
         "issued_at": (local_now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
         "prohibitions": ["prohibits_violence", "prohibits_contact"]})
@@ -162,9 +163,9 @@ def test_walk_a_case_from_intake_to_closure(client, user, agency, login_as):
     meeting = db.session.scalars(sa.select(Meeting).where(
         Meeting.committee_id == agency("SOKULUK-COMMITTEE").id)
         .order_by(Meeting.id.desc())).first()
-    coordinator.post(f"/meetings/{meeting.id}/agenda",
+    coordinator.post(f"/meetings/{pid(meeting)}/agenda",
                      data={"csrf_token": token, "reference": reference})
-    coordinator.post(f"/meetings/{meeting.id}/decisions", data={
+    coordinator.post(f"/meetings/{pid(meeting)}/decisions", data={
         "csrf_token": token, "case": case_id, "action": "Подготовить план безопасности",
         "owner_agency": agency("SOKULUK-SOCIAL").id, "owner_user": "",
         "due_on": (date.today() + timedelta(days=7)).isoformat()})
@@ -173,7 +174,7 @@ def test_walk_a_case_from_intake_to_closure(client, user, agency, login_as):
     assert decision is not None and decision.owner_agency.code == "SOKULUK-SOCIAL"
 
     # 8. Police cannot close the case; the head of the lead agency can.
-    refused = police.post(f"/cases/{case_id}/status", data={
+    refused = police.post(f"/cases/{pid(case_id, 'case')}/status", data={
         "csrf_token": police_token, "status": "closed", "closure_reason": "other",
         "version": 1})
     assert refused.status_code == 403
@@ -183,7 +184,7 @@ def test_walk_a_case_from_intake_to_closure(client, user, agency, login_as):
 
     case = db.session.get(Case, case_id)
     db.session.refresh(case)
-    response = social.post(f"/cases/{case_id}/status", data={
+    response = social.post(f"/cases/{pid(case_id, 'case')}/status", data={
         "csrf_token": social_token, "status": "closed",
         "closure_reason": "safety_plan_achieved", "version": case.version},
         follow_redirects=True)

@@ -9,8 +9,8 @@ from coordination import policy
 from coordination.extensions import db
 from coordination.followups import services
 from coordination.followups.models import FollowUpStatus
-from coordination.workflow import StaleObjectError, WorkflowError
-from tests.helpers import csrf_token
+from coordination.refusals import RuleBroken, Stale
+from tests.helpers import csrf_token, pid
 from tests.workflow.conftest import NOW
 
 
@@ -32,11 +32,11 @@ def test_owner_agency_becomes_involved(new_case, user, agency):
 def test_owner_must_serve_the_place_and_person_work_there(new_case, user, agency):
     case = new_case()
     coordinator = user("coordinator.sokuluk")
-    with pytest.raises(WorkflowError):
+    with pytest.raises(RuleBroken):
         _add(coordinator, case, agency("KARASUU-SOCIAL"))
-    with pytest.raises(WorkflowError, match="owning agency"):
+    with pytest.raises(RuleBroken, match="owning agency"):
         _add(coordinator, case, agency("SOKULUK-LSG"), person=user("police.sokuluk").id)
-    with pytest.raises(WorkflowError, match="past"):
+    with pytest.raises(RuleBroken, match="past"):
         _add(coordinator, case, agency("SOKULUK-LSG"), due=NOW.date() - timedelta(days=1))
     assert case.follow_ups == []
 
@@ -64,7 +64,7 @@ def test_owner_marks_done_lead_cancels_others_refused(new_case, user, agency):
     for outsider in ("police.sokuluk", "coordinator.sokuluk", "health.sokuluk"):
         with pytest.raises(PermissionError):
             services.close_follow_up(user(outsider), first, True, first.version, "x")
-    with pytest.raises(WorkflowError, match="what was done"):
+    with pytest.raises(RuleBroken, match="what was done"):
         services.close_follow_up(user("lsg.sokuluk"), first, True, first.version, " ")
     services.close_follow_up(user("lsg.sokuluk"), first, True, first.version, "Семья посещена")
     assert first.status == FollowUpStatus.DONE
@@ -73,7 +73,7 @@ def test_owner_marks_done_lead_cancels_others_refused(new_case, user, agency):
     services.close_follow_up(user("social.sokuluk"), second, False, second.version,
                              "Не требуется")
     assert second.status == FollowUpStatus.CANCELLED
-    with pytest.raises(WorkflowError):
+    with pytest.raises(RuleBroken):
         services.close_follow_up(user("social.sokuluk"), second, False, second.version, "x")
 
 
@@ -83,7 +83,7 @@ def test_stale_follow_up_is_refused(new_case, user, agency):
     seen = follow_up.version
     follow_up.due_on = follow_up.due_on + timedelta(days=1)
     db.session.flush()
-    with pytest.raises(StaleObjectError):
+    with pytest.raises(Stale):
         services.close_follow_up(user("lsg.sokuluk"), follow_up, True, seen, "done")
     assert follow_up.status == FollowUpStatus.OPEN
 
@@ -106,9 +106,9 @@ def test_owner_closes_through_the_case_page(new_case, user, agency, login_as):
     follow_up = _add(user("coordinator.sokuluk"), case, agency("SOKULUK-LSG"))
     db.session.commit()
     client = login_as("lsg.sokuluk")
-    page = client.get(f"/cases/{case.id}")
+    page = client.get(f"/cases/{pid(case)}")
     assert "Mark done" in page.text
-    response = client.post(f"/followups/{follow_up.id}/close", data={
+    response = client.post(f"/followups/{pid(follow_up)}/close", data={
         "csrf_token": csrf_token(page.text), "outcome": "done", "version": follow_up.version,
         "note": "Семья посещена"})
     assert response.status_code == 302
@@ -120,7 +120,7 @@ def test_owner_closes_through_the_case_page(new_case, user, agency, login_as):
 def test_add_through_the_page_with_bad_values_saves_nothing(new_case, agency, login_as):
     case = new_case()
     client = login_as("coordinator.sokuluk")
-    page = client.get(f"/cases/{case.id}")
+    page = client.get(f"/cases/{pid(case)}")
     for data, message in [
         ({"owner_agency": agency("KARASUU-LSG").id}, "Choose a value from the list."),
         ({"due_on": "31.12.2026"}, "Enter a valid date."),
@@ -129,7 +129,7 @@ def test_add_through_the_page_with_bad_values_saves_nothing(new_case, agency, lo
         form = {"csrf_token": csrf_token(page.text), "action": "Визит",
                 "owner_agency": agency("SOKULUK-LSG").id, "owner_user": "",
                 "due_on": (date.today() + timedelta(days=3)).isoformat(), **data}
-        response = client.post(f"/cases/{case.id}/followups", data=form, follow_redirects=True)
+        response = client.post(f"/cases/{pid(case)}/followups", data=form, follow_redirects=True)
         assert message in response.text
     db.session.refresh(case)
     assert case.follow_ups == []

@@ -21,8 +21,8 @@ from coordination.referrals.models import (
     ReferralService,
     ReferralStatus,
 )
-from coordination.workflow import StaleObjectError, WorkflowError
-from tests.helpers import csrf_token, login
+from coordination.refusals import RuleBroken, Stale
+from tests.helpers import csrf_token, login, pid
 from tests.workflow.conftest import NOW
 
 
@@ -38,7 +38,7 @@ def _audited(action, referral) -> int:
 
 def test_no_referral_without_consent_or_legal_ground(new_case, user, agency):
     case = new_case()
-    with pytest.raises(WorkflowError, match="not consented"):
+    with pytest.raises(RuleBroken, match="not consented"):
         _send(user("coordinator.sokuluk"), case, agency("SOKULUK-POLICE"))
     assert case.referrals == []
 
@@ -59,7 +59,7 @@ def test_consent_for_the_agency_type_allows_the_referral(new_case, user, agency)
     referral = _send(coordinator, case, agency("SOKULUK-POLICE"), ground=LegalGround.CHILD_AT_RISK)
     assert referral.legal_ground is None
     assert _audited(AuditAction.CONSENT_OVERRIDDEN, referral) == 0
-    with pytest.raises(WorkflowError):  # consent for police does not cover health
+    with pytest.raises(RuleBroken):  # consent for police does not cover health
         _send(coordinator, case, agency("SOKULUK-HEALTH"))
 
 
@@ -70,7 +70,7 @@ def test_withdrawn_consent_no_longer_covers(new_case, user, agency):
     coordinator = user("coordinator.sokuluk")
     consent = record_consent(coordinator, case, ConsentScope.SHARING, AgencyType.POLICE)
     withdraw_consent(coordinator, consent)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(RuleBroken):
         _send(coordinator, case, agency("SOKULUK-POLICE"))
 
 
@@ -112,7 +112,7 @@ def test_answered_referral_is_not_overdue(new_case, user, agency):
 
 
 def test_target_must_serve_the_cases_place(new_case, user, agency):
-    with pytest.raises(WorkflowError, match="Choose an agency"):
+    with pytest.raises(RuleBroken, match="Choose an agency"):
         _send(user("coordinator.sokuluk"), new_case(), agency("KARASUU-POLICE"),
               ground=LegalGround.DANGER_TO_LIFE)
 
@@ -150,7 +150,7 @@ def test_every_transition_allowed_or_refused(new_case, user, agency, step, statu
         services.move_referral(user(actor), referral, step, referral.version, note)
         assert referral.status == services.TRANSITIONS[step].to
     else:
-        with pytest.raises((WorkflowError, PermissionError)):
+        with pytest.raises((RuleBroken, PermissionError)):
             services.move_referral(user(actor), referral, step, referral.version, note)
         assert referral.status == status
 
@@ -169,10 +169,10 @@ def test_steps_are_refused_to_other_agencies(new_case, user, agency, step):
 def test_decline_needs_a_reason_and_complete_an_outcome(new_case, user, agency):
     referral = _referral_in(ReferralStatus.SENT, new_case, user, agency)
     police = user("police.sokuluk")
-    with pytest.raises(WorkflowError, match="reason"):
+    with pytest.raises(RuleBroken, match="reason"):
         services.move_referral(police, referral, "decline", referral.version, "  ")
     services.move_referral(police, referral, "accept", referral.version)
-    with pytest.raises(WorkflowError, match="outcome"):
+    with pytest.raises(RuleBroken, match="outcome"):
         services.move_referral(police, referral, "complete", referral.version, "")
 
 
@@ -183,7 +183,7 @@ def test_stale_page_is_refused_with_what_changed(new_case, user, agency):
     seen_version = referral.version
     services.move_referral(police, referral, "accept", seen_version)
     db.session.flush()
-    with pytest.raises(StaleObjectError, match="Someone changed this"):
+    with pytest.raises(Stale, match="Someone changed this"):
         services.move_referral(police, referral, "decline", seen_version, "Нет мест")
     assert referral.status == ReferralStatus.ACCEPTED
 
@@ -237,12 +237,12 @@ def test_police_accepts_through_the_case_page(new_case, user, agency, login_as):
     db.session.commit()
     client = login_as("police.sokuluk")
     assert "badge" in client.get("/referrals").text
-    page = client.get(f"/cases/{case.id}")
-    response = client.post(f"/referrals/{referral.id}/step", data={
+    page = client.get(f"/cases/{pid(case)}")
+    response = client.post(f"/referrals/{pid(referral)}/step", data={
         "csrf_token": csrf_token(page.text), "step": "accept", "version": referral.version})
     assert response.status_code == 302
     # Still involved: back to the case page.
-    assert response.headers["Location"].startswith(f"/cases/{case.id}")
+    assert response.headers["Location"].startswith(f"/cases/{pid(case)}")
     db.session.refresh(referral)
     assert referral.status == ReferralStatus.ACCEPTED
 
@@ -253,13 +253,13 @@ def test_forged_step_by_another_agency_is_refused(new_case, user, agency, login_
                      ground=LegalGround.DANGER_TO_LIFE)
     db.session.commit()
     client = login_as("coordinator.sokuluk")  # the sender, not the receiver
-    page = client.get(f"/cases/{case.id}")
-    response = client.post(f"/referrals/{referral.id}/step", data={
+    page = client.get(f"/cases/{pid(case)}")
+    response = client.post(f"/referrals/{pid(referral)}/step", data={
         "csrf_token": csrf_token(page.text), "step": "accept", "version": referral.version})
     assert response.status_code == 403
     other = client.application.test_client()
     login(other, "coordinator.karasuu")
-    response = other.post(f"/referrals/{referral.id}/step", data={
+    response = other.post(f"/referrals/{pid(referral)}/step", data={
         "csrf_token": csrf_token(other.get("/cases").text), "step": "cancel",
         "version": referral.version})
     assert response.status_code == 404
@@ -273,11 +273,11 @@ def test_stale_form_shows_a_message_and_saves_nothing(new_case, user, agency, lo
                      ground=LegalGround.DANGER_TO_LIFE)
     db.session.commit()
     client = login_as("police.sokuluk")
-    page = client.get(f"/cases/{case.id}")
+    page = client.get(f"/cases/{pid(case)}")
     stale_version = referral.version
     services.move_referral(user("police.sokuluk"), referral, "accept", stale_version)
     db.session.commit()
-    response = client.post(f"/referrals/{referral.id}/step", data={
+    response = client.post(f"/referrals/{pid(referral)}/step", data={
         "csrf_token": csrf_token(page.text), "step": "decline", "version": stale_version,
         "note": "Нет мест"}, follow_redirects=True)
     assert "Someone changed this while you had the page open" in response.text
@@ -291,10 +291,10 @@ def test_cancelled_referral_ends_the_receivers_access(new_case, user, agency, lo
                      ground=LegalGround.DANGER_TO_LIFE)
     db.session.commit()
     client = login_as("police.sokuluk")
-    assert client.get(f"/cases/{case.id}").status_code == 200
+    assert client.get(f"/cases/{pid(case)}").status_code == 200
     services.move_referral(user("coordinator.sokuluk"), referral, "cancel", referral.version)
     db.session.commit()
-    assert client.get(f"/cases/{case.id}").status_code == 404
+    assert client.get(f"/cases/{pid(case)}").status_code == 404
 
 
 def test_declining_sends_the_receiver_back_to_its_inbox(new_case, user, agency, login_as):
@@ -305,8 +305,8 @@ def test_declining_sends_the_receiver_back_to_its_inbox(new_case, user, agency, 
                      ground=LegalGround.DANGER_TO_LIFE)
     db.session.commit()
     client = login_as("health.sokuluk")
-    page = client.get(f"/cases/{case.id}")
-    response = client.post(f"/referrals/{referral.id}/step", data={
+    page = client.get(f"/cases/{pid(case)}")
+    response = client.post(f"/referrals/{pid(referral)}/step", data={
         "csrf_token": csrf_token(page.text), "step": "decline", "version": referral.version,
         "note": "Нет врача"})
     assert response.status_code == 302
@@ -319,8 +319,8 @@ def test_declining_sends_the_receiver_back_to_its_inbox(new_case, user, agency, 
 def test_send_without_consent_through_the_page_explains(new_case, login_as, agency):
     case = new_case()
     client = login_as("coordinator.sokuluk")
-    page = client.get(f"/cases/{case.id}")
-    response = client.post(f"/cases/{case.id}/referrals", data={
+    page = client.get(f"/cases/{pid(case)}")
+    response = client.post(f"/cases/{pid(case)}/referrals", data={
         "csrf_token": csrf_token(page.text), "to_agency": agency("SOKULUK-POLICE").id,
         "service": "shelter", "priority": "normal", "legal_ground": ""}, follow_redirects=True)
     assert "has not consented to sharing with Police" in response.text

@@ -14,9 +14,9 @@ from coordination.programmes import services as programmes
 from coordination.programmes.models import ProgrammeStatus
 from coordination.protection import services as orders
 from coordination.protection.models import OrderKind, OrderStatus
+from coordination.refusals import RuleBroken, Stale
 from coordination.risk import services as risk
-from coordination.workflow import StaleObjectError, WorkflowError
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, pid
 from tests.workflow.conftest import NOW
 
 # --- risk ----------------------------------------------------------------------------
@@ -51,18 +51,18 @@ def test_assessment_sets_the_case_level(new_case, user):
 def test_judgement_raises_with_a_reason_never_lowers(new_case, user):
     case = new_case()
     coordinator = user("coordinator.sokuluk")
-    with pytest.raises(WorkflowError, match="why"):
+    with pytest.raises(RuleBroken, match="why"):
         risk.assess(coordinator, case, _yes(3), RiskLevel.HIGH)
     raised = risk.assess(coordinator, case, _yes(3), RiskLevel.HIGH, "Угрожал ножом вчера")
     assert raised.scored_level == RiskLevel.STANDARD and case.risk_level == RiskLevel.HIGH
-    with pytest.raises(WorkflowError, match="never lower"):
+    with pytest.raises(RuleBroken, match="never lower"):
         risk.assess(coordinator, case, _yes(14), RiskLevel.MEDIUM, "Стало спокойнее")
     assert case.risk_level == RiskLevel.HIGH
 
 
 def test_unknown_questions_and_outsiders_are_refused(new_case, user):
     case = new_case()
-    with pytest.raises(WorkflowError):
+    with pytest.raises(RuleBroken):
         risk.assess(user("coordinator.sokuluk"), case, {"made_up"})
     with pytest.raises(PermissionError):
         risk.assess(user("police.karasuu"), case, _yes(2))
@@ -99,7 +99,7 @@ def test_another_incident_within_12_months_makes_a_repeat(new_case, user):
 
 
 def test_incident_in_the_future_is_refused(new_case, user):
-    with pytest.raises(WorkflowError):
+    with pytest.raises(RuleBroken):
         case_services.record_incident(user("coordinator.sokuluk"), new_case(),
                                       _incident(NOW.date() + timedelta(days=1)), now=NOW)
 
@@ -125,7 +125,7 @@ def test_temporary_order_lasts_three_days_and_extends_to_thirty(new_case, user):
     assert order.status(issued + timedelta(days=3)) == OrderStatus.EXPIRED
     orders.extend_order(user("police.sokuluk"), order, order.version, now=NOW)
     assert order.valid_until == issued + timedelta(days=30)
-    with pytest.raises(WorkflowError, match="only once"):
+    with pytest.raises(RuleBroken, match="only once"):
         orders.extend_order(user("police.sokuluk"), order, order.version, now=NOW)
 
 
@@ -148,7 +148,7 @@ def test_only_police_record_temporary_orders(new_case, user):
 def test_court_restrictions_up_to_three_months_with_monitoring(new_case, user):
     case = new_case()
     coordinator = user("coordinator.sokuluk")
-    with pytest.raises(WorkflowError, match="1 to 3 months"):
+    with pytest.raises(RuleBroken, match="1 to 3 months"):
         orders.record_order(coordinator, case, orders.OrderData(
             kind=OrderKind.COURT, issued_at=NOW, months=4), now=NOW)
     order = orders.record_order(coordinator, case, orders.OrderData(
@@ -157,7 +157,7 @@ def test_court_restrictions_up_to_three_months_with_monitoring(new_case, user):
     assert order.valid_until == datetime(2027, 2, 28, 10)  # the day clamped
     monitored = orders.OrderData(kind=OrderKind.TEMPORARY, issued_at=NOW,
                                  electronic_monitoring=True)
-    with pytest.raises(WorkflowError, match="court restrictions only"):
+    with pytest.raises(RuleBroken, match="court restrictions only"):
         orders.record_order(user("police.sokuluk"), _police_case(new_case), monitored, now=NOW)
 
 
@@ -170,7 +170,7 @@ def test_violation_creates_an_urgent_police_follow_up(new_case, user, agency):
     follow_up = next(f for f in case.follow_ups if f.id == violation.follow_up_id)
     assert follow_up.owner_agency.code == "SOKULUK-POLICE"
     assert follow_up.due_on == NOW.date() and follow_up.status == FollowUpStatus.OPEN
-    with pytest.raises(WorkflowError):
+    with pytest.raises(RuleBroken):
         orders.record_violation(user("social.sokuluk"), order, NOW + timedelta(hours=1), now=NOW)
 
 
@@ -181,7 +181,7 @@ def test_only_the_issuing_agency_revokes_and_stale_is_refused(new_case, user):
     seen = order.version
     orders.extend_order(user("police.sokuluk"), order, seen, now=NOW)
     db.session.flush()
-    with pytest.raises(StaleObjectError):
+    with pytest.raises(Stale):
         orders.revoke_order(user("police.sokuluk"), order, seen, now=NOW)
     orders.revoke_order(user("police.sokuluk"), order, order.version, now=NOW)
     assert order.status(NOW) == OrderStatus.REVOKED
@@ -207,8 +207,8 @@ def test_expiring_orders_on_police_and_committee_inboxes(new_case, user, login_a
 def test_police_record_an_order_through_the_page(new_case, login_as):
     case = _police_case(new_case)
     client = login_as("police.sokuluk")
-    page = client.get(f"/cases/{case.id}")
-    response = client.post(f"/cases/{case.id}/orders", data={
+    page = client.get(f"/cases/{pid(case)}")
+    response = client.post(f"/cases/{pid(case)}/orders", data={
         "csrf_token": csrf_token(page.text), "kind": "temporary",
         "issued_at": "2026-11-20T10:30", "prohibitions": ["prohibits_violence",
                                                          "prohibits_weapons"]},
@@ -218,7 +218,7 @@ def test_police_record_an_order_through_the_page(new_case, login_as):
     order = case.protection_orders[0]
     assert order.issued_at == datetime(2026, 11, 20, 4, 30)  # Bishkek is UTC+6
     assert order.prohibitions == ["prohibits_violence", "prohibits_weapons"]
-    bad = client.post(f"/cases/{case.id}/orders", data={
+    bad = client.post(f"/cases/{pid(case)}/orders", data={
         "csrf_token": csrf_token(page.text), "kind": "temporary", "issued_at": "yesterday",
         "prohibitions": ["prohibits_violence"]}, follow_redirects=True)
     assert "Enter a valid date and time." in bad.text
@@ -234,12 +234,12 @@ def test_programme_course_by_the_provider(new_case, user, agency):
     db.session.flush()
     crisis = user("crisis.sokuluk")
     assert policy.can(crisis, policy.Action.VIEW_CASE, case)  # the provider is involved
-    with pytest.raises(WorkflowError, match="already under way"):
+    with pytest.raises(RuleBroken, match="already under way"):
         programmes.refer(user("coordinator.sokuluk"), case, agency("SOKULUK-SOCIAL").id, now=NOW)
     with pytest.raises(PermissionError):
         programmes.move(user("social.sokuluk"), programme, "start", NOW.date(),
                         programme.version, now=NOW)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(RuleBroken):
         programmes.move(crisis, programme, "complete", NOW.date(), programme.version, now=NOW)
     programmes.move(crisis, programme, "start", NOW.date(), programme.version, now=NOW)
     later = NOW + timedelta(days=40)
@@ -249,6 +249,6 @@ def test_programme_course_by_the_provider(new_case, user, agency):
 
 
 def test_programme_providers_are_social_or_crisis_centres(new_case, user, agency):
-    with pytest.raises(WorkflowError):
+    with pytest.raises(RuleBroken):
         programmes.refer(user("coordinator.sokuluk"), new_case(), agency("SOKULUK-POLICE").id,
                          now=NOW)

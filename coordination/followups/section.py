@@ -1,0 +1,67 @@
+"""The action plan (follow-ups) section of the case page."""
+from __future__ import annotations
+
+from flask import request
+from sqlalchemy.orm import selectinload
+
+from coordination import policy
+from coordination.agencies.models import Agency
+from coordination.cases.models import Case
+from coordination.cases.page import CaseSection
+from coordination.followups.models import FollowUp, FollowUpStatus
+from coordination.followups.services import owner_candidates, owner_people
+from coordination.models_base import utcnow
+from forms.fields import choices
+from forms.followups import FollowUpForm
+
+
+def set_owner_choices(form, agencies: list[Agency]) -> None:
+    """Owners from the policy (agencies serving the case's place), and their staff."""
+    form.owner_agency.choices = choices((a.id, a.name) for a in agencies)
+    form.owner_user.choices = choices(
+        [("", "—"), *((u.id, f"{u.full_name} ({u.agency.name})")
+                      for u in owner_people([a.id for a in agencies]))])
+
+
+def add_form(user, case: Case, display: bool = False) -> FollowUpForm:
+    form = FollowUpForm(formdata=None) if display else FollowUpForm()
+    set_owner_choices(form, owner_candidates(case))
+    return form
+
+
+def follow_up_steps(user, follow_up: FollowUp) -> list[str]:
+    """"done" and/or "cancel", where the policy lets ``user`` and the
+    follow-up is still open."""
+    if follow_up.status != FollowUpStatus.OPEN:
+        return []
+    steps = []
+    if policy.can(user, policy.Action.COMPLETE_FOLLOW_UP, follow_up, case_visible=True):
+        steps.append("done")
+    if policy.can(user, policy.Action.CANCEL_FOLLOW_UP, follow_up, case_visible=True):
+        steps.append("cancel")
+    return steps
+
+
+#: The action of each button of a follow-up.
+OUTCOME_ACTIONS = {"done": policy.Action.COMPLETE_FOLLOW_UP,
+                   "cancel": policy.Action.CANCEL_FOLLOW_UP}
+
+
+def close_action(follow_up: FollowUp) -> policy.Action:
+    """The action of the button pressed (``outcome``); either for a missing one."""
+    return OUTCOME_ACTIONS.get(request.form.get("outcome", ""), policy.Action.CLOSE_FOLLOW_UP)
+
+
+def _build(user, case, can):
+    return {
+        "form": add_form(user, case, display=True)
+        if can(policy.Action.ADD_FOLLOW_UP, case) else None,
+        "steps": {f.id: follow_up_steps(user, f) for f in case.follow_ups},
+        "now": utcnow(),
+    }
+
+
+section = CaseSection("follow-ups", "followups/section.html", _build, options=(
+    selectinload(Case.follow_ups).joinedload(FollowUp.owner_agency),
+    selectinload(Case.follow_ups).joinedload(FollowUp.owner_user),
+    selectinload(Case.follow_ups).joinedload(FollowUp.meeting)))

@@ -1,0 +1,16 @@
+"""The referrals' panel of the home page: what waits for the agency's answer."""
+from __future__ import annotations
+
+from coordination.home import HomePanel
+from coordination.referrals.services import awaiting_answer
+
+#: Rows a panel shows; the inbox has the rest.
+PANEL_ROWS = 10
+
+
+def _build(user, now):
+    rows, total = awaiting_answer(user, PANEL_ROWS)
+    return {"rows": rows, "total": total, "now": now}
+
+
+awaiting = HomePanel("referrals-awaiting", "referrals/home_awaiting.html", _build)

@@ -1,0 +1,50 @@
+"""The referrals section of the case page."""
+from __future__ import annotations
+
+from flask import request
+from sqlalchemy.orm import selectinload
+
+from coordination import policy
+from coordination.cases.models import Case
+from coordination.cases.page import CaseSection
+from coordination.models_base import utcnow
+from coordination.referrals.models import Referral
+from coordination.referrals.services import TRANSITIONS, referral_targets
+from forms.fields import choices
+from forms.referrals import SendReferralForm
+
+
+def send_form(user, case: Case, display: bool = False) -> SendReferralForm:
+    """Receivers from the policy: agencies serving the case's place."""
+    form = SendReferralForm(formdata=None) if display else SendReferralForm()
+    form.to_agency.choices = choices((a.id, a.name) for a in referral_targets(user, case))
+    return form
+
+
+def referral_steps(user, referral: Referral) -> list[str]:
+    """The steps ``user`` may take on ``referral`` now."""
+    return [
+        name for name, transition in TRANSITIONS.items()
+        if referral.status in transition.allowed_from
+        and policy.can(user, transition.action, referral, case_visible=True)
+    ]
+
+
+def step_action(referral: Referral) -> policy.Action:
+    """The action of the button pressed (``step``); any step of the
+    referral's for a missing or unknown one, which the form then refuses."""
+    transition = TRANSITIONS.get(request.form.get("step", ""))
+    return transition.action if transition else policy.Action.ACT_ON_REFERRAL
+
+
+def _build(user, case, can):
+    return {
+        "form": send_form(user, case, display=True) if can(policy.Action.REFER, case) else None,
+        "steps": {r.id: referral_steps(user, r) for r in case.referrals},
+        "now": utcnow(),
+    }
+
+
+section = CaseSection("referrals", "referrals/section.html", _build, options=(
+    selectinload(Case.referrals).joinedload(Referral.to_agency),
+    selectinload(Case.referrals).joinedload(Referral.from_agency)))

@@ -1,0 +1,27 @@
+"""The risk assessment section of the case page."""
+from __future__ import annotations
+
+from sqlalchemy.orm import selectinload
+
+from coordination import labels, policy
+from coordination.cases.models import Case
+from coordination.cases.page import CaseSection
+from coordination.risk.models import RiskAssessment
+from coordination.risk.services import questions
+from forms.fields import choices
+from forms.risk import RiskForm
+
+
+def risk_form(user=None, case=None, display: bool = False) -> RiskForm:
+    """The checklist from the configuration, with translated questions."""
+    form = RiskForm(formdata=None) if display else RiskForm()
+    form.yes.choices = choices((key, labels.label("risk_question", key)) for key in questions())
+    return form
+
+
+def _build(user, case, can):
+    return {"form": risk_form(display=True) if can(policy.Action.ASSESS_RISK, case) else None}
+
+
+section = CaseSection("risk", "risk/section.html", _build, options=(
+    selectinload(Case.risk_assessments).joinedload(RiskAssessment.assessed_by),))

@@ -1,6 +1,6 @@
 """The distributions the synthetic data is drawn from (docs/PERFORMANCE.md).
 
-Where the demo set has a weight for the same thing (coordination/demo.py),
+Where the demo set has a weight for the same thing (coordination/demo/),
 it is reused, so that both data sets tell the same story. Weights are
 relative; ``pick`` in :mod:`.cases` draws from them.
 """

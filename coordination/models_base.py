@@ -32,3 +32,30 @@ def enum_type(
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+class LabelledEnum(enum.StrEnum):
+    """A domain enumeration whose members carry their translated label.
+
+    Each member is declared with its label beside it,
+    ``OPEN = "open", _l("Open")``; the stored value is the string alone and
+    ``member.label`` is the label in the current language. Forms, templates
+    and reports read ``.label``; there is no separate table to keep in step.
+    """
+
+    def __new__(cls, value: str, label: object):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    @property
+    def label(self) -> str:
+        """The member's label in the current language."""
+        return str(self._label)
+
+    @property
+    def lazy_label(self):
+        """The label still untranslated, for choices built when a module loads
+        (form classes); it is translated each time it is shown."""
+        return self._label

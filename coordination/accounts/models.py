@@ -1,22 +1,35 @@
 """Users of the system; each belongs to exactly one agency."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.agencies.models import Agency, AgencyType
 from coordination.extensions import db
-from coordination.models_base import enum_type, utcnow
+from coordination.models_base import LabelledEnum, enum_type, utcnow
 
 
-class Role(enum.StrEnum):
-    MEMBER = "member"
-    LEAD = "lead"  #: the agency's head
-    ADMIN = "admin"  #: manages accounts and agencies, never cases
+class Role(LabelledEnum):
+    MEMBER = "member", _l("Member")
+    LEAD = "lead", _l("Agency head")  #: the agency's head
+    ADMIN = "admin", _l("Administrator")  #: manages accounts and agencies, never cases
+
+
+class UserStatus(LabelledEnum):
+    """What the user list can filter on."""
+
+    ACTIVE = "active", _l("Can sign in")
+    INACTIVE = "inactive", _l("Deactivated")
+    LOCKED = "locked", _l("Locked after failed sign-ins")
+    #: Holding a temporary password not yet replaced.
+    # A status name, not a secret.
+    TEMPORARY_PASSWORD = "temporary_password", _l("Temporary password not yet changed")  # nosec B105
+    #: Two-factor sign-in not switched on.
+    NO_TWO_FACTOR = "no_two_factor", _l("Two-factor sign-in not on")
 
 
 class User(UserMixin, db.Model):

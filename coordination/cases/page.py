@@ -100,7 +100,7 @@ def _add_safety_forms(page: CasePage, user: User, case: Case, can) -> None:
     if kinds:
         page.order_form = OrderForm(formdata=None, issued_at=to_user_timezone(now).replace(
             second=0, microsecond=0, tzinfo=None))
-        page.order_form.kind.choices = choices((k.value, labels.ORDER_KIND[k]) for k in kinds)
+        page.order_form.kind.choices = choices((k.value, k.label) for k in kinds)
     for order in case.protection_orders:
         active = order.status(now) == OrderStatus.ACTIVE
         steps = []

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -59,3 +60,54 @@ class LabelledEnum(enum.StrEnum):
         """The label still untranslated, for choices built when a module loads
         (form classes); it is translated each time it is shown."""
         return self._label
+
+
+class PersonalKind(enum.StrEnum):
+    """What kind of personal data a column holds."""
+
+    NAME = "name"  #: a person's name
+    CONTACT = "contact"  #: a phone number (or e-mail)
+    ADDRESS = "address"  #: where someone lives or shelters
+    IDENTIFIER = "identifier"  #: initials, register numbers, a username, an IP address
+    FREE_TEXT = "free_text"  #: what staff typed about the case; may name anyone
+
+
+class DataSubject(enum.StrEnum):
+    """Whose personal data a column holds, which decides the rule that removes it."""
+
+    #: The people on a case: removed with the case's other personal data when the
+    #: retention rule anonymizes it (coordination/maintenance/retention.py).
+    CASE = "case"
+    #: The system's users: kept while their actions must stay attributable.
+    STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    kind: PersonalKind
+    subject: DataSubject
+
+
+def personal(kind: PersonalKind, subject: DataSubject = DataSubject.CASE) -> dict:
+    """The ``info`` of a column holding personal data:
+    ``mapped_column(sa.String(100), info=personal(PersonalKind.NAME))``.
+
+    This is the one declaration of where personal data lives. The retention
+    rule reads it to know what to remove, and redaction and exports are to
+    read it to know what to leave out; tests/test_personal_data.py fails when
+    a column that looks like a name, phone, address or free text is not marked.
+    """
+    return {"personal": PersonalData(kind, subject)}
+
+
+def personal_columns(
+    metadata: sa.MetaData, subject: DataSubject | None = None
+) -> list[sa.Column]:
+    """Every column marked with :func:`personal` (of ``subject`` if given), by table."""
+    return [
+        column
+        for table in metadata.sorted_tables
+        for column in table.columns
+        if "personal" in column.info
+        and (subject is None or column.info["personal"].subject == subject)
+    ]

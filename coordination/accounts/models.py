@@ -10,7 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.agencies.models import Agency, AgencyType
 from coordination.extensions import db
-from coordination.models_base import LabelledEnum, enum_type, utcnow
+from coordination.models_base import (
+    DataSubject,
+    LabelledEnum,
+    PersonalKind,
+    enum_type,
+    personal,
+    utcnow,
+)
 
 
 class Role(LabelledEnum):
@@ -36,8 +43,10 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    full_name: Mapped[str] = mapped_column(sa.String(200))
+    username: Mapped[str] = mapped_column(
+        sa.String(64), unique=True, info=personal(PersonalKind.IDENTIFIER, DataSubject.STAFF))
+    full_name: Mapped[str] = mapped_column(
+        sa.String(200), info=personal(PersonalKind.NAME, DataSubject.STAFF))
     agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
     role: Mapped[Role] = mapped_column(enum_type(Role))
     #: Preferred interface language; None means "not chosen yet".

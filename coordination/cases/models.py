@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.extensions import db
-from coordination.models_base import LabelledEnum, enum_type, utcnow
+from coordination.models_base import LabelledEnum, PersonalKind, enum_type, personal, utcnow
 from coordination.territories.models import Territory
 
 if TYPE_CHECKING:
@@ -171,7 +171,8 @@ class Case(db.Model):
     #: within 12 months of an earlier one (set when it is recorded).
     is_repeat: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: Initials and birth year of the survivor, the only identifier lists show.
-    survivor_code: Mapped[str] = mapped_column(sa.String(16), index=True)
+    survivor_code: Mapped[str] = mapped_column(
+        sa.String(16), index=True, info=personal(PersonalKind.IDENTIFIER))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -222,9 +223,10 @@ class Person(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     role: Mapped[PersonRole] = mapped_column(enum_type(PersonRole))
-    last_name: Mapped[str] = mapped_column(sa.String(100))
-    first_name: Mapped[str] = mapped_column(sa.String(100))
-    patronymic: Mapped[str | None] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100), info=personal(PersonalKind.NAME))
+    first_name: Mapped[str] = mapped_column(sa.String(100), info=personal(PersonalKind.NAME))
+    patronymic: Mapped[str | None] = mapped_column(
+        sa.String(100), info=personal(PersonalKind.NAME))
     sex: Mapped[Sex] = mapped_column(enum_type(Sex))
     birth_year: Mapped[int | None]
     disability: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -233,9 +235,11 @@ class Person(db.Model):
         enum_type(Relationship)
     )
     #: Restricted: shown only where the access policy allows.
-    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    phone: Mapped[str | None] = mapped_column(
+        sa.String(40), info=personal(PersonalKind.CONTACT))
     #: Restricted: current address or shelter.
-    address: Mapped[str | None] = mapped_column(sa.String(300))
+    address: Mapped[str | None] = mapped_column(
+        sa.String(300), info=personal(PersonalKind.ADDRESS))
 
     case: Mapped[Case] = relationship(back_populates="people")
 
@@ -254,9 +258,11 @@ class Incident(db.Model):
     forced_marriage: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     early_marriage: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: Unified register of crimes and misdemeanours (ERPP) number, if any.
-    crime_register_number: Mapped[str | None] = mapped_column(sa.String(40))
+    crime_register_number: Mapped[str | None] = mapped_column(
+        sa.String(40), info=personal(PersonalKind.IDENTIFIER))
     #: Police information log number, if any.
-    info_log_number: Mapped[str | None] = mapped_column(sa.String(40))
+    info_log_number: Mapped[str | None] = mapped_column(
+        sa.String(40), info=personal(PersonalKind.IDENTIFIER))
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -11,7 +11,7 @@ from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.cases.models import Case
 from coordination.extensions import db
-from coordination.models_base import LabelledEnum, enum_type, utcnow
+from coordination.models_base import LabelledEnum, PersonalKind, enum_type, personal, utcnow
 
 
 class ReferralService(LabelledEnum):
@@ -85,8 +85,10 @@ class Referral(db.Model):
     #: The first answer (accepted or declined): the response time ends here.
     answered_at: Mapped[datetime | None]
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    decline_reason: Mapped[str | None] = mapped_column(sa.String(500))
-    outcome: Mapped[str | None] = mapped_column(sa.String(500))
+    decline_reason: Mapped[str | None] = mapped_column(
+        sa.String(500), info=personal(PersonalKind.FREE_TEXT))
+    outcome: Mapped[str | None] = mapped_column(
+        sa.String(500), info=personal(PersonalKind.FREE_TEXT))
     closed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 

@@ -33,8 +33,7 @@ class UserStatus(LabelledEnum):
     INACTIVE = "inactive", _l("Deactivated")
     LOCKED = "locked", _l("Locked after failed sign-ins")
     #: Holding a temporary password not yet replaced.
-    # A status name, not a secret.
-    TEMPORARY_PASSWORD = "temporary_password", _l("Temporary password not yet changed")  # nosec B105
+    TEMPORARY_PASSWORD = "temporary_password", _l("Temporary password not yet changed")
     #: Two-factor sign-in not switched on.
     NO_TWO_FACTOR = "no_two_factor", _l("Two-factor sign-in not on")
 

@@ -10,8 +10,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from coordination import labels
-from coordination.accounts.administration import UserStatus
+from coordination.accounts.models import UserStatus
 from coordination.i18n import LANGUAGE_NAMES
 from forms import BaseForm, QueryForm
 from forms.fields import INVALID_CHOICE, choice_id, choices, enum_choices
@@ -103,7 +102,7 @@ class UserFilterForm(QueryForm):
     status = SelectField(
         _l("Status"),
         choices=[*choices([("", _l("Any status"))]),
-                 *enum_choices(UserStatus, labels.USER_STATUS)],
+                 *enum_choices(UserStatus)],
         default="", invalid_choice_message=INVALID_CHOICE,
     )
 

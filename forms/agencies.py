@@ -5,14 +5,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from coordination import labels
 from coordination.agencies.models import AgencyType
 from forms import BaseForm, QueryForm
 from forms.fields import INVALID_CHOICE, choice_id, choices, enum_choices
 
 
 def _type_field():
-    return SelectField(_l("Type"), choices=enum_choices(AgencyType, labels.AGENCY_TYPE),
+    return SelectField(_l("Type"), choices=enum_choices(AgencyType),
                        validators=[DataRequired(_l("Choose the type."))],
                        invalid_choice_message=INVALID_CHOICE)
 
@@ -45,7 +44,7 @@ class AgencyFilterForm(QueryForm):
     type = SelectField(
         _l("Type"),
         choices=[*choices([("", _l("Any type"))]),
-                 *enum_choices(AgencyType, labels.AGENCY_TYPE)],
+                 *enum_choices(AgencyType)],
         default="", invalid_choice_message=INVALID_CHOICE,
     )
     status = SelectField(

@@ -25,7 +25,6 @@ from wtforms.validators import (
     Optional,
 )
 
-from coordination import labels
 from coordination.cases.models import (
     CaseStatus,
     ClosureReason,
@@ -59,7 +58,7 @@ CHILD_ROWS = 4
 def _sex_field():
     return SelectField(
         _l("Sex"),
-        choices=enum_choices(Sex, labels.SEX),
+        choices=enum_choices(Sex),
         validators=[DataRequired(_l("Choose the sex."))],
         invalid_choice_message=INVALID_CHOICE,
     )
@@ -90,7 +89,7 @@ class PerpetratorForm(SubForm):
     birth_year = WholeNumberField(_l("Birth year"), validators=[Optional(), *BIRTH_YEAR])
     relationship = SelectField(
         _l("Who they are to the survivor"),
-        choices=enum_choices(Relationship, labels.RELATIONSHIP),
+        choices=enum_choices(Relationship),
         validators=[DataRequired(_l("Choose the relationship."))],
         invalid_choice_message=INVALID_CHOICE,
     )
@@ -102,7 +101,7 @@ class ChildForm(SubForm):
     first_name = StringField(_l("First name"), validators=[Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[Length(max=100)])
     sex = SelectField(
-        _l("Sex"), choices=[*choices([("", "—")]), *enum_choices(Sex, labels.SEX)],
+        _l("Sex"), choices=[*choices([("", "—")]), *enum_choices(Sex)],
         default="", invalid_choice_message=INVALID_CHOICE,
     )
     birth_year = WholeNumberField(_l("Birth year"))
@@ -147,16 +146,16 @@ class IncidentForm(SubForm):
     )
     forms = MultiCheckboxField(
         _l("Forms of violence"),
-        choices=enum_choices(ViolenceForm, labels.VIOLENCE_FORM),
+        choices=enum_choices(ViolenceForm),
         validators=[DataRequired(_l("Choose at least one form of violence."))],
         invalid_choice_message=INVALID_CHOICE,
     )
     place = SelectField(
-        _l("Place"), choices=enum_choices(IncidentPlace, labels.INCIDENT_PLACE),
+        _l("Place"), choices=enum_choices(IncidentPlace),
         validators=[DataRequired()], invalid_choice_message=INVALID_CHOICE,
     )
     reported_by = SelectField(
-        _l("Reported by"), choices=enum_choices(Reporter, labels.REPORTER),
+        _l("Reported by"), choices=enum_choices(Reporter),
         validators=[DataRequired()], invalid_choice_message=INVALID_CHOICE,
     )
     bride_kidnapping = BooleanField(_l("Bride kidnapping (ala kachuu)"))
@@ -194,7 +193,7 @@ class CaseFilterForm(QueryForm):
     status = SelectField(
         _l("Status"),
         choices=[*choices([("", _l("Any status"))]),
-                 *enum_choices(CaseStatus, labels.CASE_STATUS)],
+                 *enum_choices(CaseStatus)],
         default="", invalid_choice_message=INVALID_CHOICE,
     )
     district = SelectField(
@@ -202,7 +201,7 @@ class CaseFilterForm(QueryForm):
     )
     risk = SelectField(
         _l("Risk"),
-        choices=[*choices([("", _l("Any risk"))]), *enum_choices(RiskLevel, labels.RISK_LEVEL)],
+        choices=[*choices([("", _l("Any risk"))]), *enum_choices(RiskLevel)],
         default="", invalid_choice_message=INVALID_CHOICE,
     )
     q = StringField(
@@ -215,12 +214,12 @@ class CaseStatusForm(BaseForm):
 
     status = SelectField(
         _l("New status"),
-        choices=enum_choices(CaseStatus, labels.CASE_STATUS),
+        choices=enum_choices(CaseStatus),
         invalid_choice_message=INVALID_CHOICE,
     )
     closure_reason = SelectField(
         _l("Reason for closing"),
-        choices=[*choices([("", "—")]), *enum_choices(ClosureReason, labels.CLOSURE_REASON)],
+        choices=[*choices([("", "—")]), *enum_choices(ClosureReason)],
         default="", invalid_choice_message=INVALID_CHOICE,
     )
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])

@@ -67,9 +67,10 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def enum_choices(enum_cls, labels: dict) -> list[SelectChoice]:
-    """One choice per enum member, in the enum's order, with translated labels."""
-    return [SelectChoice(member.value, labels[member]) for member in enum_cls]
+def enum_choices(enum_cls) -> list[SelectChoice]:
+    """One choice per member of a labelled enum, in the enum's order, each
+    with the member's own (lazily translated) label."""
+    return [SelectChoice(member.value, member.lazy_label) for member in enum_cls]
 
 
 def optional_int(value) -> int | None:

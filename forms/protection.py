@@ -6,8 +6,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField
 from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from coordination import labels
-from coordination.protection.models import PROHIBITIONS, OrderKind
+from coordination.protection.models import PROHIBITION_LABELS, PROHIBITIONS, OrderKind
 from forms import BaseForm
 from forms.fields import INVALID_CHOICE, MultiCheckboxField, WholeNumberField, choices, enum_choices
 
@@ -27,7 +26,7 @@ class LocalMomentField(DateTimeLocalField):
 
 
 class OrderForm(BaseForm):
-    kind = SelectField(_l("Kind"), choices=enum_choices(OrderKind, labels.ORDER_KIND),
+    kind = SelectField(_l("Kind"), choices=enum_choices(OrderKind),
                        invalid_choice_message=INVALID_CHOICE)
     issued_at = LocalMomentField(
         _l("Issued at"), validators=[InputRequired(_l("Enter the date and time of issue."))])
@@ -35,7 +34,7 @@ class OrderForm(BaseForm):
         _l("Months (court restrictions)"),
         validators=[Optional(), NumberRange(min=1, max=12)])
     prohibitions = MultiCheckboxField(
-        _l("Prohibitions"), choices=choices((name, labels.PROHIBITION[name])
+        _l("Prohibitions"), choices=choices((name, PROHIBITION_LABELS[name])
                                             for name in PROHIBITIONS),
         validators=[DataRequired(_l("Choose at least one prohibition."))],
         invalid_choice_message=INVALID_CHOICE, default=["prohibits_violence"],

@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from coordination import labels
 from coordination.referrals.models import LegalGround, Priority, ReferralService
 from forms import BaseForm
 from forms.fields import INVALID_CHOICE, choices, enum_choices
@@ -16,16 +15,16 @@ class SendReferralForm(BaseForm):
 
     to_agency = SelectField(_l("Refer to"), coerce=int, invalid_choice_message=INVALID_CHOICE)
     service = SelectField(
-        _l("Service asked for"), choices=enum_choices(ReferralService, labels.REFERRAL_SERVICE),
+        _l("Service asked for"), choices=enum_choices(ReferralService),
         validators=[DataRequired()], invalid_choice_message=INVALID_CHOICE,
     )
     priority = SelectField(
-        _l("Priority"), choices=enum_choices(Priority, labels.PRIORITY), default="normal",
+        _l("Priority"), choices=enum_choices(Priority), default="normal",
         validators=[DataRequired()], invalid_choice_message=INVALID_CHOICE,
     )
     legal_ground = SelectField(
         _l("Legal ground, if the survivor has not consented"),
-        choices=[*choices([("", "—")]), *enum_choices(LegalGround, labels.LEGAL_GROUND)],
+        choices=[*choices([("", "—")]), *enum_choices(LegalGround)],
         default="", invalid_choice_message=INVALID_CHOICE,
     )
 

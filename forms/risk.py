@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from coordination import labels
 from coordination.cases.models import RiskLevel
 from forms import BaseForm
 from forms.fields import INVALID_CHOICE, MultiCheckboxField, choices, enum_choices
@@ -17,7 +16,7 @@ class RiskForm(BaseForm):
     yes = MultiCheckboxField(_l("Answer “yes” to"), invalid_choice_message=INVALID_CHOICE)
     raised_to = SelectField(
         _l("Raise the level by professional judgement"),
-        choices=[*choices([("", "—")]), *enum_choices(RiskLevel, labels.RISK_LEVEL)],
+        choices=[*choices([("", "—")]), *enum_choices(RiskLevel)],
         default="", invalid_choice_message=INVALID_CHOICE,
     )
     reason = TextAreaField(_l("Why (required when raising)"),

@@ -155,7 +155,6 @@ RUSSIAN_HOURS = {1: "1 часа", 2: "2 часов", 5: "5 часов", 21: "21 
 def test_warning_window_in_russian_on_the_inbox_and_the_case(app, user, login_as,
                                                               monkeypatch, hours):
     """The configured warning window, in the right form, where it was "24 hours"."""
-    from coordination.labels import label
     from coordination.models_base import utcnow
     from coordination.notifications.models import NotificationKind
 
@@ -168,7 +167,7 @@ def test_warning_window_in_russian_on_the_inbox_and_the_case(app, user, login_as
     case_page = client.get(f"/cases/{pid(order.case_id, 'case')}?lang=ru").text
     assert f"Истекает в течение {RUSSIAN_HOURS[hours]}" in case_page
     with app.test_request_context(), force_locale("ru"):
-        assert label("notification_kind", NotificationKind.ORDER_EXPIRING) == (
+        assert NotificationKind.ORDER_EXPIRING.label == (
             f"Срок охранного ордера истекает в течение {RUSSIAN_HOURS[hours]}")
 
 

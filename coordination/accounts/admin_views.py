@@ -8,7 +8,7 @@ import binascii
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from coordination import labels, policy
+from coordination import policy
 from coordination.accounts import administration, imports, two_factor
 from coordination.accounts.models import Role, User
 from coordination.accounts.services import recent_logins
@@ -47,7 +47,7 @@ def list_users():
     form.agency.choices = choices([("", _("Any agency")),
                                    *((a.id, _agency_label(a)) for a in agencies)])
     form.role.choices = choices([("", _("Any role")), *(
-        (role.value, labels.label("role", role)) for role in policy.assignable_roles(actor))])
+        (role.value, role.label) for role in policy.assignable_roles(actor))])
     form.territory.choices = choices([
         ("", _("Any territory")),
         *([] if manages_one_agency else territory_options(current_language(), FILTER_LEVELS)),
@@ -71,7 +71,7 @@ def _set_choices(form: UserForm, actor: User, target: User | None = None) -> Non
     roles = policy.assignable_roles(actor)
     if target is not None and (target.id == actor.id or target.role == Role.ADMIN):
         roles = [target.role]  # the service refuses any change here anyway
-    form.role.choices = choices((role.value, labels.label("role", role)) for role in roles)
+    form.role.choices = choices((role.value, role.label) for role in roles)
     if not policy.administers_everything(actor) and target is not None:
         del form.agency  # only administrators move users
         return

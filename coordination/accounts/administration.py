@@ -8,7 +8,6 @@ attributable. Each change is audited.
 """
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -16,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from coordination import policy
-from coordination.accounts.models import Role, TwoFactorCredential, User
+from coordination.accounts.models import Role, TwoFactorCredential, User, UserStatus
 from coordination.accounts.passwords import hash_temporary_password, new_temporary_password
 from coordination.accounts.services import (
     AccountError,
@@ -34,19 +33,6 @@ from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.queries import admin_page, agencies_within, matching_text
 from coordination.refusals import Forbidden, NotFound
-
-
-class UserStatus(enum.StrEnum):
-    """What the user list can filter on."""
-
-    ACTIVE = "active"
-    INACTIVE = "inactive"
-    LOCKED = "locked"
-    #: Holding a temporary password not yet replaced.
-    # A status name, not a secret.
-    TEMPORARY_PASSWORD = "temporary_password"  # nosec B105
-    #: Two-factor sign-in not switched on.
-    NO_TWO_FACTOR = "no_two_factor"
 
 
 @dataclass

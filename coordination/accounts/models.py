@@ -1,30 +1,51 @@
 """Users of the system; each belongs to exactly one agency."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.agencies.models import Agency, AgencyType
 from coordination.extensions import db
-from coordination.models_base import enum_type, utcnow
+from coordination.models_base import (
+    DataSubject,
+    LabelledEnum,
+    PersonalKind,
+    enum_type,
+    personal,
+    utcnow,
+)
 
 
-class Role(enum.StrEnum):
-    MEMBER = "member"
-    LEAD = "lead"  #: the agency's head
-    ADMIN = "admin"  #: manages accounts and agencies, never cases
+class Role(LabelledEnum):
+    MEMBER = "member", _l("Member")
+    LEAD = "lead", _l("Agency head")  #: the agency's head
+    ADMIN = "admin", _l("Administrator")  #: manages accounts and agencies, never cases
+
+
+class UserStatus(LabelledEnum):
+    """What the user list can filter on."""
+
+    ACTIVE = "active", _l("Can sign in")
+    INACTIVE = "inactive", _l("Deactivated")
+    LOCKED = "locked", _l("Locked after failed sign-ins")
+    #: Holding a temporary password not yet replaced.
+    TEMPORARY_PASSWORD = "temporary_password", _l("Temporary password not yet changed")
+    #: Two-factor sign-in not switched on.
+    NO_TWO_FACTOR = "no_two_factor", _l("Two-factor sign-in not on")
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    full_name: Mapped[str] = mapped_column(sa.String(200))
+    username: Mapped[str] = mapped_column(
+        sa.String(64), unique=True, info=personal(PersonalKind.IDENTIFIER, DataSubject.STAFF))
+    full_name: Mapped[str] = mapped_column(
+        sa.String(200), info=personal(PersonalKind.NAME, DataSubject.STAFF))
     agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
     role: Mapped[Role] = mapped_column(enum_type(Role))
     #: Preferred interface language; None means "not chosen yet".

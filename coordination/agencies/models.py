@@ -1,25 +1,24 @@
 """Agencies and their types."""
 from __future__ import annotations
 
-import enum
-
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.extensions import db
-from coordination.models_base import enum_type
+from coordination.models_base import LabelledEnum, enum_type
 from coordination.territories.models import Territory
 
 
-class AgencyType(enum.StrEnum):
-    COMMITTEE = "committee"
-    POLICE = "police"
-    SOCIAL = "social"
-    LSG = "lsg"
-    HEALTH = "health"
-    EDUCATION = "education"
-    CRISIS_CENTRE = "crisis_centre"
-    MINISTRY = "ministry"
+class AgencyType(LabelledEnum):
+    COMMITTEE = "committee", _l("Prevention committee")
+    POLICE = "police", _l("Police")
+    SOCIAL = "social", _l("Social protection")
+    LSG = "lsg", _l("Local self-government")
+    HEALTH = "health", _l("Health")
+    EDUCATION = "education", _l("Education")
+    CRISIS_CENTRE = "crisis_centre", _l("Crisis centre")
+    MINISTRY = "ministry", _l("Ministry")
 
 
 class Agency(db.Model):

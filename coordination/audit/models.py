@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.extensions import db
-from coordination.models_base import enum_type, utcnow
+from coordination.models_base import DataSubject, PersonalKind, enum_type, personal, utcnow
 
 
 class AuditAction(enum.StrEnum):
@@ -127,7 +127,8 @@ class AuditEvent(db.Model):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
     #: Client address as seen by the app (the proxy's, unless ProxyFix is set).
-    ip_address: Mapped[str | None] = mapped_column(sa.String(45))
+    ip_address: Mapped[str | None] = mapped_column(
+        sa.String(45), info=personal(PersonalKind.IDENTIFIER, DataSubject.STAFF))
     action: Mapped[AuditAction] = mapped_column(
         enum_type(AuditAction, constrained=False)
     )

@@ -1,7 +1,6 @@
 """Between the intake form and the intake service: choices and parsing."""
 from __future__ import annotations
 
-from coordination import labels
 from coordination.accounts.models import User
 from coordination.cases import services
 from coordination.cases.models import (
@@ -24,7 +23,7 @@ def set_intake_choices(form: CaseIntakeForm, user: User, lang: str) -> None:
         [("", "—"), *((m.id, m.name(lang)) for m in services.municipality_choices(user))]
     )
     form.lead_agency.choices = choices(
-        (a.id, f"{a.name} ({labels.label('agency_type', a.type)})")
+        (a.id, f"{a.name} ({a.type.label})")
         for a in services.lead_agency_candidates(user)
     )
     if form.lead_agency.data is None:

@@ -1,17 +1,17 @@
 """Cases, the people on them, incidents and the case timeline."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.extensions import db
-from coordination.models_base import enum_type, utcnow
+from coordination.models_base import LabelledEnum, PersonalKind, enum_type, personal, utcnow
 from coordination.territories.models import Territory
 
 if TYPE_CHECKING:
@@ -23,118 +23,119 @@ if TYPE_CHECKING:
     from coordination.risk.models import RiskAssessment
 
 
-class CaseStatus(enum.StrEnum):
-    OPEN = "open"
-    ACTIVE = "active"
-    MONITORING = "monitoring"
-    CLOSED = "closed"
+class CaseStatus(LabelledEnum):
+    OPEN = "open", _l("Open")
+    ACTIVE = "active", _l("Active")
+    MONITORING = "monitoring", _l("Monitoring")
+    CLOSED = "closed", _l("Closed")
 
 
-class RiskLevel(enum.StrEnum):
-    STANDARD = "standard"
-    MEDIUM = "medium"
-    HIGH = "high"
+class RiskLevel(LabelledEnum):
+    STANDARD = "standard", _l("Standard")
+    MEDIUM = "medium", _l("Medium")
+    HIGH = "high", _l("High")
 
 
-class PersonRole(enum.StrEnum):
-    SURVIVOR = "survivor"
-    ALLEGED_PERPETRATOR = "alleged_perpetrator"
-    CHILD = "child"
-    OTHER = "other"
+class PersonRole(LabelledEnum):
+    SURVIVOR = "survivor", _l("Survivor")
+    ALLEGED_PERPETRATOR = "alleged_perpetrator", _l("Alleged perpetrator")
+    CHILD = "child", _l("Child")
+    OTHER = "other", _l("Other person")
 
 
-class Sex(enum.StrEnum):
-    FEMALE = "female"
-    MALE = "male"
+class Sex(LabelledEnum):
+    FEMALE = "female", _l("Female")
+    MALE = "male", _l("Male")
 
 
-class Relationship(enum.StrEnum):
+class Relationship(LabelledEnum):
     """Who the alleged perpetrator is to the survivor (the law's list of family
     members and persons equated to them)."""
 
-    SPOUSE = "spouse"
-    FORMER_SPOUSE = "former_spouse"
-    DE_FACTO_PARTNER = "de_facto_partner"
-    PARENT = "parent"
-    CHILD = "child"
-    PARENT_IN_LAW = "parent_in_law"
-    OTHER_RELATIVE = "other_relative"
-    CARER = "carer"
-    OTHER = "other"
+    SPOUSE = "spouse", _l("Spouse")
+    FORMER_SPOUSE = "former_spouse", _l("Former spouse")
+    DE_FACTO_PARTNER = "de_facto_partner", _l("De facto partner")
+    PARENT = "parent", _l("Parent")
+    CHILD = "child", _l("Child")
+    PARENT_IN_LAW = "parent_in_law", _l("Parent-in-law")
+    OTHER_RELATIVE = "other_relative", _l("Other relative living together")
+    CARER = "carer", _l("Carer")
+    OTHER = "other", _l("Other")
 
 
-class ViolenceForm(enum.StrEnum):
-    PHYSICAL = "physical"
-    PSYCHOLOGICAL = "psychological"
-    ECONOMIC = "economic"
-    SEXUAL = "sexual"
-    NEGLECT = "neglect"
-    THREAT = "threat"
+class ViolenceForm(LabelledEnum):
+    PHYSICAL = "physical", _l("Physical")
+    PSYCHOLOGICAL = "psychological", _l("Psychological")
+    ECONOMIC = "economic", _l("Economic")
+    SEXUAL = "sexual", _l("Sexual")
+    NEGLECT = "neglect", _l("Neglect")
+    THREAT = "threat", _l("Threat")
 
 
-class IncidentPlace(enum.StrEnum):
-    SHARED_HOME = "shared_home"
-    SURVIVOR_HOME = "survivor_home"
-    RELATIVES_HOME = "relatives_home"
-    PUBLIC_PLACE = "public_place"
-    WORKPLACE = "workplace"
-    OTHER = "other"
+class IncidentPlace(LabelledEnum):
+    SHARED_HOME = "shared_home", _l("Shared home")
+    SURVIVOR_HOME = "survivor_home", _l("Survivor's home")
+    RELATIVES_HOME = "relatives_home", _l("Relatives' home")
+    PUBLIC_PLACE = "public_place", _l("Public place")
+    WORKPLACE = "workplace", _l("Workplace")
+    OTHER = "other", _l("Other place")
 
 
-class Reporter(enum.StrEnum):
+class Reporter(LabelledEnum):
     """Who reported the incident."""
 
-    SURVIVOR = "survivor"
-    RELATIVE = "relative"
-    NEIGHBOUR = "neighbour"
-    SCHOOL = "school"
-    HEALTH_WORKER = "health_worker"
-    POLICE_PATROL = "police_patrol"
-    CALL_102_112 = "call_102_112"
-    HOTLINE_117 = "hotline_117"
-    OTHER = "other"
+    SURVIVOR = "survivor", _l("The survivor")
+    RELATIVE = "relative", _l("A relative")
+    NEIGHBOUR = "neighbour", _l("A neighbour")
+    SCHOOL = "school", _l("School")
+    HEALTH_WORKER = "health_worker", _l("Health worker")
+    POLICE_PATROL = "police_patrol", _l("Police patrol")
+    CALL_102_112 = "call_102_112", _l("102 / 112 call")
+    HOTLINE_117 = "hotline_117", _l("117 hotline")
+    OTHER = "other", _l("Other")
 
 
-class TimelineKind(enum.StrEnum):
-    CASE_REGISTERED = "case_registered"
-    INCIDENT_RECORDED = "incident_recorded"
-    STATUS_CHANGED = "status_changed"
-    CASE_CLOSED = "case_closed"
-    CASE_REOPENED = "case_reopened"
-    LEAD_AGENCY_CHANGED = "lead_agency_changed"
-    CONSENT_RECORDED = "consent_recorded"
-    CONSENT_WITHDRAWN = "consent_withdrawn"
-    REFERRAL_SENT = "referral_sent"
-    REFERRAL_ACCEPTED = "referral_accepted"
-    REFERRAL_DECLINED = "referral_declined"
-    REFERRAL_STARTED = "referral_started"
-    REFERRAL_COMPLETED = "referral_completed"
-    REFERRAL_CANCELLED = "referral_cancelled"
-    REFERRAL_REVOKED = "referral_revoked"
-    FOLLOW_UP_ADDED = "follow_up_added"
-    FOLLOW_UP_DONE = "follow_up_done"
-    FOLLOW_UP_CANCELLED = "follow_up_cancelled"
-    RISK_ASSESSED = "risk_assessed"
-    ORDER_ISSUED = "order_issued"
-    ORDER_EXTENDED = "order_extended"
-    ORDER_REVOKED = "order_revoked"
-    ORDER_VIOLATED = "order_violated"
-    PROGRAMME_REFERRED = "programme_referred"
-    PROGRAMME_STARTED = "programme_started"
-    PROGRAMME_COMPLETED = "programme_completed"
-    PROGRAMME_DROPPED_OUT = "programme_dropped_out"
-    PUT_ON_AGENDA = "put_on_agenda"
-    TAKEN_OFF_AGENDA = "taken_off_agenda"
-    DISCUSSED_AT_MEETING = "discussed_at_meeting"
+class TimelineKind(LabelledEnum):
+    CASE_REGISTERED = "case_registered", _l("Case registered")
+    INCIDENT_RECORDED = "incident_recorded", _l("Incident recorded")
+    STATUS_CHANGED = "status_changed", _l("Status changed")
+    CASE_CLOSED = "case_closed", _l("Case closed")
+    CASE_REOPENED = "case_reopened", _l("Case reopened")
+    LEAD_AGENCY_CHANGED = "lead_agency_changed", _l("Lead agency changed")
+    CONSENT_RECORDED = "consent_recorded", _l("Consent recorded")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _l("Consent withdrawn")
+    REFERRAL_SENT = "referral_sent", _l("Referral sent")
+    REFERRAL_ACCEPTED = "referral_accepted", _l("Referral accepted")
+    REFERRAL_DECLINED = "referral_declined", _l("Referral declined")
+    REFERRAL_STARTED = "referral_started", _l("Referral in progress")
+    REFERRAL_COMPLETED = "referral_completed", _l("Referral completed")
+    REFERRAL_CANCELLED = "referral_cancelled", _l("Referral cancelled")
+    REFERRAL_REVOKED = "referral_revoked", _l("Referral revoked")
+    FOLLOW_UP_ADDED = "follow_up_added", _l("Follow-up added")
+    FOLLOW_UP_DONE = "follow_up_done", _l("Follow-up done")
+    FOLLOW_UP_CANCELLED = "follow_up_cancelled", _l("Follow-up cancelled")
+    RISK_ASSESSED = "risk_assessed", _l("Risk assessed")
+    ORDER_ISSUED = "order_issued", _l("Protection order recorded")
+    ORDER_EXTENDED = "order_extended", _l("Protection order extended")
+    ORDER_REVOKED = "order_revoked", _l("Protection order revoked")
+    ORDER_VIOLATED = "order_violated", _l("Protection order violated")
+    PROGRAMME_REFERRED = "programme_referred", _l("Referred to a correctional programme")
+    PROGRAMME_STARTED = "programme_started", _l("Correctional programme started")
+    PROGRAMME_COMPLETED = "programme_completed", _l("Correctional programme completed")
+    PROGRAMME_DROPPED_OUT = "programme_dropped_out", _l("Dropped out of the correctional programme")
+    PUT_ON_AGENDA = "put_on_agenda", _l("Put on the committee meeting's agenda")
+    TAKEN_OFF_AGENDA = "taken_off_agenda", _l("Taken off the committee meeting's agenda")
+    DISCUSSED_AT_MEETING = "discussed_at_meeting", _l("Discussed at the committee meeting")
 
 
-class ClosureReason(enum.StrEnum):
-    SAFETY_PLAN_ACHIEVED = "safety_plan_achieved"
-    MOVED_AWAY = "moved_away"
-    SURVIVOR_DECLINED_SUPPORT = "survivor_declined_support"
-    NO_FURTHER_CONTACT = "no_further_contact"
-    TRANSFERRED = "transferred"
-    OTHER = "other"
+class ClosureReason(LabelledEnum):
+    SAFETY_PLAN_ACHIEVED = "safety_plan_achieved", _l("Safety plan achieved")
+    MOVED_AWAY = "moved_away", _l("Moved away")
+    SURVIVOR_DECLINED_SUPPORT = (
+        "survivor_declined_support", _l("The survivor declined further support"))
+    NO_FURTHER_CONTACT = "no_further_contact", _l("No further contact possible")
+    TRANSFERRED = "transferred", _l("Transferred to another district")
+    OTHER = "other", _l("Other reason")
 
 
 class Case(db.Model):
@@ -170,7 +171,8 @@ class Case(db.Model):
     #: within 12 months of an earlier one (set when it is recorded).
     is_repeat: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: Initials and birth year of the survivor, the only identifier lists show.
-    survivor_code: Mapped[str] = mapped_column(sa.String(16), index=True)
+    survivor_code: Mapped[str] = mapped_column(
+        sa.String(16), index=True, info=personal(PersonalKind.IDENTIFIER))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -222,9 +224,10 @@ class Person(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     role: Mapped[PersonRole] = mapped_column(enum_type(PersonRole))
-    last_name: Mapped[str] = mapped_column(sa.String(100))
-    first_name: Mapped[str] = mapped_column(sa.String(100))
-    patronymic: Mapped[str | None] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100), info=personal(PersonalKind.NAME))
+    first_name: Mapped[str] = mapped_column(sa.String(100), info=personal(PersonalKind.NAME))
+    patronymic: Mapped[str | None] = mapped_column(
+        sa.String(100), info=personal(PersonalKind.NAME))
     sex: Mapped[Sex] = mapped_column(enum_type(Sex))
     birth_year: Mapped[int | None]
     disability: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -233,9 +236,11 @@ class Person(db.Model):
         enum_type(Relationship)
     )
     #: Restricted: shown only where the access policy allows.
-    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    phone: Mapped[str | None] = mapped_column(
+        sa.String(40), info=personal(PersonalKind.CONTACT))
     #: Restricted: current address or shelter.
-    address: Mapped[str | None] = mapped_column(sa.String(300))
+    address: Mapped[str | None] = mapped_column(
+        sa.String(300), info=personal(PersonalKind.ADDRESS))
 
     case: Mapped[Case] = relationship(back_populates="people")
 
@@ -254,9 +259,11 @@ class Incident(db.Model):
     forced_marriage: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     early_marriage: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: Unified register of crimes and misdemeanours (ERPP) number, if any.
-    crime_register_number: Mapped[str | None] = mapped_column(sa.String(40))
+    crime_register_number: Mapped[str | None] = mapped_column(
+        sa.String(40), info=personal(PersonalKind.IDENTIFIER))
     #: Police information log number, if any.
-    info_log_number: Mapped[str | None] = mapped_column(sa.String(40))
+    info_log_number: Mapped[str | None] = mapped_column(
+        sa.String(40), info=personal(PersonalKind.IDENTIFIER))
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 

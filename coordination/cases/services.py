@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from coordination import labels, policy
+from coordination import policy
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
@@ -318,7 +318,7 @@ def get_case_or_404(user: User, case_id: int, audit: bool = True, options=()) ->
 def describe(case: Case) -> str:
     """The case's state in words, for messages."""
     return _("the case is now “%(status)s”, led by %(agency)s",
-             status=labels.label("case_status", case.status), agency=case.lead_agency.name)
+             status=case.status.label, agency=case.lead_agency.name)
 
 
 def change_status(

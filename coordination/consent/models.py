@@ -1,27 +1,31 @@
 """Consent records: given, by whom and when; withdrawn, by whom and when."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.accounts.models import User
 from coordination.agencies.models import AgencyType
 from coordination.extensions import db
-from coordination.models_base import enum_type, utcnow
+from coordination.models_base import LabelledEnum, enum_type, utcnow
 
 if TYPE_CHECKING:
     from coordination.cases.models import Case
 
 
-class ConsentScope(enum.StrEnum):
+class ConsentScope(LabelledEnum):
     #: Share the case with agencies of one type.
-    SHARING = "sharing"
+    SHARING = "sharing", _l("Sharing with agencies")
     #: Be counted in anonymized statistics.
-    STATISTICS = "statistics"
+    STATISTICS = "statistics", _l("Counting in anonymized statistics")
+
+
+#: Agency types a survivor's sharing consent can name.
+SHAREABLE_TYPES = tuple(t for t in AgencyType if t != AgencyType.MINISTRY)
 
 
 class ConsentRecord(db.Model):

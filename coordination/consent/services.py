@@ -13,13 +13,10 @@ from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, TimelineKind
 from coordination.cases.timeline import add_event
-from coordination.consent.models import ConsentRecord, ConsentScope
+from coordination.consent.models import SHAREABLE_TYPES, ConsentRecord, ConsentScope
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.refusals import Forbidden, NotFound, RuleBroken
-
-#: Agency types a survivor's sharing consent can name.
-SHAREABLE_TYPES = tuple(t for t in AgencyType if t != AgencyType.MINISTRY)
 
 
 def consents_in_force(case: Case) -> list[ConsentRecord]:

@@ -1,27 +1,27 @@
 """Follow-ups (one action each, owned by one agency, with a due date)."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.cases.models import Case
 from coordination.extensions import db
-from coordination.models_base import enum_type, utcnow
+from coordination.models_base import LabelledEnum, PersonalKind, enum_type, personal, utcnow
 
 if TYPE_CHECKING:
     from coordination.meetings.models import Meeting
 
 
-class FollowUpStatus(enum.StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    CANCELLED = "cancelled"
+class FollowUpStatus(LabelledEnum):
+    OPEN = "open", _l("Open")
+    DONE = "done", _l("Done")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 class FollowUp(db.Model):
@@ -36,7 +36,7 @@ class FollowUp(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    action: Mapped[str] = mapped_column(sa.String(300))
+    action: Mapped[str] = mapped_column(sa.String(300), info=personal(PersonalKind.FREE_TEXT))
     owner_agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
     #: Optionally one person of the owning agency.
     owner_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -45,7 +45,8 @@ class FollowUp(db.Model):
         enum_type(FollowUpStatus), default=FollowUpStatus.OPEN
     )
     #: What was done (on completion) or why it was dropped (on cancellation).
-    closing_note: Mapped[str | None] = mapped_column(sa.String(500))
+    closing_note: Mapped[str | None] = mapped_column(
+        sa.String(500), info=personal(PersonalKind.FREE_TEXT))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from coordination import labels, policy
+from coordination import policy
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction
@@ -82,7 +82,7 @@ def add_follow_up(
 def describe(follow_up: FollowUp) -> str:
     """The follow-up's state in words, for messages."""
     return _("the follow-up is now “%(status)s”",
-             status=labels.label("follow_up_status", follow_up.status))
+             status=follow_up.status.label)
 
 
 def close_follow_up(

@@ -1,9 +1,14 @@
 """The retention rule: closed cases lose their personal data after N years.
 
-What goes: people's names (replaced by a dash), phones and addresses, the
-survivor code's initials, incident register numbers, and every free text on
-the case (referral decline reasons and outcomes, follow-up actions and closing
-notes, risk reasons). What stays: everything the aggregate reports count
+What goes: every column the models mark as the case's personal data
+(``info=personal(...)``, subject ``case``; see
+:func:`coordination.models_base.personal`): today people's names (replaced by
+a dash, the columns being required), phones and addresses, the survivor
+code's initials, incident register numbers, and every free text on the case
+(referral decline reasons and outcomes, follow-up actions and closing notes,
+risk reasons). A required column becomes a dash, an optional one empty; a
+table with a ``version`` column has it raised, so an open form on it goes
+stale. What stays: everything the aggregate reports count
 (territory, dates, sex, birth year, disability, relationship, forms of
 violence, referrals, orders, risk levels, consents), so statistics do not
 change. The case's closure is its latest ``case_closed`` timeline event
@@ -16,20 +21,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+import coordination.models  # noqa: F401  (every table's marks, not only the imported ones)
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
-from coordination.cases.models import (
-    Case,
-    CaseStatus,
-    Incident,
-    Person,
-    TimelineEvent,
-    TimelineKind,
-)
+from coordination.cases.models import Case, CaseStatus, Person, TimelineEvent, TimelineKind
 from coordination.extensions import db
-from coordination.followups.models import FollowUp
-from coordination.referrals.models import Referral
-from coordination.risk.models import RiskAssessment
+from coordination.models_base import DataSubject, personal_columns
 
 #: What a removed name becomes (the columns are required).
 REMOVED = "—"
@@ -69,29 +66,25 @@ def due_case_ids(years: int, now: datetime) -> list[int]:
     ))
 
 
+def _personal_columns_by_table() -> dict[sa.Table, list[sa.Column]]:
+    """The case's personal data the models declare, grouped by table; each
+    such table is ``cases`` itself or has a ``case_id``."""
+    by_table: dict[sa.Table, list[sa.Column]] = {}
+    for column in personal_columns(db.metadata, DataSubject.CASE):
+        by_table.setdefault(column.table, []).append(column)
+    return by_table
+
+
 def anonymize(case_ids: list[int]) -> None:
     """Remove the personal data of ``case_ids``; audited per case. The caller commits."""
     if not case_ids:
         return
-    db.session.execute(
-        sa.update(Person).where(Person.case_id.in_(case_ids))
-        .values(last_name=REMOVED, first_name=REMOVED, patronymic=None, phone=None,
-                address=None))
-    db.session.execute(
-        sa.update(Case).where(Case.id.in_(case_ids))
-        .values(survivor_code=REMOVED, version=Case.version + 1))
-    db.session.execute(
-        sa.update(Incident).where(Incident.case_id.in_(case_ids))
-        .values(crime_register_number=None, info_log_number=None))
-    db.session.execute(
-        sa.update(Referral).where(Referral.case_id.in_(case_ids))
-        .values(decline_reason=None, outcome=None, version=Referral.version + 1))
-    db.session.execute(
-        sa.update(FollowUp).where(FollowUp.case_id.in_(case_ids))
-        .values(action=REMOVED, closing_note=None, version=FollowUp.version + 1))
-    db.session.execute(
-        sa.update(RiskAssessment).where(RiskAssessment.case_id.in_(case_ids))
-        .values(raise_reason=None))
+    for table, columns in _personal_columns_by_table().items():
+        owner = table.c.id if table.name == Case.__tablename__ else table.c.case_id
+        values = {column.name: None if column.nullable else REMOVED for column in columns}
+        if "version" in table.c:
+            values["version"] = table.c.version + 1
+        db.session.execute(sa.update(table).where(owner.in_(case_ids)).values(values))
     for case_id in case_ids:
         record(AuditAction.CASE_ANONYMIZED, None, "case", case_id)
     db.session.expire_all()

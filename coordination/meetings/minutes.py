@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
-from coordination import labels
 from coordination.accounts.models import User
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
@@ -54,12 +53,12 @@ def minutes_data(user: User, meeting: Meeting) -> Minutes:
         date=f"{format_date(meeting.scheduled_for, 'full')}, "
              f"{format_time(meeting.scheduled_for, 'short')}",
         place=meeting.place,
-        status=labels.label("meeting_status", meeting.status),
+        status=meeting.status.label,
         attending=sorted_names(attendance.agency.name for attendance in meeting.attendances),
         review=[_action_row(f) for f in services.open_decisions_to_review(user, meeting)],
         agenda=[
             AgendaRow(item.case.reference,
-                      ", ".join(labels.label("agenda_reason", r) for r in item.reasons))
+                      ", ".join(r.label for r in item.reasons))
             for item in meeting.agenda
         ],
         decisions=[_action_row(f) for f in meeting.decisions],

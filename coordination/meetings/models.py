@@ -5,37 +5,37 @@ one case, owned by one agency, with a due date, like any other follow-up.
 """
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.cases.models import Case
 from coordination.extensions import db
-from coordination.models_base import enum_type, utcnow
+from coordination.models_base import LabelledEnum, enum_type, utcnow
 
 if TYPE_CHECKING:
     from coordination.followups.models import FollowUp
 
 
-class MeetingStatus(enum.StrEnum):
-    SCHEDULED = "scheduled"
-    HELD = "held"
-    CANCELLED = "cancelled"
+class MeetingStatus(LabelledEnum):
+    SCHEDULED = "scheduled", _l("Scheduled")
+    HELD = "held", _l("Held")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-class AgendaReason(enum.StrEnum):
+class AgendaReason(LabelledEnum):
     """Why a case is on the agenda; a case may have several reasons."""
 
-    HIGH_RISK = "high_risk"
-    REPEAT = "repeat"
-    OVERDUE_FOLLOW_UPS = "overdue_follow_ups"
-    DECLINED_REFERRAL = "declined_referral"
-    ADDED_BY_HAND = "added_by_hand"
+    HIGH_RISK = "high_risk", _l("High risk")
+    REPEAT = "repeat", _l("Repeat case")
+    OVERDUE_FOLLOW_UPS = "overdue_follow_ups", _l("Overdue follow-ups")
+    DECLINED_REFERRAL = "declined_referral", _l("Referral declined")
+    ADDED_BY_HAND = "added_by_hand", _l("Added by the committee")
 
 
 class Meeting(db.Model):

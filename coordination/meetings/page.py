@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import to_user_timezone
 
-from coordination import labels, policy
+from coordination import policy
 from coordination.accounts.models import User
 from coordination.followups.models import FollowUp
 from coordination.followups.section import set_owner_choices
@@ -72,7 +72,7 @@ def build_meeting_page(user: User, meeting: Meeting) -> MeetingPage:
 
 def set_attendance_choices(form: AttendanceForm, meeting: Meeting) -> None:
     form.agencies.choices = choices(
-        (agency.id, f"{agency.name} ({labels.label('agency_type', agency.type)})")
+        (agency.id, f"{agency.name} ({agency.type.label})")
         for agency in services.attendance_candidates(meeting))
 
 

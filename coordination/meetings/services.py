@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
-from coordination import labels, policy
+from coordination import policy
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction
@@ -171,7 +171,7 @@ def describe(meeting: Meeting) -> str:
     """The meeting's state in words, for messages."""
     return _("the meeting of %(date)s is now “%(status)s”",
              date=format_datetime(meeting.scheduled_for, "short"),
-             status=labels.label("meeting_status", meeting.status))
+             status=meeting.status.label)
 
 
 # --- the agenda proposal ---------------------------------------------------------------

@@ -1,26 +1,35 @@
 """Notifications go to an agency; each of its users marks them read."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.agencies.models import Agency
 from coordination.cases.models import Case
 from coordination.extensions import db
-from coordination.models_base import enum_type, utcnow
+from coordination.i18n import ngettext
+from coordination.models_base import LabelledEnum, enum_type, utcnow
+
+#: The warning's window is a setting, so its label counts the hours when shown.
+_ORDER_EXPIRING = LazyString(lambda: ngettext(
+    "Protection order expiring within %(num)s hour",
+    "Protection order expiring within %(num)s hours",
+    current_app.config["ORDER_WARNING_HOURS"]))
 
 
-class NotificationKind(enum.StrEnum):
-    REFERRAL_RECEIVED = "referral_received"
-    REFERRAL_ANSWERED = "referral_answered"
-    FOLLOW_UP_ASSIGNED = "follow_up_assigned"
-    FOLLOW_UP_DUE = "follow_up_due"
-    ORDER_EXPIRING = "order_expiring"
-    ORDER_VIOLATED = "order_violated"
-    MEETING_SCHEDULED = "meeting_scheduled"
+class NotificationKind(LabelledEnum):
+    REFERRAL_RECEIVED = "referral_received", _l("New referral for your agency")
+    REFERRAL_ANSWERED = "referral_answered", _l("Your referral was answered")
+    FOLLOW_UP_ASSIGNED = "follow_up_assigned", _l("New follow-up for your agency")
+    FOLLOW_UP_DUE = "follow_up_due", _l("Follow-up due")
+    ORDER_EXPIRING = "order_expiring", _ORDER_EXPIRING
+    ORDER_VIOLATED = "order_violated", _l("Protection order violated")
+    MEETING_SCHEDULED = "meeting_scheduled", _l("Committee meeting scheduled")
 
 
 class Notification(db.Model):

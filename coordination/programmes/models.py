@@ -1,23 +1,23 @@
 """Enrolment of the alleged perpetrator in a correctional programme."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.agencies.models import Agency
 from coordination.cases.models import Case
 from coordination.extensions import db
-from coordination.models_base import enum_type, utcnow
+from coordination.models_base import LabelledEnum, enum_type, utcnow
 
 
-class ProgrammeStatus(enum.StrEnum):
-    REFERRED = "referred"
-    STARTED = "started"
-    COMPLETED = "completed"
-    DROPPED_OUT = "dropped_out"
+class ProgrammeStatus(LabelledEnum):
+    REFERRED = "referred", _l("Referred")
+    STARTED = "started", _l("Started")
+    COMPLETED = "completed", _l("Completed")
+    DROPPED_OUT = "dropped_out", _l("Dropped out")
 
 
 class CorrectionalProgramme(db.Model):

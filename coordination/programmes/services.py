@@ -6,7 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from coordination import labels, policy
+from coordination import policy
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
@@ -68,7 +68,7 @@ def move(user: User, programme: CorrectionalProgramme, step: str, on: date,
         raise RuleBroken(_("Unknown step."))
     if not policy.can(user, policy.Action.UPDATE_PROGRAMME, programme):
         raise Forbidden("only the provider records the programme's course")
-    status_now = labels.label("programme_status", programme.status)
+    status_now = programme.status.label
     check_version(programme, expected_version,
                   _("the programme is now “%(status)s”", status=status_now))
     allowed_from, to, kind = STEPS[step]

@@ -1,32 +1,32 @@
 """Protection orders and their recorded violations."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.cases.models import Case
 from coordination.extensions import db
-from coordination.models_base import enum_type, utcnow
+from coordination.models_base import LabelledEnum, enum_type, utcnow
 
 
-class OrderKind(enum.StrEnum):
+class OrderKind(LabelledEnum):
     #: Issued by the police for 3 days, extendable to 30 at the survivor's request.
-    TEMPORARY = "temporary"
+    TEMPORARY = "temporary", _l("Temporary protection order")
     #: Court restrictions (since 2025), up to 3 months, possibly with monitoring.
-    COURT = "court"
+    COURT = "court", _l("Court restrictions")
 
 
-class OrderStatus(enum.StrEnum):
+class OrderStatus(LabelledEnum):
     """Derived from the dates and the revocation, never stored."""
 
-    ACTIVE = "active"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
+    ACTIVE = "active", _l("Active")
+    EXPIRED = "expired", _l("Expired")
+    REVOKED = "revoked", _l("Revoked")
 
 
 #: The prohibitions an order can impose: column name on the model.
@@ -38,6 +38,16 @@ PROHIBITIONS = (
     "prohibits_weapons",
     "requires_programme",
 )
+
+#: What each prohibition says, for the order form and the case page.
+PROHIBITION_LABELS = {
+    "prohibits_violence": _l("No further violence"),
+    "prohibits_contact": _l("No direct or indirect contact"),
+    "prohibits_stalking": _l("No stalking"),
+    "prohibits_shared_home": _l("Not to stay in the shared home"),
+    "prohibits_weapons": _l("No keeping of weapons"),
+    "requires_programme": _l("Directed to a correctional programme"),
+}
 
 
 class ProtectionOrder(db.Model):

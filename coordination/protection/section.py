@@ -5,7 +5,7 @@ from flask import current_app
 from flask_babel import to_user_timezone
 from sqlalchemy.orm import selectinload
 
-from coordination import labels, policy
+from coordination import policy
 from coordination.cases.models import Case
 from coordination.cases.page import CaseSection
 from coordination.models_base import utcnow
@@ -27,7 +27,7 @@ def order_form(user, case: Case, display: bool = False) -> OrderForm:
         form = OrderForm()
     kinds = [kind for kind, action in KIND_ACTIONS
              if policy.can(user, action, case, case_visible=True)]
-    form.kind.choices = choices((k.value, labels.ORDER_KIND[k]) for k in kinds)
+    form.kind.choices = choices((k.value, k.label) for k in kinds)
     return form
 
 

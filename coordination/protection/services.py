@@ -11,7 +11,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from coordination import labels, policy
+from coordination import policy
 from coordination.accounts.models import User
 from coordination.agencies.models import AgencyType
 from coordination.audit.models import AuditAction
@@ -97,7 +97,7 @@ def record_order(user: User, case: Case, data: OrderData, now: datetime | None =
 
 def describe(order: ProtectionOrder, now: datetime) -> str:
     return _("the order is now “%(status)s”, valid until %(until)s",
-             status=labels.label("order_status", order.status(now)),
+             status=order.status(now).label,
              until=format_datetime(order.valid_until, "short"))
 
 

@@ -1,44 +1,44 @@
 """Referrals between agencies and their life cycle."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.cases.models import Case
 from coordination.extensions import db
-from coordination.models_base import enum_type, utcnow
+from coordination.models_base import LabelledEnum, PersonalKind, enum_type, personal, utcnow
 
 
-class ReferralService(enum.StrEnum):
-    SHELTER = "shelter"
-    MEDICAL = "medical"
-    PSYCHOLOGICAL = "psychological"
-    LEGAL_AID = "legal_aid"
-    POLICE_PROTECTION = "police_protection"
-    SOCIAL_BENEFIT = "social_benefit"
-    CORRECTIONAL_PROGRAMME = "correctional_programme"
-    OTHER = "other"
+class ReferralService(LabelledEnum):
+    SHELTER = "shelter", _l("Shelter")
+    MEDICAL = "medical", _l("Medical care")
+    PSYCHOLOGICAL = "psychological", _l("Psychological support")
+    LEGAL_AID = "legal_aid", _l("Legal aid")
+    POLICE_PROTECTION = "police_protection", _l("Police protection")
+    SOCIAL_BENEFIT = "social_benefit", _l("Social benefit")
+    CORRECTIONAL_PROGRAMME = "correctional_programme", _l("Correctional programme")
+    OTHER = "other", _l("Other service")
 
 
-class Priority(enum.StrEnum):
-    URGENT = "urgent"
-    HIGH = "high"
-    NORMAL = "normal"
+class Priority(LabelledEnum):
+    URGENT = "urgent", _l("Urgent")
+    HIGH = "high", _l("High")
+    NORMAL = "normal", _l("Normal")
 
 
-class ReferralStatus(enum.StrEnum):
-    SENT = "sent"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"  #: by the sender
-    REVOKED = "revoked"  #: by the case's lead agency
+class ReferralStatus(LabelledEnum):
+    SENT = "sent", _l("Sent")
+    ACCEPTED = "accepted", _l("Accepted")
+    DECLINED = "declined", _l("Declined")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    COMPLETED = "completed", _l("Completed")
+    CANCELLED = "cancelled", _l("Cancelled")  #: by the sender
+    REVOKED = "revoked", _l("Revoked")  #: by the case's lead agency
 
 
 #: Statuses after which nothing more happens to a referral.
@@ -48,11 +48,11 @@ FINAL_STATUSES = frozenset(
 )
 
 
-class LegalGround(enum.StrEnum):
+class LegalGround(LabelledEnum):
     """Grounds on which a referral may go without the survivor's consent."""
 
-    DANGER_TO_LIFE = "danger_to_life"
-    CHILD_AT_RISK = "child_at_risk"
+    DANGER_TO_LIFE = "danger_to_life", _l("Danger to life")
+    CHILD_AT_RISK = "child_at_risk", _l("A child at risk")
 
 
 class Referral(db.Model):
@@ -85,8 +85,10 @@ class Referral(db.Model):
     #: The first answer (accepted or declined): the response time ends here.
     answered_at: Mapped[datetime | None]
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    decline_reason: Mapped[str | None] = mapped_column(sa.String(500))
-    outcome: Mapped[str | None] = mapped_column(sa.String(500))
+    decline_reason: Mapped[str | None] = mapped_column(
+        sa.String(500), info=personal(PersonalKind.FREE_TEXT))
+    outcome: Mapped[str | None] = mapped_column(
+        sa.String(500), info=personal(PersonalKind.FREE_TEXT))
     closed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from coordination import labels, policy
+from coordination import policy
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction
@@ -70,7 +70,7 @@ def send_referral(
         raise RuleBroken(_(
             "The survivor has not consented to sharing with %(type)s. Record the consent "
             "first, or record the legal ground that allows the referral without it.",
-            type=labels.label("agency_type", target.type)))
+            type=target.type.label))
     if case.risk_level == RiskLevel.HIGH:
         priority = Priority.URGENT
     now = now or utcnow()
@@ -119,7 +119,7 @@ def describe(referral: Referral) -> str:
     """The referral's state in words, for messages."""
     return _("the referral to %(agency)s is now “%(status)s”",
              agency=referral.to_agency.name,
-             status=labels.label("referral_status", referral.status))
+             status=referral.status.label)
 
 
 def move_referral(

@@ -12,7 +12,6 @@ from datetime import date
 from flask_babel import format_datetime, format_decimal, to_user_timezone
 from flask_babel import gettext as _
 
-from coordination import labels
 from coordination.agencies.models import AgencyType
 from coordination.cases.models import Relationship, RiskLevel, Sex, ViolenceForm
 from coordination.i18n import current_language, month_label, ngettext
@@ -118,7 +117,7 @@ def build(request: ReportRequest, today: date | None = None) -> tuple[Report, li
     forms = engine.forms_by_unit(scope)
     violence, _r = _table(
         "forms", _("Forms of violence (a case counts once for each form)"),
-        _("Form of violence"), [labels.label("violence_form", f) for f in ViolenceForm],
+        _("Form of violence"), [f.label for f in ViolenceForm],
         unit_names, [[forms.get((f.value, u.id), 0) for u in units] for f in ViolenceForm],
         k_sexual, note=_("Includes sexual violence: cells below %(k)d are suppressed.",
                          k=k_sexual))
@@ -128,15 +127,15 @@ def build(request: ReportRequest, today: date | None = None) -> tuple[Report, li
     bands = [band for band, _low, _high in engine.AGE_BANDS]
     tables.append(_table(
         "survivors", _("Survivors by age and sex"), _("Age"), bands,
-        [labels.label("sex", s) for s in Sex],
+        [s.label for s in Sex],
         [[ages.get((b, s.value), 0) for s in Sex] for b in bands], k)[0])
 
     kin = engine.relationship_by_perpetrator_sex(scope)
     tables.append(_table(
         "relationship", _("Who the alleged perpetrator is to the survivor, by the alleged "
                           "perpetrator's sex"), _("Relationship"),
-        [labels.label("relationship", r) for r in Relationship],
-        [labels.label("sex", s) for s in Sex],
+        [r.label for r in Relationship],
+        [s.label for s in Sex],
         [[kin.get((r.value, s.value), 0) for s in Sex] for r in Relationship], k)[0])
 
     tables.extend(_referral_tables(scope, k))
@@ -169,8 +168,8 @@ def _referral_tables(scope, k: int) -> list[Table]:
     statuses = list(ReferralStatus)
     table, _r = _table(
         "referrals", _("Referrals sent in the period, by receiving agency type and outcome"),
-        _("Receiving agency"), [labels.label("agency_type", t) for t in WORKING_TYPES],
-        [labels.label("referral_status", s) for s in statuses],
+        _("Receiving agency"), [t.label for t in WORKING_TYPES],
+        [s.label for s in statuses],
         [[counts.get((t.value, s.value), 0) for s in statuses] for t in WORKING_TYPES], k)
     medians = engine.response_hours_by_agency_type(scope)
     rows = []
@@ -180,7 +179,7 @@ def _referral_tables(scope, k: int) -> list[Table]:
         shown = round(shown, 1) if shown is not None else None  # every output: one decimal
         cell = (Cell(None, f"<{k}", suppressed=True) if median is not None and shown is None
                 else Cell(shown, _number(shown)) if shown is not None else Cell(None, "—"))
-        rows.append((labels.label("agency_type", agency_type), [cell]))
+        rows.append((agency_type.label, [cell]))
     response = Table("response", _("Median hours from sending a referral to its answer"),
                      _("Receiving agency"), [_("Hours")], rows, has_totals=False, k=k,
                      note=ngettext("A median based on fewer than %(num)s answer is not shown.",
@@ -214,12 +213,12 @@ def _risk_and_work_tables(scope, k: int, today: date) -> list[Table]:
     levels = [*RiskLevel, None]
     risk_table, _r = _table(
         "risk", _("Registered cases by current risk level"), _("Risk level"),
-        [labels.label("risk_level", r) if r else _("Not assessed") for r in levels],
+        [r.label if r else _("Not assessed") for r in levels],
         [_("Cases")], [[risk.get(r.value if r else None, 0)] for r in levels], k)
     overdue = engine.overdue_follow_ups_by_agency_type(scope, today)
     overdue_table, _r = _table(
         "overdue", _("Overdue follow-ups today, by owning agency type"), _("Agency"),
-        [labels.label("agency_type", t) for t in WORKING_TYPES], [_("Overdue")],
+        [t.label for t in WORKING_TYPES], [_("Overdue")],
         [[overdue.get(t.value, 0)] for t in WORKING_TYPES], k)
     return [risk_table, overdue_table]
 

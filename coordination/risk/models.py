@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coordination.accounts.models import User
 from coordination.cases.models import Case, RiskLevel
 from coordination.extensions import db
-from coordination.models_base import enum_type, utcnow
+from coordination.models_base import PersonalKind, enum_type, personal, utcnow
 
 
 class RiskAssessment(db.Model):
@@ -26,7 +26,8 @@ class RiskAssessment(db.Model):
     scored_level: Mapped[RiskLevel] = mapped_column(enum_type(RiskLevel, name="scoredlevel"))
     #: The level after professional judgement: never lower than the score's.
     level: Mapped[RiskLevel] = mapped_column(enum_type(RiskLevel))
-    raise_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    raise_reason: Mapped[str | None] = mapped_column(
+        sa.String(500), info=personal(PersonalKind.FREE_TEXT))
     assessed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     assessed_at: Mapped[datetime] = mapped_column(default=utcnow)
 

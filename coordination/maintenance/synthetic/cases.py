@@ -18,7 +18,6 @@ import random
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from coordination import demo_names as names
 from coordination.agencies.models import AgencyType
 from coordination.cases.models import (
     CaseStatus,
@@ -31,6 +30,7 @@ from coordination.cases.models import (
 )
 from coordination.cases.references import ALPHABET, survivor_code
 from coordination.consent.models import ConsentScope
+from coordination.demo import names
 from coordination.followups.models import FollowUpStatus
 from coordination.maintenance.synthetic import distributions as dist
 from coordination.maintenance.synthetic.network import District, Network, Office

@@ -1,16 +1,16 @@
 """The distributions the synthetic data is drawn from (docs/PERFORMANCE.md).
 
-Where the demo set has a weight for the same thing (coordination/demo.py),
+Where the demo set has a weight for the same thing (coordination/demo/),
 it is reused, so that both data sets tell the same story. Weights are
 relative; ``pick`` in :mod:`.cases` draws from them.
 """
 from __future__ import annotations
 
-from coordination import demo_workflow
 from coordination.agencies.models import AgencyType
 from coordination.cases.models import CaseStatus, ClosureReason
-from coordination.demo import FORM_RATES, LEAD, PLACES, RELATIONSHIPS, REPORTERS, RISKS
-from coordination.demo_workflow import ACTIONS, DECLINE_REASONS, OUTCOMES, YES_COUNTS
+from coordination.demo import workflow as demo_workflow
+from coordination.demo.loader import FORM_RATES, LEAD, PLACES, RELATIONSHIPS, REPORTERS, RISKS
+from coordination.demo.workflow import ACTIONS, DECLINE_REASONS, OUTCOMES, YES_COUNTS
 from coordination.referrals.models import ReferralService
 
 __all__ = ["ACTIONS", "DECLINE_REASONS", "FORM_RATES", "LEAD", "OUTCOMES", "PLACES",

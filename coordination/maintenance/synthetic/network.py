@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from coordination import demo_names as names
 from coordination.accounts.models import Role
 from coordination.agencies.models import AgencyType
+from coordination.demo import names
 from coordination.maintenance.synthetic import distributions as dist
 from coordination.maintenance.synthetic.writer import BulkWriter
 from coordination.territories.models import Territory, TerritoryLevel

@@ -1,4 +1,4 @@
-"""The demo data set: two real districts, their agencies, staff and cases.
+"""The demo districts, their agencies, staff and cases.
 
 Deterministic for a given seed and day: the cases spread over the 18 months
 before the day the data is loaded, so the demo always looks current.
@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from coordination import demo_names as names
 from coordination.accounts.models import Role, User
 from coordination.accounts.services import create_user
 from coordination.agencies.models import Agency, AgencyType
@@ -30,8 +29,9 @@ from coordination.cases.models import (
     Sex,
     ViolenceForm,
 )
-from coordination.demo_meetings import add_meetings
-from coordination.demo_workflow import add_district_extras, add_workflow
+from coordination.demo import names
+from coordination.demo.meetings import add_meetings
+from coordination.demo.workflow import add_district_extras, add_workflow
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.territories.models import Territory, TerritoryLevel

@@ -23,7 +23,7 @@ from coordination.consent.models import ConsentRecord
 from coordination.demo import demo_usernames
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
-from coordination.followups.section import follow_up_steps
+from coordination.followups.section import OUTCOME_ACTIONS, follow_up_steps
 from coordination.meetings.models import AgendaItem, Meeting
 from coordination.models_base import utcnow
 from coordination.pipeline import UnexpectedWrite, conclude
@@ -103,7 +103,9 @@ def _button(endpoint: str, subject, target) -> dict:
                 if policy.can(subject, transition.action, target)]
         return {"step": (referral_steps(subject, target) or held or ["accept"])[0]}
     if endpoint == "followups.close":
-        return {"outcome": (follow_up_steps(subject, target) or ["done"])[0]}
+        held = [outcome for outcome, action in OUTCOME_ACTIONS.items()
+                if policy.can(subject, action, target)]
+        return {"outcome": (follow_up_steps(subject, target) or held or ["done"])[0]}
     police = subject.agency.type == AgencyType.POLICE
     if endpoint == "protection.record":  # the kind of order the user's agency records
         return {"kind": "temporary"} if police else {"kind": "court", "months": 1}

@@ -226,7 +226,8 @@ def _involved_case_ids(agency_id: int) -> list[sa.Select]:
         sa.select(_REFERRAL.case_id).where(_REFERRAL.from_agency_id == agency_id),
         sa.select(_REFERRAL.case_id).where(_REFERRAL.to_agency_id == agency_id,
                                            _REFERRAL.status.in_(RECEIVER_INVOLVED)),
-        sa.select(_FOLLOW_UP.case_id).where(_FOLLOW_UP.owner_agency_id == agency_id),
+        sa.select(_FOLLOW_UP.case_id).where(_FOLLOW_UP.owner_agency_id == agency_id,
+                                            _FOLLOW_UP.self_assigned.is_(False)),
         sa.select(_PROGRAMME.case_id).where(_PROGRAMME.provider_agency_id == agency_id),
         sa.select(_ORDER.case_id).where(_ORDER.issuing_agency_id == agency_id),
     ]
@@ -289,7 +290,8 @@ def case_visibility_per_row(user: User) -> ColumnElement[bool]:
             _REFERRAL.from_agency_id == agency_id,
             sa.and_(_REFERRAL.to_agency_id == agency_id,
                     _REFERRAL.status.in_(RECEIVER_INVOLVED)))),
-        exists(_FOLLOW_UP, _FOLLOW_UP.owner_agency_id == agency_id),
+        exists(_FOLLOW_UP, _FOLLOW_UP.owner_agency_id == agency_id,
+               _FOLLOW_UP.self_assigned.is_(False)),
         exists(_PROGRAMME, _PROGRAMME.provider_agency_id == agency_id),
         exists(_ORDER, _ORDER.issuing_agency_id == agency_id),
     ]
@@ -348,6 +350,32 @@ def _is_committee_for(agency: Agency, case: Case) -> bool:
 def leads(user: User, case: Case) -> bool:
     """Whether the user's agency leads the case (views of others are audited)."""
     return user.agency_id == case.lead_agency_id
+
+
+def holds_case(agency: Agency, case: Case) -> bool:
+    """Whether ``agency`` already holds the case by its own standing: it
+    opened or leads it, is the committee of its territory, issued an order on
+    it, or receives a referral on it that consent or a legal ground covers.
+
+    Such an agency needs no new cover when more work on the case is given to
+    it; any other agency does (:func:`coordination.consent.services.require_cover`).
+    """
+    if agency.id in (case.opening_agency_id, case.lead_agency_id):
+        return True
+    if _is_committee_for(agency, case):
+        return True
+    if any(order.issuing_agency_id == agency.id for order in case.protection_orders):
+        return True
+    return any(
+        referral.to_agency_id == agency.id and referral.status in RECEIVER_INVOLVED
+        and (referral.legal_ground is not None or _consented(case, agency.type))
+        for referral in case.referrals
+    )
+
+
+def _consented(case: Case, agency_type: AgencyType) -> bool:
+    return any(record.scope == ConsentScope.SHARING and record.in_force
+               and record.agency_type == agency_type for record in case.consents)
 
 
 def _receives_with_cover(agency: Agency, case: Case) -> bool:

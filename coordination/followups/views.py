@@ -13,6 +13,7 @@ from coordination.followups import services
 from coordination.models_base import utcnow
 from coordination.steps import run_step
 from forms.followups import CloseFollowUpForm, FollowUpForm
+from forms.referrals import legal_ground_value
 
 bp = Blueprint("followups", __name__)
 cases_section = section_required(policy.Section.CASES)
@@ -39,7 +40,8 @@ def add(case_id: int):
     def step():
         services.add_follow_up(user, case, services.FollowUpData(
             action=form.action.data, owner_agency_id=form.owner_agency.data,
-            owner_user_id=form.owner_user.data, due_on=form.due_on.data))
+            owner_user_id=form.owner_user.data, due_on=form.due_on.data,
+            legal_ground=legal_ground_value(form.legal_ground)))
 
     target = url_for("cases.show_case", case_id=case.id, _anchor="follow-ups")
     return run_step(step, _("Follow-up added."), target, form)

@@ -29,6 +29,7 @@ from coordination.meetings.page import (
 from coordination.models_base import utcnow
 from coordination.steps import run_step
 from coordination.workflow import WorkflowError
+from forms.referrals import legal_ground_value
 from forms.meetings import (
     AgendaCaseForm,
     AttendanceForm,
@@ -187,7 +188,8 @@ def add_decision(meeting_id: int):
     def step():
         services.record_decision(user, meeting, form.case.data, FollowUpData(
             action=form.action.data, owner_agency_id=form.owner_agency.data,
-            owner_user_id=form.owner_user.data, due_on=form.due_on.data))
+            owner_user_id=form.owner_user.data, due_on=form.due_on.data,
+            legal_ground=legal_ground_value(form.legal_ground)))
 
     return run_step(step, _("Decision recorded."), _show(meeting.id, "decisions"), form)
 

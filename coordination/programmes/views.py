@@ -12,6 +12,7 @@ from coordination.programmes import services
 from coordination.steps import run_step
 from forms.fields import choices
 from forms.programmes import ProgrammeForm, ProgrammeStepForm
+from forms.referrals import legal_ground_value
 
 bp = Blueprint("programmes", __name__)
 cases_section = section_required(policy.Section.CASES)
@@ -25,7 +26,8 @@ def refer(case_id: int):
     form = ProgrammeForm()
     form.provider.choices = choices((a.id, a.name) for a in services.providers(case))
     target = url_for("cases.show_case", case_id=case.id, _anchor="programme")
-    return run_step(lambda: services.refer(user, case, form.provider.data),
+    return run_step(lambda: services.refer(user, case, form.provider.data,
+                                           legal_ground=legal_ground_value(form.legal_ground)),
                     _("Referred to the correctional programme."), target, form)
 
 

@@ -250,7 +250,32 @@ from coordination.programmes import services as programmes  # noqa: E402
 from coordination.referrals.models import LegalGround, Priority, ReferralService  # noqa: E402
 from coordination.referrals.services import move_referral, send_referral  # noqa: E402
 from coordination.workflow import WorkflowError  # noqa: E402
-from tests.workflow.conftest import NOW, agency, new_case  # noqa: E402,F401  (fixtures)
+from tests.workflow.conftest import NOW  # noqa: E402
+
+
+def _agency(code: str):
+    from coordination.agencies.models import Agency
+
+    return db.session.scalar(sa.select(Agency).where(Agency.code == code))
+
+
+def _fresh_case(user) -> Case:
+    """A new Sokuluk case opened by the committee, led by social protection,
+    with no consent recorded (like the workflow tests' ``new_case``)."""
+    from datetime import date
+
+    from coordination.cases import services as cases
+    from coordination.cases.models import PersonRole, Sex, ViolenceForm
+    from coordination.territories.services import territory_by_code
+
+    return cases.register_case(user("coordinator.sokuluk"), cases.CaseIntake(
+        district_id=territory_by_code("41708222").id,
+        lead_agency_id=_agency("SOKULUK-SOCIAL").id,
+        survivor=cases.PersonData(PersonRole.SURVIVOR, "Жумабаева", "Айжан", Sex.FEMALE, 1990),
+        incident=cases.IncidentData(occurred_on=date(2026, 11, 18),
+                                    forms=[ViolenceForm.PHYSICAL], place="shared_home",
+                                    reported_by="survivor"),
+    ), now=NOW)
 
 TARGET = "SOKULUK-CRISIS_CENTRE"  #: may receive referrals, own work and run programmes
 
@@ -289,13 +314,13 @@ def _overrides(object_type: str, object_id: int) -> int:
 
 @pytest.mark.parametrize("path", ["referral", "follow_up", "programme", "meeting_decision"])
 @pytest.mark.parametrize("cover", ["nothing", "consent", "legal_ground"])
-def test_every_way_of_involving_an_agency_asks_the_consent_rule(path, cover, user, agency,
-                                                               new_case):
+def test_every_way_of_involving_an_agency_asks_the_consent_rule(path, cover, user):
     """Referral, follow-up owner, programme provider, meeting decision: without
     consent for the agency's type a legal ground is required, stored, and
     audited as an override; the agency sees the case only once covered."""
-    case = new_case()
-    target = agency(TARGET)
+    case = _fresh_case(user)
+    db.session.commit()
+    target = _agency(TARGET)
     crisis = user("crisis.sokuluk")
     if cover == "consent":
         record_consent(user("coordinator.sokuluk"), case, ConsentScope.SHARING, target.type,
@@ -315,14 +340,13 @@ def test_every_way_of_involving_an_agency_asks_the_consent_rule(path, cover, use
 
 
 @pytest.mark.parametrize("given_by", ["itself", "the committee"])
-def test_a_self_assigned_follow_up_never_outlives_the_referral(given_by, user, agency,
-                                                             new_case):
+def test_a_self_assigned_follow_up_never_outlives_the_referral(given_by, user):
     """The receiving agency gives itself a follow-up, declines the referral:
     it no longer sees the case (in lists, on the page, in its to-do list).
     Work given to it by another agency keeps it involved."""
-    case = new_case()
+    case = _fresh_case(user)
     coordinator, crisis = user("coordinator.sokuluk"), user("crisis.sokuluk")
-    target = agency(TARGET)
+    target = _agency(TARGET)
     record_consent(coordinator, case, ConsentScope.SHARING, target.type, now=NOW)
     referral = send_referral(coordinator, case, target.id, ReferralService.SHELTER,
                              Priority.NORMAL, now=NOW)

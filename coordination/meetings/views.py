@@ -29,7 +29,6 @@ from coordination.meetings.page import (
 from coordination.models_base import utcnow
 from coordination.steps import run_step
 from coordination.workflow import WorkflowError
-from forms.referrals import legal_ground_value
 from forms.meetings import (
     AgendaCaseForm,
     AttendanceForm,
@@ -39,6 +38,7 @@ from forms.meetings import (
     MeetingStepForm,
     RescheduleForm,
 )
+from forms.referrals import legal_ground_value
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 meetings_section = section_required(policy.Section.MEETINGS)

@@ -20,7 +20,6 @@ from coordination.cases.models import Case, TimelineKind
 from coordination.cases.timeline import add_event
 from coordination.extensions import db
 from coordination.followups.services import FollowUpData, add_follow_up
-from coordination.referrals.models import LegalGround
 from coordination.i18n import ngettext
 from coordination.models_base import utcnow
 from coordination.notifications.models import NotificationKind
@@ -32,6 +31,7 @@ from coordination.protection.models import (
     OrderViolation,
     ProtectionOrder,
 )
+from coordination.referrals.models import LegalGround
 from coordination.settings.services import get_setting
 from coordination.workflow import WorkflowError, check_version
 

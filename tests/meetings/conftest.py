@@ -10,9 +10,9 @@ from coordination.accounts.models import Role
 from coordination.accounts.services import create_user
 from coordination.agencies.models import Agency
 from coordination.extensions import db
-from coordination.referrals.models import LegalGround
 from coordination.followups.services import FollowUpData
 from coordination.meetings import services
+from coordination.referrals.models import LegalGround
 from tests.helpers import DEMO_PASSWORD
 from tests.workflow.conftest import NOW, agency, new_case  # noqa: F401  (fixtures)
 

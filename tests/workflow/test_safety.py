@@ -14,8 +14,8 @@ from coordination.programmes import services as programmes
 from coordination.programmes.models import ProgrammeStatus
 from coordination.protection import services as orders
 from coordination.protection.models import OrderKind, OrderStatus
-from coordination.risk import services as risk
 from coordination.referrals.models import LegalGround
+from coordination.risk import services as risk
 from coordination.workflow import StaleObjectError, WorkflowError
 from tests.helpers import csrf_token
 from tests.workflow.conftest import NOW

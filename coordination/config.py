@@ -25,6 +25,9 @@ class BaseConfig:
 
     #: Signed-in users are signed out after this much inactivity.
     IDLE_TIMEOUT = timedelta(minutes=30)
+    #: However active, a signed-in session ends this long after the sign-in
+    #: (checked on the server, ``user_sessions``).
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

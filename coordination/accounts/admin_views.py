@@ -183,6 +183,16 @@ def reset_password(user_id: int):
         _("Reset the password"), None)
 
 
+@bp.route("/<int:user_id>/end-sessions", methods=["GET", "POST"])
+@administration_section
+def end_sessions(user_id: int):
+    return _confirmed(
+        user_id, administration.end_sessions, _("Sign out everywhere"),
+        _("Every session the user has open ends now, on every computer and phone; "
+          "they can sign in again with their password."),
+        _("Sign out everywhere"), _("The user's sessions have ended."))
+
+
 @bp.route("/<int:user_id>/reset-two-factor", methods=["GET", "POST"])
 @administration_section
 def reset_two_factor(user_id: int):

@@ -17,7 +17,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from coordination import policy
-from coordination.accounts.models import Role, TwoFactorCredential, User
+from coordination.accounts import session_store
+from coordination.accounts.models import Role, SessionEnd, TwoFactorCredential, User
 from coordination.accounts.passwords import hash_temporary_password, new_temporary_password
 from coordination.accounts.services import (
     AccountError,
@@ -213,6 +214,7 @@ def deactivate_user(actor: User, target: User) -> None:
         raise AccountError(_l("You cannot deactivate your own account."))
     if target.active:
         target.active = False
+        session_store.end_all(target, SessionEnd.DEACTIVATED)
         record(AuditAction.USER_DEACTIVATED, actor, "user", target.id)
 
 
@@ -249,5 +251,14 @@ def reset_password(actor: User, target: User) -> str:
     target.locked_until = None
     target.failed_login_count = 0
     target.session_epoch += 1
+    session_store.end_all(target, SessionEnd.CREDENTIALS_CHANGED)
     record(AuditAction.PASSWORD_RESET, actor, "user", target.id)
     return password
+
+
+def end_sessions(actor: User, target: User) -> None:
+    """Sign ``target`` out everywhere now (a lost phone, a shared computer, a
+    suspicion): every open session of theirs ends on the server."""
+    _check_may_manage(actor, target)
+    session_store.end_all(target, SessionEnd.REVOKED)
+    record(AuditAction.USER_SESSIONS_ENDED, actor, "user", target.id)

@@ -117,3 +117,41 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+
+class SessionEnd(enum.StrEnum):
+    """Why a signed-in session ended."""
+
+    SIGNED_OUT = "signed_out"
+    PASSWORD_CHANGED = "password_changed"  # nosec B105  (a reason, not a secret)
+    #: A reset by an administrator or agency head, a new two-factor set-up.
+    CREDENTIALS_CHANGED = "credentials_changed"
+    DEACTIVATED = "deactivated"
+    #: Ended by an administrator or the agency head ("sign out everywhere").
+    REVOKED = "revoked"
+    IDLE = "idle"
+    #: Older than ``SESSION_ABSOLUTE_LIFETIME``, however active.
+    EXPIRED = "expired"
+
+
+class UserSession(db.Model):
+    """One signed-in session on the server: the browser's cookie holds only a
+    random token whose SHA-256 is kept here, checked on every request.
+
+    A cookie copied before the session ended (signed out, password changed,
+    account deactivated, revoked, idle or too old) opens nothing afterwards,
+    from any address or browser.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 (hex) of the token in the cookie; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[SessionEnd | None] = mapped_column(enum_type(SessionEnd))
+
+    user: Mapped[User] = relationship()

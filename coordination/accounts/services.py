@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from coordination.accounts.models import Role, User
+from coordination.accounts import session_store
+from coordination.accounts.models import Role, SessionEnd, User
 from coordination.accounts.passwords import (
     dummy_verify,
     hash_password,
@@ -272,6 +273,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.session_epoch += 1
+    session_store.end_all(user, SessionEnd.PASSWORD_CHANGED)
     record(AuditAction.PASSWORD_CHANGED, user, "user", user.id)
 
 

@@ -10,23 +10,32 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user
 
 from coordination import policy
-from coordination.accounts.models import User
+from coordination.accounts import session_store
+from coordination.accounts.models import SessionEnd, User
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.notifications.services import check_due
-from coordination.security import SEEN_KEY, is_safe_next
+from coordination.security import SEEN_KEY, SESSION_TOKEN_KEY, is_safe_next
 
 #: Session key of the marker of a sign-in waiting for its code.
 PENDING_KEY = "two_factor_pending"
 
 
 def renew_session(user: User) -> None:
-    """A new session for ``user``: nothing from before survives but the language."""
+    """A new session for ``user``: nothing from before survives but the language.
+
+    The session before (if any) ends on the server; a new one is opened there
+    and its token put in the cookie (``coordination.accounts.session_store``).
+    Its row is committed with the request (``security.commit_session_bookkeeping``).
+    """
+    previous = session_store.find(session.get(SESSION_TOKEN_KEY))
+    if previous is not None:
+        session_store.end(previous, SessionEnd.SIGNED_OUT)
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -34,6 +43,8 @@ def renew_session(user: User) -> None:
     login_user(user)
     session.permanent = True
     session[SEEN_KEY] = utcnow().isoformat()
+    session[SESSION_TOKEN_KEY] = session_store.start(user)
+    g.session_bookkeeping = True
 
 
 def finish_login(user: User, target: str | None):

@@ -35,7 +35,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from coordination import policy
-from coordination.accounts.models import RecoveryCode, Role, TwoFactorCredential, User
+from coordination.accounts import session_store
+from coordination.accounts.models import (
+    RecoveryCode,
+    Role,
+    SessionEnd,
+    TwoFactorCredential,
+    User,
+)
 from coordination.accounts.passwords import (
     TEMPORARY_ALPHABET,
     hash_temporary_password,
@@ -262,6 +269,7 @@ def confirm_enrolment(user: User, code: str, now: datetime | None = None) -> lis
     credential.last_used_step = step
     codes = _new_recovery_codes(user)
     user.session_epoch += 1
+    session_store.end_all(user, SessionEnd.CREDENTIALS_CHANGED)
     record(AuditAction.TWO_FACTOR_ENABLED, user, "user", user.id)
     return codes
 

@@ -1,11 +1,12 @@
 """Sign in and out, and the user's own profile: password, language, recent sign-ins."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
+from coordination.accounts.models import SessionEnd
 from coordination.accounts.services import (
     LoginOutcome,
     authenticate,
@@ -17,7 +18,9 @@ from coordination.accounts.sessions import begin_code_step, finish_login, renew_
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db
+from coordination.security import end_current_session
 from coordination.web import REFUSED, acting_user, save
+from forms import ConfirmForm
 from forms.accounts import ChangePasswordForm, LanguageForm
 from forms.auth import LoginForm
 
@@ -50,6 +53,19 @@ def login():
 @bp.route("/logout", methods=["GET", "POST"])
 @login_required
 def logout():
+    """Sign out by POST only (with its CSRF token); a GET asks to confirm, so
+    that a link or an image elsewhere cannot sign anyone out, and nothing
+    but the form ends a session."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        if request.method == "POST":
+            abort(400)
+        return render_template("core/confirm.html", form=form, title=_("Sign out"),
+                               message=_("Your session ends on the server: this page and "
+                                         "any copy of it stop working."),
+                               button=_("Sign out"), subject=current_user.full_name,
+                               back=url_for("core.index"))
+    end_current_session(SessionEnd.SIGNED_OUT)
     record(AuditAction.LOGOUT, current_user._get_current_object(), "user", current_user.id)
     db.session.commit()
     logout_user()

@@ -17,7 +17,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from coordination import policy
-from coordination.accounts.models import User
+from coordination.accounts import session_store
+from coordination.accounts.models import SessionEnd, User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
@@ -228,6 +229,8 @@ def deactivate_agency(actor: User, agency: Agency) -> None:
         raise AgencyError(_l("You cannot deactivate your own agency."))
     if agency.active:
         agency.active = False
+        # Its users' sessions end now, not just while the agency stays inactive.
+        session_store.end_all_in_agency(agency.id, SessionEnd.DEACTIVATED)
         record(AuditAction.AGENCY_DEACTIVATED, actor, "agency", agency.id)
 
 

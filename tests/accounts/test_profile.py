@@ -14,7 +14,7 @@ from coordination.accounts.services import (
 )
 from coordination.audit.models import AuditAction, AuditEvent
 from coordination.extensions import db
-from tests.helpers import DEMO_PASSWORD, login, post_form
+from tests.helpers import DEMO_PASSWORD, csrf_token, login, post_form
 
 NEW = "a quiet river in Talas"
 
@@ -78,7 +78,10 @@ def test_forced_user_can_still_sign_out(user, browser):
     db.session.commit()
     client = browser()
     login(client, "health.karasuu", password)
-    assert client.get("/logout").headers["Location"] == "/login"
+    page = client.get("/logout")  # sign-out is a POST; the page asks to confirm
+    assert page.status_code == 200
+    response = client.post("/logout", data={"csrf_token": csrf_token(page.text)})
+    assert response.headers["Location"] == "/login"
 
 
 def test_change_password_form_shows_the_policy_messages(login_as, client, browser):

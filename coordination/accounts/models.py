@@ -34,6 +34,9 @@ class User(UserMixin, db.Model):
     #: Login throttling state: failures in a row and the lock they caused.
     failed_login_count: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None]
+    #: Locks in a row since the last successful sign-in: each lasts twice
+    #: the one before, up to ``LOGIN_LOCKOUT``.
+    lockouts_in_a_row: Mapped[int] = mapped_column(default=0, server_default="0")
     last_login_at: Mapped[datetime | None]
     #: Set by a password reset or an import: the user must choose a password
     #: of their own before anything else.

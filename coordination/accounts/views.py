@@ -26,9 +26,13 @@ from forms.auth import LoginForm
 
 bp = Blueprint("accounts", __name__)
 
-#: Why a locked account is refused (after wrong passwords or wrong codes).
+#: Why a locked account is refused (after wrong codes: the password was right).
 LOCKED_MESSAGE = _l("Too many failed attempts. The account is locked for a while; "
                     "try again later or ask your agency head or administrator.")
+#: The one answer to a refused sign-in, whether the username exists or not,
+#: the account is locked or not (nothing tells an attacker who exists).
+REFUSED_MESSAGE = _l("Wrong username or password. After too many failed attempts an "
+                     "account is locked for a few minutes.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -37,16 +41,13 @@ def login():
         return redirect(url_for("core.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = authenticate(form.username.data, form.password.data)
+        result = authenticate(form.username.data, form.password.data, request.remote_addr)
         db.session.commit()  # failures count even when the login is refused
         if result.outcome is LoginOutcome.SUCCEEDED:
             return finish_login(result.user, request.args.get("next"))
         if result.outcome is LoginOutcome.CODE_NEEDED:
             return begin_code_step(result.user)
-        if result.outcome is LoginOutcome.LOCKED:
-            form.form_errors.append(LOCKED_MESSAGE)
-        else:
-            form.form_errors.append(_("Wrong username or password."))
+        form.form_errors.append(REFUSED_MESSAGE)
     return render_template("auth/login.html", form=form)
 
 

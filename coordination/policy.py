@@ -300,6 +300,24 @@ def case_visibility_per_row(user: User) -> ColumnElement[bool]:
     return sa.or_(*involved)
 
 
+def notification_visibility(user: User) -> ColumnElement[bool]:
+    """SQL predicate on notifications: the user's agency's, and only those
+    about no case or a case the user may open now (read time, not the time
+    they were sent: an agency whose referral was declined, or whose
+    follow-up no longer involves it, stops seeing that case's references)."""
+    from coordination.notifications.models import Notification
+
+    if not user.is_authenticated or not works_on_cases(user):
+        return sa.false()
+    ids = _visible_case_ids(user)
+    if isinstance(ids, bool):
+        about_visible = sa.true() if ids else sa.false()
+    else:
+        about_visible = Notification.case_id.in_(ids)
+    return sa.and_(Notification.agency_id == user.agency_id,
+                   sa.or_(Notification.case_id.is_(None), about_visible))
+
+
 def visible_cases(user: User) -> sa.Select:
     """``SELECT`` of the cases ``user`` may see; callers add filters and order."""
     return sa.select(Case).where(case_visibility(user))

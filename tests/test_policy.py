@@ -360,3 +360,29 @@ def test_a_self_assigned_follow_up_never_outlives_the_referral(given_by, user):
     assert _both_forms(crisis, case) == {survives}
     inbox = follow_ups.agency_follow_ups(crisis).items
     assert (follow_up in inbox) is survives
+
+
+def test_notifications_follow_the_policy_at_read_time(user):
+    """A referral's notification is listed while the receiving agency sees
+    the case, and no longer once it has declined it (issue 14)."""
+    from coordination.notifications import services as notifications
+
+    case = _fresh_case(user)
+    coordinator, crisis = user("coordinator.sokuluk"), user("crisis.sokuluk")
+    target = _agency(TARGET)
+    record_consent(coordinator, case, ConsentScope.SHARING, target.type, now=NOW)
+    referral = send_referral(coordinator, case, target.id, ReferralService.SHELTER,
+                             Priority.NORMAL, now=NOW)
+    db.session.flush()
+
+    def listed() -> bool:
+        items, _read = notifications.page_for(crisis)
+        return any(n.case_id == case.id for n in items.items)
+
+    unread = notifications.unread_count(crisis)
+    assert listed()
+    move_referral(crisis, referral, "decline", referral.version, "Нет мест", now=NOW)
+    db.session.flush()
+    assert not listed()
+    assert notifications.unread_count(crisis) == unread - 1
+    assert notifications.mark_all_read(crisis) == unread - 1

@@ -38,6 +38,7 @@ def create_app(config: type[BaseConfig] | Mapping | None = None) -> Flask:
     )
     _load_config(app, config)
     _trust_the_proxy(app)
+    _bound_route_integers(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -85,6 +86,14 @@ def _load_config(app: Flask, config) -> None:
     )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
+
+
+def _bound_route_integers(app: Flask) -> None:
+    """Every ``<int:...>`` in a route stops at the database's largest id: a
+    larger one answers 404 like any missing object (``coordination.bounds``)."""
+    from coordination.bounds import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
 
 
 def _trust_the_proxy(app: Flask) -> None:

@@ -5,6 +5,7 @@ from flask import request
 from flask_login import current_user
 
 from coordination.accounts.models import User
+from coordination.bounds import page_number
 from coordination.extensions import db
 from coordination.rules import RuleError
 
@@ -15,8 +16,9 @@ def acting_user() -> User:
 
 
 def current_page() -> int:
-    """The ``page`` query parameter: 1 when absent, wrong or below 1."""
-    return max(request.args.get("page", 1, type=int), 1)
+    """The ``page`` query parameter: 1 when absent, wrong or below 1, and
+    never beyond ``bounds.MAX_PAGE`` (an offset must not overflow)."""
+    return page_number(request.args.get("page"))
 
 
 #: What :func:`save` returns when the service refused the change.

@@ -14,6 +14,7 @@ from coordination.accounts.models import Role, User
 from coordination.accounts.services import recent_logins
 from coordination.agencies.models import Agency
 from coordination.agencies.views import FILTER_LEVELS
+from coordination.bounds import id_or_none
 from coordination.decorators import section_required
 from coordination.extensions import db
 from coordination.i18n import current_language
@@ -90,7 +91,7 @@ def new_user():
     form = NewUserForm()
     _set_choices(form, actor)
     if request.method == "GET":
-        form.agency.data = request.args.get("agency", actor.agency_id, type=int)
+        form.agency.data = id_or_none(request.args.get("agency")) or actor.agency_id
     if form.validate_on_submit():
         created = save(form, administration.add_user, actor,
                        db.session.get(Agency, form.agency.data), form.username.data,

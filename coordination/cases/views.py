@@ -15,6 +15,7 @@ from coordination.extensions import db
 from coordination.i18n import current_language
 from coordination.models_base import utcnow
 from coordination.steps import run_step
+from coordination.web import current_page
 from forms.cases import (
     CaseFilterForm,
     CaseIntakeForm,
@@ -45,7 +46,7 @@ def list_cases():
             risk=RiskLevel(form.risk.data) if form.risk.data else None,
             query=form.q.data,
         )
-    page = request.args.get("page", 1, type=int)
+    page = current_page()
     pagination = services.list_cases(user, filters, page=max(page, 1))
     return render_template("cases/list.html", form=form, pagination=pagination)
 

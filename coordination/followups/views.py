@@ -1,7 +1,7 @@
 """The agency's follow-ups, adding one to a case, closing one."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from coordination.decorators import section_required
 from coordination.followups import services
 from coordination.models_base import utcnow
 from coordination.steps import run_step
+from coordination.web import current_page
 from forms.followups import CloseFollowUpForm, FollowUpForm
 from forms.referrals import legal_ground_value
 
@@ -23,7 +24,7 @@ cases_section = section_required(policy.Section.CASES)
 @cases_section
 def agency_list():
     user = current_user._get_current_object()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = current_page()
     return render_template("followups/list.html",
                            pagination=services.agency_follow_ups(user, page=page),
                            today=utcnow().date())

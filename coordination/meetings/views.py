@@ -8,7 +8,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_babel import gettext as _
@@ -28,6 +27,7 @@ from coordination.meetings.page import (
 )
 from coordination.models_base import utcnow
 from coordination.steps import run_step
+from coordination.web import current_page
 from coordination.workflow import WorkflowError
 from forms.meetings import (
     AgendaCaseForm,
@@ -62,7 +62,7 @@ def _show(meeting_id: int, anchor: str | None = None) -> str:
 @meetings_section
 def list_meetings():
     user = _user()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = current_page()
     pagination = services.list_meetings(user, page=page)
     counts = services.meeting_counts([meeting.id for meeting in pagination.items])
     may_schedule = policy.can(user, policy.Action.SCHEDULE_MEETING, user.agency)

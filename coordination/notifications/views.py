@@ -1,7 +1,7 @@
 """The agency's notifications."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from coordination.decorators import section_required
 from coordination.extensions import db
 from coordination.notifications import services
 from coordination.steps import run_step
+from coordination.web import current_page
 from forms.notifications import MarkReadForm
 
 bp = Blueprint("notifications", __name__)
@@ -21,7 +22,7 @@ cases_section = section_required(policy.Section.CASES)
 def inbox():
     user = current_user._get_current_object()
     services.check_due(user.agency)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = current_page()
     pagination, read = services.page_for(user, page)
     html = render_template("notifications/list.html", pagination=pagination, read=read,
                            form=MarkReadForm(formdata=None))

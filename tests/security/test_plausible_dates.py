@@ -69,4 +69,5 @@ def test_a_follow_up_due_in_9999_is_not_stored(login_as):
         "owner_agency": case.lead_agency_id, "owner_user": "", "legal_ground": "danger_to_life"})
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(FollowUp.id))) == before
-    assert not db.session.scalar(sa.select(Incident.id).where(Incident.occurred_on < date(1900, 1, 1)))
+    assert not db.session.scalar(
+        sa.select(Incident.id).where(Incident.occurred_on < date(1900, 1, 1)))

@@ -131,6 +131,9 @@ class BaseConfig:
     TWO_FACTOR_REQUIRED_LEADS = False
     TWO_FACTOR_REQUIRED_MINISTRY = False
     TWO_FACTOR_REQUIRED_ADMINS = False
+    #: Accounts an administrator created or reset, once their agency head has
+    #: confirmed them, set up two-factor sign-in before their first case view.
+    TWO_FACTOR_REQUIRED_CONFIRMED = False
 
     #: Warnings of a protection order's end come this long before it.
     ORDER_WARNING_HOURS = 24

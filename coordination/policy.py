@@ -87,6 +87,9 @@ class Action(enum.Enum):
     CREATE_USER_IN = "create_user_in"
     #: Move a user to another agency: administrators only. User.
     MOVE_USER = "move_user"
+    #: Release a held account and print its one-time credential: the agency
+    #: head, never an administrator (four eyes). User.
+    CONFIRM_ACCOUNT = "confirm_account"
     SCHEDULE_MEETING = "schedule_meeting"  #: agency: a meeting of this committee
     VIEW_MEETING = "view_meeting"  #: meeting
     #: Reschedule or cancel a meeting. Meeting.
@@ -108,8 +111,42 @@ RECEIVER_ACCEPTED = frozenset(
 
 
 def works_on_cases(user: User) -> bool:
-    """Ministry analysts and administrators never work on cases."""
-    return user.role != Role.ADMIN and user.agency.type != AgencyType.MINISTRY
+    """Ministry analysts and administrators never work on cases; nor does an
+    account an administrator created or reset until its agency head has
+    confirmed it (``held_since``)."""
+    return (user.role != Role.ADMIN and user.agency.type != AgencyType.MINISTRY
+            and getattr(user, "held_since", None) is None)
+
+
+def handles_cases(agency: Agency) -> bool:
+    """An agency whose staff work on cases (every type but the ministry)."""
+    return agency.type != AgencyType.MINISTRY
+
+
+def held_by_four_eyes(actor: User, agency: Agency, role: Role) -> bool:
+    """Whether an account ``actor`` creates or resets in ``agency`` must wait
+    for the agency head's confirmation: an administrator minting access to a
+    case-handling agency never learns a usable credential (issue 14)."""
+    return administers_everything(actor) and handles_cases(agency) and role != Role.ADMIN
+
+
+def can_confirm_account(actor: User, target: User) -> bool:
+    """An agency head confirms a held account of their own agency (never
+    their own); where the agency has no other head, the head of the
+    committee serving its place does. Administrators never confirm."""
+    if not target.is_held or actor.id == target.id or not heads_an_agency(actor):
+        return False
+    if actor.agency_id == target.agency_id:
+        return True
+    if actor.agency.type != AgencyType.COMMITTEE:
+        return False
+    other_heads = db.session.scalar(sa.select(sa.func.count(User.id)).where(
+        User.agency_id == target.agency_id, User.role == Role.LEAD, User.active.is_(True),
+        User.held_since.is_(None), User.id != target.id))
+    serves = db.session.scalar(sa.select(sa.exists().where(
+        Territory.id == target.agency.territory_id,
+        Territory.id.in_(territories_within(actor.agency.territory)))))
+    return not other_heads and bool(serves)
 
 
 def administers_everything(user: User) -> bool:
@@ -161,7 +198,12 @@ def visible_audit_events(user: User) -> sa.Select:
     if administers_everything(user):
         return sa.select(AuditEvent).where(AuditEvent.action.in_(ACCOUNT_ACTIONS))
     if heads_an_agency(user):
-        return sa.select(AuditEvent).where(AuditEvent.agency_id == user.agency_id)
+        # Everything their staff did, and everything anyone (an administrator)
+        # did to an account of their agency.
+        members = sa.select(User.id).where(User.agency_id == user.agency_id)
+        return sa.select(AuditEvent).where(sa.or_(
+            AuditEvent.agency_id == user.agency_id,
+            sa.and_(AuditEvent.object_type == "user", AuditEvent.object_id.in_(members))))
     return sa.select(AuditEvent).where(sa.false())
 
 
@@ -494,6 +536,8 @@ def can(
         return can_manage_user(user, obj)
     if action is Action.MOVE_USER:
         return administers_everything(user) and can_manage_user(user, obj)
+    if action is Action.CONFIRM_ACCOUNT:
+        return can_confirm_account(user, obj)
     if action is Action.CREATE_USER_IN:
         return _may_create_users_in(user, obj)
     if not user.is_authenticated or not works_on_cases(user):

@@ -48,6 +48,7 @@ ROUTES = {
     "users.reset_password": "/admin/users/{user}/reset-password",
     "users.reset_two_factor": "/admin/users/{user}/reset-two-factor",
     "users.end_sessions": "/admin/users/{user}/end-sessions",
+    "users.confirm_account": "/admin/users/{user}/confirm",
     "agencies.list_agencies": "/admin/agencies",
     "agencies.new_agency": "/admin/agencies/new",
     "agencies.show_agency": "/admin/agencies/{agency}",
@@ -317,7 +318,8 @@ ONE_ACCOUNT = {"users.show_user", "users.deactivate_user", "users.reactivate_use
                "users.end_sessions"}
 EVERYONE = {"accounts.profile", "accounts.change_password", "two_factor.status",
             "two_factor.setup"}
-ADMIN_ROUTES = ADMIN_ONLY | ACCOUNTS | ONE_ACCOUNT | EVERYONE | {"agencies.directory"}
+ADMIN_ROUTES = (ADMIN_ONLY | ACCOUNTS | ONE_ACCOUNT | EVERYONE | {"agencies.directory"}
+                | {"users.confirm_account"})
 HEADS = {"coordinator.sokuluk", "coordinator.karasuu"}
 
 
@@ -349,6 +351,10 @@ def expected_status(username: str, endpoint: str, target: str = "colleague") -> 
     role may not use, 404 for an account outside the user's scope."""
     if endpoint in EVERYONE:
         return 200
+    if endpoint == "users.confirm_account":
+        # Four eyes (issue 14): never the administrator; an agency head only
+        # for a held account they may confirm (the targets are not held).
+        return 404 if username in HEADS else 403
     if username == "admin":
         return 403 if endpoint == "agencies.directory" else 200
     if endpoint == "agencies.directory":

@@ -64,7 +64,8 @@ def list_users():
         )
     pagination = administration.list_users(actor, filters, page=current_page())
     return render_template("users/list.html", form=form, pagination=pagination,
-                           manages_one_agency=manages_one_agency)
+                           manages_one_agency=manages_one_agency,
+                           held=administration.held_accounts(actor))
 
 
 def _set_choices(form: UserForm, actor: User, target: User | None = None) -> None:
@@ -98,6 +99,8 @@ def new_user():
                        form.full_name.data, Role(form.role.data), form.language.data or None)
         if created is not REFUSED:
             user, password = created
+            if password is None:  # held: the agency head prints the credential
+                return render_template("users/held.html", user=user, created=True)
             # Shown in this response only: never stored, flashed or redirected.
             return render_template("users/temporary_password.html", user=user,
                                    password=password, created=True)
@@ -124,7 +127,8 @@ def show_user(user_id: int):
             flash(_("The changes are saved."), "success")
             return redirect(url_for("users.show_user", user_id=target.id))
     return render_template("users/detail.html", target=target, form=form,
-                           logins=recent_logins(target, limit=10))
+                           logins=recent_logins(target, limit=10),
+                           may_confirm=policy.can(actor, policy.Action.CONFIRM_ACCOUNT, target))
 
 
 def _confirmed(user_id: int, act, title: str, message: str, button: str, done: str | None):
@@ -138,6 +142,8 @@ def _confirmed(user_id: int, act, title: str, message: str, button: str, done: s
             if result is not None:  # a temporary password: shown in this response only
                 return render_template("users/temporary_password.html", user=target,
                                        password=result, created=False)
+            if target.is_held:  # reset by an administrator: the head prints it
+                return render_template("users/held.html", user=target, created=False)
             flash(done, "success")
             return redirect(url_for("users.show_user", user_id=target.id))
     return render_template("core/confirm.html", form=form, title=title, message=message,
@@ -182,6 +188,33 @@ def reset_password(user_id: int):
         _("A new temporary password will be shown once, on the next page. The user must "
           "replace it when they sign in; any session they have open ends."),
         _("Reset the password"), None)
+
+
+@bp.route("/<int:user_id>/confirm", methods=["GET", "POST"])
+@administration_section
+def confirm_account(user_id: int):
+    """The agency head releases a held account and prints its credential."""
+    actor = acting_user()
+    if policy.administers_everything(actor):
+        abort(403)  # four eyes: the administrator who made it never confirms it
+    target = db.session.get(User, user_id)
+    if target is None or not policy.can(actor, policy.Action.CONFIRM_ACCOUNT, target):
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        password = save(form, administration.confirm_account, actor, target)
+        if password is not REFUSED:
+            # Shown in this response only, to be printed and handed over.
+            return render_template("users/temporary_password.html", user=target,
+                                   password=password, created=False, confirmed=True)
+    return render_template(
+        "core/confirm.html", form=form, title=_("Confirm the account"),
+        message=_("An administrator created this account or reset its password. Confirm "
+                  "only if this person works in your agency: a one-time password is shown "
+                  "on the next page, to print and hand over in person."),
+        button=_("Confirm and show the one-time password"),
+        subject=f"{target.full_name} ({target.username})",
+        back=url_for("users.list_users"))
 
 
 @bp.route("/<int:user_id>/end-sessions", methods=["GET", "POST"])

@@ -45,6 +45,14 @@ class User(UserMixin, db.Model):
     #: (a password reset, a password change).
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set when an administrator created the account, or reset its password,
+    #: in an agency that works on cases: the account has no credential anyone
+    #: knows and sees no case until the agency's head confirms it and prints
+    #: the one-time credential (four eyes; ``administration.confirm_account``).
+    held_since: Mapped[datetime | None]
+    #: The head who last confirmed it, and when (None: never held).
+    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None]
 
     agency: Mapped[Agency] = relationship(lazy="joined")
     #: The TOTP credential: absent, waiting for its first code, or in use.
@@ -56,6 +64,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active and self.agency.active
+
+    @property
+    def is_held(self) -> bool:
+        """Waiting for the agency head's confirmation (sees no case)."""
+        return self.held_since is not None
 
     def get_id(self) -> str:  # Flask-Login keeps this in the session
         return f"{self.id}:{self.session_epoch}"

@@ -375,7 +375,10 @@ def required_for(user: User) -> bool:
     if user.role == Role.ADMIN:
         return settings["two_factor_required_admins"]
     return (
-        (user.agency.type == AgencyType.COMMITTEE and settings["two_factor_required_committee"])
+        # An account an administrator minted, confirmed by its agency head:
+        # its first case view comes after two-factor is set up (issue 14).
+        (user.confirmed_by_id is not None and settings["two_factor_required_confirmed"])
+        or (user.agency.type == AgencyType.COMMITTEE and settings["two_factor_required_committee"])
         or (user.role == Role.LEAD and settings["two_factor_required_leads"])
         or (user.agency.type == AgencyType.MINISTRY and settings["two_factor_required_ministry"])
     )

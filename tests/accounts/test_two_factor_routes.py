@@ -302,7 +302,8 @@ def test_a_forced_password_change_comes_first(client, user):
     from coordination.settings.services import update_settings
 
     update_settings(user("admin"), {"two_factor_required_committee": True})
-    password = administration.reset_password(user("admin"), user("coordinator.sokuluk"))
+    administration.reset_password(user("admin"), user("coordinator.sokuluk"))
+    password = administration.confirm_by_operator(user("coordinator.sokuluk"))
     db.session.commit()
     login(client, "coordinator.sokuluk", password)
     assert client.get("/cases").headers["Location"] == "/profile/password"

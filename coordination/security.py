@@ -37,7 +37,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 #: Session key holding the time of the user's last request (ISO, UTC).
 SEEN_KEY = "seen_at"
 #: Session key holding the token of the server-side session (``user_sessions``).
-SESSION_TOKEN_KEY = "sid"
+# The key's name, not a secret.
+SESSION_TOKEN_KEY = "sid"  # nosec B105
 
 
 def is_safe_next(target: str | None) -> bool:

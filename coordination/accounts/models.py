@@ -139,7 +139,8 @@ class SessionEnd(enum.StrEnum):
     """Why a signed-in session ended."""
 
     SIGNED_OUT = "signed_out"
-    PASSWORD_CHANGED = "password_changed"  # nosec B105  (a reason, not a secret)
+    # A reason's name, not a secret.
+    PASSWORD_CHANGED = "password_changed"  # nosec B105
     #: A reset by an administrator or agency head, a new two-factor set-up.
     CREDENTIALS_CHANGED = "credentials_changed"
     DEACTIVATED = "deactivated"

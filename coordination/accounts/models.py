@@ -36,7 +36,8 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None]
     #: Locks in a row since the last successful sign-in: each lasts twice
     #: the one before, up to ``LOGIN_LOCKOUT``.
-    lockouts_in_a_row: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A server default only: the synthetic data's bulk writer lists its columns.
+    lockouts_in_a_row: Mapped[int] = mapped_column(server_default="0")
     last_login_at: Mapped[datetime | None]
     #: Set by a password reset or an import: the user must choose a password
     #: of their own before anything else.

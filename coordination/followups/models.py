@@ -57,7 +57,8 @@ class FollowUp(db.Model):
     meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
     #: The owner's agency gave it to itself: it grants no access to the case
     #: (the agency sees the case only while something else involves it).
-    self_assigned: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # A server default only: the synthetic data's bulk writer lists its columns.
+    self_assigned: Mapped[bool] = mapped_column(server_default=sa.false())
     #: Why the owner may see the case without the survivor's consent for its
     #: type (None: consent, or the owner already holds the case).
     legal_ground: Mapped[LegalGround | None] = mapped_column(

@@ -9,7 +9,21 @@ export FLASK_APP := wsgi
 
 .PHONY: run test e2e load translations extract-messages lint bench clean
 
+# A .venv without a working interpreter or pip (a first `make run` stopped
+# while it was being created) is not usable: it is deleted and built again,
+# instead of every later `make run` or `make test` failing until someone
+# removes it by hand.
+VENV_USABLE = $(BIN)/python -m pip --version >/dev/null 2>&1
+VENV_BROKEN := $(shell [ -e $(VENV) ] && ! $(VENV_USABLE) && echo yes)
+ifeq ($(VENV_BROKEN),yes)
+.PHONY: $(STAMP)
+endif
+
 $(STAMP): setup.cfg pyproject.toml
+	@if [ -e $(VENV) ] && ! $(VENV_USABLE); then \
+		echo "$(VENV) is unusable (no working python or pip): building it again"; \
+		rm -rf $(VENV); \
+	fi
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing into $(VENV) (log: $(VENV)/install.log) ..."
 	@{ $(BIN)/python -m pip install --upgrade pip && \

@@ -57,6 +57,8 @@ def create_app(config: type[BaseConfig] | Mapping | None = None) -> Flask:
         instance_relative_config=True,
     )
     _load_config(app, config)
+    _trust_the_proxy(app)
+    _bound_route_integers(app)
     _init_extensions(app)
     from coordination import public_ids
 
@@ -90,6 +92,8 @@ def _load_config(app: Flask, config) -> None:
         app.config["BABEL_DEFAULT_LOCALE"] = default_language
     if os.environ.get("REDIS_URL"):
         app.config["REDIS_URL"] = os.environ["REDIS_URL"]
+    if os.environ.get("PROXY_FIX_X_FOR"):
+        app.config["PROXY_FIX_X_FOR"] = int(os.environ["PROXY_FIX_X_FOR"])
     if os.environ.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
     app.config.update(overrides)
@@ -105,6 +109,28 @@ def _load_config(app: Flask, config) -> None:
     )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
+
+
+def _bound_route_integers(app: Flask) -> None:
+    """Every ``<int:...>`` in a route stops at the database's largest id: a
+    larger one answers 404 like any missing object (``coordination.bounds``)."""
+    from coordination.bounds import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
+
+
+def _trust_the_proxy(app: Flask) -> None:
+    """Behind the documented reverse proxy, read the client's address from
+    the ``X-Forwarded-For`` hops it adds (``PROXY_FIX_X_FOR``, 0 = no proxy):
+    the per-address sign-in limits and the audit log then see real clients.
+    Never more hops than there are trusted proxies: a client could forge the
+    header's earlier entries."""
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0,
+                                x_prefix=0)
 
 
 def _instance_secret_key(app: Flask) -> str:

@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from coordination.accounts import two_factor
+from coordination.accounts import administration, two_factor
 from coordination.accounts.models import Role, User
 from coordination.accounts.services import AccountError, create_user, find_user
 from coordination.agencies.models import Agency, AgencyType
@@ -108,6 +108,25 @@ def reset_two_factor_command(username):
     db.session.commit()
     click.echo(_("Two-factor sign-in of %(username)s is reset; they sign in with their "
                  "password and set it up again.", username=user.username))
+
+
+@click.command("confirm-account")
+@click.argument("username")
+def confirm_account_command(username):
+    """Release a held account that no agency head can confirm (the agency's
+    only head, with no committee above), printing its one-time password here.
+
+    The server's operator, not the web administrator who created or reset
+    the account, hands the password over in person.
+    """
+    user = find_user(username)
+    if user is None or not user.is_held:
+        raise click.BadParameter(_("no held account %(username)s", username=username),
+                                 param_hint="USERNAME")
+    password = administration.confirm_by_operator(user)
+    db.session.commit()
+    click.echo(_("%(username)s is confirmed; one-time password: %(password)s",
+                 username=user.username, password=password))
 
 
 @click.command("load-demo")
@@ -210,5 +229,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
     for command in (create_agency, create_user_command, load_demo_command, demo_accounts,
                     backup_command, restore_command, retention_command,
-                    reset_two_factor_command, seed_synthetic_command):
+                    reset_two_factor_command, seed_synthetic_command,
+                    confirm_account_command):
         app.cli.add_command(command)

@@ -25,6 +25,9 @@ class BaseConfig:
 
     #: Signed-in users are signed out after this much inactivity.
     IDLE_TIMEOUT = timedelta(minutes=30)
+    #: However active, a signed-in session ends this long after the sign-in
+    #: (checked on the server, ``user_sessions``).
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -51,9 +54,22 @@ class BaseConfig:
     #: meanwhile instead of failing every sign-in.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = True
-    #: Failed logins in a row before the account is locked, and for how long.
+    #: Failed logins in a row before the account is locked. The first lock
+    #: lasts ``LOGIN_LOCKOUT_FIRST``, each further lock in a row twice the one
+    #: before, never more than ``LOGIN_LOCKOUT``: it slows guessing without
+    #: shutting the owner out for long (docs/security.md).
     LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT_FIRST = timedelta(minutes=1)
     LOGIN_LOCKOUT = timedelta(minutes=15)
+    #: Per client address, before any account is looked at: an address with
+    #: this many failed sign-ins (any usernames) within the window is refused
+    #: until the window has passed.
+    LOGIN_ADDRESS_MAX_FAILURES = 30
+    LOGIN_ADDRESS_WINDOW = timedelta(minutes=15)
+    #: Behind the documented reverse proxy (nginx, one hop): how many
+    #: ``X-Forwarded-For`` hops to trust (werkzeug's ProxyFix ``x_for``);
+    #: 0 when the app faces clients directly. Environment: ``PROXY_FIX_X_FOR``.
+    PROXY_FIX_X_FOR = 0
     #: Two-factor sign-in (TOTP): the name authenticator apps show, how long the
     #: code may be entered after the password, and how many recovery codes a
     #: user gets. The TOTP secret is encrypted with a key derived from
@@ -115,6 +131,9 @@ class BaseConfig:
     TWO_FACTOR_REQUIRED_LEADS = False
     TWO_FACTOR_REQUIRED_MINISTRY = False
     TWO_FACTOR_REQUIRED_ADMINS = False
+    #: Accounts an administrator created or reset, once their agency head has
+    #: confirmed them, set up two-factor sign-in before their first case view.
+    TWO_FACTOR_REQUIRED_CONFIRMED = False
 
     #: Warnings of a protection order's end come this long before it.
     ORDER_WARNING_HOURS = 24

@@ -20,7 +20,8 @@ The transaction has one commit point, :func:`conclude`, called by the
 application after the view returned (``CoordinationFlask.finalize_request``);
 any exception rolls back (:func:`abandon`). GET requests never write, except
 what calls :func:`allow_write` with its reason (the audit of a case view, the
-language a user picks with ``?lang=``, an expired session's audit).
+language a user picks with ``?lang=``, an expired session's audit, the
+server-side session's bookkeeping in ``security._load_user``).
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from coordination import policy
+from coordination.bounds import page_number
 from coordination.extensions import db
 from coordination.refusals import Forbidden, RuleBroken
 
@@ -182,10 +184,6 @@ def _messages(errors) -> list[str]:
 
 
 def current_page() -> int:
-    """The ``page`` query parameter: 1 when absent, wrong or out of bounds."""
-    page = request.args.get("page", 1, type=int)
-    return page if 1 <= page <= MAX_PAGE else 1
-
-
-#: No list has this many pages; a larger number is someone probing.
-MAX_PAGE = 100_000
+    """The ``page`` query parameter: 1 when absent or wrong, and never beyond
+    ``bounds.MAX_PAGE`` (an offset must not overflow)."""
+    return page_number(request.args.get("page"))

@@ -94,6 +94,9 @@ class Action(enum.Enum):
     CREATE_USER_IN = "create_user_in"
     #: Move a user to another agency: administrators only. User.
     MOVE_USER = "move_user"
+    #: Release a held account and print its one-time credential: the agency
+    #: head, never an administrator (four eyes). User.
+    CONFIRM_ACCOUNT = "confirm_account"
     SCHEDULE_MEETING = "schedule_meeting"  #: agency: a meeting of this committee
     VIEW_MEETING = "view_meeting"  #: meeting
     #: Reschedule or cancel a meeting. Meeting.
@@ -124,8 +127,42 @@ RECEIVER_ACCEPTED = frozenset(
 
 
 def works_on_cases(user: User) -> bool:
-    """Ministry analysts and administrators never work on cases."""
-    return user.role != Role.ADMIN and user.agency.type != AgencyType.MINISTRY
+    """Ministry analysts and administrators never work on cases; nor does an
+    account an administrator created or reset until its agency head has
+    confirmed it (``held_since``)."""
+    return (user.role != Role.ADMIN and user.agency.type != AgencyType.MINISTRY
+            and getattr(user, "held_since", None) is None)
+
+
+def handles_cases(agency: Agency) -> bool:
+    """An agency whose staff work on cases (every type but the ministry)."""
+    return agency.type != AgencyType.MINISTRY
+
+
+def held_by_four_eyes(actor: User, agency: Agency, role: Role) -> bool:
+    """Whether an account ``actor`` creates or resets in ``agency`` must wait
+    for the agency head's confirmation: an administrator minting access to a
+    case-handling agency never learns a usable credential (issue 14)."""
+    return administers_everything(actor) and handles_cases(agency) and role != Role.ADMIN
+
+
+def can_confirm_account(actor: User, target: User) -> bool:
+    """An agency head confirms a held account of their own agency (never
+    their own); where the agency has no other head, the head of the
+    committee serving its place does. Administrators never confirm."""
+    if not target.is_held or actor.id == target.id or not heads_an_agency(actor):
+        return False
+    if actor.agency_id == target.agency_id:
+        return True
+    if actor.agency.type != AgencyType.COMMITTEE:
+        return False
+    other_heads = db.session.scalar(sa.select(sa.func.count(User.id)).where(
+        User.agency_id == target.agency_id, User.role == Role.LEAD, User.active.is_(True),
+        User.held_since.is_(None), User.id != target.id))
+    serves = db.session.scalar(sa.select(sa.exists().where(
+        Territory.id == target.agency.territory_id,
+        Territory.id.in_(territories_within(actor.agency.territory)))))
+    return not other_heads and bool(serves)
 
 
 def administers_everything(user: User) -> bool:
@@ -177,7 +214,12 @@ def visible_audit_events(user: User) -> sa.Select:
     if administers_everything(user):
         return sa.select(AuditEvent).where(AuditEvent.action.in_(ACCOUNT_ACTIONS))
     if heads_an_agency(user):
-        return sa.select(AuditEvent).where(AuditEvent.agency_id == user.agency_id)
+        # Everything their staff did, and everything anyone (an administrator)
+        # did to an account of their agency.
+        members = sa.select(User.id).where(User.agency_id == user.agency_id)
+        return sa.select(AuditEvent).where(sa.or_(
+            AuditEvent.agency_id == user.agency_id,
+            sa.and_(AuditEvent.object_type == "user", AuditEvent.object_id.in_(members))))
     return sa.select(AuditEvent).where(sa.false())
 
 
@@ -218,7 +260,8 @@ def _involved_case_ids(agency_id: int) -> list[sa.Select]:
         sa.select(_REFERRAL.case_id).where(_REFERRAL.from_agency_id == agency_id),
         sa.select(_REFERRAL.case_id).where(_REFERRAL.to_agency_id == agency_id,
                                            _REFERRAL.status.in_(RECEIVER_INVOLVED)),
-        sa.select(_FOLLOW_UP.case_id).where(_FOLLOW_UP.owner_agency_id == agency_id),
+        sa.select(_FOLLOW_UP.case_id).where(_FOLLOW_UP.owner_agency_id == agency_id,
+                                            _FOLLOW_UP.self_assigned.is_(False)),
         sa.select(_PROGRAMME.case_id).where(_PROGRAMME.provider_agency_id == agency_id),
         sa.select(_ORDER.case_id).where(_ORDER.issuing_agency_id == agency_id),
     ]
@@ -281,13 +324,32 @@ def case_visibility_per_row(user: User) -> ColumnElement[bool]:
             _REFERRAL.from_agency_id == agency_id,
             sa.and_(_REFERRAL.to_agency_id == agency_id,
                     _REFERRAL.status.in_(RECEIVER_INVOLVED)))),
-        exists(_FOLLOW_UP, _FOLLOW_UP.owner_agency_id == agency_id),
+        exists(_FOLLOW_UP, _FOLLOW_UP.owner_agency_id == agency_id,
+               _FOLLOW_UP.self_assigned.is_(False)),
         exists(_PROGRAMME, _PROGRAMME.provider_agency_id == agency_id),
         exists(_ORDER, _ORDER.issuing_agency_id == agency_id),
     ]
     if agency.type == AgencyType.COMMITTEE:
         involved.append(cases_in_territory(agency.territory))
     return sa.or_(*involved)
+
+
+def notification_visibility(user: User) -> ColumnElement[bool]:
+    """SQL predicate on notifications: the user's agency's, and only those
+    about no case or a case the user may open now (read time, not the time
+    they were sent: an agency whose referral was declined, or whose
+    follow-up no longer involves it, stops seeing that case's references)."""
+    from coordination.notifications.models import Notification
+
+    if not user.is_authenticated or not works_on_cases(user):
+        return sa.false()
+    ids = _visible_case_ids(user)
+    if isinstance(ids, bool):
+        about_visible = sa.true() if ids else sa.false()
+    else:
+        about_visible = Notification.case_id.in_(ids)
+    return sa.and_(Notification.agency_id == user.agency_id,
+                   sa.or_(Notification.case_id.is_(None), about_visible))
 
 
 def visible_cases(user: User) -> sa.Select:
@@ -331,6 +393,32 @@ def _is_committee_for(agency: Agency, case: Case) -> bool:
 def leads(user: User, case: Case) -> bool:
     """Whether the user's agency leads the case (views of others are audited)."""
     return user.agency_id == case.lead_agency_id
+
+
+def holds_case(agency: Agency, case: Case) -> bool:
+    """Whether ``agency`` already holds the case by its own standing: it
+    opened or leads it, is the committee of its territory, issued an order on
+    it, or receives a referral on it that consent or a legal ground covers.
+
+    Such an agency needs no new cover when more work on the case is given to
+    it; any other agency does (:func:`coordination.consent.services.require_cover`).
+    """
+    if agency.id in (case.opening_agency_id, case.lead_agency_id):
+        return True
+    if _is_committee_for(agency, case):
+        return True
+    if any(order.issuing_agency_id == agency.id for order in case.protection_orders):
+        return True
+    return any(
+        referral.to_agency_id == agency.id and referral.status in RECEIVER_INVOLVED
+        and (referral.legal_ground is not None or _consented(case, agency.type))
+        for referral in case.referrals
+    )
+
+
+def _consented(case: Case, agency_type: AgencyType) -> bool:
+    return any(record.scope == ConsentScope.SHARING and record.in_force
+               and record.agency_type == agency_type for record in case.consents)
 
 
 def _receives_with_cover(agency: Agency, case: Case) -> bool:
@@ -507,7 +595,8 @@ def _schedule_meeting(user, agency, sees):
 
 
 #: Actions on accounts: decided without any case, for administrators and heads.
-_ACCOUNT_ACTIONS = frozenset({Action.MANAGE_USER, Action.MOVE_USER, Action.CREATE_USER_IN})
+_ACCOUNT_ACTIONS = frozenset({Action.MANAGE_USER, Action.MOVE_USER, Action.CREATE_USER_IN,
+                              Action.CONFIRM_ACCOUNT})
 
 
 @rule(User, Action.MANAGE_USER)
@@ -518,6 +607,11 @@ def _manage_user(user, target, sees):
 @rule(User, Action.MOVE_USER)
 def _move_user(user, target, sees):
     return administers_everything(user) and can_manage_user(user, target)
+
+
+@rule(User, Action.CONFIRM_ACCOUNT)
+def _confirm_account(user, target, sees):
+    return can_confirm_account(user, target)
 
 
 @rule(Agency, Action.CREATE_USER_IN)

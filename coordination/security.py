@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 
-from coordination.accounts.models import User
+from coordination.accounts import session_store
+from coordination.accounts.models import SessionEnd, User
 from coordination.accounts.two_factor import must_enrol
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
@@ -36,6 +37,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 #: Session key holding the time of the user's last request (ISO, UTC).
 SEEN_KEY = "seen_at"
+#: Session key holding the token of the server-side session (``user_sessions``).
+# The key's name, not a secret.
+SESSION_TOKEN_KEY = "sid"  # nosec B105
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -68,6 +72,7 @@ def _expire_idle_session():
     if seen and now - datetime.fromisoformat(seen) > current_app.config["IDLE_TIMEOUT"]:
         record(AuditAction.SESSION_EXPIRED, current_user._get_current_object(), "user",
                current_user.id)
+        end_current_session(SessionEnd.IDLE)
         allow_write("audit of an expired session")
         logout_user()
         session.clear()
@@ -112,20 +117,56 @@ def _require_two_factor_setup():
 
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
-    """The user of ``id:epoch``, unless deactivated or signed out everywhere since."""
+    """The user of ``id:epoch``, unless deactivated or signed out everywhere
+    since, and only while the cookie's server-side session is open (not ended,
+    idle or too old): a copied cookie dies with its session."""
     user_id, _sep, epoch = session_id.partition(":")
     try:
         user = db.session.get(User, int(user_id))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     if user is None or not user.is_active or epoch != str(user.session_epoch):
         return None
+    row = session_store.find(session.get(SESSION_TOKEN_KEY))
+    if row is None or row.user_id != user.id:
+        return None
+    reason = session_store.why_over(row)
+    if reason is not None:
+        if row.ended_at is None:  # noticed now: idle or too old
+            session_store.end(row, reason)
+            record(AuditAction.SESSION_EXPIRED, user, "user", user.id)
+            _session_bookkeeping()
+        g.session_over = True
+        return None
+    if session_store.touch(row):
+        _session_bookkeeping()
+    g.user_session = row
     return user
+
+
+def _session_bookkeeping() -> None:
+    """The session store changed (a session noted as active, or ended because
+    it was idle or too old) while the user was loaded: on any request, a GET
+    too, this must be committed by the pipeline's one commit point, or an
+    expired session would be found open again and the idle clock would never
+    move. The one documented kind of write a page that shows things makes."""
+    allow_write("session bookkeeping")
+
+
+def end_current_session(reason) -> None:
+    """End the request's own server-side session (sign-out)."""
+    row = g.get("user_session") or session_store.find(session.get(SESSION_TOKEN_KEY))
+    if row is not None:
+        session_store.end(row, reason)
 
 
 @login_manager.unauthorized_handler
 def _unauthorized():
-    flash(_("Please sign in to continue."), "info")
+    if g.pop("session_over", False):
+        session.clear()
+        flash(_("Your session has ended. Please sign in again."), "info")
+    else:
+        flash(_("Please sign in to continue."), "info")
     target = request.full_path if request.method == "GET" else None
     if target and target.endswith("?"):
         target = target[:-1]

@@ -1,7 +1,7 @@
 """Fields, choices and validators shared by several forms."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DateTimeLocalField, IntegerField, SelectChoice, SelectMultipleField
@@ -39,13 +39,43 @@ class _OwnParseMessage:
             raise ValueError(self.parse_message) from None
 
 
-class DayField(_OwnParseMessage, DateField):
+#: Every date and date-time typed into a form lies in this window: from 1900
+#: (the earliest birth year the forms take) to ten years ahead (a meeting, a
+#: due date). Outside it a value is a typing error or an attack (year 0001,
+#: 9999), refused with a clear message before any service or database sees it.
+EARLIEST_YEAR = 1900
+YEARS_AHEAD = 10
+
+
+def plausible_window(today: date | None = None) -> tuple[date, date]:
+    """The first and last day a date field accepts."""
+    today = today or date.today()
+    return date(EARLIEST_YEAR, 1, 1), date(today.year + YEARS_AHEAD, 12, 31)
+
+
+class PlausibleDates:
+    """Mixin for date and date-time fields: refuse values outside
+    :func:`plausible_window` with a message naming the years."""
+
+    def pre_validate(self, form):
+        super().pre_validate(form)
+        value = self.data
+        if value is None:
+            return
+        day = value.date() if isinstance(value, datetime) else value
+        first, last = plausible_window()
+        if not first <= day <= last:
+            raise ValidationError(_l("Enter a date between the years %(first)s and %(last)s.",
+                                     first=first.year, last=last.year))
+
+
+class DayField(PlausibleDates, _OwnParseMessage, DateField):
     """A date (YYYY-MM-DD, the browser's date input) with our own parse message."""
 
     parse_message = _l("Enter a valid date.")
 
 
-class MomentField(_OwnParseMessage, DateTimeLocalField):
+class MomentField(PlausibleDates, _OwnParseMessage, DateTimeLocalField):
     """A date and time (the browser's datetime-local input), local to the user."""
 
     parse_message = _l("Enter a valid date and time.")

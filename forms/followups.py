@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from forms import BaseForm
 from forms.fields import INVALID_CHOICE, DayField, optional_int
+from forms.referrals import legal_ground_field
 
 
 class FollowUpForm(BaseForm):
@@ -23,6 +24,7 @@ class FollowUpForm(BaseForm):
         invalid_choice_message=INVALID_CHOICE,
     )
     due_on = DayField(_l("Due date"), validators=[InputRequired(_l("Enter the due date."))])
+    legal_ground = legal_ground_field()
 
 
 class CloseFollowUpForm(BaseForm):

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired
 
 from forms import BaseForm
 from forms.fields import INVALID_CHOICE, DayField
+from forms.referrals import legal_ground_field
 
 
 class ProgrammeForm(BaseForm):
@@ -14,6 +15,7 @@ class ProgrammeForm(BaseForm):
 
     provider = SelectField(_l("Programme run by"), coerce=int,
                            invalid_choice_message=INVALID_CHOICE)
+    legal_ground = legal_ground_field()
 
 
 class ProgrammeStepForm(BaseForm):

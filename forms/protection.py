@@ -8,10 +8,17 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from coordination.protection.models import PROHIBITION_LABELS, PROHIBITIONS, OrderKind
 from forms import BaseForm
-from forms.fields import INVALID_CHOICE, MultiCheckboxField, WholeNumberField, choices, enum_choices
+from forms.fields import (
+    INVALID_CHOICE,
+    MultiCheckboxField,
+    PlausibleDates,
+    WholeNumberField,
+    choices,
+    enum_choices,
+)
 
 
-class LocalMomentField(DateTimeLocalField):
+class LocalMomentField(PlausibleDates, DateTimeLocalField):
     """A date and time as the browser's datetime-local input sends it."""
 
     def __init__(self, label=None, validators=None, **kwargs):

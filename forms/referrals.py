@@ -10,6 +10,21 @@ from forms import BaseForm
 from forms.fields import INVALID_CHOICE, choices, enum_choices
 
 
+def legal_ground_field() -> SelectField:
+    """The legal ground for involving an agency without the survivor's consent
+    (referrals, follow-ups, programmes, meeting decisions: one rule)."""
+    return SelectField(
+        _l("Legal ground, if the survivor has not consented"),
+        choices=[*choices([("", "—")]), *enum_choices(LegalGround)],
+        default="", invalid_choice_message=INVALID_CHOICE,
+    )
+
+
+def legal_ground_value(field: SelectField) -> LegalGround | None:
+    """The chosen ground, or None."""
+    return LegalGround(field.data) if field.data else None
+
+
 class SendReferralForm(BaseForm):
     """The receiving agency's choices are set by the view from the policy."""
 
@@ -22,11 +37,7 @@ class SendReferralForm(BaseForm):
         _l("Priority"), choices=enum_choices(Priority), default="normal",
         validators=[DataRequired()], invalid_choice_message=INVALID_CHOICE,
     )
-    legal_ground = SelectField(
-        _l("Legal ground, if the survivor has not consented"),
-        choices=[*choices([("", "—")]), *enum_choices(LegalGround)],
-        default="", invalid_choice_message=INVALID_CHOICE,
-    )
+    legal_ground = legal_ground_field()
 
 
 class ReferralStepForm(BaseForm):

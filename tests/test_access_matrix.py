@@ -48,6 +48,8 @@ ROUTES = {
     "users.unlock_user": "/admin/users/{user}/unlock",
     "users.reset_password": "/admin/users/{user}/reset-password",
     "users.reset_two_factor": "/admin/users/{user}/reset-two-factor",
+    "users.end_sessions": "/admin/users/{user}/end-sessions",
+    "users.confirm_account": "/admin/users/{user}/confirm",
     "agencies.list_agencies": "/admin/agencies",
     "agencies.new_agency": "/admin/agencies/new",
     "agencies.show_agency": "/admin/agencies/{agency}",
@@ -314,10 +316,12 @@ ADMIN_ONLY = {"agencies.list_agencies", "agencies.new_agency", "agencies.show_ag
 #: Administrators and agency heads (their own agency's accounts only).
 ACCOUNTS = {"users.list_users", "users.new_user", "users.import_users"}
 ONE_ACCOUNT = {"users.show_user", "users.deactivate_user", "users.reactivate_user",
-               "users.unlock_user", "users.reset_password", "users.reset_two_factor"}
+               "users.unlock_user", "users.reset_password", "users.reset_two_factor",
+               "users.end_sessions"}
 EVERYONE = {"accounts.profile", "accounts.change_password", "two_factor.status",
             "two_factor.setup"}
-ADMIN_ROUTES = ADMIN_ONLY | ACCOUNTS | ONE_ACCOUNT | EVERYONE | {"agencies.directory"}
+ADMIN_ROUTES = (ADMIN_ONLY | ACCOUNTS | ONE_ACCOUNT | EVERYONE | {"agencies.directory"}
+                | {"users.confirm_account"})
 HEADS = {"coordinator.sokuluk", "coordinator.karasuu"}
 
 
@@ -349,6 +353,10 @@ def expected_status(username: str, endpoint: str, target: str = "colleague") -> 
     role may not use, 404 for an account outside the user's scope."""
     if endpoint in EVERYONE:
         return 200
+    if endpoint == "users.confirm_account":
+        # Four eyes (issue 14): never the administrator; an agency head only
+        # for a held account they may confirm (the targets are not held).
+        return 404 if username in HEADS else 403
     if username == "admin":
         return 403 if endpoint == "agencies.directory" else 200
     if endpoint == "agencies.directory":
@@ -377,7 +385,7 @@ def test_every_admin_route_for_every_demo_user(login_as, targets, username):
 
 @pytest.mark.parametrize("username", demo_usernames())
 @pytest.mark.parametrize("action", ["deactivate", "reactivate", "unlock", "reset-password",
-                                    "reset-two-factor"])
+                                    "reset-two-factor", "end-sessions"])
 def test_every_account_action_posted_by_every_demo_user(login_as, targets, username, action):
     """The POSTs obey the same matrix as the pages that confirm them."""
     client = login_as(username)

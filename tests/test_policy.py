@@ -38,7 +38,8 @@ def _expected_visible_by_involvement(user: User, case: Case) -> bool:
         or any(r.from_agency_id == agency for r in case.referrals)
         or any(r.to_agency_id == agency and r.status not in ("declined", "cancelled", "revoked")
                for r in case.referrals)
-        or any(f.owner_agency_id == agency for f in case.follow_ups)
+        # A follow-up an agency gave itself grants nothing (issue 14).
+        or any(f.owner_agency_id == agency and not f.self_assigned for f in case.follow_ups)
         or any(p.provider_agency_id == agency for p in case.programmes)
         or any(o.issuing_agency_id == agency for o in case.protection_orders)
     )
@@ -234,3 +235,154 @@ def test_directory_lists_agencies_within_the_committees_territory(user):
     agencies = db.session.scalars(policy.directory_agencies(coordinator)).all()
     assert {a.territory.code for a in agencies} == {"41708222"}
     assert db.session.scalars(policy.directory_agencies(user("admin"))).all() == []
+
+
+# --- every way an agency becomes involved asks the one consent rule (issue 14) ------
+
+from datetime import timedelta  # noqa: E402
+
+from coordination.audit.models import AuditAction, AuditEvent  # noqa: E402
+from coordination.consent.models import ConsentScope  # noqa: E402
+from coordination.consent.services import record_consent  # noqa: E402
+from coordination.followups import services as follow_ups  # noqa: E402
+from coordination.meetings import services as meetings  # noqa: E402
+from coordination.programmes import services as programmes  # noqa: E402
+from coordination.referrals.models import LegalGround, Priority, ReferralService  # noqa: E402
+from coordination.referrals.services import move_referral, send_referral  # noqa: E402
+from coordination.refusals import RuleBroken  # noqa: E402
+from tests.workflow.conftest import NOW  # noqa: E402
+
+
+def _agency(code: str):
+    from coordination.agencies.models import Agency
+
+    return db.session.scalar(sa.select(Agency).where(Agency.code == code))
+
+
+def _fresh_case(user) -> Case:
+    """A new Sokuluk case opened by the committee, led by social protection,
+    with no consent recorded (like the workflow tests' ``new_case``)."""
+    from datetime import date
+
+    from coordination.cases import services as cases
+    from coordination.cases.models import PersonRole, Sex, ViolenceForm
+    from coordination.territories.services import territory_by_code
+
+    return cases.register_case(user("coordinator.sokuluk"), cases.CaseIntake(
+        district_id=territory_by_code("41708222").id,
+        lead_agency_id=_agency("SOKULUK-SOCIAL").id,
+        survivor=cases.PersonData(PersonRole.SURVIVOR, "Жумабаева", "Айжан", Sex.FEMALE, 1990),
+        incident=cases.IncidentData(occurred_on=date(2026, 11, 18),
+                                    forms=[ViolenceForm.PHYSICAL], place="shared_home",
+                                    reported_by="survivor"),
+    ), now=NOW)
+
+TARGET = "SOKULUK-CRISIS_CENTRE"  #: may receive referrals, own work and run programmes
+
+
+def _involve(path: str, user, case, target, ground):
+    """Involve ``target`` in ``case`` by ``path``; returns (object type, object)."""
+    coordinator = user("coordinator.sokuluk")
+    if path == "referral":
+        return "referral", send_referral(coordinator, case, target.id, ReferralService.SHELTER,
+                                         Priority.NORMAL, ground, now=NOW)
+    if path == "follow_up":
+        return "follow_up", follow_ups.add_follow_up(coordinator, case, follow_ups.FollowUpData(
+            "Визит", target.id, NOW.date() + timedelta(days=3), legal_ground=ground), now=NOW)
+    if path == "programme":
+        return "programme", programmes.refer(coordinator, case, target.id, now=NOW,
+                                             legal_ground=ground)
+    meeting = meetings.schedule_meeting(coordinator, meetings.MeetingData(
+        NOW + timedelta(days=1), "Зал"), now=NOW)
+    meetings.add_agenda_case(coordinator, meeting, case.reference, now=NOW)
+    return "follow_up", meetings.record_decision(coordinator, meeting, case.id,
+                                                 follow_ups.FollowUpData(
+        "Визит", target.id, NOW.date() + timedelta(days=3), legal_ground=ground), now=NOW)
+
+
+def _both_forms(subject, case) -> set[bool]:
+    listed = case.id in set(db.session.scalars(
+        policy.visible_cases(subject).with_only_columns(Case.id)))
+    return {listed, policy.can(subject, policy.Action.VIEW_CASE, case)}
+
+
+def _overrides(object_type: str, object_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+        AuditEvent.action == AuditAction.CONSENT_OVERRIDDEN,
+        AuditEvent.object_type == object_type, AuditEvent.object_id == object_id))
+
+
+@pytest.mark.parametrize("path", ["referral", "follow_up", "programme", "meeting_decision"])
+@pytest.mark.parametrize("cover", ["nothing", "consent", "legal_ground"])
+def test_every_way_of_involving_an_agency_asks_the_consent_rule(path, cover, user):
+    """Referral, follow-up owner, programme provider, meeting decision: without
+    consent for the agency's type a legal ground is required, stored, and
+    audited as an override; the agency sees the case only once covered."""
+    case = _fresh_case(user)
+    db.session.commit()
+    target = _agency(TARGET)
+    crisis = user("crisis.sokuluk")
+    if cover == "consent":
+        record_consent(user("coordinator.sokuluk"), case, ConsentScope.SHARING, target.type,
+                       now=NOW)
+    ground = LegalGround.CHILD_AT_RISK if cover == "legal_ground" else None
+    if cover == "nothing":
+        with pytest.raises(RuleBroken, match="not consented"):
+            _involve(path, user, case, target, ground)
+        db.session.rollback()
+        assert _both_forms(crisis, case) == {False}
+        return
+    object_type, obj = _involve(path, user, case, target, ground)
+    db.session.flush()
+    assert obj.legal_ground == ground
+    assert _overrides(object_type, obj.id) == (1 if ground else 0)
+    assert _both_forms(crisis, case) == {True}
+
+
+@pytest.mark.parametrize("given_by", ["itself", "the committee"])
+def test_a_self_assigned_follow_up_never_outlives_the_referral(given_by, user):
+    """The receiving agency gives itself a follow-up, declines the referral:
+    it no longer sees the case (in lists, on the page, in its to-do list).
+    Work given to it by another agency keeps it involved."""
+    case = _fresh_case(user)
+    coordinator, crisis = user("coordinator.sokuluk"), user("crisis.sokuluk")
+    target = _agency(TARGET)
+    record_consent(coordinator, case, ConsentScope.SHARING, target.type, now=NOW)
+    referral = send_referral(coordinator, case, target.id, ReferralService.SHELTER,
+                             Priority.NORMAL, now=NOW)
+    author = crisis if given_by == "itself" else coordinator
+    follow_up = follow_ups.add_follow_up(author, case, follow_ups.FollowUpData(
+        "Визит", target.id, NOW.date() + timedelta(days=3)), now=NOW)
+    assert follow_up.self_assigned is (given_by == "itself")
+    move_referral(crisis, referral, "decline", referral.version, "Нет мест", now=NOW)
+    db.session.flush()
+    survives = given_by == "the committee"
+    assert _both_forms(crisis, case) == {survives}
+    inbox = follow_ups.agency_follow_ups(crisis).items
+    assert (follow_up in inbox) is survives
+
+
+def test_notifications_follow_the_policy_at_read_time(user):
+    """A referral's notification is listed while the receiving agency sees
+    the case, and no longer once it has declined it (issue 14)."""
+    from coordination.notifications import services as notifications
+
+    case = _fresh_case(user)
+    coordinator, crisis = user("coordinator.sokuluk"), user("crisis.sokuluk")
+    target = _agency(TARGET)
+    record_consent(coordinator, case, ConsentScope.SHARING, target.type, now=NOW)
+    referral = send_referral(coordinator, case, target.id, ReferralService.SHELTER,
+                             Priority.NORMAL, now=NOW)
+    db.session.flush()
+
+    def listed() -> bool:
+        items, _read = notifications.page_for(crisis)
+        return any(n.case_id == case.id for n in items.items)
+
+    unread = notifications.unread_count(crisis)
+    assert listed()
+    move_referral(crisis, referral, "decline", referral.version, "Нет мест", now=NOW)
+    db.session.flush()
+    assert not listed()
+    assert notifications.unread_count(crisis) == unread - 1
+    assert notifications.mark_all_read(crisis) == unread - 1

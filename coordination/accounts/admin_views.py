@@ -14,10 +14,12 @@ from coordination.accounts.models import Role, User
 from coordination.accounts.services import recent_logins
 from coordination.agencies.models import Agency
 from coordination.agencies.views import FILTER_LEVELS
+from coordination.bounds import id_or_none
 from coordination.decorators import section_required
 from coordination.extensions import db
 from coordination.i18n import current_language
 from coordination.pipeline import REFUSED, acting_user, attempt, current_page
+from coordination.refusals import Forbidden, NotFound
 from coordination.territories.services import territory_options
 from forms import ConfirmForm
 from forms.accounts import (
@@ -63,7 +65,8 @@ def list_users():
         )
     pagination = administration.list_users(actor, filters, page=current_page())
     return render_template("users/list.html", form=form, pagination=pagination,
-                           manages_one_agency=manages_one_agency)
+                           manages_one_agency=manages_one_agency,
+                           held=administration.held_accounts(actor))
 
 
 def _set_choices(form: UserForm, actor: User, target: User | None = None) -> None:
@@ -90,13 +93,15 @@ def new_user():
     form = NewUserForm()
     _set_choices(form, actor)
     if request.method == "GET":
-        form.agency.data = request.args.get("agency", actor.agency_id, type=int)
+        form.agency.data = id_or_none(request.args.get("agency")) or actor.agency_id
     if form.validate_on_submit():
         created = attempt(form, administration.add_user, actor,
                        db.session.get(Agency, form.agency.data), form.username.data,
                        form.full_name.data, Role(form.role.data), form.language.data or None)
         if created is not REFUSED:
             user, password = created
+            if password is None:  # held: the agency head prints the credential
+                return render_template("users/held.html", user=user, created=True)
             # Shown in this response only: never stored, flashed or redirected.
             return render_template("users/temporary_password.html", user=user,
                                    password=password, created=True)
@@ -123,7 +128,8 @@ def show_user(user_id: int):
             flash(_("The changes are saved."), "success")
             return redirect(url_for("users.show_user", user_id=target.id))
     return render_template("users/detail.html", target=target, form=form,
-                           logins=recent_logins(target, limit=10))
+                           logins=recent_logins(target, limit=10),
+                           may_confirm=policy.can(actor, policy.Action.CONFIRM_ACCOUNT, target))
 
 
 def _confirmed(user_id: int, act, title: str, message: str, button: str, done: str | None):
@@ -137,6 +143,8 @@ def _confirmed(user_id: int, act, title: str, message: str, button: str, done: s
             if result is not None:  # a temporary password: shown in this response only
                 return render_template("users/temporary_password.html", user=target,
                                        password=result, created=False)
+            if target.is_held:  # reset by an administrator: the head prints it
+                return render_template("users/held.html", user=target, created=False)
             flash(done, "success")
             return redirect(url_for("users.show_user", user_id=target.id))
     return render_template("core/confirm.html", form=form, title=title, message=message,
@@ -181,6 +189,43 @@ def reset_password(user_id: int):
         _("A new temporary password will be shown once, on the next page. The user must "
           "replace it when they sign in; any session they have open ends."),
         _("Reset the password"), None)
+
+
+@bp.route("/<int:user_id>/confirm", methods=["GET", "POST"])
+@administration_section
+def confirm_account(user_id: int):
+    """The agency head releases a held account and prints its credential."""
+    actor = acting_user()
+    if policy.administers_everything(actor):
+        raise Forbidden()  # four eyes: the administrator who made it never confirms it
+    target = db.session.get(User, user_id)
+    if target is None or not policy.can(actor, policy.Action.CONFIRM_ACCOUNT, target):
+        raise NotFound()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        password = attempt(form, administration.confirm_account, actor, target)
+        if password is not REFUSED:
+            # Shown in this response only, to be printed and handed over.
+            return render_template("users/temporary_password.html", user=target,
+                                   password=password, created=False, confirmed=True)
+    return render_template(
+        "core/confirm.html", form=form, title=_("Confirm the account"),
+        message=_("An administrator created this account or reset its password. Confirm "
+                  "only if this person works in your agency: a one-time password is shown "
+                  "on the next page, to print and hand over in person."),
+        button=_("Confirm and show the one-time password"),
+        subject=f"{target.full_name} ({target.username})",
+        back=url_for("users.list_users"))
+
+
+@bp.route("/<int:user_id>/end-sessions", methods=["GET", "POST"])
+@administration_section
+def end_sessions(user_id: int):
+    return _confirmed(
+        user_id, administration.end_sessions, _("Sign out everywhere"),
+        _("Every session the user has open ends now, on every computer and phone; "
+          "they can sign in again with their password."),
+        _("Sign out everywhere"), _("The user's sessions have ended."))
 
 
 @bp.route("/<int:user_id>/reset-two-factor", methods=["GET", "POST"])

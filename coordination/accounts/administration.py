@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from coordination import policy
-from coordination.accounts.models import Role, TwoFactorCredential, User, UserStatus
+from coordination.accounts import session_store
+from coordination.accounts.models import Role, SessionEnd, TwoFactorCredential, User, UserStatus
 from coordination.accounts.passwords import hash_temporary_password, new_temporary_password
 from coordination.accounts.services import (
     AccountError,
@@ -26,7 +27,7 @@ from coordination.accounts.services import (
     new_user,
     normalise_username,
 )
-from coordination.agencies.models import Agency
+from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db
@@ -132,6 +133,9 @@ def add_user(
     password = new_temporary_password()
     user = new_user(username, full_name, agency, role, language,
                     hash_temporary_password(password), must_change_password=True)
+    if policy.held_by_four_eyes(actor, agency, role):
+        user.held_since = utcnow()
+        password = None  # nobody learns it: the agency head prints the credential
     return add_new_user(user, actor), password
 
 
@@ -199,6 +203,7 @@ def deactivate_user(actor: User, target: User) -> None:
         raise AccountError(_l("You cannot deactivate your own account."))
     if target.active:
         target.active = False
+        session_store.end_all(target, SessionEnd.DEACTIVATED)
         record(AuditAction.USER_DEACTIVATED, actor, "user", target.id)
 
 
@@ -235,5 +240,60 @@ def reset_password(actor: User, target: User) -> str:
     target.locked_until = None
     target.failed_login_count = 0
     target.session_epoch += 1
+    session_store.end_all(target, SessionEnd.CREDENTIALS_CHANGED)
     record(AuditAction.PASSWORD_RESET, actor, "user", target.id)
+    if policy.held_by_four_eyes(actor, target.agency, target.role):
+        target.held_since = utcnow()
+        return None  # the password above is unknown to all: the head prints a new one
     return password
+
+
+def confirm_account(actor: User, target: User) -> str:
+    """The agency head releases a held account and gets its one-time
+    credential, shown once to be printed and handed over in person.
+
+    The administrator who created or reset the account never saw a usable
+    credential; this one is new. Audited; every session of the account ends.
+    """
+    if not policy.can(actor, policy.Action.CONFIRM_ACCOUNT, target):
+        raise Forbidden("only the agency head confirms a held account")
+    return _release(target, actor)
+
+
+def confirm_by_operator(target: User) -> str:
+    """``flask confirm-account``: the server's operator releases a held
+    account no agency head can confirm (audited without a user)."""
+    return _release(target, None)
+
+
+def _release(target: User, actor: User | None) -> str:
+    password = new_temporary_password()
+    target.password_hash = hash_temporary_password(password)
+    target.must_change_password = True
+    target.held_since = None
+    target.confirmed_by_id = actor.id if actor is not None else target.id
+    target.confirmed_at = utcnow()
+    target.session_epoch += 1
+    session_store.end_all(target, SessionEnd.CREDENTIALS_CHANGED)
+    record(AuditAction.USER_CONFIRMED, actor, "user", target.id)
+    return password
+
+
+def held_accounts(actor: User) -> list[User]:
+    """The held accounts ``actor`` may confirm (their agency head's to-do)."""
+    if not policy.heads_an_agency(actor):
+        return []
+    query = sa.select(User).where(User.held_since.is_not(None), User.active.is_(True),
+                                  User.id != actor.id)
+    if actor.agency.type != AgencyType.COMMITTEE:
+        query = query.where(User.agency_id == actor.agency_id)
+    candidates = db.session.scalars(query.order_by(User.held_since)).all()
+    return [user for user in candidates if policy.can_confirm_account(actor, user)]
+
+
+def end_sessions(actor: User, target: User) -> None:
+    """Sign ``target`` out everywhere now (a lost phone, a shared computer, a
+    suspicion): every open session of theirs ends on the server."""
+    _check_may_manage(actor, target)
+    session_store.end_all(target, SessionEnd.REVOKED)
+    record(AuditAction.USER_SESSIONS_ENDED, actor, "user", target.id)

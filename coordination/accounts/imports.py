@@ -35,6 +35,7 @@ from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db
 from coordination.i18n import lazy_ngettext, lazy_number
+from coordination.models_base import utcnow
 from coordination.refusals import Forbidden
 
 COLUMNS = ("agency_code", "full_name", "username", "role", "language")
@@ -302,10 +303,14 @@ def run_import(actor: User, data: bytes) -> ImportOutcome:
             db.session.flush()
             for user in users:
                 record(AuditAction.USER_CREATED, actor, "user", user.id)
+                if policy.held_by_four_eyes(actor, user.agency, user.role):
+                    user.held_since = utcnow()  # its agency head prints the credential
             record(AuditAction.USERS_IMPORTED, actor)
             db.session.flush()
     except sa.exc.IntegrityError:
         return ImportOutcome(ImportCheck(problems=[Problem(None, _l(
             "Nothing was imported: one of the usernames was taken while the file was being "
             "imported. Check the file again."))]))
-    return ImportOutcome(check, list(zip(users, passwords, strict=True)))
+    shown = [None if user.is_held else password
+             for user, password in zip(users, passwords, strict=True)]
+    return ImportOutcome(check, list(zip(users, shown, strict=True)))

@@ -1,6 +1,7 @@
 """Users of the system; each belongs to exactly one agency."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -55,6 +56,10 @@ class User(UserMixin, db.Model):
     #: Login throttling state: failures in a row and the lock they caused.
     failed_login_count: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None]
+    #: Locks in a row since the last successful sign-in: each lasts twice
+    #: the one before, up to ``LOGIN_LOCKOUT``.
+    # A server default only: the synthetic data's bulk writer lists its columns.
+    lockouts_in_a_row: Mapped[int] = mapped_column(server_default="0")
     last_login_at: Mapped[datetime | None]
     #: Set by a password reset or an import: the user must choose a password
     #: of their own before anything else.
@@ -63,6 +68,14 @@ class User(UserMixin, db.Model):
     #: (a password reset, a password change).
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set when an administrator created the account, or reset its password,
+    #: in an agency that works on cases: the account has no credential anyone
+    #: knows and sees no case until the agency's head confirms it and prints
+    #: the one-time credential (four eyes; ``administration.confirm_account``).
+    held_since: Mapped[datetime | None]
+    #: The head who last confirmed it, and when (None: never held).
+    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None]
 
     agency: Mapped[Agency] = relationship(lazy="joined")
     #: The TOTP credential: absent, waiting for its first code, or in use.
@@ -74,6 +87,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active and self.agency.active
+
+    @property
+    def is_held(self) -> bool:
+        """Waiting for the agency head's confirmation (sees no case)."""
+        return self.held_since is not None
 
     def get_id(self) -> str:  # Flask-Login keeps this in the session
         return f"{self.id}:{self.session_epoch}"
@@ -138,3 +156,42 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+
+class SessionEnd(enum.StrEnum):
+    """Why a signed-in session ended."""
+
+    SIGNED_OUT = "signed_out"
+    # A reason's name, not a secret.
+    PASSWORD_CHANGED = "password_changed"  # nosec B105
+    #: A reset by an administrator or agency head, a new two-factor set-up.
+    CREDENTIALS_CHANGED = "credentials_changed"
+    DEACTIVATED = "deactivated"
+    #: Ended by an administrator or the agency head ("sign out everywhere").
+    REVOKED = "revoked"
+    IDLE = "idle"
+    #: Older than ``SESSION_ABSOLUTE_LIFETIME``, however active.
+    EXPIRED = "expired"
+
+
+class UserSession(db.Model):
+    """One signed-in session on the server: the browser's cookie holds only a
+    random token whose SHA-256 is kept here, checked on every request.
+
+    A cookie copied before the session ended (signed out, password changed,
+    account deactivated, revoked, idle or too old) opens nothing afterwards,
+    from any address or browser.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 (hex) of the token in the cookie; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[SessionEnd | None] = mapped_column(enum_type(SessionEnd))
+
+    user: Mapped[User] = relationship()

@@ -65,7 +65,21 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     """Whether the hash was made with other parameters than today's."""
-    return _hasher().check_needs_rehash(password_hash)
+    try:
+        return _hasher().check_needs_rehash(password_hash)
+    except (InvalidHashError, ValueError):
+        return True
+
+
+def verify_password_evenly(password_hash: str, password: str) -> bool:
+    """:func:`verify_password` taking at least the time of a full-cost
+    verification: a temporary password's light hash (or an old one) is
+    followed by a dummy full one, so that the answer's timing does not tell
+    which accounts hold a temporary password."""
+    matches = verify_password(password_hash, password)
+    if needs_rehash(password_hash):
+        dummy_verify(password)
+    return matches
 
 
 #: Verified against when the username is unknown, so that a wrong username

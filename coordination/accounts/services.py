@@ -5,17 +5,20 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from coordination.accounts.models import Role, User
+from coordination.accounts import session_store
+from coordination.accounts.models import Role, SessionEnd, User
 from coordination.accounts.passwords import (
     dummy_verify,
     hash_password,
     needs_rehash,
     verify_password,
+    verify_password_evenly,
 )
 from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction, AuditEvent
@@ -49,30 +52,42 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == name))
 
 
-def authenticate(username: str, password: str) -> LoginResult:
+def authenticate(username: str, password: str, address: str | None = None) -> LoginResult:
     """Check a login attempt, update the throttling state and audit it.
 
-    An unknown username, a wrong password and an inactive account all give
-    ``REFUSED``; a locked account gives ``LOCKED`` without checking the
-    password, so that guessing cannot go on during the lock. A right password
-    of a user with two-factor sign-in gives ``CODE_NEEDED``: the sign-in is
-    complete only with a code (``two_factor.verify_login_code``).
+    Nothing in the answer tells who exists: an unknown username, a wrong
+    password, an inactive account and a locked one take the same time (one
+    full-cost password verification each, whatever the stored hash) and the
+    view shows one message for ``REFUSED`` and ``LOCKED``. The order:
+
+    1. the client address (``address_throttled``): too many failures from it
+       and nothing else is looked at;
+    2. the account lock, a short growing delay, which the owner's usual
+       address passes (``passes_lock``), so that a stranger cannot lock them out;
+    3. the password.
+
+    A right password of a user with two-factor sign-in gives ``CODE_NEEDED``:
+    the sign-in is complete only with a code (``two_factor.verify_login_code``).
     """
+    if address_throttled(address):
+        dummy_verify(password)
+        record(AuditAction.LOGIN_FAILED)
+        return LoginResult(LoginOutcome.REFUSED)
     user = find_user(username)
     if user is None:
         dummy_verify(password)
         record(AuditAction.LOGIN_FAILED)
         return LoginResult(LoginOutcome.REFUSED)
 
-    now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
+    matches = verify_password_evenly(user.password_hash, password)
+    if user.is_locked and not passes_lock(user, address):
         record(AuditAction.LOGIN_LOCKED, user, "user", user.id)
         return LoginResult(LoginOutcome.LOCKED)
 
-    if not verify_password(user.password_hash, password) or not user.is_active:
+    if not matches or not user.is_active:
         register_failure(user)
         return LoginResult(
-            LoginOutcome.LOCKED if user.locked_until else LoginOutcome.REFUSED
+            LoginOutcome.LOCKED if user.is_locked else LoginOutcome.REFUSED
         )
 
     if needs_rehash(user.password_hash):
@@ -85,22 +100,72 @@ def authenticate(username: str, password: str) -> LoginResult:
     return LoginResult(LoginOutcome.SUCCEEDED, user)
 
 
+#: Sign-ins that succeeded (the address they came from is the owner's).
+SUCCESSFUL_LOGINS = (AuditAction.LOGIN_SUCCEEDED, AuditAction.LOGIN_TWO_FACTOR_SUCCEEDED,
+                     AuditAction.LOGIN_RECOVERY_CODE_USED)
+FAILED_LOGINS = (AuditAction.LOGIN_FAILED, AuditAction.LOGIN_CODE_FAILED)
+
+
+def address_throttled(address: str | None) -> bool:
+    """Whether ``address`` failed ``LOGIN_ADDRESS_MAX_FAILURES`` sign-ins (any
+    usernames) within ``LOGIN_ADDRESS_WINDOW``: refused before any account is
+    looked at, so one address can neither guess nor lock accounts in bulk."""
+    if not address:
+        return False
+    config = current_app.config
+    since = utcnow() - config["LOGIN_ADDRESS_WINDOW"]
+    failures = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+        AuditEvent.action.in_(FAILED_LOGINS), AuditEvent.at > since,
+        AuditEvent.ip_address == address))
+    return failures >= config["LOGIN_ADDRESS_MAX_FAILURES"]
+
+
+def passes_lock(user: User, address: str | None) -> bool:
+    """Whether an attempt from ``address`` may go on although the account is
+    locked: it comes from the address of the owner's last successful
+    sign-in, and fewer than ``LOGIN_MAX_FAILURES`` attempts failed from there
+    since. Failures from elsewhere (a stranger who knows the username) do
+    not shut the owner out at their usual place of work."""
+    if not address:
+        return False
+    last = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.user_id == user.id,
+                                    AuditEvent.action.in_(SUCCESSFUL_LOGINS))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
+    if last is None or last.ip_address != address:
+        return False
+    failed_here = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+        AuditEvent.user_id == user.id, AuditEvent.action.in_(FAILED_LOGINS),
+        AuditEvent.ip_address == address, AuditEvent.id > last.id))
+    return failed_here < current_app.config["LOGIN_MAX_FAILURES"]
+
+
 def complete_login(user: User, action: AuditAction) -> None:
     """Every factor was right: clear the failures, note the time, audit ``action``."""
     user.failed_login_count = 0
     user.locked_until = None
+    user.lockouts_in_a_row = 0
     user.last_login_at = utcnow()
     record(action, user, "user", user.id)
 
 
+def lockout_delay(lockouts_before: int) -> timedelta:
+    """How long the next lock lasts: ``LOGIN_LOCKOUT_FIRST``, doubled for each
+    lock in a row before it, at most ``LOGIN_LOCKOUT``."""
+    config = current_app.config
+    first, cap = config["LOGIN_LOCKOUT_FIRST"], config["LOGIN_LOCKOUT"]
+    return min(first * (2 ** min(lockouts_before, 16)), cap)
+
+
 def register_failure(user: User, action: AuditAction = AuditAction.LOGIN_FAILED) -> None:
     """Audit a failed attempt (a password or a code); lock the account after
-    ``LOGIN_MAX_FAILURES`` in a row."""
+    ``LOGIN_MAX_FAILURES`` in a row, for a short and growing delay."""
     config = current_app.config
     user.failed_login_count += 1
     record(action, user, "user", user.id)
     if user.failed_login_count >= config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = utcnow() + config["LOGIN_LOCKOUT"]
+        user.locked_until = utcnow() + lockout_delay(user.lockouts_in_a_row)
+        user.lockouts_in_a_row += 1
         user.failed_login_count = 0
         record(AuditAction.LOGIN_LOCKED, user, "user", user.id)
 
@@ -272,6 +337,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.session_epoch += 1
+    session_store.end_all(user, SessionEnd.PASSWORD_CHANGED)
     record(AuditAction.PASSWORD_CHANGED, user, "user", user.id)
 
 

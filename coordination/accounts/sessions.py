@@ -15,18 +15,28 @@ from flask_babel import gettext as _
 from flask_login import login_user
 
 from coordination import policy
-from coordination.accounts.models import User
+from coordination.accounts import session_store
+from coordination.accounts.models import SessionEnd, User
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.notifications.services import check_due
-from coordination.security import SEEN_KEY, is_safe_next
+from coordination.security import SEEN_KEY, SESSION_TOKEN_KEY, is_safe_next
 
 #: Session key of the marker of a sign-in waiting for its code.
 PENDING_KEY = "two_factor_pending"
 
 
 def renew_session(user: User) -> None:
-    """A new session for ``user``: nothing from before survives but the language."""
+    """A new session for ``user``: nothing from before survives but the language.
+
+    The session before (if any) ends on the server; a new one is opened there
+    and its token put in the cookie (``coordination.accounts.session_store``).
+    Called from POSTs only (sign-in, password change, two-factor set-up): its
+    row is committed by the request pipeline's one commit point.
+    """
+    previous = session_store.find(session.get(SESSION_TOKEN_KEY))
+    if previous is not None:
+        session_store.end(previous, SessionEnd.SIGNED_OUT)
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -34,6 +44,7 @@ def renew_session(user: User) -> None:
     login_user(user)
     session.permanent = True
     session[SEEN_KEY] = utcnow().isoformat()
+    session[SESSION_TOKEN_KEY] = session_store.start(user)
 
 
 def finish_login(user: User, target: str | None):

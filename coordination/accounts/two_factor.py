@@ -35,7 +35,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from coordination import policy
-from coordination.accounts.models import RecoveryCode, Role, TwoFactorCredential, User
+from coordination.accounts import session_store
+from coordination.accounts.models import (
+    RecoveryCode,
+    Role,
+    SessionEnd,
+    TwoFactorCredential,
+    User,
+)
 from coordination.accounts.passwords import (
     TEMPORARY_ALPHABET,
     hash_temporary_password,
@@ -263,6 +270,7 @@ def confirm_enrolment(user: User, code: str, now: datetime | None = None) -> lis
     credential.last_used_step = step
     codes = _new_recovery_codes(user)
     user.session_epoch += 1
+    session_store.end_all(user, SessionEnd.CREDENTIALS_CHANGED)
     record(AuditAction.TWO_FACTOR_ENABLED, user, "user", user.id)
     return codes
 
@@ -368,7 +376,10 @@ def required_for(user: User) -> bool:
     if user.role == Role.ADMIN:
         return settings["two_factor_required_admins"]
     return (
-        (user.agency.type == AgencyType.COMMITTEE and settings["two_factor_required_committee"])
+        # An account an administrator minted, confirmed by its agency head:
+        # its first case view comes after two-factor is set up (issue 14).
+        (user.confirmed_by_id is not None and settings["two_factor_required_confirmed"])
+        or (user.agency.type == AgencyType.COMMITTEE and settings["two_factor_required_committee"])
         or (user.role == Role.LEAD and settings["two_factor_required_leads"])
         or (user.agency.type == AgencyType.MINISTRY and settings["two_factor_required_ministry"])
     )

@@ -1,11 +1,12 @@
 """Sign in and out, and the user's own profile: password, language, recent sign-ins."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
+from coordination.accounts.models import SessionEnd
 from coordination.accounts.services import (
     LoginOutcome,
     authenticate,
@@ -16,15 +17,21 @@ from coordination.accounts.services import (
 from coordination.accounts.sessions import begin_code_step, finish_login, renew_session
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
-from coordination.pipeline import REFUSED, acting_user, allow_write, attempt
+from coordination.pipeline import REFUSED, acting_user, attempt
+from coordination.security import end_current_session
+from forms import ConfirmForm
 from forms.accounts import ChangePasswordForm, LanguageForm
 from forms.auth import LoginForm
 
 bp = Blueprint("accounts", __name__)
 
-#: Why a locked account is refused (after wrong passwords or wrong codes).
+#: Why a locked account is refused (after wrong codes: the password was right).
 LOCKED_MESSAGE = _l("Too many failed attempts. The account is locked for a while; "
                     "try again later or ask your agency head or administrator.")
+#: The one answer to a refused sign-in, whether the username exists or not,
+#: the account is locked or not (nothing tells an attacker who exists).
+REFUSED_MESSAGE = _l("Wrong username or password. After too many failed attempts an "
+                     "account is locked for a few minutes.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -33,23 +40,35 @@ def login():
         return redirect(url_for("core.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = authenticate(form.username.data, form.password.data)
+        # a refused sign-in still counts its failure: the pipeline commits this
+        # POST whatever the answer (no refusal is raised)
+        result = authenticate(form.username.data, form.password.data, request.remote_addr)
         if result.outcome is LoginOutcome.SUCCEEDED:
             return finish_login(result.user, request.args.get("next"))
         if result.outcome is LoginOutcome.CODE_NEEDED:
             return begin_code_step(result.user)
-        if result.outcome is LoginOutcome.LOCKED:
-            form.form_errors.append(LOCKED_MESSAGE)
-        else:
-            form.form_errors.append(_("Wrong username or password."))
+        form.form_errors.append(REFUSED_MESSAGE)
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["GET", "POST"])
 @login_required
 def logout():
+    """Sign out by POST only (with its CSRF token); a GET asks to confirm, so
+    that a link or an image elsewhere cannot sign anyone out, and nothing
+    but the form ends a session."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        if request.method == "POST":
+            abort(400)
+        return render_template("core/confirm.html", form=form, title=_("Sign out"),
+                               message=_("Your session ends on the server: this page and "
+                                         "any copy of it stop working."),
+                               button=_("Sign out"), subject=current_user.full_name,
+                               back=url_for("core.index"))
+    end_current_session(SessionEnd.SIGNED_OUT)
     record(AuditAction.LOGOUT, current_user._get_current_object(), "user", current_user.id)
-    allow_write("audit of sign-out")  # committed with the request, GET or POST
+    # a POST: the pipeline commits the session's end and its audit
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")

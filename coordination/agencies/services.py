@@ -16,7 +16,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from coordination import policy
-from coordination.accounts.models import User
+from coordination.accounts import session_store
+from coordination.accounts.models import SessionEnd, User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
@@ -146,74 +147,57 @@ def update_agency(
 
 
 def open_cases_led(agency: Agency) -> sa.Select:
-    """``SELECT`` of the references of the open cases ``agency`` leads, oldest first.
-
-    References only, never the case itself: the administrator who reads this
-    list sees no case content.
-    """
-    return (
-        sa.select(Case.reference)
-        .where(Case.lead_agency_id == agency.id, Case.status != CaseStatus.CLOSED)
-        .order_by(Case.created_at, Case.id)
-    )
+    """``SELECT`` of the open cases ``agency`` leads (for an existence test)."""
+    return sa.select(Case.id).where(Case.lead_agency_id == agency.id,
+                                    Case.status != CaseStatus.CLOSED)
 
 
 def pending_referrals(agency: Agency) -> sa.Select:
-    """``SELECT`` of the case references of referrals ``agency`` has still to
-    answer or complete, oldest first (references only, as above)."""
-    return (
-        sa.select(Case.reference).join(Referral, Referral.case_id == Case.id)
-        .where(Referral.to_agency_id == agency.id,
-               Referral.status.in_([ReferralStatus.SENT, ReferralStatus.ACCEPTED,
-                                    ReferralStatus.IN_PROGRESS]))
-        .order_by(Referral.sent_at, Referral.id)
-    )
+    """``SELECT`` of the referrals ``agency`` has still to answer or complete."""
+    return sa.select(Referral.id).where(
+        Referral.to_agency_id == agency.id,
+        Referral.status.in_([ReferralStatus.SENT, ReferralStatus.ACCEPTED,
+                             ReferralStatus.IN_PROGRESS]))
 
 
 def open_follow_ups(agency: Agency) -> sa.Select:
-    """``SELECT`` of the case references of ``agency``'s open follow-ups."""
-    return (
-        sa.select(Case.reference).join(FollowUp, FollowUp.case_id == Case.id)
-        .where(FollowUp.owner_agency_id == agency.id, FollowUp.status == FollowUpStatus.OPEN)
-        .order_by(FollowUp.due_on, FollowUp.id)
-    )
-
-
-@dataclass
-class Pending:
-    """How many of something are open, and the first case references."""
-
-    count: int
-    references: list[str]
+    """``SELECT`` of ``agency``'s open follow-ups."""
+    return sa.select(FollowUp.id).where(FollowUp.owner_agency_id == agency.id,
+                                        FollowUp.status == FollowUpStatus.OPEN)
 
 
 @dataclass
 class HandOver:
-    """What a deactivation leaves behind, to be reassigned before it goes."""
+    """What a deactivation leaves behind, to be reassigned before it goes.
 
-    cases: Pending  #: open cases it leads
-    referrals: Pending  #: referrals it has to answer or complete
-    follow_ups: Pending  #: its open follow-ups
+    Yes or no for each kind, never a count or a case reference: the
+    administrator, who never sees cases, learns only that work is open and
+    whom to ask (the committee and the lead agencies see it through the
+    policy). An exact small count of an agency's cases would be a statistic
+    outside disclosure control (issue 14).
+    """
+
+    cases: bool  #: it leads open cases
+    referrals: bool  #: it has referrals to answer or complete
+    follow_ups: bool  #: it owns open follow-ups
     active_users: int
 
     @property
     def anything_open(self) -> bool:
-        return bool(self.cases.count or self.referrals.count or self.follow_ups.count)
+        return self.cases or self.referrals or self.follow_ups
 
 
-def _pending(query: sa.Select, limit: int) -> Pending:
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    return Pending(count, list(db.session.scalars(query.limit(limit))))
+def _any(query: sa.Select) -> bool:
+    return bool(db.session.scalar(sa.select(query.exists())))
 
 
-def hand_over(actor: User, agency: Agency, limit: int = 500) -> HandOver:
-    """What must be reassigned before ``agency`` goes: the open cases it leads,
-    the referrals it has not finished, its open follow-ups."""
+def hand_over(actor: User, agency: Agency) -> HandOver:
+    """Whether ``agency`` leads open cases, has unfinished referrals or owns
+    open follow-ups, which must be reassigned before it goes."""
     _require_admin(actor)
     users = active_user_counts([agency.id]).get(agency.id, 0)
-    return HandOver(_pending(open_cases_led(agency), limit),
-                    _pending(pending_referrals(agency), limit),
-                    _pending(open_follow_ups(agency), limit), users)
+    return HandOver(_any(open_cases_led(agency)), _any(pending_referrals(agency)),
+                    _any(open_follow_ups(agency)), users)
 
 
 def deactivate_agency(actor: User, agency: Agency) -> None:
@@ -227,6 +211,8 @@ def deactivate_agency(actor: User, agency: Agency) -> None:
         raise AgencyError(_l("You cannot deactivate your own agency."))
     if agency.active:
         agency.active = False
+        # Its users' sessions end now, not just while the agency stays inactive.
+        session_store.end_all_in_agency(agency.id, SessionEnd.DEACTIVATED)
         record(AuditAction.AGENCY_DEACTIVATED, actor, "agency", agency.id)
 
 

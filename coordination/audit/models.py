@@ -66,6 +66,10 @@ class AuditAction(enum.StrEnum):
     USER_DEACTIVATED = "user_deactivated"
     USER_REACTIVATED = "user_reactivated"
     USER_UNLOCKED = "user_unlocked"
+    #: The agency head released a held account and printed its credential.
+    USER_CONFIRMED = "user_confirmed"
+    #: Every open session of the user ended by an administrator or agency head.
+    USER_SESSIONS_ENDED = "user_sessions_ended"
     #: A temporary password was issued by an administrator or agency head.
     # An action name, not a secret.
     PASSWORD_RESET = "password_reset"  # nosec B105

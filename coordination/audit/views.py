@@ -11,7 +11,7 @@ from coordination import policy
 from coordination.audit import viewer
 from coordination.audit.models import AuditAction
 from coordination.decorators import section_required
-from coordination.pipeline import acting_user
+from coordination.pipeline import acting_user, current_page
 from exports.cells import neutralise
 from forms.audit import AuditFilterForm
 from forms.fields import choices
@@ -40,7 +40,7 @@ def _filters(user) -> tuple[AuditFilterForm, viewer.AuditFilters]:
 def list_events():
     user = acting_user()
     form, filters = _filters(user)
-    page = request.args.get("page", 1, type=int)
+    page = current_page()
     pagination = viewer.list_events(user, filters, page=max(page, 1))
     return render_template("audit/list.html", form=form, pagination=pagination,
                            query=request.query_string.decode("ascii", "replace"))

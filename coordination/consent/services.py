@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from coordination import policy
 from coordination.accounts.models import User
-from coordination.agencies.models import AgencyType
+from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, TimelineKind
@@ -16,6 +16,7 @@ from coordination.cases.timeline import add_event
 from coordination.consent.models import SHAREABLE_TYPES, ConsentRecord, ConsentScope
 from coordination.extensions import db
 from coordination.models_base import utcnow
+from coordination.referrals.models import LegalGround
 from coordination.refusals import Forbidden, NotFound, RuleBroken
 
 
@@ -30,6 +31,38 @@ def covers(case: Case, agency_type: AgencyType) -> bool:
         c.scope == ConsentScope.SHARING and c.agency_type == agency_type
         for c in consents_in_force(case)
     )
+
+
+def is_covered(case: Case, agency: Agency) -> bool:
+    """Whether ``agency`` may become involved in ``case`` without a legal ground."""
+    return policy.holds_case(agency, case) or covers(case, agency.type)
+
+
+def require_cover(case: Case, agency: Agency, legal_ground: LegalGround | None
+                  ) -> LegalGround | None:
+    """The one consent rule for every way an agency becomes involved in a case
+    (a referral, a follow-up it owns, a programme it runs, a meeting's
+    decision, anything added later).
+
+    An agency that already holds the case (``policy.holds_case``) needs
+    nothing more; otherwise the survivor's consent must cover its type, or a
+    legal ground must be given. Returns the legal ground to store (None when
+    consent or standing covers it); the caller audits a returned ground with
+    :func:`record_override`. Raises :class:`RuleBroken` when nothing covers it.
+    """
+    if is_covered(case, agency):
+        return None
+    if legal_ground is None:
+        raise RuleBroken(_(
+            "The survivor has not consented to sharing with %(type)s. Record the consent "
+            "first, or choose the legal ground that allows it without consent.",
+            type=agency.type.label))
+    return legal_ground
+
+
+def record_override(user: User, object_type: str, object_id: int) -> None:
+    """Audit that an agency was involved on a legal ground, without consent."""
+    record(AuditAction.CONSENT_OVERRIDDEN, user, object_type, object_id)
 
 
 def record_consent(

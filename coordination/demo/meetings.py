@@ -14,6 +14,7 @@ from flask_babel import to_utc
 
 from coordination.accounts.models import User
 from coordination.agencies.models import AgencyType
+from coordination.demo.workflow import demo_ground
 from coordination.followups.services import FollowUpData, close_follow_up
 from coordination.meetings.services import (
     MeetingData,
@@ -68,9 +69,14 @@ def add_meetings(rng: random.Random, staff: dict[AgencyType, User], now: datetim
         owner = staff[rng.choice(OWNERS)]
         due = held_day + timedelta(days=rng.randint(7, 28))
         decided_at = start + timedelta(minutes=rng.randint(20, 100))
+        ground = demo_ground(case, owner.agency)
+        if ground is False:
+            owner = coordinator  # the committee keeps the work itself
+            ground = None
         decision = record_decision(coordinator, meeting, case.id, FollowUpData(
             action=rng.choice(DECISIONS), owner_agency_id=owner.agency_id, due_on=due,
-            owner_user_id=owner.id if rng.random() < 0.5 else None), now=decided_at)
+            owner_user_id=owner.id if rng.random() < 0.5 else None, legal_ground=ground),
+            now=decided_at)
         done_at = datetime.combine(due, time(9, 0)) - timedelta(days=rng.randint(0, 5))
         # The first stays open: the next meeting starts by reviewing it.
         if index and done_at < now and rng.random() < 0.5:

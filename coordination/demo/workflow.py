@@ -21,7 +21,7 @@ from coordination.cases.models import (
 )
 from coordination.cases.services import IncidentData, record_incident
 from coordination.consent.models import ConsentScope
-from coordination.consent.services import covers, record_consent, withdraw_consent
+from coordination.consent.services import covers, is_covered, record_consent, withdraw_consent
 from coordination.extensions import db
 from coordination.followups.services import FollowUpData, add_follow_up, close_follow_up
 from coordination.programmes.services import move as move_programme
@@ -149,15 +149,30 @@ def _follow_up(rng, case, staff, created_at: datetime, now: datetime) -> None:
     owner = staff[rng.choice([AgencyType.SOCIAL, AgencyType.POLICE, AgencyType.LSG,
                               AgencyType.HEALTH])]
     due = created_at.date() + timedelta(days=rng.randint(3, 30))
-    follow_up = add_follow_up(author, case, FollowUpData(
-        action=rng.choice(ACTIONS), owner_agency_id=owner.agency_id, due_on=due,
-        owner_user_id=owner.id if rng.random() < 0.5 else None), now=created_at)
-    db.session.flush()
+    action = rng.choice(ACTIONS)
+    named = rng.random() < 0.5
     closed_at = datetime.combine(due, datetime.min.time()) + timedelta(
         days=rng.randint(-3, 6), hours=10)
-    if closed_at < now and rng.random() < 0.8:
+    closes = closed_at < now and rng.random() < 0.8
+    ground = demo_ground(case, owner.agency)
+    if ground is False:
+        return  # no consent for that agency and no ground: not given to it
+    follow_up = add_follow_up(author, case, FollowUpData(
+        action=action, owner_agency_id=owner.agency_id, due_on=due,
+        owner_user_id=owner.id if named else None, legal_ground=ground), now=created_at)
+    db.session.flush()
+    if closes:
         close_follow_up(owner, follow_up, True, follow_up.version,
                         "Выполнено", now=max(closed_at, created_at))
+
+
+def demo_ground(case, agency) -> LegalGround | None | bool:
+    """The legal ground a demo user gives for involving ``agency``: none when
+    consent (or the agency's standing) covers it, danger to life on a
+    high-risk case, else False: the work is not given to that agency."""
+    if is_covered(case, agency):
+        return None
+    return LegalGround.DANGER_TO_LIFE if case.risk_level == RiskLevel.HIGH else False
 
 
 #: "Yes" answers that give each level with the default thresholds (10 and 14).
@@ -211,7 +226,11 @@ def _programme(rng, case, referrer: User, staff, at: datetime, now: datetime) ->
     if at > now:
         return
     provider = staff[rng.choice([AgencyType.SOCIAL, AgencyType.CRISIS_CENTRE])]
-    programme = refer_to_programme(referrer, case, provider.agency_id, now=at)
+    # Referred before the consents are recorded: on a legal ground unless
+    # the provider already holds the case (the demo's random stream is kept).
+    ground = None if is_covered(case, provider.agency) else LegalGround.DANGER_TO_LIFE
+    programme = refer_to_programme(referrer, case, provider.agency_id, now=at,
+                                   legal_ground=ground)
     start = at.date() + timedelta(days=rng.randint(3, 20))
     if start >= now.date():
         return

@@ -13,6 +13,7 @@ from coordination.agencies.models import Agency
 from coordination.cases.models import Case
 from coordination.extensions import db
 from coordination.models_base import LabelledEnum, PersonalKind, enum_type, personal, utcnow
+from coordination.referrals.models import LegalGround
 
 if TYPE_CHECKING:
     from coordination.meetings.models import Meeting
@@ -30,8 +31,10 @@ class FollowUp(db.Model):
         # The inbox: an agency's open follow-ups by due date.
         sa.Index("ix_follow_ups_owner_agency_id_status_due_on",
                  "owner_agency_id", "status", "due_on"),
-        # The access policy: the cases an agency owns work on.
-        sa.Index("ix_follow_ups_owner_agency_id_case_id", "owner_agency_id", "case_id"),
+        # The access policy: the cases an agency owns work on that someone
+        # else gave it (a self-assigned follow-up grants nothing).
+        sa.Index("ix_follow_ups_owner_agency_id_self_assigned_case_id",
+                 "owner_agency_id", "self_assigned", "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +56,14 @@ class FollowUp(db.Model):
     closed_at: Mapped[datetime | None]
     #: Set when the follow-up is a decision of a committee meeting.
     meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    #: The owner's agency gave it to itself: it grants no access to the case
+    #: (the agency sees the case only while something else involves it).
+    # A server default only: the synthetic data's bulk writer lists its columns.
+    self_assigned: Mapped[bool] = mapped_column(server_default=sa.false())
+    #: Why the owner may see the case without the survivor's consent for its
+    #: type (None: consent, or the owner already holds the case).
+    legal_ground: Mapped[LegalGround | None] = mapped_column(
+        enum_type(LegalGround))
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}

@@ -15,11 +15,13 @@ from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, TimelineKind
 from coordination.cases.timeline import add_event
+from coordination.consent.services import record_override, require_cover
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.models_base import utcnow
 from coordination.notifications.models import NotificationKind
 from coordination.notifications.services import notify
+from coordination.referrals.models import LegalGround
 from coordination.refusals import Forbidden, NotFound, RuleBroken
 from coordination.workflow import check_version
 
@@ -43,12 +45,20 @@ class FollowUpData:
     owner_user_id: int | None = None
     #: The committee meeting that decided it (its service checks the meeting).
     meeting_id: int | None = None
+    #: Needed when the survivor's consent does not cover the owner's type.
+    legal_ground: LegalGround | None = None
 
 
 def add_follow_up(
     user: User, case: Case, data: FollowUpData, now: datetime | None = None
 ) -> FollowUp:
     """Add one action to the case's plan; its owner agency becomes involved.
+
+    The consent rule is the referrals' (``require_cover``): an owner that does
+    not hold the case yet needs consent for its type or a legal ground, and
+    the override is audited. A follow-up the user's agency gives itself is
+    *self-assigned*: it grants no access of its own (``policy``), so it
+    cannot keep a case open to an agency after its referral is declined.
 
     Raises :class:`Forbidden` when the user may not add follow-ups to
     the case, :class:`RuleBroken` when the data breaks a rule.
@@ -64,19 +74,31 @@ def add_follow_up(
         raise RuleBroken(_("The person must work at the owning agency."))
     if data.due_on < now.date():
         raise RuleBroken(_("The due date cannot be in the past."))
+    if data.due_on > latest_due_date(now.date()):
+        raise RuleBroken(_("The due date is too far ahead."))
     action = data.action.strip()
     if not action:
         raise RuleBroken(_("Describe the action."))
+    legal_ground = require_cover(case, owner, data.legal_ground)
     follow_up = FollowUp(action=action, owner_agency_id=owner.id,
                          owner_user_id=data.owner_user_id, due_on=data.due_on,
-                         meeting_id=data.meeting_id, created_by_id=user.id, created_at=now)
+                         meeting_id=data.meeting_id, created_by_id=user.id, created_at=now,
+                         self_assigned=owner.id == user.agency_id, legal_ground=legal_ground)
     case.follow_ups.append(follow_up)
     db.session.flush()
     add_event(case, TimelineKind.FOLLOW_UP_ADDED, user, at=now, related_agency_id=owner.id)
     if owner.id != user.agency_id:
         notify(owner.id, NotificationKind.FOLLOW_UP_ASSIGNED, case.id, user.agency_id, at=now)
     record(AuditAction.FOLLOW_UP_ADDED, user, "follow_up", follow_up.id)
+    if legal_ground is not None:
+        record_override(user, "follow_up", follow_up.id)
     return follow_up
+
+
+def latest_due_date(today: date) -> date:
+    """A follow-up falls due by the end of the fifth year from now; a later
+    date is a typing error (year 9999), not a plan."""
+    return date(today.year + 5, 12, 31)
 
 
 def describe(follow_up: FollowUp) -> str:
@@ -132,8 +154,9 @@ def agency_follow_ups(user: User, page: int = 1, per_page: int = 50):
     """The open follow-ups the user's agency owns, overdue (earliest due) first."""
     query = (
         sa.select(FollowUp)
+        .join(FollowUp.case)
         .where(FollowUp.owner_agency_id == user.agency_id,
-               FollowUp.status == FollowUpStatus.OPEN)
+               FollowUp.status == FollowUpStatus.OPEN, policy.case_visibility(user))
         .order_by(FollowUp.due_on, FollowUp.id)
         .options(joinedload(FollowUp.case), joinedload(FollowUp.owner_user))
     )

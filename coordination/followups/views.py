@@ -12,6 +12,7 @@ from coordination.followups.section import add_form, close_action
 from coordination.models_base import utcnow
 from coordination.pipeline import acting_user, current_page, step
 from forms.followups import CloseFollowUpForm
+from forms.referrals import legal_ground_value
 
 bp = Blueprint("followups", __name__)
 cases_section = section_required(policy.Section.CASES)
@@ -33,7 +34,8 @@ def agency_list():
 def add(user, case, form):
     services.add_follow_up(user, case, services.FollowUpData(
         action=form.action.data, owner_agency_id=form.owner_agency.data,
-        owner_user_id=form.owner_user.data, due_on=form.due_on.data))
+        owner_user_id=form.owner_user.data, due_on=form.due_on.data,
+        legal_ground=legal_ground_value(form.legal_ground)))
     return _("Follow-up added.")
 
 

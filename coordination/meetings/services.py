@@ -477,7 +477,7 @@ def record_decision(
         raise RuleBroken(_("This case is closed."))
     data = FollowUpData(action=data.action, owner_agency_id=data.owner_agency_id,
                         due_on=data.due_on, owner_user_id=data.owner_user_id,
-                        meeting_id=meeting.id)
+                        meeting_id=meeting.id, legal_ground=data.legal_ground)
     return add_follow_up(user, item.case, data, now=now)
 
 

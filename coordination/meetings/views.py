@@ -34,6 +34,7 @@ from forms.meetings import (
     MeetingStepForm,
     RescheduleForm,
 )
+from forms.referrals import legal_ground_value
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 meetings_section = section_required(policy.Section.MEETINGS)
@@ -187,7 +188,8 @@ def _decision_form(user, meeting):
 def add_decision(user, meeting, form):
     services.record_decision(user, meeting, form.case.data, FollowUpData(
         action=form.action.data, owner_agency_id=form.owner_agency.data,
-        owner_user_id=form.owner_user.data, due_on=form.due_on.data))
+        owner_user_id=form.owner_user.data, due_on=form.due_on.data,
+        legal_ground=legal_ground_value(form.legal_ground)))
     return _("Decision recorded.")
 
 

@@ -86,7 +86,7 @@ def _expiring_for(agency: Agency, now: datetime) -> list[ProtectionOrder]:
 def _unread(user: User):
     read = sa.select(NotificationRead.notification_id).where(
         NotificationRead.user_id == user.id)
-    return sa.and_(Notification.agency_id == user.agency_id, Notification.id.not_in(read))
+    return sa.and_(policy.notification_visibility(user), Notification.id.not_in(read))
 
 
 def unread_count(user: User) -> int:
@@ -95,9 +95,10 @@ def unread_count(user: User) -> int:
 
 
 def page_for(user: User, page: int = 1, per_page: int = 50):
-    """The agency's notifications, newest first, with the user's read marks."""
+    """The agency's notifications about what the user may still open, newest
+    first, with the user's read marks."""
     query = (
-        sa.select(Notification).where(Notification.agency_id == user.agency_id)
+        sa.select(Notification).where(policy.notification_visibility(user))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .options(joinedload(Notification.case), joinedload(Notification.related_agency))
     )

@@ -11,6 +11,7 @@ from coordination.agencies.models import Agency
 from coordination.cases.models import Case
 from coordination.extensions import db
 from coordination.models_base import LabelledEnum, enum_type, utcnow
+from coordination.referrals.models import LegalGround
 
 
 class ProgrammeStatus(LabelledEnum):
@@ -38,6 +39,10 @@ class CorrectionalProgramme(db.Model):
     referred_at: Mapped[datetime] = mapped_column(default=utcnow)
     referred_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     started_on: Mapped[date | None]
+    #: Why the provider may see the case without the survivor's consent for
+    #: its type (None: consent, or the provider already holds the case).
+    legal_ground: Mapped[LegalGround | None] = mapped_column(
+        enum_type(LegalGround))
     ended_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 

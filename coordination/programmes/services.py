@@ -13,9 +13,11 @@ from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, TimelineKind
 from coordination.cases.timeline import add_event
+from coordination.consent.services import record_override, require_cover
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.programmes.models import CorrectionalProgramme, ProgrammeStatus
+from coordination.referrals.models import LegalGround
 from coordination.refusals import Forbidden, NotFound, RuleBroken
 from coordination.workflow import check_version
 
@@ -39,9 +41,13 @@ def providers(case: Case) -> list[Agency]:
     return list(db.session.scalars(query))
 
 
-def refer(user: User, case: Case, provider_id: int, now: datetime | None = None
-          ) -> CorrectionalProgramme:
-    """Refer the case's alleged perpetrator to a provider's programme."""
+def refer(user: User, case: Case, provider_id: int, now: datetime | None = None,
+          legal_ground: LegalGround | None = None) -> CorrectionalProgramme:
+    """Refer the case's alleged perpetrator to a provider's programme.
+
+    The provider becomes involved: the consent rule of referrals applies
+    (``require_cover``), and an override is audited.
+    """
     if not policy.can(user, policy.Action.REFER, case):
         raise Forbidden("this user may not refer on this case")
     provider = next((a for a in providers(case) if a.id == provider_id), None)
@@ -50,14 +56,17 @@ def refer(user: User, case: Case, provider_id: int, now: datetime | None = None
     if any(p.status in (ProgrammeStatus.REFERRED, ProgrammeStatus.STARTED)
            for p in case.programmes):
         raise RuleBroken(_("A programme is already under way on this case."))
+    legal_ground = require_cover(case, provider, legal_ground)
     now = now or utcnow()
     programme = CorrectionalProgramme(provider_agency_id=provider.id, referred_at=now,
-                                      referred_by_id=user.id)
+                                      referred_by_id=user.id, legal_ground=legal_ground)
     case.programmes.append(programme)
     db.session.flush()
     add_event(case, TimelineKind.PROGRAMME_REFERRED, user, at=now,
               related_agency_id=provider.id)
     record(AuditAction.PROGRAMME_CHANGED, user, "programme", programme.id)
+    if legal_ground is not None:
+        record_override(user, "programme", programme.id)
     return programme
 
 

@@ -11,6 +11,7 @@ from coordination.pipeline import step
 from coordination.programmes import services
 from coordination.programmes.section import refer_form
 from forms.programmes import ProgrammeStepForm
+from forms.referrals import legal_ground_value
 
 bp = Blueprint("programmes", __name__)
 cases_section = section_required(policy.Section.CASES)
@@ -20,7 +21,8 @@ cases_section = section_required(policy.Section.CASES)
 @cases_section
 @step(load=load_case, action=policy.Action.REFER, back=to_case("programme"), form=refer_form)
 def refer(user, case, form):
-    services.refer(user, case, form.provider.data)
+    services.refer(user, case, form.provider.data,
+                   legal_ground=legal_ground_value(form.legal_ground))
     return _("Referred to the correctional programme.")
 
 

@@ -31,6 +31,7 @@ from coordination.protection.models import (
     OrderViolation,
     ProtectionOrder,
 )
+from coordination.referrals.models import LegalGround
 from coordination.refusals import Forbidden, NotFound, RuleBroken
 from coordination.settings.services import get_setting
 from coordination.workflow import check_version
@@ -159,9 +160,13 @@ def record_violation(user: User, order: ProtectionOrder, occurred_at: datetime,
                        if a.type == AgencyType.POLICE), None)
         if police is None:
             raise RuleBroken(_("No police agency serves this case's place."))
+    # A breach of an order answers a danger to the survivor: the police must
+    # act whether or not the survivor consented to sharing with them (the
+    # override is audited like any other).
     follow_up = add_follow_up(user, order.case, FollowUpData(
         action=_("Respond to the violation of the protection order"),
-        owner_agency_id=police.id, due_on=now.date()), now=now)
+        owner_agency_id=police.id, due_on=now.date(),
+        legal_ground=LegalGround.DANGER_TO_LIFE), now=now)
     violation = OrderViolation(occurred_at=occurred_at, follow_up_id=follow_up.id,
                                recorded_by_id=user.id, recorded_at=now)
     order.violations.append(violation)

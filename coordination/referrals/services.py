@@ -15,7 +15,7 @@ from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, RiskLevel, TimelineKind
 from coordination.cases.timeline import add_event
-from coordination.consent.services import covers
+from coordination.consent.services import record_override, require_cover
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.notifications.models import NotificationKind
@@ -65,18 +65,13 @@ def send_referral(
     target = next((a for a in referral_targets(user, case) if a.id == to_agency_id), None)
     if target is None:
         raise RuleBroken(_("Choose an agency from the list."))
-    consented = covers(case, target.type)
-    if not consented and legal_ground is None:
-        raise RuleBroken(_(
-            "The survivor has not consented to sharing with %(type)s. Record the consent "
-            "first, or record the legal ground that allows the referral without it.",
-            type=target.type.label))
+    legal_ground = require_cover(case, target, legal_ground)
     if case.risk_level == RiskLevel.HIGH:
         priority = Priority.URGENT
     now = now or utcnow()
     referral = Referral(
         from_agency_id=user.agency_id, to_agency_id=target.id, service=service,
-        priority=priority, legal_ground=None if consented else legal_ground,
+        priority=priority, legal_ground=legal_ground,
         sent_by_id=user.id, sent_at=now, respond_by=response_deadline(priority, now),
     )
     case.referrals.append(referral)
@@ -85,7 +80,7 @@ def send_referral(
     notify(target.id, NotificationKind.REFERRAL_RECEIVED, case.id, user.agency_id, at=now)
     record(AuditAction.REFERRAL_SENT, user, "referral", referral.id)
     if referral.legal_ground is not None:
-        record(AuditAction.CONSENT_OVERRIDDEN, user, "referral", referral.id)
+        record_override(user, "referral", referral.id)
     return referral
 
 

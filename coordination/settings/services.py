@@ -90,6 +90,9 @@ SPECS = {
         switch("two_factor_required_ministry", "two_factor",
                _l("Required for ministry users")),
         switch("two_factor_required_admins", "two_factor", _l("Required for administrators")),
+        switch("two_factor_required_confirmed", "two_factor",
+               _l("Required before the first case view of accounts an administrator "
+                  "created or reset")),
     )
 }
 

@@ -31,8 +31,10 @@ def _user_count() -> int:
 
 def test_admin_creates_a_user_with_a_temporary_password(user, agency):
     admin = user("admin")
+    # In the ministry (no cases): the administrator hands the password over.
+    # In a case-handling agency the account is held (tests/accounts/test_four_eyes.py).
     created, password = administration.add_user(
-        admin, agency("SOKULUK-POLICE"), " Inspector.New ", "Марат Исаков", Role.MEMBER, "ru")
+        admin, agency("MLSSM-GENDER"), " Inspector.New ", "Марат Исаков", Role.MEMBER, "ru")
     assert created.username == "inspector.new"
     assert created.must_change_password
     assert password not in created.password_hash
@@ -181,7 +183,8 @@ def test_unlock_clears_the_lock_admins_everyone_heads_their_own(user, make_user)
 
 
 def test_reset_password_forces_a_change_and_ends_sessions(app, user):
-    admin, police = user("admin"), user("police.sokuluk")
+    # A ministry account: no four eyes needed (tests/accounts/test_four_eyes.py).
+    admin, police = user("admin"), user("ministry.analyst")
     police.locked_until = utcnow() + timedelta(minutes=10)
     epoch = police.session_epoch
     password = administration.reset_password(admin, police)
@@ -245,7 +248,7 @@ def test_list_needs_a_fixed_number_of_queries(login_as, app):
 
 def test_admin_creates_a_user_who_must_change_the_password(login_as, client, agency, browser):
     login_as("admin")
-    police = agency("SOKULUK-POLICE")
+    police = agency("MLSSM-GENDER")  # the ministry: no four eyes needed
     response = post_form(client, "/admin/users/new", {
         "full_name": "Марат Исаков", "username": "m.isakov", "agency": police.id,
         "role": "member", "language": "ky"})
@@ -299,14 +302,14 @@ def test_head_cannot_move_a_colleague_by_posting_an_agency(login_as, client, age
 
 def test_reset_through_the_page_shows_the_password_once(login_as, client, browser):
     login_as("admin")
-    police_id = db.session.scalar(sa.select(User.id).where(User.username == "police.karasuu"))
+    police_id = db.session.scalar(sa.select(User.id).where(User.username == "ministry.analyst"))
     url = f"/admin/users/{police_id}/reset-password"
     page = client.get(url)
     assert "Reset the password" in page.text
     response = client.post(url, data={"csrf_token": csrf_token(page.text)})
     password = re.search(r'<code class="secret">([^<]+)</code>', response.text).group(1)
     assert password not in client.get(f"/admin/users/{police_id}").text
-    assert login(browser(), "police.karasuu", password).status_code == 302
+    assert login(browser(), "ministry.analyst", password).status_code == 302
 
 
 def test_a_reset_ends_the_users_open_session(login_as, user, browser):

@@ -127,7 +127,10 @@ def test_wrong_codes_lock_the_account(client, app, user):
     # The wait is over: no more guesses without the password, which is refused now.
     assert client.get("/login/two-factor").status_code == 302
     again = login(client, "police.sokuluk")
-    assert again.status_code == 200 and "The account is locked" in again.text
+    # The same answer as to anyone refused (issue 14): the password step never
+    # says whether this account, or this password, is the locked one.
+    assert again.status_code == 200 and "Wrong username or password." in again.text
+    assert "The account is locked" not in again.text
 
 
 def test_the_wait_for_the_code_expires(client, app, user):
@@ -299,7 +302,8 @@ def test_a_forced_password_change_comes_first(client, user):
     from coordination.settings.services import update_settings
 
     update_settings(user("admin"), {"two_factor_required_committee": True})
-    password = administration.reset_password(user("admin"), user("coordinator.sokuluk"))
+    administration.reset_password(user("admin"), user("coordinator.sokuluk"))
+    password = administration.confirm_by_operator(user("coordinator.sokuluk"))
     db.session.commit()
     login(client, "coordinator.sokuluk", password)
     assert client.get("/cases").headers["Location"] == "/profile/password"

@@ -7,6 +7,7 @@ import io
 import sqlalchemy as sa
 
 from coordination import policy
+from coordination.accounts.models import User
 from coordination.audit import viewer
 from coordination.audit.models import ACCOUNT_ACTIONS, AuditAction, AuditEvent
 from coordination.audit.services import record
@@ -25,7 +26,12 @@ def test_an_agency_head_sees_their_agencys_actions_and_case_views(user):
     record(AuditAction.CASE_VIEWED, user("coordinator.karasuu"), "case", 3)
     db.session.flush()
     events = _all(head)
-    assert events and {e.agency_id for e in events} == {head.agency_id}
+    # Their staff's actions, and (issue 14) anything done to their accounts.
+    members = set(db.session.scalars(sa.select(User.id).where(
+        User.agency_id == head.agency_id)))
+    assert events and all(e.agency_id == head.agency_id
+                          or (e.object_type == "user" and e.object_id in members)
+                          for e in events)
     assert any(e.action == AuditAction.CASE_VIEWED and e.object_id == 1 for e in events)
     assert not any(e.object_id in (2, 3) and e.action == AuditAction.CASE_VIEWED
                    for e in events)

@@ -12,6 +12,7 @@ from coordination.agencies.models import Agency
 from coordination.extensions import db
 from coordination.followups.services import FollowUpData
 from coordination.meetings import services
+from coordination.referrals.models import LegalGround
 from tests.helpers import DEMO_PASSWORD
 from tests.workflow.conftest import NOW, agency, new_case  # noqa: F401  (fixtures)
 
@@ -43,7 +44,8 @@ def decide(by, meeting, case, owner_agency_id: int, person: int | None = None,
            action: str = "Посетить семью", days: int = 10):
     """Record a decision on ``case`` due ``days`` after ``NOW``."""
     return services.record_decision(by, meeting, case.id, FollowUpData(
-        action, owner_agency_id, NOW.date() + timedelta(days=days), person), now=NOW)
+        action, owner_agency_id, NOW.date() + timedelta(days=days), person,
+        legal_ground=LegalGround.DANGER_TO_LIFE), now=NOW)
 
 
 def hold(by, meeting, at: datetime) -> None:

@@ -162,7 +162,7 @@ def test_every_step_of_a_meeting_through_the_page(login_as, user, today_meeting)
     assert db.session.get(Meeting, today_meeting.id).status == MeetingStatus.HELD
 
     # The owner agency sees the case and finds the decision among its follow-ups.
-    client.get("/logout")
+    post_form(client, "/logout", {})  # sign-out is a POST (issue 14)
     police_client = login_as("police.sokuluk")
     assert police_client.get(f"/cases/{pid(case)}").status_code == 200
     assert "Совместный выезд в семью" in police_client.get("/followups").text

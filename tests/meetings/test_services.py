@@ -29,7 +29,7 @@ from coordination.followups.models import FollowUpStatus
 from coordination.followups.services import FollowUpData, add_follow_up, close_follow_up
 from coordination.meetings import services
 from coordination.meetings.models import AgendaReason, Meeting, MeetingStatus
-from coordination.referrals.models import Priority, ReferralService
+from coordination.referrals.models import LegalGround, Priority, ReferralService
 from coordination.referrals.services import move_referral, send_referral
 from coordination.refusals import RuleBroken, Stale
 from coordination.territories.services import territory_by_code
@@ -52,7 +52,9 @@ def _incident(case, occurred_on: date, user) -> None:
 
 
 def _follow_up(case, user, agency, due: date, now=NOW):
-    return add_follow_up(user, case, FollowUpData("Посетить семью", agency.id, due), now=now)
+    return add_follow_up(user, case, FollowUpData("Посетить семью", agency.id, due,
+                                                  legal_ground=LegalGround.DANGER_TO_LIFE),
+                         now=now)
 
 
 def _declined_referral(case, user, receiver, at):

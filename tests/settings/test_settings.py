@@ -17,7 +17,7 @@ DEFAULTS = {
     "suppression_k_sexual_violence": 10, "risk_medium_threshold": 10,
     "risk_high_threshold": 14, "two_factor_required_committee": False,
     "two_factor_required_leads": False, "two_factor_required_ministry": False,
-    "two_factor_required_admins": False,
+    "two_factor_required_admins": False, "two_factor_required_confirmed": False,
 }
 #: What the settings form posts with the defaults: a browser leaves unticked boxes out.
 FORM = {key: value for key, value in DEFAULTS.items() if not isinstance(value, bool)}

@@ -9,15 +9,19 @@ from coordination import policy
 from coordination.extensions import db
 from coordination.followups import services
 from coordination.followups.models import FollowUpStatus
+from coordination.referrals.models import LegalGround
 from coordination.refusals import RuleBroken, Stale
 from tests.helpers import csrf_token, pid
 from tests.workflow.conftest import NOW
 
 
-def _add(user, case, owner, due=None, person=None, now=NOW):
+def _add(user, case, owner, due=None, person=None, now=NOW,
+         ground=LegalGround.DANGER_TO_LIFE):
+    # The new cases have no consent: the owner is involved on a legal ground
+    # (tests/workflow/test_consent_rule.py tests the rule itself).
     return services.add_follow_up(user, case, services.FollowUpData(
         action="Посетить семью", owner_agency_id=owner.id, owner_user_id=person,
-        due_on=due or NOW.date() + timedelta(days=7)), now=now)
+        due_on=due or NOW.date() + timedelta(days=7), legal_ground=ground), now=now)
 
 
 def test_owner_agency_becomes_involved(new_case, user, agency):

@@ -38,7 +38,7 @@ def test_follow_up_for_another_agency_notifies_it(new_case, user, agency):
     before = len(_kinds(agency("SOKULUK-LSG")))
     followups.add_follow_up(user("coordinator.sokuluk"), case, followups.FollowUpData(
         action="Визит", owner_agency_id=agency("SOKULUK-LSG").id,
-        due_on=NOW.date() + timedelta(days=5)), now=NOW)
+        due_on=NOW.date() + timedelta(days=5), legal_ground=LegalGround.DANGER_TO_LIFE), now=NOW)
     assert _kinds(agency("SOKULUK-LSG"))[before:] == [NotificationKind.FOLLOW_UP_ASSIGNED]
 
 
@@ -47,7 +47,8 @@ def test_due_check_announces_each_thing_once(new_case, user, agency):
     case = new_case(opened_by="police.sokuluk")
     lsg = agency("SOKULUK-LSG")
     followups.add_follow_up(user("coordinator.sokuluk"), case, followups.FollowUpData(
-        action="Визит", owner_agency_id=lsg.id, due_on=now.date() + timedelta(days=1)), now=now)
+        action="Визит", owner_agency_id=lsg.id, due_on=now.date() + timedelta(days=1),
+        legal_ground=LegalGround.DANGER_TO_LIFE), now=now)
     orders.record_order(user("police.sokuluk"), case, orders.OrderData(
         kind=OrderKind.TEMPORARY, issued_at=now - timedelta(days=2, hours=20)), now=now)
     assert services.check_due(lsg, now) >= 1

@@ -14,6 +14,7 @@ from coordination.programmes import services as programmes
 from coordination.programmes.models import ProgrammeStatus
 from coordination.protection import services as orders
 from coordination.protection.models import OrderKind, OrderStatus
+from coordination.referrals.models import LegalGround
 from coordination.refusals import RuleBroken, Stale
 from coordination.risk import services as risk
 from tests.helpers import csrf_token, pid
@@ -230,7 +231,8 @@ def test_police_record_an_order_through_the_page(new_case, login_as):
 def test_programme_course_by_the_provider(new_case, user, agency):
     case = new_case()
     programme = programmes.refer(user("coordinator.sokuluk"), case,
-                                 agency("SOKULUK-CRISIS_CENTRE").id, now=NOW)
+                                 agency("SOKULUK-CRISIS_CENTRE").id, now=NOW,
+                                 legal_ground=LegalGround.DANGER_TO_LIFE)
     db.session.flush()
     crisis = user("crisis.sokuluk")
     assert policy.can(crisis, policy.Action.VIEW_CASE, case)  # the provider is involved

@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from coordination.order_checks.models import CheckMethod, CheckOutcome, ExtensionAnswer
 from forms import BaseForm
-from forms.fields import INVALID_CHOICE, enum_choices
+from forms.fields import INVALID_CHOICE, choices, enum_choices
 from forms.protection import LocalMomentField
 
 
@@ -22,7 +22,7 @@ class CheckForm(BaseForm):
         validators=[InputRequired(_l("Enter the date and time of the check."))])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
     #: A correction names the record it corrects (choices: this order's checks).
-    corrects = SelectField(_l("Corrects the check of"), choices=[("", "—")],
+    corrects = SelectField(_l("Corrects the check of"), choices=choices([("", "—")]),
                            validate_choice=True, invalid_choice_message=INVALID_CHOICE)
 
 

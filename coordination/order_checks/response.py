@@ -14,7 +14,7 @@ from coordination.accounts.models import User
 from coordination.cases.models import Case
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
-from coordination.followups.services import FollowUpData, add_follow_up
+from coordination.followups.services import FollowUpData, add_follow_up, owner_candidates
 from coordination.protection.models import OrderKind, OrderViolation, ProtectionOrder
 
 #: Breaches of the orders of one case from which court restrictions are suggested.
@@ -23,10 +23,14 @@ REPEATED = 2
 
 def start_breach_response(user: User, order: ProtectionOrder, violation: OrderViolation,
                           now: datetime) -> FollowUp:
-    """The reassessment of the risk, due the next day, for the lead agency."""
+    """The reassessment of the risk, due the next day, for the lead agency
+    (or, when it does not serve the case's place, the police that respond)."""
+    serving = {a.id for a in owner_candidates(order.case)}
+    owner = order.case.lead_agency_id if order.case.lead_agency_id in serving \
+        else db.session.get(FollowUp, violation.follow_up_id).owner_agency_id
     return add_follow_up(user, order.case, FollowUpData(
         action=_("Assess the risk again after the breach of the protection order"),
-        owner_agency_id=order.case.lead_agency_id,
+        owner_agency_id=owner,
         due_on=(now + timedelta(days=1)).date()), now=now)
 
 

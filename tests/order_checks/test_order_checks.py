@@ -246,3 +246,28 @@ def test_the_recording_route_goes_through_the_pipeline(new_case, user, login_as,
         "csrf_token": csrf_token(other.get("/").text), "method": "visit", "outcome": "kept",
         "stated_at": moment})
     assert refused.status_code == 404
+
+
+def test_a_breach_reported_directly_makes_a_reassessment_due(new_case, user, login_as):
+    from flask_babel import to_user_timezone
+
+    from coordination.models_base import utcnow
+    from tests.helpers import csrf_token, pid
+
+    now = utcnow()
+    case = new_case(opened_by="police.sokuluk")
+    order = orders.record_order(user("police.sokuluk"), case, orders.OrderData(
+        kind=OrderKind.TEMPORARY, issued_at=now - 5 * HOUR), now=now)
+    db.session.commit()
+    client = login_as("social.sokuluk")
+    page = client.get(f"/cases/{pid(case)}").text
+    with client.application.test_request_context():
+        moment = to_user_timezone(now - HOUR).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(f"/orders/{pid(order)}/violations",
+                           data={"csrf_token": csrf_token(page), "occurred_at": moment})
+    assert response.status_code == 302
+    db.session.expire_all()
+    actions = {(f.owner_agency.code, f.action) for f in db.session.scalars(
+        sa.select(FollowUp).where(FollowUp.case_id == case.id))}
+    assert (case.lead_agency.code,
+            "Assess the risk again after the breach of the protection order") in actions

@@ -107,11 +107,13 @@ def _breach(rng, staff, order: ProtectionOrder, now: datetime) -> None:
     if order.status(now) != OrderStatus.ACTIVE:
         return
     stated = max(now - timedelta(hours=5), order.issued_at + timedelta(minutes=30))
+    before = db.session.scalar(sa.select(sa.func.max(FollowUp.id))) or 0
     _check(rng, police, order, stated, CheckOutcome.BREACH, now=now)
     case = order.case
+    # Only the two follow-ups the breach made: the rest of the demo stays as it was.
     opened = [f for f in db.session.scalars(sa.select(FollowUp).where(
         FollowUp.case_id == case.id, FollowUp.status == FollowUpStatus.OPEN,
-        FollowUp.created_at >= stated).order_by(FollowUp.id))]
+        FollowUp.id > before).order_by(FollowUp.id))]
     for follow_up in opened:
         owner = next((u for u in staff.values() if u.agency_id == follow_up.owner_agency_id),
                      None)

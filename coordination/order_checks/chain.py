@@ -2,7 +2,11 @@
 
 Each record's hash is the SHA-256 of a canonical JSON of its fields and the
 previous record's hash (64 zeros for the first), so that changing, removing
-or reordering a stored record breaks every hash after it. The verification
+or reordering a stored record breaks every hash after it. The note enters
+the canonical form as its SHA-256 (``note_sha256``, stored beside it): the
+retention rule clears the notes of an anonymized case's orders, and a note
+cleared that way (a dash, on a case with a ``case_anonymized`` audit event)
+is expected; any other note must match its digest. The verification
 recomputes the chains from the stored rows and names what differs by the
 order's public token and the record's place in its chain, never by anything
 personal.
@@ -16,8 +20,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from coordination.audit.models import AuditAction, AuditEvent
 from coordination.extensions import db
+from coordination.models_base import REMOVED
 from coordination.order_checks.models import OrderCheck
+from coordination.protection.models import ProtectionOrder
 from coordination.public_ids import encode
 
 GENESIS = "0" * 64
@@ -37,7 +44,8 @@ def canonical(check: OrderCheck, previous_hash: str) -> bytes:
         "checked_by": check.checked_by_id,
         "method": check.method.value,
         "outcome": check.outcome.value,
-        "note": check.note or "",
+        **({"note_sha256": check.note_sha256} if check.note_sha256 is not None
+           else {"note": check.note or ""}),
         "stated_at": _moment(check.stated_at),
         "recorded_at": _moment(check.recorded_at),
         "due_at": _moment(check.due_at),
@@ -50,6 +58,30 @@ def canonical(check: OrderCheck, previous_hash: str) -> bytes:
 
 def digest(check: OrderCheck, previous_hash: str) -> str:
     return hashlib.sha256(canonical(check, previous_hash)).hexdigest()
+
+
+def note_digest(note: str | None) -> str:
+    """The SHA-256 of a note as stored (the chain hashes this, not the note)."""
+    return hashlib.sha256((note or "").encode("utf-8")).hexdigest()
+
+
+def _orders_of_anonymized_cases() -> set[int]:
+    """Orders whose case the retention rule has anonymized (audited)."""
+    return set(db.session.scalars(
+        sa.select(ProtectionOrder.id).join(
+            AuditEvent, sa.and_(AuditEvent.object_id == ProtectionOrder.case_id,
+                                AuditEvent.object_type == "case",
+                                AuditEvent.action == AuditAction.CASE_ANONYMIZED))
+        .distinct()))
+
+
+def _note_as_recorded(check: OrderCheck, anonymized: set[int]) -> bool:
+    """The stored note is the one recorded, or was cleared by retention."""
+    if check.note_sha256 is None:
+        return True  # an older record: its note is inside its hash
+    if check.note_sha256 == note_digest(check.note):
+        return True
+    return check.note == REMOVED and check.order_id in anonymized
 
 
 @dataclass(frozen=True)
@@ -71,6 +103,7 @@ def verify(batch: int = 1000) -> list[Break]:
     stays flat however many there are.
     """
     breaks: list[Break] = []
+    anonymized = _orders_of_anonymized_cases()
     order_id, expected_previous, expected_sequence = None, GENESIS, 1
     query = (sa.select(OrderCheck).order_by(OrderCheck.order_id, OrderCheck.sequence)
              .execution_options(yield_per=batch))
@@ -83,7 +116,8 @@ def verify(batch: int = 1000) -> list[Break]:
                                 f"expected place {expected_sequence} (a record is missing)"))
         if check.previous_hash != expected_previous:
             breaks.append(Break(token, check.sequence, "link to the previous record differs"))
-        if digest(check, check.previous_hash) != check.hash:
+        if (digest(check, check.previous_hash) != check.hash
+                or not _note_as_recorded(check, anonymized)):
             breaks.append(Break(token, check.sequence, "content differs from its hash"))
         expected_previous, expected_sequence = check.hash, check.sequence + 1
     return breaks

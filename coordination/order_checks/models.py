@@ -51,6 +51,13 @@ class OrderCheck(db.Model):
     outcome: Mapped[CheckOutcome] = mapped_column(enum_type(CheckOutcome))
     note: Mapped[str] = mapped_column(sa.String(500), default="", server_default="",
                                       info=personal(PersonalKind.FREE_TEXT))
+    #: SHA-256 of the note as recorded. The chain hashes this digest, not the
+    #: note, so that the retention rule can clear the note (to a dash) with the
+    #: case's other personal data and ``flask orders verify`` still checks
+    #: every other field; verify accepts a cleared note only on a case whose
+    #: anonymization is audited. Empty on records made before it existed
+    #: (their chain hashes the note itself).
+    note_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     #: When the check took place, as the inspector states it (at most a few
     #: hours before ``recorded_at``, a setting).
     stated_at: Mapped[datetime]

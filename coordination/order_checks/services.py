@@ -69,6 +69,7 @@ def _append(order: ProtectionOrder, check: OrderCheck) -> OrderCheck:
     previous = _previous(order)
     check.sequence = previous.sequence + 1 if previous else 1
     check.previous_hash = previous.hash if previous else chain.GENESIS
+    check.note_sha256 = chain.note_digest(check.note)
     check.hash = chain.digest(check, check.previous_hash)
     db.session.add(check)
     db.session.flush()

@@ -218,6 +218,36 @@ def test_a_check_changed_behind_the_application_is_named_by_verify(app, new_case
     assert f"order {token} check 3: link to the previous record differs" in found
 
 
+def test_retention_clears_the_notes_and_verify_expects_it(new_case, user):
+    """The note is the case's personal data: retention clears it with the
+    rest (through the order's case); the chain hashes the note's digest, so
+    verify still passes, and a note changed on a case not anonymized is caught."""
+    from coordination.maintenance import retention
+    from coordination.models_base import REMOVED
+
+    order = _order(user, new_case)
+    first = _check(user, order, NOW + HOUR, note="Соседка сказала, что он приходил")
+    second = _check(user, order, NOW + 30 * HOUR, note="Посещение")
+    other = _order(user, new_case)
+    kept = _check(user, other, NOW + HOUR, note="Всё спокойно")
+    db.session.flush()
+    assert verify() == []
+
+    retention.anonymize([order.case_id])
+    db.session.flush()
+    db.session.expire_all()
+    assert {db.session.get(OrderCheck, c.id).note for c in (first, second)} == {REMOVED}
+    assert db.session.get(OrderCheck, kept.id).note == "Всё спокойно"
+    assert verify() == []
+
+    # Clearing a note the same way on a case retention never touched is a break.
+    db.session.execute(sa.text("UPDATE order_checks SET note = :note WHERE id = :id"),
+                       {"note": REMOVED, "id": kept.id})
+    db.session.expire_all()
+    assert [str(b) for b in verify()] == [
+        f"order {encode('order', other.id)} check 1: content differs from its hash"]
+
+
 def test_the_recording_route_goes_through_the_pipeline(new_case, user, login_as, browser):
     from flask_babel import to_user_timezone
 

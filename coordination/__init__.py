@@ -173,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.followups.views import bp as followups_bp
     from coordination.meetings.views import bp as meetings_bp
     from coordination.notifications.views import bp as notifications_bp
+    from coordination.order_checks.views import bp as order_checks_bp
     from coordination.programmes.views import bp as programmes_bp
     from coordination.protection.views import bp as protection_bp
     from coordination.referrals.views import bp as referrals_bp
@@ -184,7 +185,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, accounts_bp, two_factor_bp, cases_bp, referrals_bp,
                       followups_bp, consent_bp, risk_bp, protection_bp, programmes_bp,
                       notifications_bp, users_bp, agencies_bp, territories_bp, settings_bp,
-                      meetings_bp, reports_bp, audit_bp):
+                      meetings_bp, reports_bp, audit_bp, order_checks_bp):
         app.register_blueprint(blueprint)
 
     from coordination.case_sections import SECTIONS

@@ -6,6 +6,7 @@ from __future__ import annotations
 from coordination.cases import section as case
 from coordination.consent.section import section as consent
 from coordination.followups.section import section as follow_ups
+from coordination.order_checks.section import section as order_checks
 from coordination.programmes.section import section as programme
 from coordination.protection.section import section as orders
 from coordination.referrals.section import section as referrals
@@ -17,6 +18,7 @@ SECTIONS = (
     consent,
     risk,
     orders,
+    order_checks,
     programme,
     referrals,
     follow_ups,

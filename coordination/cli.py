@@ -23,6 +23,7 @@ from coordination.maintenance import backup, retention
 from coordination.maintenance.synthetic import SeedError, seed_synthetic
 from coordination.models_base import utcnow
 from coordination.notifications.services import check_due
+from coordination.order_checks.cli import orders_cli
 from coordination.territories.services import load_territories, territory_by_code
 
 territories_cli = AppGroup("territories", help="Territorial reference data.")
@@ -227,6 +228,7 @@ def seed_synthetic_command(cases, seed):
 def init_app(app: Flask) -> None:
     app.cli.add_command(territories_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(orders_cli)
     for command in (create_agency, create_user_command, load_demo_command, demo_accounts,
                     backup_command, restore_command, retention_command,
                     reset_two_factor_command, seed_synthetic_command,

@@ -117,6 +117,14 @@ class BaseConfig:
     TEMPORARY_ORDER_DAYS = 3
     EXTENDED_TEMPORARY_ORDER_DAYS = 30
     COURT_ORDER_MAX_MONTHS = 3
+    #: Checks of active orders (issue 19): the interval by risk and kind, how
+    #: long after a check it may be recorded, and when a missed one escalates.
+    ORDER_CHECK_HOURS_HIGH = 24
+    ORDER_CHECK_HOURS_NORMAL = 72
+    ORDER_CHECK_HOURS_COURT = 168
+    ORDER_CHECK_BACKDATE_HOURS = 6
+    ORDER_CHECK_GRACE_HOURS = 12
+    ORDER_CHECK_COMMITTEE_HOURS = 48
     #: Disclosure control: counts from 1 to k-1 are suppressed (k never below 3),
     #: with a larger k for any breakdown of sexual violence (never below k).
     SUPPRESSION_K = 5

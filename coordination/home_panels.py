@@ -2,10 +2,14 @@
 first): the one list a new panel is added to (docs/architecture.md)."""
 from __future__ import annotations
 
+from coordination.order_checks.home import due as order_checks_due
+from coordination.order_checks.home import escalated as order_checks_escalated
 from coordination.protection.home import expiring as orders_expiring
 from coordination.referrals.home import awaiting as referrals_awaiting
 
 PANELS = (
+    order_checks_escalated,
+    order_checks_due,
     orders_expiring,
     referrals_awaiting,
 )

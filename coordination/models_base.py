@@ -88,6 +88,10 @@ class PersonalData:
     subject: DataSubject
 
 
+#: What the retention rule writes into a required personal column it clears.
+REMOVED = "—"
+
+
 def personal(kind: PersonalKind, subject: DataSubject = DataSubject.CASE) -> dict:
     """The ``info`` of a column holding personal data:
     ``mapped_column(sa.String(100), info=personal(PersonalKind.NAME))``.

@@ -113,6 +113,8 @@ class Action(enum.Enum):
     #: Mark a follow-up done or cancel it. Follow-up.
     CLOSE_FOLLOW_UP = "close_follow_up"
     WITHDRAW_CONSENT = "withdraw_consent"  #: consent record
+    #: Record a check of an order (visit, call ...) or correct one. Protection order.
+    RECORD_ORDER_CHECK = "record_order_check"
 
 
 #: A receiving agency is involved in the case while its referral is in these.
@@ -560,6 +562,15 @@ def _record_violation(user, order, sees):
     # Anyone working on the case may report a breach; it gives the police a
     # follow-up, which only an open case takes.
     return _open(order.case) and sees()
+
+
+@rule(ProtectionOrder, Action.RECORD_ORDER_CHECK)
+def _record_order_check(user, order, sees):
+    # The police check orders: the agency that issued it, or for court
+    # restrictions recorded by another agency any police working on the case.
+    police = user.agency.type == AgencyType.POLICE
+    return sees() and (user.agency_id == order.issuing_agency_id
+                       or (police and order.issuing_agency.type != AgencyType.POLICE))
 
 
 @rule(CorrectionalProgramme, Action.UPDATE_PROGRAMME)

@@ -86,6 +86,8 @@ POST_ROUTES = {
     "protection.record": "/cases/{case}/orders",
     "protection.change": "/orders/1/step",
     "protection.violation": "/orders/1/violations",
+    "order_checks.record": "/orders/1/checks",
+    "order_checks.answer_extension": "/orders/1/extension",
     "programmes.refer": "/cases/{case}/programmes",
     "programmes.move": "/programmes/1/step",
     "notifications.mark_read": "/notifications/read",
@@ -155,6 +157,8 @@ def _karasuu_object(endpoint: str) -> int:
     model = {"consent.withdraw": ConsentRecord, "referrals.take_step": Referral,
              "followups.close": FollowUp, "protection.change": ProtectionOrder,
              "protection.violation": ProtectionOrder,
+             "order_checks.record": ProtectionOrder,
+             "order_checks.answer_extension": ProtectionOrder,
              "programmes.move": CorrectionalProgramme,
              "meetings.remove_item": AgendaItem}[endpoint]
     found = db.session.scalar(

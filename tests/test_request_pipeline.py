@@ -42,6 +42,7 @@ OBJECT_MODELS = {
     "consent.withdraw": ConsentRecord, "referrals.take_step": Referral,
     "followups.close": FollowUp, "protection.change": ProtectionOrder,
     "protection.violation": ProtectionOrder, "programmes.move": CorrectionalProgramme,
+    "order_checks.record": ProtectionOrder, "order_checks.answer_extension": ProtectionOrder,
     "meetings.remove_item": AgendaItem,
 }
 
@@ -141,6 +142,9 @@ def _valid_body(endpoint: str, target, code: str) -> dict:
                               "prohibitions": "prohibits_violence"},
         "protection.change": {"step": "revoke", "version": version},
         "protection.violation": {"occurred_at": moment},
+        "order_checks.record": {"method": "visit", "outcome": "kept", "stated_at": moment,
+                                "note": "", "corrects": ""},
+        "order_checks.answer_extension": {"answer": "refused"},
         "programmes.refer": {"provider": social},
         "programmes.move": {"step": "start", "on": day.isoformat(), "version": version},
         "notifications.mark_read": {},
@@ -168,7 +172,8 @@ def test_the_sweep_covers_every_step_route():
         "cases.change_status", "cases.reassign_lead", "consent.add", "consent.withdraw",
         "referrals.send", "referrals.take_step", "followups.add", "followups.close",
         "cases.record_incident", "risk.assess", "protection.record", "protection.change",
-        "protection.violation", "programmes.refer", "programmes.move",
+        "protection.violation", "order_checks.record", "order_checks.answer_extension",
+        "programmes.refer", "programmes.move",
         "notifications.mark_read", "meetings.reschedule", "meetings.cancel",
         "meetings.propose", "meetings.add_case", "meetings.remove_item",
         "meetings.attendance", "meetings.add_decision", "meetings.mark_held"}

@@ -42,6 +42,8 @@ class AuditAction(enum.StrEnum):
     ORDER_RECORDED = "order_recorded"
     ORDER_CHANGED = "order_changed"
     VIOLATION_RECORDED = "violation_recorded"
+    ORDER_CHECKED = "order_checked"
+    EXTENSION_ANSWERED = "extension_answered"
     PROGRAMME_CHANGED = "programme_changed"
     MEETING_SCHEDULED = "meeting_scheduled"
     MEETING_RESCHEDULED = "meeting_rescheduled"

@@ -34,6 +34,7 @@ from coordination.demo.meetings import add_meetings
 from coordination.demo.workflow import add_district_extras, add_workflow
 from coordination.extensions import db
 from coordination.models_base import utcnow
+from coordination.order_checks.demo import add_order_checks
 from coordination.territories.models import Territory, TerritoryLevel
 from coordination.territories.services import load_territories, territory_by_code
 
@@ -197,6 +198,9 @@ def load_demo(seed: int, now: datetime | None = None) -> DemoSummary:
     # After every case, so that the cases themselves stay as they were.
     for staff in district_staff:
         add_meetings(rng, staff, now)
+    # Checks of the orders (issue 19), after everything else with their own
+    # random numbers, so that the rest of the demo stays as it was.
+    add_order_checks(seed, district_staff, now)
     record(AuditAction.DEMO_DATA_LOADED)
     db.session.flush()
     return DemoSummary(agency_count, users, cases)

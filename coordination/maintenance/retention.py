@@ -6,9 +6,11 @@ What goes: every column the models mark as the case's personal data
 a dash, the columns being required), phones and addresses, the survivor
 code's initials, incident register numbers, and every free text on the case
 (referral decline reasons and outcomes, follow-up actions and closing notes,
-risk reasons). A required column becomes a dash, an optional one empty; a
-table with a ``version`` column has it raised, so an open form on it goes
-stale. What stays: everything the aggregate reports count
+risk reasons, the notes of checks of the case's protection orders, found
+through ``protection_orders.case_id``; the check chain hashes each note's
+digest, so ``flask orders verify`` still passes). A required column
+becomes a dash, an optional one empty; a table with a ``version`` column
+has it raised, so an open form on it goes stale. What stays: everything the aggregate reports count
 (territory, dates, sex, birth year, disability, relationship, forms of
 violence, referrals, orders, risk levels, consents), so statistics do not
 change. The case's closure is its latest ``case_closed`` timeline event
@@ -26,10 +28,9 @@ from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, CaseStatus, Person, TimelineEvent, TimelineKind
 from coordination.extensions import db
-from coordination.models_base import DataSubject, personal_columns
+from coordination.models_base import REMOVED, DataSubject, personal_columns
 
-#: What a removed name becomes (the columns are required).
-REMOVED = "—"
+__all__ = ["REMOVED", "anonymize", "apply_retention", "due_case_ids"]
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,33 @@ def due_case_ids(years: int, now: datetime) -> list[int]:
 
 def _personal_columns_by_table() -> dict[sa.Table, list[sa.Column]]:
     """The case's personal data the models declare, grouped by table; each
-    such table is ``cases`` itself or has a ``case_id``."""
+    such table is ``cases`` itself, has a ``case_id``, or refers to a table
+    that has one (``order_checks`` through ``protection_orders``)."""
     by_table: dict[sa.Table, list[sa.Column]] = {}
     for column in personal_columns(db.metadata, DataSubject.CASE):
         by_table.setdefault(column.table, []).append(column)
     return by_table
+
+
+def case_parent(table: sa.Table) -> sa.ForeignKey | None:
+    """For a table without ``case_id``: its foreign key to a table that has one."""
+    for key in sorted(table.foreign_keys, key=lambda k: k.parent.name):
+        if "case_id" in key.column.table.c:
+            return key
+    return None
+
+
+def _of_cases(table: sa.Table, case_ids: list[int]) -> sa.ColumnElement[bool]:
+    """The rows of ``table`` that belong to ``case_ids`` (directly or through a parent)."""
+    if table.name == Case.__tablename__:
+        return table.c.id.in_(case_ids)
+    if "case_id" in table.c:
+        return table.c.case_id.in_(case_ids)
+    key = case_parent(table)
+    if key is None:
+        raise LookupError(f"{table.name} holds case personal data but belongs to no case")
+    parent = key.column.table
+    return key.parent.in_(sa.select(key.column).where(parent.c.case_id.in_(case_ids)))
 
 
 def anonymize(case_ids: list[int]) -> None:
@@ -80,11 +103,10 @@ def anonymize(case_ids: list[int]) -> None:
     if not case_ids:
         return
     for table, columns in _personal_columns_by_table().items():
-        owner = table.c.id if table.name == Case.__tablename__ else table.c.case_id
         values = {column.name: None if column.nullable else REMOVED for column in columns}
         if "version" in table.c:
             values["version"] = table.c.version + 1
-        db.session.execute(sa.update(table).where(owner.in_(case_ids)).values(values))
+        db.session.execute(sa.update(table).where(_of_cases(table, case_ids)).values(values))
     for case_id in case_ids:
         record(AuditAction.CASE_ANONYMIZED, None, "case", case_id)
     db.session.expire_all()

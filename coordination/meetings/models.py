@@ -35,6 +35,8 @@ class AgendaReason(LabelledEnum):
     REPEAT = "repeat", _l("Repeat case")
     OVERDUE_FOLLOW_UPS = "overdue_follow_ups", _l("Overdue follow-ups")
     DECLINED_REFERRAL = "declined_referral", _l("Referral declined")
+    ORDER_CHECK_MISSED = "order_check_missed", _l("Missed check of a protection order")
+    ORDER_BREACHED = "order_breached", _l("Protection order breached")
     ADDED_BY_HAND = "added_by_hand", _l("Added by the committee")
 
 

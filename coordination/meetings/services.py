@@ -38,6 +38,8 @@ from coordination.meetings.models import (
 from coordination.models_base import utcnow
 from coordination.notifications.models import NotificationKind
 from coordination.notifications.services import notify
+from coordination.order_checks.response import breached_cases
+from coordination.order_checks.schedule import escalated_case_ids
 from coordination.referrals.models import Referral, ReferralStatus
 from coordination.refusals import Forbidden, NotFound, RuleBroken
 from coordination.territories.queries import agencies_serving_territory
@@ -230,7 +232,13 @@ def agenda_proposal(meeting: Meeting, now: datetime | None = None) -> list[Propo
     repeat = Case.id.in_(repeat_case_ids_query())
     flags = {AgendaReason.HIGH_RISK: high, AgendaReason.REPEAT: repeat,
              AgendaReason.OVERDUE_FOLLOW_UPS: overdue,
-             AgendaReason.DECLINED_REFERRAL: declined}
+             AgendaReason.DECLINED_REFERRAL: declined,
+             # Protection orders (issue 19): a missed check that reached the
+             # committee, a breach since the previous meeting.
+             AgendaReason.ORDER_CHECK_MISSED: Case.id.in_(sorted(escalated_case_ids(
+                 now, where=[policy.cases_in_territory(meeting.committee.territory)]))),
+             AgendaReason.ORDER_BREACHED: Case.id.in_(
+                 breached_cases(declined_since(meeting, now), now))}
     query = (
         sa.select(Case.id, Case.reference,
                   *(sa.case((condition, 1), else_=0).label(reason.value)

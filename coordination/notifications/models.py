@@ -29,6 +29,11 @@ class NotificationKind(LabelledEnum):
     FOLLOW_UP_DUE = "follow_up_due", _l("Follow-up due")
     ORDER_EXPIRING = "order_expiring", _ORDER_EXPIRING
     ORDER_VIOLATED = "order_violated", _l("Protection order violated")
+    CHECK_OVERDUE = "check_overdue", _l("Check of a protection order overdue")
+    CHECK_TO_HEAD = "check_to_head", _l(
+        "Missed check of a protection order: for the agency head")
+    CHECK_TO_COMMITTEE = "check_to_committee", _l(
+        "Missed check of a protection order: for the committee")
     MEETING_SCHEDULED = "meeting_scheduled", _l("Committee meeting scheduled")
 
 

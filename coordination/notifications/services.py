@@ -15,6 +15,7 @@ from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.models_base import utcnow
 from coordination.notifications.models import Notification, NotificationKind, NotificationRead
+from coordination.order_checks.notify import announce_missed_checks
 from coordination.protection.models import ProtectionOrder
 
 
@@ -70,6 +71,7 @@ def check_due(agency: Agency, now: datetime | None = None) -> int:
         added += notify(agency.id, NotificationKind.ORDER_EXPIRING, order.case_id, at=now,
                         dedupe_key=f"expiring:{agency.id}:{order.id}:{order.valid_until:%Y%m%d%H%M}"
                         ) is not None
+    added += announce_missed_checks(agency, now, notify)
     db.session.flush()
     return added
 

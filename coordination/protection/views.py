@@ -8,6 +8,7 @@ from flask_babel import to_utc
 from coordination import policy
 from coordination.cases.steps import load_case, to_case
 from coordination.decorators import section_required
+from coordination.order_checks.response import start_breach_response
 from coordination.pipeline import step
 from coordination.protection import services
 from coordination.protection.models import OrderKind
@@ -45,5 +46,7 @@ def change(user, order, form):
 @step(load=services.get_order_or_404, action=policy.Action.RECORD_VIOLATION,
       back=to_case("orders"), form=lambda user, order: ViolationForm())
 def violation(user, order, form):
-    services.record_violation(user, order, to_utc(form.occurred_at.data))
+    violation = services.record_violation(user, order, to_utc(form.occurred_at.data))
+    # Issue 19: a breach makes a new risk assessment due within a day.
+    start_breach_response(user, order, violation, violation.recorded_at)
     return _("Violation recorded; the police have an urgent follow-up.")

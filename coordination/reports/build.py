@@ -16,6 +16,7 @@ from coordination.agencies.models import AgencyType
 from coordination.cases.models import Relationship, RiskLevel, Sex, ViolenceForm
 from coordination.i18n import current_language, month_label, ngettext
 from coordination.models_base import utcnow
+from coordination.order_checks.statistics import table as order_checks_table
 from coordination.referrals.models import ReferralStatus
 from coordination.reports import disclosure, engine
 from coordination.reports.request import ReportRequest
@@ -140,6 +141,7 @@ def build(request: ReportRequest, today: date | None = None) -> tuple[Report, li
 
     tables.extend(_referral_tables(scope, k))
     tables.append(_safety_table(scope, k))
+    tables.append(order_checks_table(scope, units, unit_names, k))
     tables.extend(_risk_and_work_tables(scope, k, today or utcnow().date()))
 
     charts = [

@@ -32,6 +32,7 @@ TITLES = [
     "Referrals sent in the period, by receiving agency type and outcome",
     "Median hours from sending a referral to its answer",
     "Protection orders, programmes, repeat cases and marriage flags",
+    "Checks of protection orders",
     "Registered cases by current risk level",
     "Overdue follow-ups today, by owning agency type",
 ]

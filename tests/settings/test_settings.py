@@ -18,6 +18,9 @@ DEFAULTS = {
     "risk_high_threshold": 14, "two_factor_required_committee": False,
     "two_factor_required_leads": False, "two_factor_required_ministry": False,
     "two_factor_required_admins": False, "two_factor_required_confirmed": False,
+    "order_check_hours_high": 24, "order_check_hours_normal": 72,
+    "order_check_hours_court": 168, "order_check_backdate_hours": 6,
+    "order_check_grace_hours": 12, "order_check_committee_hours": 48,
 }
 #: What the settings form posts with the defaults: a browser leaves unticked boxes out.
 FORM = {key: value for key, value in DEFAULTS.items() if not isinstance(value, bool)}

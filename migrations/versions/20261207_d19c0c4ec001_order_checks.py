@@ -1,7 +1,7 @@
 """Checks of protection orders (chained records) and extension requests (issue 19).
 
 Revision ID: d19c0c4ec001
-Revises: a545ac7666e6
+Revises: 9c4a1e7f3b28
 Create Date: 2026-12-07 01:45:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'd19c0c4ec001'
-down_revision = 'a545ac7666e6'
+down_revision = '9c4a1e7f3b28'
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,11 @@ is added to (docs/architecture.md). Each domain declares its own in its
 from __future__ import annotations
 
 from coordination.cases import section as case
+from coordination.caseviews.section import section as case_views
 from coordination.consent.section import section as consent
+from coordination.documents.section import section as documents
 from coordination.followups.section import section as follow_ups
+from coordination.printing.section import section as printing
 from coordination.programmes.section import section as programme
 from coordination.protection.section import section as orders
 from coordination.referrals.section import section as referrals
@@ -20,6 +23,9 @@ SECTIONS = (
     programme,
     referrals,
     follow_ups,
+    documents,
     case.incidents,
     case.timeline,
+    case_views,
+    printing,
 )

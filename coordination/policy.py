@@ -26,6 +26,7 @@ from coordination.accounts.models import Role, User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.cases.models import Case, CaseStatus
 from coordination.consent.models import ConsentRecord, ConsentScope
+from coordination.documents.models import CaseDocument
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
 from coordination.meetings.models import AgendaItem, Meeting
@@ -110,6 +111,19 @@ class Action(enum.Enum):
     #: Mark a follow-up done or cancel it. Follow-up.
     CLOSE_FOLLOW_UP = "close_follow_up"
     WITHDRAW_CONSENT = "withdraw_consent"  #: consent record
+    #: Attach a document to an open case. Case.
+    ATTACH_DOCUMENT = "attach_document"
+    #: Download a document: the agencies that see restricted fields and the
+    #: agency that attached it. Case document.
+    READ_DOCUMENT = "read_document"
+    #: Print the case summary: the lead agency. Case.
+    PRINT_CASE_SUMMARY = "print_case_summary"
+    #: Print the referral letter: the sending and the receiving agency. Referral.
+    PRINT_REFERRAL_LETTER = "print_referral_letter"
+    #: Print the protection-order record: the issuer, the lead, the committee. Order.
+    PRINT_ORDER_RECORD = "print_order_record"
+    #: See who of other agencies opened the case: the lead and the committee. Case.
+    SEE_CASE_VIEWS = "see_case_views"
 
 
 #: A receiving agency is involved in the case while its referral is in these.
@@ -346,6 +360,13 @@ def _receives_with_cover(agency: Agency, case: Case) -> bool:
     )
 
 
+def agency_sees_restricted(agency: Agency, case: Case) -> bool:
+    """Whether ``agency``'s users see the case's restricted fields (the rule of
+    ``VIEW_RESTRICTED``, for a letter written to that agency)."""
+    return (agency.id == case.lead_agency_id or _is_committee_for(agency, case)
+            or _receives_with_cover(agency, case))
+
+
 #: (object type, action) -> rule(user, obj, sees) -> bool. ``sees()`` answers
 #: whether the user may see the object's case (asked in SQL only when needed).
 _RULES: dict[tuple[type, Action], Callable[[User, object, Callable[[], bool]], bool]] = {}
@@ -504,6 +525,39 @@ def _schedule_meeting(user, agency, sees):
     # The committee's head schedules its meetings.
     return may_use(user, Section.MEETINGS) and user.agency_id == agency.id \
         and user.role == Role.LEAD
+
+
+@rule(Case, Action.ATTACH_DOCUMENT)
+def _attach_document(user, case, sees):
+    return _open(case) and sees()
+
+
+@rule(CaseDocument, Action.READ_DOCUMENT)
+def _read_document(user, document, sees):
+    # A certificate or a court decision says more than the restricted fields.
+    return sees() and (user.agency_id == document.agency_id
+                       or _view_restricted(user, document.case, sees))
+
+
+@rule(Case, Action.PRINT_CASE_SUMMARY)
+def _print_case_summary(user, case, sees):
+    return leads(user, case)
+
+
+@rule(Referral, Action.PRINT_REFERRAL_LETTER)
+def _print_referral_letter(user, referral, sees):
+    return sees() and user.agency_id in (referral.from_agency_id, referral.to_agency_id)
+
+
+@rule(ProtectionOrder, Action.PRINT_ORDER_RECORD)
+def _print_order_record(user, order, sees):
+    return sees() and (user.agency_id == order.issuing_agency_id or leads(user, order.case)
+                       or _is_committee_for(user.agency, order.case))
+
+
+@rule(Case, Action.SEE_CASE_VIEWS)
+def _see_case_views(user, case, sees):
+    return leads(user, case) or _is_committee_for(user.agency, case)
 
 
 #: Actions on accounts: decided without any case, for administrators and heads.

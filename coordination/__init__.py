@@ -145,10 +145,10 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.consent.views import bp as consent_bp
     from coordination.core.views import bp as core_bp
     from coordination.documents.views import bp as documents_bp
-    from coordination.printing.views import bp as printing_bp
     from coordination.followups.views import bp as followups_bp
     from coordination.meetings.views import bp as meetings_bp
     from coordination.notifications.views import bp as notifications_bp
+    from coordination.printing.views import bp as printing_bp
     from coordination.programmes.views import bp as programmes_bp
     from coordination.protection.views import bp as protection_bp
     from coordination.referrals.views import bp as referrals_bp

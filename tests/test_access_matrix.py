@@ -68,6 +68,10 @@ ROUTES = {
     "meetings.minutes": "/meetings/1/minutes.pdf",
     "audit.list_events": "/audit",
     "audit.export": "/audit/events.csv",
+    "documents.download": "/documents/1",
+    "printing.case_summary": "/cases/{case}/summary.pdf",
+    "printing.referral_letter": "/referrals/1/letter.pdf",
+    "printing.order_record": "/orders/1/record.pdf",
 }
 #: Routes that only take POST (a step on an object); the number is any id.
 POST_ROUTES = {
@@ -95,6 +99,7 @@ POST_ROUTES = {
     "meetings.attendance": "/meetings/1/attendance",
     "meetings.add_decision": "/meetings/1/decisions",
     "meetings.mark_held": "/meetings/1/held",
+    "documents.upload": "/cases/{case}/documents",
 }
 #: POST routes that act on no object named in the URL.
 OBJECTLESS = {"notifications.mark_read"}

@@ -10,6 +10,7 @@ the valid body presses the one the user has.)
 """
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -33,6 +34,7 @@ from coordination.referrals.models import Referral
 from coordination.referrals.section import referral_steps
 from coordination.referrals.services import TRANSITIONS
 from coordination.territories.models import Territory
+from tests.documents.test_documents import _png
 from tests.helpers import csrf_token, opaque, pid
 from tests.test_access_matrix import POST_ROUTES
 
@@ -153,6 +155,8 @@ def _valid_body(endpoint: str, target, code: str) -> dict:
                                   "owner_user": "",
                                   "due_on": (day + timedelta(days=10)).isoformat()},
         "meetings.mark_held": {"version": version},
+        "documents.upload": {"kind": "certificate", "about": "",
+                             "file": (io.BytesIO(_png()), "scan.png")},
     }
     return bodies[endpoint]
 
@@ -169,7 +173,8 @@ def test_the_sweep_covers_every_step_route():
         "protection.violation", "programmes.refer", "programmes.move",
         "notifications.mark_read", "meetings.reschedule", "meetings.cancel",
         "meetings.propose", "meetings.add_case", "meetings.remove_item",
-        "meetings.attendance", "meetings.add_decision", "meetings.mark_held"}
+        "meetings.attendance", "meetings.add_decision", "meetings.mark_held",
+        "documents.upload"}
 
 
 @pytest.mark.parametrize("username", demo_usernames())

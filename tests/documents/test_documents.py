@@ -4,15 +4,14 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from coordination.audit.models import AuditAction, AuditEvent
 from coordination.cases.models import Case, CaseStatus, TimelineEvent, TimelineKind
-from coordination.documents.content import display_name, sniff
 from coordination.documents import services
+from coordination.documents.content import display_name, sniff
 from coordination.documents.models import CaseDocument, DocumentKind, MediaType
 from coordination.documents.storage import LocalStore
 from coordination.extensions import db

@@ -147,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.documents.views import bp as documents_bp
     from coordination.followups.views import bp as followups_bp
     from coordination.meetings.views import bp as meetings_bp
+    from coordination.notes.views import bp as notes_bp
     from coordination.notifications.views import bp as notifications_bp
     from coordination.printing.views import bp as printing_bp
     from coordination.programmes.views import bp as programmes_bp
@@ -154,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.referrals.views import bp as referrals_bp
     from coordination.reports.views import bp as reports_bp
     from coordination.risk.views import bp as risk_bp
+    from coordination.safety.views import bp as safety_bp
     from coordination.settings.views import bp as settings_bp
     from coordination.territories.views import bp as territories_bp
 
@@ -161,7 +163,7 @@ def _register_blueprints(app: Flask) -> None:
                       followups_bp, consent_bp, risk_bp, protection_bp, programmes_bp,
                       notifications_bp, users_bp, agencies_bp, territories_bp, settings_bp,
                       meetings_bp, reports_bp, audit_bp, documents_bp,
-                      printing_bp):
+                      printing_bp, notes_bp, safety_bp):
         app.register_blueprint(blueprint)
 
     from coordination.case_sections import SECTIONS

@@ -119,6 +119,8 @@ class BaseConfig:
 
     #: Documents attached to cases: the largest file, in megabytes (a setting).
     DOCUMENT_MAX_MEGABYTES = 5
+    #: Minutes in which the author of a case note may correct it (a setting).
+    NOTE_EDIT_MINUTES = 30
     #: Where documents are stored: ``local`` (a folder; DOCUMENTS_FOLDER, by
     #: default ``documents/`` in the instance folder, outside the web root).
     DOCUMENT_STORE = "local"

@@ -30,6 +30,7 @@ from coordination.documents.models import CaseDocument
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
 from coordination.meetings.models import AgendaItem, Meeting
+from coordination.notes.models import CaseNote, NoteVisibility
 from coordination.programmes.models import CorrectionalProgramme
 from coordination.protection.models import ProtectionOrder
 from coordination.referrals.models import Referral, ReferralStatus
@@ -122,6 +123,15 @@ class Action(enum.Enum):
     PRINT_REFERRAL_LETTER = "print_referral_letter"
     #: Print the protection-order record: the issuer, the lead, the committee. Order.
     PRINT_ORDER_RECORD = "print_order_record"
+    ADD_NOTE = "add_note"  #: case: write a dated note on an open case
+    #: Read a note: its agency's, or every involved agency's by its visibility. Note.
+    READ_NOTE = "read_note"
+    #: Correct a note: its author alone (within the window the service checks). Note.
+    EDIT_NOTE = "edit_note"
+    #: See the safety plan: the lead agency and agencies covered by consent. Case.
+    VIEW_SAFETY_PLAN = "view_safety_plan"
+    #: Write or review the safety plan: the lead agency, on an open case. Case.
+    EDIT_SAFETY_PLAN = "edit_safety_plan"
     #: See who of other agencies opened the case: the lead and the committee. Case.
     SEE_CASE_VIEWS = "see_case_views"
 
@@ -553,6 +563,39 @@ def _print_referral_letter(user, referral, sees):
 def _print_order_record(user, order, sees):
     return sees() and (user.agency_id == order.issuing_agency_id or leads(user, order.case)
                        or _is_committee_for(user.agency, order.case))
+
+
+@rule(Case, Action.ADD_NOTE)
+def _add_note(user, case, sees):
+    return _open(case) and sees()
+
+
+@rule(CaseNote, Action.READ_NOTE)
+def _read_note(user, note, sees):
+    return sees() and (note.visibility == NoteVisibility.INVOLVED
+                       or user.agency_id == note.agency_id)
+
+
+@rule(CaseNote, Action.EDIT_NOTE)
+def _edit_note(user, note, sees):
+    return sees() and user.id == note.author_id
+
+
+def _consented(agency: Agency, case: Case) -> bool:
+    """Sharing consent in force for the agency's type (the survivor's say)."""
+    return any(record.scope == ConsentScope.SHARING and record.in_force
+               and record.agency_type == agency.type for record in case.consents)
+
+
+@rule(Case, Action.VIEW_SAFETY_PLAN)
+def _view_safety_plan(user, case, sees):
+    # The survivor's own plan: not even the committee, unless she consented.
+    return leads(user, case) or (sees() and _consented(user.agency, case))
+
+
+@rule(Case, Action.EDIT_SAFETY_PLAN)
+def _edit_safety_plan(user, case, sees):
+    return leads(user, case) and _open(case)
 
 
 @rule(Case, Action.SEE_CASE_VIEWS)

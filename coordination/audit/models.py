@@ -94,6 +94,9 @@ class AuditAction(enum.StrEnum):
     DOCUMENT_ATTACHED = "document_attached"
     #: A document's bytes were sent to a user (object: the document).
     DOCUMENT_DOWNLOADED = "document_downloaded"
+    NOTE_WRITTEN = "note_written"
+    NOTE_CORRECTED = "note_corrected"
+    SAFETY_PLAN_SAVED = "safety_plan_saved"
     #: Printable documents produced (object: the case, referral or order).
     CASE_SUMMARY_PRINTED = "case_summary_printed"
     REFERRAL_LETTER_PRINTED = "referral_letter_printed"

@@ -61,6 +61,7 @@ GROUPS = {
     "risk": _l("Risk checklist"),
     "two_factor": _l("Two-factor sign-in"),
     "documents": _l("Documents attached to cases"),
+    "notes": _l("Case notes"),
 }
 
 SPECS = {
@@ -94,6 +95,8 @@ SPECS = {
         # Never above the request limit (MAX_CONTENT_LENGTH, 8 MB).
         SettingSpec("document_max_megabytes", "documents",
                     _l("Largest file accepted"), _l("in megabytes"), 1, 7),
+        SettingSpec("note_edit_minutes", "notes",
+                    _l("Time in which the author may correct a note"), _l("in minutes"), 1, 1440),
     )
 }
 

@@ -11,7 +11,7 @@ from forms.fields import INVALID_CHOICE, DayField, enum_choices
 
 
 class NoteForm(BaseForm):
-    noted_on = DayField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    dated_on = DayField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
     visibility = SelectField(_l("Who may read it"), choices=enum_choices(NoteVisibility),
                              invalid_choice_message=INVALID_CHOICE)
     text = TextAreaField(_l("Note"), validators=[InputRequired(_l("Write the note.")),

@@ -181,7 +181,7 @@ def written_note(district_code: str):
     key = "karasuu" if district_code == "41706226" else "sokuluk"
     author = db.session.scalar(sa.select(User).where(User.username == f"coordinator.{key}"))
     note = CaseNote(case_id=_district_case(district_code), agency_id=author.agency_id,
-                    author_id=author.id, noted_on=utcnow().date(),
+                    author_id=author.id, dated_on=utcnow().date(),
                     visibility=NoteVisibility.INVOLVED, text="Called her sister.",
                     written_at=utcnow())
     db.session.add(note)

@@ -30,7 +30,7 @@ class CaseNote(db.Model):
     agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     #: The day the note is about (a visit, a call), not the day it was typed.
-    noted_on: Mapped[date]
+    dated_on: Mapped[date]
     visibility: Mapped[NoteVisibility] = mapped_column(enum_type(NoteVisibility))
     text: Mapped[str] = mapped_column(sa.Text, info=personal(PersonalKind.FREE_TEXT))
     written_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -56,6 +56,6 @@ class CaseNoteRevision(db.Model):
     #: The note's case, so the retention rule finds the old texts too.
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     text: Mapped[str] = mapped_column(sa.Text, info=personal(PersonalKind.FREE_TEXT))
-    replaced_at: Mapped[datetime] = mapped_column(default=utcnow)
+    superseded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     note: Mapped[CaseNote] = relationship(back_populates="revisions")

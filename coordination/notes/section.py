@@ -11,7 +11,7 @@ from forms.notes import EditNoteForm, NoteForm
 def note_form(user=None, case=None, display: bool = False) -> NoteForm:
     form = NoteForm(formdata=None) if display else NoteForm()
     if display:
-        form.noted_on.data = utcnow().date()
+        form.dated_on.data = utcnow().date()
     return form
 
 

@@ -23,7 +23,7 @@ from coordination.settings.services import get_setting
 
 @dataclass(frozen=True)
 class NoteData:
-    noted_on: date
+    dated_on: date
     visibility: NoteVisibility
     text: str
 
@@ -32,8 +32,8 @@ def _checked(data: NoteData, now: datetime) -> str:
     text = (data.text or "").strip()
     if not text:
         raise RuleBroken(_("Write the note."), field="text")
-    if data.noted_on > now.date():
-        raise RuleBroken(_("A note cannot be dated in the future."), field="noted_on")
+    if data.dated_on > now.date():
+        raise RuleBroken(_("A note cannot be dated in the future."), field="dated_on")
     return text
 
 
@@ -42,7 +42,7 @@ def add_note(user: User, case: Case, data: NoteData, now: datetime | None = None
         raise Forbidden("this user may not write notes on this case")
     now = now or utcnow()
     note = CaseNote(case_id=case.id, agency_id=user.agency_id, author_id=user.id,
-                    noted_on=data.noted_on, visibility=data.visibility,
+                    dated_on=data.dated_on, visibility=data.visibility,
                     text=_checked(data, now), written_at=now)
     db.session.add(note)
     db.session.flush()
@@ -72,8 +72,8 @@ def edit_note(user: User, note: CaseNote, data: NoteData, expected_version: int 
         raise Stale(_("This note was changed meanwhile; look at it again."))
     text = _checked(data, now)
     db.session.add(CaseNoteRevision(note_id=note.id, case_id=note.case_id, text=note.text,
-                                    replaced_at=now))
-    note.text, note.noted_on, note.visibility = text, data.noted_on, data.visibility
+                                    superseded_at=now))
+    note.text, note.dated_on, note.visibility = text, data.dated_on, data.visibility
     note.edited_at = now
     db.session.flush()
     add_event(note.case, TimelineKind.NOTE_CORRECTED, user, at=now)
@@ -87,7 +87,7 @@ def readable_notes(user: User, case: Case) -> list[CaseNote]:
         sa.select(CaseNote).where(CaseNote.case_id == case.id)
         .options(joinedload(CaseNote.agency), joinedload(CaseNote.author),
                  selectinload(CaseNote.revisions))
-        .order_by(CaseNote.noted_on.desc(), CaseNote.id.desc())).all()
+        .order_by(CaseNote.dated_on.desc(), CaseNote.id.desc())).all()
     return [n for n in notes if policy.can(user, policy.Action.READ_NOTE, n, case_visible=True)]
 
 

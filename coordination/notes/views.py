@@ -17,7 +17,7 @@ cases_section = section_required(policy.Section.CASES)
 
 
 def _data(form) -> services.NoteData:
-    return services.NoteData(noted_on=form.noted_on.data,
+    return services.NoteData(dated_on=form.dated_on.data,
                              visibility=NoteVisibility(form.visibility.data), text=form.text.data)
 
 

@@ -20,7 +20,7 @@ def upgrade():
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('agency_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
-    sa.Column('noted_on', sa.Date(), nullable=False),
+    sa.Column('dated_on', sa.Date(), nullable=False),
     sa.Column('visibility', sa.Enum('involved', 'own_agency', name='notevisibility', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('written_at', sa.DateTime(), nullable=False),
@@ -39,7 +39,7 @@ def upgrade():
     sa.Column('note_id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('replaced_at', sa.DateTime(), nullable=False),
+    sa.Column('superseded_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_note_revisions_case_id_cases')),
     sa.ForeignKeyConstraint(['note_id'], ['case_notes.id'], name=op.f('fk_case_note_revisions_note_id_case_notes')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case_note_revisions'))

@@ -77,7 +77,7 @@ def test_only_the_author_corrects_within_the_window_and_the_history_is_kept(user
     author = user("coordinator.sokuluk")
     note = _note(author, case, text="First words.")
     colleague = make_user("colleague.notes", "SOKULUK-COMMITTEE")
-    data = services.NoteData(note.noted_on, NoteVisibility.INVOLVED, "Corrected words.")
+    data = services.NoteData(note.dated_on, NoteVisibility.INVOLVED, "Corrected words.")
     with pytest.raises(Forbidden):
         services.edit_note(colleague, note, data, note.version)
     services.edit_note(author, note, data, note.version)
@@ -105,7 +105,7 @@ def test_notes_through_the_case_page(login_as, browser):
     url = f"/cases/{pid(case)}"
     token = csrf_token(client.get(url).text)
     response = client.post(f"{url}/notes", data={
-        "csrf_token": token, "noted_on": utcnow().date().isoformat(),
+        "csrf_token": token, "dated_on": utcnow().date().isoformat(),
         "visibility": "own_agency", "text": "She asked us not to call after 18:00."})
     assert response.status_code == 302 and response.headers["Location"].endswith("#notes")
     note = db.session.scalar(sa.select(CaseNote).where(CaseNote.case_id == case.id))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from coordination.protection.home import expiring as orders_expiring
 from coordination.referrals.home import awaiting as referrals_awaiting
+from coordination.safety.home import review_due as safety_plans_due
 
 PANELS = (
     orders_expiring,
     referrals_awaiting,
+    safety_plans_due,
 )

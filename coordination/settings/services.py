@@ -60,6 +60,8 @@ GROUPS = {
     "disclosure": _l("Disclosure control in reports"),
     "risk": _l("Risk checklist"),
     "two_factor": _l("Two-factor sign-in"),
+    "documents": _l("Documents attached to cases"),
+    "notes": _l("Case notes"),
 }
 
 SPECS = {
@@ -90,6 +92,11 @@ SPECS = {
         switch("two_factor_required_ministry", "two_factor",
                _l("Required for ministry users")),
         switch("two_factor_required_admins", "two_factor", _l("Required for administrators")),
+        # Never above the request limit (MAX_CONTENT_LENGTH, 8 MB).
+        SettingSpec("document_max_megabytes", "documents",
+                    _l("Largest file accepted"), _l("in megabytes"), 1, 7),
+        SettingSpec("note_edit_minutes", "notes",
+                    _l("Time in which the author may correct a note"), _l("in minutes"), 1, 1440),
     )
 }
 

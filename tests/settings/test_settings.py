@@ -18,6 +18,8 @@ DEFAULTS = {
     "risk_high_threshold": 14, "two_factor_required_committee": False,
     "two_factor_required_leads": False, "two_factor_required_ministry": False,
     "two_factor_required_admins": False,
+    "document_max_megabytes": 5,
+    "note_edit_minutes": 30,
 }
 #: What the settings form posts with the defaults: a browser leaves unticked boxes out.
 FORM = {key: value for key, value in DEFAULTS.items() if not isinstance(value, bool)}

@@ -170,22 +170,27 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.cases.views import bp as cases_bp
     from coordination.consent.views import bp as consent_bp
     from coordination.core.views import bp as core_bp
+    from coordination.documents.views import bp as documents_bp
     from coordination.followups.views import bp as followups_bp
     from coordination.meetings.views import bp as meetings_bp
+    from coordination.notes.views import bp as notes_bp
     from coordination.notifications.views import bp as notifications_bp
     from coordination.order_checks.views import bp as order_checks_bp
+    from coordination.printing.views import bp as printing_bp
     from coordination.programmes.views import bp as programmes_bp
     from coordination.protection.views import bp as protection_bp
     from coordination.referrals.views import bp as referrals_bp
     from coordination.reports.views import bp as reports_bp
     from coordination.risk.views import bp as risk_bp
+    from coordination.safety.views import bp as safety_bp
     from coordination.settings.views import bp as settings_bp
     from coordination.territories.views import bp as territories_bp
 
     for blueprint in (core_bp, accounts_bp, two_factor_bp, cases_bp, referrals_bp,
                       followups_bp, consent_bp, risk_bp, protection_bp, programmes_bp,
                       notifications_bp, users_bp, agencies_bp, territories_bp, settings_bp,
-                      meetings_bp, reports_bp, audit_bp, order_checks_bp):
+                      meetings_bp, reports_bp, audit_bp, order_checks_bp, documents_bp,
+                      printing_bp, notes_bp, safety_bp):
         app.register_blueprint(blueprint)
 
     from coordination.case_sections import SECTIONS

@@ -6,6 +6,7 @@ applies ``DATABASE_URL`` / ``SECRET_KEY`` from the environment.
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import timedelta
 
 
@@ -143,6 +144,15 @@ class BaseConfig:
     #: confirmed them, set up two-factor sign-in before their first case view.
     TWO_FACTOR_REQUIRED_CONFIRMED = False
 
+    #: Documents attached to cases: the largest file, in megabytes (a setting).
+    DOCUMENT_MAX_MEGABYTES = 5
+    #: Minutes in which the author of a case note may correct it (a setting).
+    NOTE_EDIT_MINUTES = 30
+    #: Where documents are stored: ``local`` (a folder; DOCUMENTS_FOLDER, by
+    #: default ``documents/`` in the instance folder, outside the web root).
+    DOCUMENT_STORE = "local"
+    DOCUMENTS_FOLDER: str | None = None
+
     #: Warnings of a protection order's end come this long before it.
     ORDER_WARNING_HOURS = 24
 
@@ -180,6 +190,8 @@ class TestingConfig(BaseConfig):
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
     TEMPORARY_PASSWORD_ARGON2_MEMORY_COST = 1024
+    #: Documents uploaded by tests go to a scratch folder, not the instance's.
+    DOCUMENTS_FOLDER = os.path.join(tempfile.gettempdir(), "coordination-test-documents")
 
 
 class ProductionConfig(BaseConfig):

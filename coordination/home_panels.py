@@ -6,10 +6,12 @@ from coordination.order_checks.home import due as order_checks_due
 from coordination.order_checks.home import escalated as order_checks_escalated
 from coordination.protection.home import expiring as orders_expiring
 from coordination.referrals.home import awaiting as referrals_awaiting
+from coordination.safety.home import review_due as safety_plans_due
 
 PANELS = (
     order_checks_escalated,
     order_checks_due,
     orders_expiring,
     referrals_awaiting,
+    safety_plans_due,
 )

@@ -15,6 +15,7 @@ from coordination.cases.models import (  # noqa: F401
     TimelineEvent,
 )
 from coordination.consent.models import ConsentRecord  # noqa: F401
+from coordination.documents.models import CaseDocument  # noqa: F401
 from coordination.followups.models import FollowUp  # noqa: F401
 from coordination.meetings.models import (  # noqa: F401
     AgendaItem,
@@ -22,11 +23,13 @@ from coordination.meetings.models import (  # noqa: F401
     Meeting,
     MeetingAttendance,
 )
+from coordination.notes.models import CaseNote, CaseNoteRevision  # noqa: F401
 from coordination.notifications.models import Notification, NotificationRead  # noqa: F401
 from coordination.order_checks.models import ExtensionRequest, OrderCheck  # noqa: F401
 from coordination.programmes.models import CorrectionalProgramme  # noqa: F401
 from coordination.protection.models import OrderViolation, ProtectionOrder  # noqa: F401
 from coordination.referrals.models import Referral  # noqa: F401
 from coordination.risk.models import RiskAssessment  # noqa: F401
+from coordination.safety.models import SafetyPlan  # noqa: F401
 from coordination.settings.models import Setting, SettingChange  # noqa: F401
 from coordination.territories.models import Territory, TerritoryLevel  # noqa: F401

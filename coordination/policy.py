@@ -26,9 +26,11 @@ from coordination.accounts.models import Role, User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.cases.models import Case, CaseStatus
 from coordination.consent.models import ConsentRecord, ConsentScope
+from coordination.documents.models import CaseDocument
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
 from coordination.meetings.models import AgendaItem, Meeting
+from coordination.notes.models import CaseNote, NoteVisibility
 from coordination.programmes.models import CorrectionalProgramme
 from coordination.protection.models import ProtectionOrder
 from coordination.referrals.models import Referral, ReferralStatus
@@ -115,6 +117,28 @@ class Action(enum.Enum):
     WITHDRAW_CONSENT = "withdraw_consent"  #: consent record
     #: Record a check of an order (visit, call ...) or correct one. Protection order.
     RECORD_ORDER_CHECK = "record_order_check"
+    #: Attach a document to an open case. Case.
+    ATTACH_DOCUMENT = "attach_document"
+    #: Download a document: the agencies that see restricted fields and the
+    #: agency that attached it. Case document.
+    READ_DOCUMENT = "read_document"
+    #: Print the case summary: the lead agency. Case.
+    PRINT_CASE_SUMMARY = "print_case_summary"
+    #: Print the referral letter: the sending and the receiving agency. Referral.
+    PRINT_REFERRAL_LETTER = "print_referral_letter"
+    #: Print the protection-order record: the issuer, the lead, the committee. Order.
+    PRINT_ORDER_RECORD = "print_order_record"
+    ADD_NOTE = "add_note"  #: case: write a dated note on an open case
+    #: Read a note: its agency's, or every involved agency's by its visibility. Note.
+    READ_NOTE = "read_note"
+    #: Correct a note: its author alone (within the window the service checks). Note.
+    EDIT_NOTE = "edit_note"
+    #: See the safety plan: the lead agency and agencies covered by consent. Case.
+    VIEW_SAFETY_PLAN = "view_safety_plan"
+    #: Write or review the safety plan: the lead agency, on an open case. Case.
+    EDIT_SAFETY_PLAN = "edit_safety_plan"
+    #: See who of other agencies opened the case: the lead and the committee. Case.
+    SEE_CASE_VIEWS = "see_case_views"
 
 
 #: A receiving agency is involved in the case while its referral is in these.
@@ -436,6 +460,13 @@ def _receives_with_cover(agency: Agency, case: Case) -> bool:
     )
 
 
+def agency_sees_restricted(agency: Agency, case: Case) -> bool:
+    """Whether ``agency``'s users see the case's restricted fields (the rule of
+    ``VIEW_RESTRICTED``, for a letter written to that agency)."""
+    return (agency.id == case.lead_agency_id or _is_committee_for(agency, case)
+            or _receives_with_cover(agency, case))
+
+
 #: (object type, action) -> rule(user, obj, sees) -> bool. ``sees()`` answers
 #: whether the user may see the object's case (asked in SQL only when needed).
 _RULES: dict[tuple[type, Action], Callable[[User, object, Callable[[], bool]], bool]] = {}
@@ -603,6 +634,72 @@ def _schedule_meeting(user, agency, sees):
     # The committee's head schedules its meetings.
     return may_use(user, Section.MEETINGS) and user.agency_id == agency.id \
         and user.role == Role.LEAD
+
+
+@rule(Case, Action.ATTACH_DOCUMENT)
+def _attach_document(user, case, sees):
+    return _open(case) and sees()
+
+
+@rule(CaseDocument, Action.READ_DOCUMENT)
+def _read_document(user, document, sees):
+    # A certificate or a court decision says more than the restricted fields.
+    return sees() and (user.agency_id == document.agency_id
+                       or _view_restricted(user, document.case, sees))
+
+
+@rule(Case, Action.PRINT_CASE_SUMMARY)
+def _print_case_summary(user, case, sees):
+    return leads(user, case)
+
+
+@rule(Referral, Action.PRINT_REFERRAL_LETTER)
+def _print_referral_letter(user, referral, sees):
+    return sees() and user.agency_id in (referral.from_agency_id, referral.to_agency_id)
+
+
+@rule(ProtectionOrder, Action.PRINT_ORDER_RECORD)
+def _print_order_record(user, order, sees):
+    return sees() and (user.agency_id == order.issuing_agency_id or leads(user, order.case)
+                       or _is_committee_for(user.agency, order.case))
+
+
+@rule(Case, Action.ADD_NOTE)
+def _add_note(user, case, sees):
+    return _open(case) and sees()
+
+
+@rule(CaseNote, Action.READ_NOTE)
+def _read_note(user, note, sees):
+    return sees() and (note.visibility == NoteVisibility.INVOLVED
+                       or user.agency_id == note.agency_id)
+
+
+@rule(CaseNote, Action.EDIT_NOTE)
+def _edit_note(user, note, sees):
+    return sees() and user.id == note.author_id
+
+
+def _consented(agency: Agency, case: Case) -> bool:
+    """Sharing consent in force for the agency's type (the survivor's say)."""
+    return any(record.scope == ConsentScope.SHARING and record.in_force
+               and record.agency_type == agency.type for record in case.consents)
+
+
+@rule(Case, Action.VIEW_SAFETY_PLAN)
+def _view_safety_plan(user, case, sees):
+    # The survivor's own plan: not even the committee, unless she consented.
+    return leads(user, case) or (sees() and _consented(user.agency, case))
+
+
+@rule(Case, Action.EDIT_SAFETY_PLAN)
+def _edit_safety_plan(user, case, sees):
+    return leads(user, case) and _open(case)
+
+
+@rule(Case, Action.SEE_CASE_VIEWS)
+def _see_case_views(user, case, sees):
+    return leads(user, case) or _is_committee_for(user.agency, case)
 
 
 #: Actions on accounts: decided without any case, for administrators and heads.

@@ -70,6 +70,10 @@ ROUTES = {
     "meetings.minutes": "/meetings/1/minutes.pdf",
     "audit.list_events": "/audit",
     "audit.export": "/audit/events.csv",
+    "documents.download": "/documents/1",
+    "printing.case_summary": "/cases/{case}/summary.pdf",
+    "printing.referral_letter": "/referrals/1/letter.pdf",
+    "printing.order_record": "/orders/1/record.pdf",
 }
 #: Routes that only take POST (a step on an object); the number is any id.
 POST_ROUTES = {
@@ -99,6 +103,10 @@ POST_ROUTES = {
     "meetings.attendance": "/meetings/1/attendance",
     "meetings.add_decision": "/meetings/1/decisions",
     "meetings.mark_held": "/meetings/1/held",
+    "documents.upload": "/cases/{case}/documents",
+    "notes.add": "/cases/{case}/notes",
+    "notes.edit": "/notes/1/edit",
+    "safety.save": "/cases/{case}/safety-plan",
 }
 #: POST routes that act on no object named in the URL.
 OBJECTLESS = {"notifications.mark_read"}
@@ -154,6 +162,8 @@ def _karasuu_object(endpoint: str) -> int:
 
     if endpoint.startswith("meetings.") and endpoint != "meetings.remove_item":
         return _karasuu_meeting()
+    if endpoint == "notes.edit":  # the demo data has no notes: write one
+        return written_note("41706226").id
     model = {"consent.withdraw": ConsentRecord, "referrals.take_step": Referral,
              "followups.close": FollowUp, "protection.change": ProtectionOrder,
              "protection.violation": ProtectionOrder,
@@ -166,6 +176,23 @@ def _karasuu_object(endpoint: str) -> int:
         .where(sa.text("territories.code = '41706226'")).limit(1))
     assert found is not None, f"demo data has no Kara-Suu {model.__name__}"
     return found
+
+
+def written_note(district_code: str):
+    """A note by the district's committee coordinator on its first case."""
+    from coordination.accounts.models import User
+    from coordination.models_base import utcnow
+    from coordination.notes.models import CaseNote, NoteVisibility
+
+    key = "karasuu" if district_code == "41706226" else "sokuluk"
+    author = db.session.scalar(sa.select(User).where(User.username == f"coordinator.{key}"))
+    note = CaseNote(case_id=_district_case(district_code), agency_id=author.agency_id,
+                    author_id=author.id, dated_on=utcnow().date(),
+                    visibility=NoteVisibility.INVOLVED, text="Called her sister.",
+                    written_at=utcnow())
+    db.session.add(note)
+    db.session.commit()
+    return note
 
 
 def _karasuu_meeting() -> int:

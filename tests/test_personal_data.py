@@ -41,6 +41,8 @@ NOT_PERSONAL = {
     "settings.key": "the name of a setting",
     "setting_changes.key": "the name of a setting",
     "notifications.dedupe_key": "kind and record ids, built by the code",
+    "case_documents.stored_name": "a random name in the document store, never the uploaded one",
+    "case_documents.sha256": "a checksum of the stored file",
 }
 
 #: What a column's name says about its content.
@@ -56,6 +58,10 @@ CASE_PERSONAL = {
     "people.address", "cases.survivor_code", "incidents.crime_register_number",
     "incidents.info_log_number", "referrals.decline_reason", "referrals.outcome",
     "follow_ups.action", "follow_ups.closing_note", "risk_assessments.raise_reason",
+    # Issue 16: the documents' names (their files go too), notes, safety plans.
+    "case_documents.title", "case_notes.text", "case_note_revisions.text",
+    "safety_plans.safe_contacts", "safety_plans.safe_places", "safety_plans.signals",
+    "safety_plans.documents_ready", "safety_plans.children",
 }
 
 

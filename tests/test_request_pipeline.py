@@ -10,6 +10,7 @@ the valid body presses the one the user has.)
 """
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -33,8 +34,9 @@ from coordination.referrals.models import Referral
 from coordination.referrals.section import referral_steps
 from coordination.referrals.services import TRANSITIONS
 from coordination.territories.models import Territory
+from tests.documents.test_documents import _png
 from tests.helpers import csrf_token, opaque, pid
-from tests.test_access_matrix import POST_ROUTES
+from tests.test_access_matrix import POST_ROUTES, written_note
 
 DISTRICTS = {"sokuluk": "41708222", "karasuu": "41706226"}
 #: The model of the object each step route names in its URL.
@@ -77,6 +79,8 @@ def _meeting(code: str) -> Meeting:
 
 def _target(endpoint: str, code: str):
     """The object the URL names, in the user's own district."""
+    if endpoint == "notes.edit":
+        return written_note(code)
     if endpoint in OBJECT_MODELS:
         return _object(endpoint, code)
     if endpoint.startswith("meetings."):
@@ -159,6 +163,16 @@ def _valid_body(endpoint: str, target, code: str) -> dict:
                                   "owner_user": "",
                                   "due_on": (day + timedelta(days=10)).isoformat()},
         "meetings.mark_held": {"version": version},
+        "documents.upload": {"kind": "certificate", "about": "",
+                             "file": (io.BytesIO(_png()), "scan.png")},
+        "notes.add": {"dated_on": day.isoformat(), "visibility": "involved",
+                      "text": "Called her sister."},
+        "notes.edit": {f"note{target.id}-dated_on": day.isoformat(),
+                       f"note{target.id}-visibility": "own_agency",
+                       f"note{target.id}-text": "Called her sister twice.",
+                       f"note{target.id}-version": version},
+        "safety.save": {"safe_contacts": "Her sister", "signals": "A call about bread",
+                        "review_on": (day + timedelta(days=10)).isoformat()},
     }
     return bodies[endpoint]
 
@@ -176,7 +190,8 @@ def test_the_sweep_covers_every_step_route():
         "programmes.refer", "programmes.move",
         "notifications.mark_read", "meetings.reschedule", "meetings.cancel",
         "meetings.propose", "meetings.add_case", "meetings.remove_item",
-        "meetings.attendance", "meetings.add_decision", "meetings.mark_held"}
+        "meetings.attendance", "meetings.add_decision", "meetings.mark_held",
+        "documents.upload", "notes.add", "notes.edit", "safety.save"}
 
 
 @pytest.mark.parametrize("username", demo_usernames())

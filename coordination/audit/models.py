@@ -97,6 +97,16 @@ class AuditAction(enum.StrEnum):
     MUNICIPALITY_REINSTATED = "municipality_reinstated"
     #: The object is the ``setting_changes`` row holding the old and new value.
     SETTING_CHANGED = "setting_changed"
+    DOCUMENT_ATTACHED = "document_attached"
+    #: A document's bytes were sent to a user (object: the document).
+    DOCUMENT_DOWNLOADED = "document_downloaded"
+    NOTE_WRITTEN = "note_written"
+    NOTE_CORRECTED = "note_corrected"
+    SAFETY_PLAN_SAVED = "safety_plan_saved"
+    #: Printable documents produced (object: the case, referral or order).
+    CASE_SUMMARY_PRINTED = "case_summary_printed"
+    REFERRAL_LETTER_PRINTED = "referral_letter_printed"
+    ORDER_RECORD_PRINTED = "order_record_printed"
     #: The retention rule removed the personal data of a long-closed case.
     CASE_ANONYMIZED = "case_anonymized"
 
@@ -126,6 +136,8 @@ class AuditEvent(db.Model):
         sa.Index("ix_audit_events_agency_id_at", "agency_id", "at"),
         sa.Index("ix_audit_events_user_id_at", "user_id", "at"),
         sa.Index("ix_audit_events_action_at", "action", "at"),
+        # "Who opened this file": the events about one object, newest first.
+        sa.Index("ix_audit_events_object_type_object_id_at", "object_type", "object_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -130,6 +130,11 @@ class TimelineKind(LabelledEnum):
     PUT_ON_AGENDA = "put_on_agenda", _l("Put on the committee meeting's agenda")
     TAKEN_OFF_AGENDA = "taken_off_agenda", _l("Taken off the committee meeting's agenda")
     DISCUSSED_AT_MEETING = "discussed_at_meeting", _l("Discussed at the committee meeting")
+    DOCUMENT_ATTACHED = "document_attached", _l("Document attached")
+    NOTE_WRITTEN = "note_written", _l("Note written")
+    NOTE_CORRECTED = "note_corrected", _l("Note corrected")
+    SAFETY_PLAN_WRITTEN = "safety_plan_written", _l("Safety plan written")
+    SAFETY_PLAN_REVIEWED = "safety_plan_reviewed", _l("Safety plan reviewed")
 
 
 class ClosureReason(LabelledEnum):

@@ -107,6 +107,10 @@ def anonymize(case_ids: list[int]) -> None:
         if "version" in table.c:
             values["version"] = table.c.version + 1
         db.session.execute(sa.update(table).where(_of_cases(table, case_ids)).values(values))
+    # A document is personal data as a whole: its file and row go.
+    from coordination.documents.services import remove_case_documents
+
+    remove_case_documents(case_ids)
     for case_id in case_ids:
         record(AuditAction.CASE_ANONYMIZED, None, "case", case_id)
     db.session.expire_all()

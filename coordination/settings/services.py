@@ -60,6 +60,8 @@ GROUPS = {
     "disclosure": _l("Disclosure control in reports"),
     "risk": _l("Risk checklist"),
     "two_factor": _l("Two-factor sign-in"),
+    "documents": _l("Documents attached to cases"),
+    "notes": _l("Case notes"),
 }
 
 SPECS = {
@@ -105,6 +107,11 @@ SPECS = {
         switch("two_factor_required_confirmed", "two_factor",
                _l("Required before the first case view of accounts an administrator "
                   "created or reset")),
+        # Never above the request limit (MAX_CONTENT_LENGTH, 8 MB).
+        SettingSpec("document_max_megabytes", "documents",
+                    _l("Largest file accepted"), _l("in megabytes"), 1, 7),
+        SettingSpec("note_edit_minutes", "notes",
+                    _l("Time in which the author may correct a note"), _l("in minutes"), 1, 1440),
     )
 }
 

@@ -21,6 +21,8 @@ DEFAULTS = {
     "order_check_hours_high": 24, "order_check_hours_normal": 72,
     "order_check_hours_court": 168, "order_check_backdate_hours": 6,
     "order_check_grace_hours": 12, "order_check_committee_hours": 48,
+    "document_max_megabytes": 5,
+    "note_edit_minutes": 30,
 }
 #: What the settings form posts with the defaults: a browser leaves unticked boxes out.
 FORM = {key: value for key, value in DEFAULTS.items() if not isinstance(value, bool)}

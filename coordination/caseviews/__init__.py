@@ -1,0 +1,1 @@
+"""Who opened this file: other agencies' views of a case, from the audit log."""

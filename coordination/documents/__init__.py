@@ -1,0 +1,1 @@
+"""Documents attached to a case: checked by content, stored outside the web root."""

@@ -1,0 +1,59 @@
+"""A document attached to a case (and, optionally, to a person or an order on it)."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coordination.accounts.models import User
+from coordination.agencies.models import Agency
+from coordination.cases.models import Case
+from coordination.extensions import db
+from coordination.models_base import LabelledEnum, PersonalKind, enum_type, personal, utcnow
+
+
+class DocumentKind(LabelledEnum):
+    CERTIFICATE = "certificate", _l("Medical or other certificate")
+    CONSENT_FORM = "consent_form", _l("Signed consent form")
+    ORDER = "order", _l("Copy of a protection order")
+    COURT_DECISION = "court_decision", _l("Court decision")
+    OTHER = "other", _l("Other document")
+
+
+class MediaType(enum.StrEnum):
+    """The types the content check accepts (never what the name claims)."""
+
+    PDF = "application/pdf"
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+
+
+class CaseDocument(db.Model):
+    """One stored file. The bytes live in the document store under
+    ``stored_name`` (random); the row holds who, when, what kind."""
+
+    __tablename__ = "case_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
+    order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("protection_orders.id"))
+    kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind))
+    media_type: Mapped[MediaType] = mapped_column(enum_type(MediaType))
+    #: The name shown and offered on download: the uploaded name without any
+    #: path, its extension set by the content. It may name the survivor.
+    title: Mapped[str] = mapped_column(sa.String(160), info=personal(PersonalKind.FREE_TEXT))
+    #: Random name in the store; never derived from the uploaded name.
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship()
+    agency: Mapped[Agency] = relationship()
+    uploaded_by: Mapped[User] = relationship()

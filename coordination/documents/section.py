@@ -1,0 +1,32 @@
+"""The documents section of the case page: the list and the upload form."""
+from __future__ import annotations
+
+from coordination import policy
+from coordination.cases.page import CaseSection
+from coordination.documents.services import readable_documents
+from forms.documents import UploadForm
+from forms.fields import choices
+
+
+def upload_form(user, case, display: bool = False) -> UploadForm:
+    """The form, its "about" choices being the people and orders of this case."""
+    form = UploadForm(formdata=None) if display else UploadForm()
+    about = [("", "—")]
+    about += [(f"person-{p.id}", f"{p.role.label}: {p.last_name} {p.first_name}")
+              for p in case.people]
+    about += [(f"order-{o.id}", f"{o.kind.label} · {o.issued_at:%Y-%m-%d}")
+              for o in case.protection_orders]
+    form.about.choices = choices(about)
+    return form
+
+
+def _build(user, case, can):
+    documents = readable_documents(user, case)
+    form = upload_form(user, case, display=True) \
+        if can(policy.Action.ATTACH_DOCUMENT, case) else None
+    if not documents and form is None:
+        return None
+    return {"documents": documents, "form": form}
+
+
+section = CaseSection("documents", "documents/section.html", _build)

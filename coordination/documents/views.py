@@ -1,0 +1,59 @@
+"""Attaching a document from the case page and downloading one."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response
+from flask_babel import gettext as _
+
+from coordination import policy
+from coordination.cases.steps import load_case, to_case
+from coordination.decorators import section_required
+from coordination.documents import services
+from coordination.documents.content import EXTENSIONS
+from coordination.documents.models import DocumentKind
+from coordination.documents.section import upload_form
+from coordination.pipeline import acting_user, allow_write, step
+
+bp = Blueprint("documents", __name__)
+cases_section = section_required(policy.Section.CASES)
+
+
+def _about(value: str) -> dict:
+    kind, _sep, number = (value or "").partition("-")
+    if kind == "person" and number.isdigit():
+        return {"person_id": int(number)}
+    if kind == "order" and number.isdigit():
+        return {"order_id": int(number)}
+    return {}
+
+
+@bp.route("/cases/<case:case_id>/documents", methods=["POST"])
+@cases_section
+@step(load=load_case, action=policy.Action.ATTACH_DOCUMENT, back=to_case("documents"),
+      form=upload_form)
+def upload(user, case, form):
+    file = form.file.data
+    # One byte more than the limit is enough to refuse an oversized file.
+    data = file.stream.read(services.size_limit() + 1)
+    services.attach(user, case, services.Upload(
+        kind=DocumentKind(form.kind.data), filename=file.filename, data=data,
+        **_about(form.about.data)))
+    return _("Document attached.")
+
+
+@bp.route("/documents/<document:document_id>")
+@cases_section
+def download(document_id: int):
+    user = acting_user()
+    document = services.get_document_or_404(user, document_id)
+    data = services.read(user, document)
+    allow_write("audit of a document download")
+    fallback = f"document.{EXTENSIONS[document.media_type]}"
+    return Response(data, mimetype=document.media_type.value, headers={
+        # Always a download, never shown in the page's origin.
+        "Content-Disposition":
+            f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(document.title)}",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    })

@@ -1,0 +1,1 @@
+"""The survivor's own safety plan, a section of the case."""

@@ -1,0 +1,79 @@
+"""The case record in a browser: a document attached and downloaded, the case
+summary printed in Kyrgyz."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+from pypdf import PdfReader
+
+from tests_e2e.test_journey import choose, no_errors, sign_in, submit
+
+#: A small real PDF (the bytes must come back unchanged).
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+       b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def register_case(page) -> str:
+    """The intake form filled in (URLs name cases by opaque tokens)."""
+    page.goto("/cases/new")
+    form = page.locator("form.intake")
+    choose(form, "lead_agency", "Комитет")
+    values = {
+        "survivor-last_name": "Асанова", "survivor-first_name": "Айгүл",
+        "survivor-birth_year": "1991", "survivor-phone": "+996 555 123456",
+        "perpetrator-last_name": "Асанов", "perpetrator-first_name": "Бакыт",
+        "perpetrator-birth_year": "1988",
+        "incident-occurred_on": (date.today() - timedelta(days=1)).isoformat(),
+    }
+    for name, value in values.items():
+        form.locator(f'[name="{name}"]').fill(value)
+    form.locator('select[name="survivor-sex"]').select_option("female")
+    form.locator('select[name="perpetrator-sex"]').select_option("male")
+    form.locator('select[name="perpetrator-relationship"]').select_option("spouse")
+    form.locator('select[name="incident-place"]').select_option("shared_home")
+    form.locator('select[name="incident-reported_by"]').select_option("survivor")
+    form.locator('input[name="incident-forms"][value="physical"]').check()
+    submit(form)
+    assert re.search(r"/cases/[a-z2-7]{13}$", page.url), page.url
+    return page.url
+
+
+def test_a_document_round_trips_and_the_summary_prints_in_kyrgyz(new_page, live_app, base_url):
+    coordinator = new_page()
+    sign_in(coordinator, "coordinator.sokuluk")
+    case_path = register_case(coordinator).removeprefix(base_url)
+
+    upload = coordinator.locator('form[action$="/documents"]')
+    upload.locator('select[name="kind"]').select_option("certificate")
+    upload.locator('input[name="file"]').set_input_files(
+        {"name": "справка Айгүл.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    submit(upload)
+    no_errors(coordinator)
+    link = coordinator.locator('#documents a[href^="/documents/"]')
+    assert link.inner_text().strip() == "справка Айгүл.pdf"
+    download = coordinator.context.request.get(link.get_attribute("href"))
+    assert download.status == 200
+    assert download.body() == PDF
+    assert download.headers["content-disposition"].startswith("attachment")
+    assert download.headers["x-content-type-options"] == "nosniff"
+
+    # A renamed executable is refused with a message, and nothing is listed.
+    upload = coordinator.locator('form[action$="/documents"]')
+    upload.locator('input[name="file"]').set_input_files(
+        {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00" * 64})
+    submit(upload)
+    assert coordinator.locator(".flash-error, .error").count() >= 1
+    assert coordinator.locator('#documents a[href^="/documents/"]').count() == 1
+
+    # The lead agency prints the case summary, in Kyrgyz.
+    coordinator.goto(case_path + "?lang=ky")
+    summary = coordinator.locator('#print a[href$="/summary.pdf"]').get_attribute("href")
+    pdf = coordinator.context.request.get(summary)
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert "Айгүл" in text and "КУПУЯ" in text
+    for letter in ("ң", "ө", "ү"):
+        assert letter in text

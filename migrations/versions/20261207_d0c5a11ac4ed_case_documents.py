@@ -1,7 +1,7 @@
 """Documents attached to cases (the bytes are in the document store); the audit's events by object.
 
 Revision ID: d0c5a11ac4ed
-Revises: a545ac7666e6
+Revises: d19c0c4ec002
 Create Date: 2026-12-07 01:45:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'd0c5a11ac4ed'
-down_revision = 'a545ac7666e6'
+down_revision = 'd19c0c4ec002'
 branch_labels = None
 depends_on = None
 

@@ -38,6 +38,11 @@ NOT_PERSONAL = {
     "settings.key": "the name of a setting",
     "setting_changes.key": "the name of a setting",
     "notifications.dedupe_key": "kind and record ids, built by the code",
+    "agencies.services": "what an institution offers, public (the referral directory)",
+    "agencies.phone": "an institution's public phone, not a person's",
+    "agencies.address": "an institution's public address, not a person's",
+    "agencies.hours": "an institution's opening hours",
+    "agencies.languages": "the languages an institution works in",
 }
 
 #: What a column's name says about its content.
@@ -50,6 +55,10 @@ CASE_PERSONAL = {
     "people.address", "cases.survivor_code", "incidents.crime_register_number",
     "incidents.info_log_number", "referrals.decline_reason", "referrals.outcome",
     "follow_ups.action", "follow_ups.closing_note", "risk_assessments.raise_reason",
+    # Added with the duplicate guard (issue 16): the folded name is the name.
+    "people.name_key",
+    # Transfers between districts (issue 16): what was typed about the move.
+    "case_transfers.note", "case_transfers.decline_reason",
 }
 
 

@@ -29,3 +29,4 @@ from coordination.referrals.models import Referral  # noqa: F401
 from coordination.risk.models import RiskAssessment  # noqa: F401
 from coordination.settings.models import Setting, SettingChange  # noqa: F401
 from coordination.territories.models import Territory, TerritoryLevel  # noqa: F401
+from coordination.transfers.models import CaseTransfer  # noqa: F401

@@ -54,6 +54,9 @@ ROUTES = {
     "agencies.deactivate_agency": "/admin/agencies/{agency}/deactivate",
     "agencies.reactivate_agency": "/admin/agencies/{agency}/reactivate",
     "agencies.directory": "/directory",
+    "agencies.edit_directory_entry": "/admin/agencies/{agency}/directory",
+    "transfers.inbox": "/transfers",
+    "transfers.show": "/transfers/1",
     "territories.list_territories": "/admin/territories",
     "territories.show_territory": "/admin/territories/{district}",
     "territories.new_municipality": "/admin/territories/{district}/municipalities/new",
@@ -95,11 +98,15 @@ POST_ROUTES = {
     "meetings.attendance": "/meetings/1/attendance",
     "meetings.add_decision": "/meetings/1/decisions",
     "meetings.mark_held": "/meetings/1/held",
+    "transfers.propose": "/cases/{case}/transfer",
+    "transfers.accept": "/transfers/1/accept",
+    "transfers.decline": "/transfers/1/decline",
+    "transfers.cancel": "/transfers/1/cancel",
 }
 #: POST routes that act on no object named in the URL.
 OBJECTLESS = {"notifications.mark_read"}
 CASE_SECTION = {"cases.list_cases", "cases.new_case", "cases.show_case", "referrals.inbox",
-                "followups.agency_list", "notifications.inbox"}
+                "followups.agency_list", "notifications.inbox", "transfers.inbox"}
 NO_CASE_ACCESS = {"ministry.analyst", "admin"}
 MEETINGS_SECTION = {"meetings.list_meetings", "meetings.show_meeting", "meetings.minutes"}
 COMMITTEE_HEADS = {"coordinator.sokuluk", "coordinator.karasuu"}
@@ -150,6 +157,8 @@ def _karasuu_object(endpoint: str) -> int:
 
     if endpoint.startswith("meetings.") and endpoint != "meetings.remove_item":
         return _karasuu_meeting()
+    if endpoint.startswith("transfers."):
+        return proposed_transfer("41706226", elsewhere=True).id
     model = {"consent.withdraw": ConsentRecord, "referrals.take_step": Referral,
              "followups.close": FollowUp, "protection.change": ProtectionOrder,
              "protection.violation": ProtectionOrder,
@@ -160,6 +169,26 @@ def _karasuu_object(endpoint: str) -> int:
         .where(sa.text("territories.code = '41706226'")).limit(1))
     assert found is not None, f"demo data has no Kara-Suu {model.__name__}"
     return found
+
+
+def proposed_transfer(code: str, elsewhere: bool = False):
+    """A transfer proposed on the first case of district ``code``: to the other
+    demo district, or ``elsewhere`` (a district no demo committee serves). The
+    demo data has none; the test's transaction removes it."""
+    from coordination.territories.models import Territory, TerritoryLevel
+    from coordination.transfers.models import CaseTransfer
+
+    case = db.session.get(Case, _district_case(code))
+    others = {"41708222": "41706226", "41706226": "41708222"}
+    target = territory_by_code(others[code]) if not elsewhere else db.session.scalar(
+        sa.select(Territory).where(Territory.level == TerritoryLevel.DISTRICT,
+                                   Territory.code.not_in(list(others))).limit(1))
+    transfer = CaseTransfer(case=case, from_district_id=case.district_id,
+                            from_lead_agency_id=case.lead_agency_id, to_district_id=target.id,
+                            proposed_by_id=case.created_by_id)
+    db.session.add(transfer)
+    db.session.flush()
+    return transfer
 
 
 def _karasuu_meeting() -> int:
@@ -307,6 +336,7 @@ def _comparable(html: str, case_id: int | str) -> str:
 # --- administration: every admin route x every demo user -----------------------------
 
 ADMIN_ONLY = {"agencies.list_agencies", "agencies.new_agency", "agencies.show_agency",
+              "agencies.edit_directory_entry",
               "agencies.deactivate_agency", "agencies.reactivate_agency",
               "territories.list_territories", "territories.show_territory",
               "territories.new_municipality", "territories.retire_municipality",

@@ -21,6 +21,7 @@ from coordination.meetings.models import (  # noqa: F401
     AgendaItemReason,
     Meeting,
     MeetingAttendance,
+    MeetingAttendee,
 )
 from coordination.notifications.models import Notification, NotificationRead  # noqa: F401
 from coordination.programmes.models import CorrectionalProgramme  # noqa: F401

@@ -537,8 +537,9 @@ def _meeting_work(user, meeting, sees):
     return may_use(user, Section.MEETINGS) and user.agency_id == meeting.committee_id
 
 
-@rule(AgendaItem, Action.PREPARE_AGENDA)
+@rule(AgendaItem, Action.PREPARE_AGENDA, Action.RECORD_MEETING)
 def _prepare_agenda_item(user, item, sees):
+    """The committee's own meeting: its agenda, and the note on each case."""
     return _meeting_work(user, item.meeting, sees)
 
 

@@ -69,6 +69,7 @@ ROUTES = {
     "meetings.new_meeting": "/meetings/new",
     "meetings.show_meeting": "/meetings/1",
     "meetings.minutes": "/meetings/1/minutes.pdf",
+    "meetings.agenda": "/meetings/1/agenda.pdf",
     "audit.list_events": "/audit",
     "audit.export": "/audit/events.csv",
 }
@@ -98,6 +99,9 @@ POST_ROUTES = {
     "meetings.attendance": "/meetings/1/attendance",
     "meetings.add_decision": "/meetings/1/decisions",
     "meetings.mark_held": "/meetings/1/held",
+    "meetings.add_attendee": "/meetings/1/attendees",
+    "meetings.remove_attendee": "/meetings/1/attendees/remove",
+    "meetings.note": "/meetings/agenda/1/note",
     "transfers.propose": "/cases/{case}/transfer",
     "transfers.accept": "/transfers/1/accept",
     "transfers.decline": "/transfers/1/decline",
@@ -108,7 +112,8 @@ OBJECTLESS = {"notifications.mark_read"}
 CASE_SECTION = {"cases.list_cases", "cases.new_case", "cases.show_case", "referrals.inbox",
                 "followups.agency_list", "notifications.inbox", "transfers.inbox"}
 NO_CASE_ACCESS = {"ministry.analyst", "admin"}
-MEETINGS_SECTION = {"meetings.list_meetings", "meetings.show_meeting", "meetings.minutes"}
+MEETINGS_SECTION = {"meetings.list_meetings", "meetings.show_meeting", "meetings.minutes",
+                    "meetings.agenda"}
 COMMITTEE_HEADS = {"coordinator.sokuluk", "coordinator.karasuu"}
 
 
@@ -155,7 +160,8 @@ def _karasuu_object(endpoint: str) -> int:
     from coordination.protection.models import ProtectionOrder
     from coordination.referrals.models import Referral
 
-    if endpoint.startswith("meetings.") and endpoint != "meetings.remove_item":
+    if endpoint.startswith("meetings.") and endpoint not in ("meetings.remove_item",
+                                                             "meetings.note"):
         return _karasuu_meeting()
     if endpoint.startswith("transfers."):
         return proposed_transfer("41706226", elsewhere=True).id
@@ -163,7 +169,7 @@ def _karasuu_object(endpoint: str) -> int:
              "followups.close": FollowUp, "protection.change": ProtectionOrder,
              "protection.violation": ProtectionOrder,
              "programmes.move": CorrectionalProgramme,
-             "meetings.remove_item": AgendaItem}[endpoint]
+             "meetings.remove_item": AgendaItem, "meetings.note": AgendaItem}[endpoint]
     found = db.session.scalar(
         sa.select(model.id).join(Case, Case.id == model.case_id).join(Case.district)
         .where(sa.text("territories.code = '41706226'")).limit(1))

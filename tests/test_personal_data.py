@@ -43,6 +43,7 @@ NOT_PERSONAL = {
     "agencies.address": "an institution's public address, not a person's",
     "agencies.hours": "an institution's opening hours",
     "agencies.languages": "the languages an institution works in",
+    "meeting_attendees.position": "a post in an institution (\"district police inspector\")",
 }
 
 #: What a column's name says about its content.
@@ -59,6 +60,8 @@ CASE_PERSONAL = {
     "people.name_key",
     # Transfers between districts (issue 16): what was typed about the move.
     "case_transfers.note", "case_transfers.decline_reason",
+    # Full minutes (issue 16): what the committee said about a case.
+    "agenda_items.discussion_note",
 }
 
 
@@ -108,7 +111,9 @@ def test_every_case_personal_table_belongs_to_a_case():
 
 def test_staff_personal_data_is_marked_too():
     assert {_name(c) for c in personal_columns(db.metadata, DataSubject.STAFF)} == {
-        "users.username", "users.full_name", "audit_events.ip_address"}
+        "users.username", "users.full_name", "audit_events.ip_address",
+        # Full minutes (issue 16): the staff present at a committee meeting.
+        "meeting_attendees.name"}
 
 
 def test_the_marks_say_what_the_data_is():

@@ -42,7 +42,7 @@ OBJECT_MODELS = {
     "consent.withdraw": ConsentRecord, "referrals.take_step": Referral,
     "followups.close": FollowUp, "protection.change": ProtectionOrder,
     "protection.violation": ProtectionOrder, "programmes.move": CorrectionalProgramme,
-    "meetings.remove_item": AgendaItem,
+    "meetings.remove_item": AgendaItem, "meetings.note": AgendaItem,
 }
 
 
@@ -155,6 +155,10 @@ def _valid_body(endpoint: str, target, code: str) -> dict:
                                   "owner_user": "",
                                   "due_on": (day + timedelta(days=10)).isoformat()},
         "meetings.mark_held": {"version": version},
+        "meetings.add_attendee": {"name": "Айнура Сатыбалдиева", "position": "Coordinator",
+                                  "agency": "", "role": "member"},
+        "meetings.remove_attendee": {"attendee": 0},
+        "meetings.note": {"note": "The safety plan is reviewed; the visit goes ahead."},
         "transfers.propose": {"to_district": _other_district(code), "note": "",
                               "version": version},
         "transfers.accept": {"lead_agency": _agency_of(_other_code(code), "SOCIAL")},
@@ -185,7 +189,8 @@ def test_the_sweep_covers_every_step_route():
         "notifications.mark_read", "meetings.reschedule", "meetings.cancel",
         "meetings.propose", "meetings.add_case", "meetings.remove_item",
         "meetings.attendance", "meetings.add_decision", "meetings.mark_held",
-        "transfers.propose", "transfers.accept", "transfers.decline", "transfers.cancel"}
+        "transfers.propose", "transfers.accept", "transfers.decline", "transfers.cancel",
+        "meetings.add_attendee", "meetings.remove_attendee", "meetings.note"}
 
 
 @pytest.mark.parametrize("username", demo_usernames())

@@ -57,6 +57,10 @@ class AuditAction(enum.StrEnum):
     AGENDA_ITEM_ADDED = "agenda_item_added"
     AGENDA_ITEM_REMOVED = "agenda_item_removed"
     ATTENDANCE_RECORDED = "attendance_recorded"
+    #: A discussion note on an agenda item (the minutes' record of a case).
+    MEETING_NOTE_RECORDED = "meeting_note_recorded"
+    #: The agenda PDF was printed before the meeting (it lists references).
+    AGENDA_PRINTED = "agenda_printed"
     #: The minutes PDF was produced (it lists case references).
     MINUTES_PRINTED = "minutes_printed"
     USER_CREATED = "user_created"

@@ -48,8 +48,9 @@ def test_a_bad_phone_is_refused_and_nothing_changes(login_as, agency):
 
 def test_only_administrators_edit_entries(user, agency):
     with pytest.raises(Forbidden):
-        services.update_directory_entry(user("coordinator.sokuluk"), agency("SOKULUK-CRISIS_CENTRE"),
-                                        services.DirectoryEntry(phone="+996 312 1"))
+        services.update_directory_entry(
+            user("coordinator.sokuluk"), agency("SOKULUK-CRISIS_CENTRE"),
+            services.DirectoryEntry(phone="+996 312 1"))
     with pytest.raises(RuleBroken):
         services.update_directory_entry(user("admin"), agency("SOKULUK-CRISIS_CENTRE"),
                                         services.DirectoryEntry(phone="x"))

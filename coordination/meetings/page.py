@@ -69,8 +69,8 @@ def build_meeting_page(user: User, meeting: Meeting) -> MeetingPage:
             agencies=[attendance.agency_id for attendance in meeting.attendances])
         set_attendance_choices(page.attendance_form, meeting)
         page.attendee_form = AttendeeForm(formdata=None)
-        page.attendee_form.agency.choices = choices(
-            [("", "—"), *((a.id, a.name) for a in services.attendance_candidates(meeting))])
+        # The agencies invited, as the attendance form lists them (one query less).
+        page.attendee_form.agency.choices = [("", "—"), *page.attendance_form.agencies.choices]
         page.remove_attendee_form = RemoveAttendeeForm(formdata=None)
         page.note_form = DiscussionNoteForm(formdata=None)
         cases = services.decision_cases(meeting)

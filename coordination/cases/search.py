@@ -8,9 +8,9 @@ folded name. The caller applies it *inside* ``policy.visible_cases(user)``:
 names are searched only among the cases whose page, and so whose names, the
 user may see (DESIGN.md section 4).
 
-On PostgreSQL each part reads a trigram index (pg_trgm) for texts of three
-characters or more; the parts are one ``UNION`` of case ids, so each index is
-read once, not once per visible case.
+The trigram indexes (pg_trgm, PostgreSQL) serve :func:`matching_case_ids`,
+the country-wide form (an operator's look-up, the benchmark); the case list
+searches only the user's visible cases, by case id (:func:`search_predicate`).
 """
 from __future__ import annotations
 
@@ -50,6 +50,30 @@ def matching_case_ids(text: str) -> sa.CompoundSelect | None:
 
 
 def search_predicate(text: str) -> ColumnElement[bool] | None:
-    """SQL predicate on :class:`Case`: the cases ``text`` finds (None: no text)."""
-    ids = matching_case_ids(text)
-    return None if ids is None else Case.id.in_(ids)
+    """SQL predicate on :class:`Case`: the cases ``text`` finds (None: no text).
+
+    The parts on incidents and people are correlated lookups by case id, so
+    that within ``visible_cases`` the database reads each visible case's rows
+    by index (``ix_people_case_id``, ``ix_incidents_case_id``) and never
+    scans a whole table (tests/test_query_plans.py): the cost follows the
+    user's cases, not the country's.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return None
+    upper = text.upper()
+    pattern = f"%{_escape(text)}%"
+    parts = [
+        Case.reference.like(f"%{_escape(upper)}%", escape="\\"),
+        Case.survivor_code.startswith(upper, autoescape=True),
+        sa.select(Incident.id).where(
+            Incident.case_id == Case.id,
+            sa.or_(Incident.crime_register_number.ilike(pattern, escape="\\"),
+                   Incident.info_log_number.ilike(pattern, escape="\\"))).exists(),
+    ]
+    words = fold_text(text).split()
+    if words:
+        parts.append(sa.select(Person.id).where(
+            Person.case_id == Case.id,
+            *(Person.name_key.contains(word, autoescape=True) for word in words)).exists())
+    return sa.or_(*parts)

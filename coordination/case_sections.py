@@ -10,6 +10,7 @@ from coordination.programmes.section import section as programme
 from coordination.protection.section import section as orders
 from coordination.referrals.section import section as referrals
 from coordination.risk.section import section as risk
+from coordination.transfers.section import section as transfer
 
 SECTIONS = (
     case.summary,
@@ -20,6 +21,7 @@ SECTIONS = (
     programme,
     referrals,
     follow_ups,
+    transfer,
     case.incidents,
     case.timeline,
 )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from coordination.protection.home import expiring as orders_expiring
 from coordination.referrals.home import awaiting as referrals_awaiting
+from coordination.transfers.home import awaiting as transfers_awaiting
 
 PANELS = (
     orders_expiring,
     referrals_awaiting,
+    transfers_awaiting,
 )

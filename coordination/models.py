@@ -21,6 +21,7 @@ from coordination.meetings.models import (  # noqa: F401
     AgendaItemReason,
     Meeting,
     MeetingAttendance,
+    MeetingAttendee,
 )
 from coordination.notifications.models import Notification, NotificationRead  # noqa: F401
 from coordination.programmes.models import CorrectionalProgramme  # noqa: F401
@@ -29,3 +30,4 @@ from coordination.referrals.models import Referral  # noqa: F401
 from coordination.risk.models import RiskAssessment  # noqa: F401
 from coordination.settings.models import Setting, SettingChange  # noqa: F401
 from coordination.territories.models import Territory, TerritoryLevel  # noqa: F401
+from coordination.transfers.models import CaseTransfer  # noqa: F401

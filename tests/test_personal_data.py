@@ -38,6 +38,12 @@ NOT_PERSONAL = {
     "settings.key": "the name of a setting",
     "setting_changes.key": "the name of a setting",
     "notifications.dedupe_key": "kind and record ids, built by the code",
+    "agencies.services": "what an institution offers, public (the referral directory)",
+    "agencies.phone": "an institution's public phone, not a person's",
+    "agencies.address": "an institution's public address, not a person's",
+    "agencies.hours": "an institution's opening hours",
+    "agencies.languages": "the languages an institution works in",
+    "meeting_attendees.position": "a post in an institution (\"district police inspector\")",
 }
 
 #: What a column's name says about its content.
@@ -50,6 +56,12 @@ CASE_PERSONAL = {
     "people.address", "cases.survivor_code", "incidents.crime_register_number",
     "incidents.info_log_number", "referrals.decline_reason", "referrals.outcome",
     "follow_ups.action", "follow_ups.closing_note", "risk_assessments.raise_reason",
+    # Added with the duplicate guard (issue 16): the folded name is the name.
+    "people.name_key",
+    # Transfers between districts (issue 16): what was typed about the move.
+    "case_transfers.note", "case_transfers.decline_reason",
+    # Full minutes (issue 16): what the committee said about a case.
+    "agenda_items.discussion_note",
 }
 
 
@@ -99,7 +111,9 @@ def test_every_case_personal_table_belongs_to_a_case():
 
 def test_staff_personal_data_is_marked_too():
     assert {_name(c) for c in personal_columns(db.metadata, DataSubject.STAFF)} == {
-        "users.username", "users.full_name", "audit_events.ip_address"}
+        "users.username", "users.full_name", "audit_events.ip_address",
+        # Full minutes (issue 16): the staff present at a committee meeting.
+        "meeting_attendees.name"}
 
 
 def test_the_marks_say_what_the_data_is():

@@ -34,7 +34,7 @@ from coordination.referrals.section import referral_steps
 from coordination.referrals.services import TRANSITIONS
 from coordination.territories.models import Territory
 from tests.helpers import csrf_token, opaque, pid
-from tests.test_access_matrix import POST_ROUTES
+from tests.test_access_matrix import POST_ROUTES, proposed_transfer
 
 DISTRICTS = {"sokuluk": "41708222", "karasuu": "41706226"}
 #: The model of the object each step route names in its URL.
@@ -42,7 +42,7 @@ OBJECT_MODELS = {
     "consent.withdraw": ConsentRecord, "referrals.take_step": Referral,
     "followups.close": FollowUp, "protection.change": ProtectionOrder,
     "protection.violation": ProtectionOrder, "programmes.move": CorrectionalProgramme,
-    "meetings.remove_item": AgendaItem,
+    "meetings.remove_item": AgendaItem, "meetings.note": AgendaItem,
 }
 
 
@@ -76,6 +76,8 @@ def _meeting(code: str) -> Meeting:
 
 def _target(endpoint: str, code: str):
     """The object the URL names, in the user's own district."""
+    if endpoint.startswith("transfers.") and endpoint != "transfers.propose":
+        return proposed_transfer(code)
     if endpoint in OBJECT_MODELS:
         return _object(endpoint, code)
     if endpoint.startswith("meetings."):
@@ -155,8 +157,25 @@ def _valid_body(endpoint: str, target, code: str) -> dict:
                                   "owner_user": "",
                                   "due_on": (day + timedelta(days=10)).isoformat()},
         "meetings.mark_held": {"version": version},
+        "meetings.add_attendee": {"name": "Айнура Сатыбалдиева", "position": "Coordinator",
+                                  "agency": "", "role": "member"},
+        "meetings.remove_attendee": {"attendee": 0},
+        "meetings.note": {"note": "The safety plan is reviewed; the visit goes ahead."},
+        "transfers.propose": {"to_district": _other_district(code), "note": "",
+                              "version": version},
+        "transfers.accept": {"lead_agency": _agency_of(_other_code(code), "SOCIAL")},
+        "transfers.decline": {"reason": "She has not arrived"},
+        "transfers.cancel": {},
     }
     return bodies[endpoint]
+
+
+def _other_code(code: str) -> str:
+    return DISTRICTS["karasuu"] if code == DISTRICTS["sokuluk"] else DISTRICTS["sokuluk"]
+
+
+def _other_district(code: str) -> int:
+    return db.session.scalar(sa.select(Territory.id).where(Territory.code == _other_code(code)))
 
 
 def _agenda_case(meeting) -> int:
@@ -171,7 +190,9 @@ def test_the_sweep_covers_every_step_route():
         "protection.violation", "programmes.refer", "programmes.move",
         "notifications.mark_read", "meetings.reschedule", "meetings.cancel",
         "meetings.propose", "meetings.add_case", "meetings.remove_item",
-        "meetings.attendance", "meetings.add_decision", "meetings.mark_held"}
+        "meetings.attendance", "meetings.add_decision", "meetings.mark_held",
+        "transfers.propose", "transfers.accept", "transfers.decline", "transfers.cancel",
+        "meetings.add_attendee", "meetings.remove_attendee", "meetings.note"}
 
 
 @pytest.mark.parametrize("username", demo_usernames())

@@ -273,9 +273,10 @@ def case_visibility(user: User) -> ColumnElement[bool]:
     return Case.id.in_(ids)
 
 
-def case_visibility_per_row(user: User) -> ColumnElement[bool]:
+def case_visibility_per_row(user: User, former: bool = True) -> ColumnElement[bool]:
     """:func:`case_visibility` as a test of each row: correlated ``EXISTS``
-    lookups by case id.
+    lookups by case id. ``former=False`` leaves out the former lead and
+    committee of a case moved away (they may read it, not work on it).
 
     For queries that reach one case or a handful (a case page, a referral or
     follow-up by id, the orders expiring today): the set form would collect
@@ -305,13 +306,14 @@ def case_visibility_per_row(user: User) -> ColumnElement[bool]:
         exists(_ORDER, _ORDER.issuing_agency_id == agency_id),
     ]
     # A case moved away stays readable by its former lead and committee until closed.
-    former = [_TRANSFER.from_lead_agency_id == agency_id]
+    former_party = [_TRANSFER.from_lead_agency_id == agency_id]
     if agency.type == AgencyType.COMMITTEE:
         involved.append(cases_in_territory(agency.territory))
-        former.append(located_in(agency.territory, _TRANSFER.from_district_id,
-                                 _TRANSFER.from_municipality_id))
-    involved.append(sa.and_(Case.status != CaseStatus.CLOSED, exists(
-        _TRANSFER, _TRANSFER.status == TransferStatus.ACCEPTED, sa.or_(*former))))
+        former_party.append(located_in(agency.territory, _TRANSFER.from_district_id,
+                                       _TRANSFER.from_municipality_id))
+    if former:
+        involved.append(sa.and_(Case.status != CaseStatus.CLOSED, exists(
+            _TRANSFER, _TRANSFER.status == TransferStatus.ACCEPTED, sa.or_(*former_party))))
     return sa.or_(*involved)
 
 
@@ -404,20 +406,42 @@ def _view_restricted(user, case, sees):
             or _receives_with_cover(user.agency, case))
 
 
+def _former_party(agency: Agency, case: Case) -> bool:
+    """Whether ``agency`` led the case, or was its committee, before an
+    accepted transfer moved it away (read from the loaded transfers)."""
+    return any(
+        transfer.status == TransferStatus.ACCEPTED and (
+            transfer.from_lead_agency_id == agency.id
+            or (agency.type == AgencyType.COMMITTEE and place_in(
+                agency.territory, transfer.from_district, transfer.from_municipality_id)))
+        for transfer in case.transfers)
+
+
+def _works_on(user: User, case: Case, sees) -> bool:
+    """Sees the case and is involved in it now: a former lead or committee
+    (a case transferred away) may only read it, unless involved otherwise."""
+    if not sees():
+        return False
+    if not _former_party(user.agency, case):
+        return True
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        Case.id == case.id, case_visibility_per_row(user, former=False)))))
+
+
 @rule(Case, Action.REFER, Action.ADD_FOLLOW_UP, Action.RECORD_INCIDENT, Action.ASSESS_RISK)
 def _work_on_open_case(user, case, sees):
-    return _open(case) and sees()
+    return _open(case) and _works_on(user, case, sees)
 
 
 @rule(Case, Action.ISSUE_TEMPORARY_ORDER)
 def _issue_temporary_order(user, case, sees):
-    return user.agency.type == AgencyType.POLICE and _open(case) and sees()
+    return user.agency.type == AgencyType.POLICE and _open(case) and _works_on(user, case, sees)
 
 
 @rule(Case, Action.RECORD_COURT_ORDER)
 def _record_court_order(user, case, sees):
     return ((user.agency.type in (AgencyType.POLICE, AgencyType.COMMITTEE) or leads(user, case))
-            and _open(case) and sees())
+            and _open(case) and _works_on(user, case, sees))
 
 
 @rule(Case, Action.RECORD_ORDER)

@@ -106,6 +106,35 @@ def test_a_case_moves_to_kara_suu_and_back(moving_case, user, agency):
     assert audited == 4
 
 
+WORK_ON_CASE = (policy.Action.REFER, policy.Action.ADD_FOLLOW_UP,
+                policy.Action.RECORD_INCIDENT, policy.Action.ASSESS_RISK,
+                policy.Action.RECORD_COURT_ORDER, policy.Action.RECORD_ORDER)
+
+
+def test_a_former_party_only_reads_the_case(moving_case, user, agency):
+    """After the move the former lead and committee may read the case, not
+    refer, add follow-ups, record incidents or orders, or assess risk; the
+    agency that opened it (still involved) and the new territory may."""
+    case = moving_case
+    social, committee = user("social.sokuluk"), user("coordinator.sokuluk")
+    for action in WORK_ON_CASE[:4]:
+        assert policy.can(social, action, case) and policy.can(committee, action, case)
+    transfer = _propose(social, case, KARASUU)
+    services.accept_transfer(user("coordinator.karasuu"), transfer, agency("KARASUU-SOCIAL").id)
+    db.session.flush()
+    db.session.expire_all()
+    for former in (social, committee):
+        assert policy.can(former, policy.Action.VIEW_CASE, case)
+        # the case page asks with case_visible=True: the rule still refuses
+        for visible in (False, True):
+            for action in WORK_ON_CASE:
+                assert not policy.can(former, action, case, case_visible=visible), \
+                    (former.username, action)
+    for current in ("police.sokuluk", "social.karasuu", "coordinator.karasuu"):
+        for action in WORK_ON_CASE[:4]:
+            assert policy.can(user(current), action, case), (current, action)
+
+
 def test_truth_table_with_transfers(moving_case, user, agency):
     """Every demo user against every case, after a move: both forms agree with
     the rules restated here (the former lead and committee read until closure)."""

@@ -185,12 +185,13 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.safety.views import bp as safety_bp
     from coordination.settings.views import bp as settings_bp
     from coordination.territories.views import bp as territories_bp
+    from coordination.transfers.views import bp as transfers_bp
 
     for blueprint in (core_bp, accounts_bp, two_factor_bp, cases_bp, referrals_bp,
                       followups_bp, consent_bp, risk_bp, protection_bp, programmes_bp,
                       notifications_bp, users_bp, agencies_bp, territories_bp, settings_bp,
                       meetings_bp, reports_bp, audit_bp, order_checks_bp, documents_bp,
-                      printing_bp, notes_bp, safety_bp):
+                      printing_bp, notes_bp, safety_bp, transfers_bp):
         app.register_blueprint(blueprint)
 
     from coordination.case_sections import SECTIONS

@@ -16,6 +16,7 @@ from coordination.protection.section import section as orders
 from coordination.referrals.section import section as referrals
 from coordination.risk.section import section as risk
 from coordination.safety.section import section as safety_plan
+from coordination.transfers.section import section as transfer
 
 SECTIONS = (
     case.summary,
@@ -30,6 +31,7 @@ SECTIONS = (
     follow_ups,
     notes,
     documents,
+    transfer,
     case.incidents,
     case.timeline,
     case_views,

@@ -7,6 +7,7 @@ from coordination.order_checks.home import escalated as order_checks_escalated
 from coordination.protection.home import expiring as orders_expiring
 from coordination.referrals.home import awaiting as referrals_awaiting
 from coordination.safety.home import review_due as safety_plans_due
+from coordination.transfers.home import awaiting as transfers_awaiting
 
 PANELS = (
     order_checks_escalated,
@@ -14,4 +15,5 @@ PANELS = (
     orders_expiring,
     referrals_awaiting,
     safety_plans_due,
+    transfers_awaiting,
 )

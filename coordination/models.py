@@ -22,6 +22,7 @@ from coordination.meetings.models import (  # noqa: F401
     AgendaItemReason,
     Meeting,
     MeetingAttendance,
+    MeetingAttendee,
 )
 from coordination.notes.models import CaseNote, CaseNoteRevision  # noqa: F401
 from coordination.notifications.models import Notification, NotificationRead  # noqa: F401
@@ -33,3 +34,4 @@ from coordination.risk.models import RiskAssessment  # noqa: F401
 from coordination.safety.models import SafetyPlan  # noqa: F401
 from coordination.settings.models import Setting, SettingChange  # noqa: F401
 from coordination.territories.models import Territory, TerritoryLevel  # noqa: F401
+from coordination.transfers.models import CaseTransfer  # noqa: F401

@@ -41,6 +41,7 @@ from coordination.territories.queries import (
     place_in,
     territories_within,
 )
+from coordination.transfers.models import CaseTransfer, TransferStatus
 
 
 class Section(enum.Enum):
@@ -139,6 +140,10 @@ class Action(enum.Enum):
     EDIT_SAFETY_PLAN = "edit_safety_plan"
     #: See who of other agencies opened the case: the lead and the committee. Case.
     SEE_CASE_VIEWS = "see_case_views"
+    PROPOSE_TRANSFER = "propose_transfer"  #: case: to another district (the lead)
+    #: transfer: accept or decline (the receiving district's committee)
+    ANSWER_TRANSFER = "answer_transfer"
+    CANCEL_TRANSFER = "cancel_transfer"  #: transfer: withdrawn by the lead that proposed it
 
 
 #: A receiving agency is involved in the case while its referral is in these.
@@ -269,6 +274,17 @@ _REFERRAL = aliased(Referral)
 _FOLLOW_UP = aliased(FollowUp)
 _PROGRAMME = aliased(CorrectionalProgramme)
 _ORDER = aliased(ProtectionOrder)
+_TRANSFER = aliased(CaseTransfer)
+
+
+def _former_case_ids(*conditions) -> sa.Select:
+    """``SELECT`` of the ids of open cases moved away by an accepted transfer
+    matching ``conditions`` on :data:`_TRANSFER`: the former territory reads
+    what it did until the case is closed."""
+    return (sa.select(_TRANSFER.case_id)
+            .join(_CASE, _CASE.id == _TRANSFER.case_id)
+            .where(_TRANSFER.status == TransferStatus.ACCEPTED,
+                   _CASE.status != CaseStatus.CLOSED, *conditions))
 
 
 def _involved_case_ids(agency_id: int) -> list[sa.Select]:
@@ -290,6 +306,7 @@ def _involved_case_ids(agency_id: int) -> list[sa.Select]:
                                             _FOLLOW_UP.self_assigned.is_(False)),
         sa.select(_PROGRAMME.case_id).where(_PROGRAMME.provider_agency_id == agency_id),
         sa.select(_ORDER.case_id).where(_ORDER.issuing_agency_id == agency_id),
+        _former_case_ids(_TRANSFER.from_lead_agency_id == agency_id),
     ]
 
 
@@ -304,6 +321,8 @@ def _visible_case_ids(user: User) -> sa.CompoundSelect | bool:
         if agency.territory.level == TerritoryLevel.COUNTRY:
             return True
         parts.append(sa.select(_CASE.id).where(cases_in_territory(agency.territory, _CASE)))
+        parts.append(_former_case_ids(located_in(
+            agency.territory, _TRANSFER.from_district_id, _TRANSFER.from_municipality_id)))
     return sa.union_all(*parts)
 
 
@@ -323,9 +342,10 @@ def case_visibility(user: User) -> ColumnElement[bool]:
     return Case.id.in_(ids)
 
 
-def case_visibility_per_row(user: User) -> ColumnElement[bool]:
+def case_visibility_per_row(user: User, former: bool = True) -> ColumnElement[bool]:
     """:func:`case_visibility` as a test of each row: correlated ``EXISTS``
-    lookups by case id.
+    lookups by case id. ``former=False`` leaves out the former lead and
+    committee of a case moved away (they may read it, not work on it).
 
     For queries that reach one case or a handful (a case page, a referral or
     follow-up by id, the orders expiring today): the set form would collect
@@ -355,8 +375,15 @@ def case_visibility_per_row(user: User) -> ColumnElement[bool]:
         exists(_PROGRAMME, _PROGRAMME.provider_agency_id == agency_id),
         exists(_ORDER, _ORDER.issuing_agency_id == agency_id),
     ]
+    # A case moved away stays readable by its former lead and committee until closed.
+    former_party = [_TRANSFER.from_lead_agency_id == agency_id]
     if agency.type == AgencyType.COMMITTEE:
         involved.append(cases_in_territory(agency.territory))
+        former_party.append(located_in(agency.territory, _TRANSFER.from_district_id,
+                                       _TRANSFER.from_municipality_id))
+    if former:
+        involved.append(sa.and_(Case.status != CaseStatus.CLOSED, exists(
+            _TRANSFER, _TRANSFER.status == TransferStatus.ACCEPTED, sa.or_(*former_party))))
     return sa.or_(*involved)
 
 
@@ -500,20 +527,42 @@ def _view_restricted(user, case, sees):
             or _receives_with_cover(user.agency, case))
 
 
+def _former_party(agency: Agency, case: Case) -> bool:
+    """Whether ``agency`` led the case, or was its committee, before an
+    accepted transfer moved it away (read from the loaded transfers)."""
+    return any(
+        transfer.status == TransferStatus.ACCEPTED and (
+            transfer.from_lead_agency_id == agency.id
+            or (agency.type == AgencyType.COMMITTEE and place_in(
+                agency.territory, transfer.from_district, transfer.from_municipality_id)))
+        for transfer in case.transfers)
+
+
+def _works_on(user: User, case: Case, sees) -> bool:
+    """Sees the case and is involved in it now: a former lead or committee
+    (a case transferred away) may only read it, unless involved otherwise."""
+    if not sees():
+        return False
+    if not _former_party(user.agency, case):
+        return True
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        Case.id == case.id, case_visibility_per_row(user, former=False)))))
+
+
 @rule(Case, Action.REFER, Action.ADD_FOLLOW_UP, Action.RECORD_INCIDENT, Action.ASSESS_RISK)
 def _work_on_open_case(user, case, sees):
-    return _open(case) and sees()
+    return _open(case) and _works_on(user, case, sees)
 
 
 @rule(Case, Action.ISSUE_TEMPORARY_ORDER)
 def _issue_temporary_order(user, case, sees):
-    return user.agency.type == AgencyType.POLICE and _open(case) and sees()
+    return user.agency.type == AgencyType.POLICE and _open(case) and _works_on(user, case, sees)
 
 
 @rule(Case, Action.RECORD_COURT_ORDER)
 def _record_court_order(user, case, sees):
     return ((user.agency.type in (AgencyType.POLICE, AgencyType.COMMITTEE) or leads(user, case))
-            and _open(case) and sees())
+            and _open(case) and _works_on(user, case, sees))
 
 
 @rule(Case, Action.RECORD_ORDER)
@@ -542,6 +591,29 @@ def _change_case_status(user, case, sees):
 @rule(Case, Action.REASSIGN_LEAD)
 def _reassign_lead(user, case, sees):
     return user.role == Role.LEAD and (leads(user, case) or _is_committee_for(user.agency, case))
+
+
+@rule(Case, Action.PROPOSE_TRANSFER)
+def _propose_transfer(user, case, sees):
+    """The lead agency proposes; the receiving committee decides (ANSWER_TRANSFER)."""
+    return leads(user, case) and _open(case)
+
+
+def _receiving_committee(agency: Agency, transfer: CaseTransfer) -> bool:
+    return agency.type == AgencyType.COMMITTEE and place_in(
+        agency.territory, transfer.to_district, None)
+
+
+@rule(CaseTransfer, Action.ANSWER_TRANSFER)
+def _answer_transfer(user, transfer, sees):
+    return (transfer.status == TransferStatus.PROPOSED and _open(transfer.case)
+            and _receiving_committee(user.agency, transfer))
+
+
+@rule(CaseTransfer, Action.CANCEL_TRANSFER)
+def _cancel_transfer(user, transfer, sees):
+    return (transfer.status == TransferStatus.PROPOSED
+            and user.agency_id == transfer.from_lead_agency_id)
 
 
 @rule(Referral, Action.ANSWER_REFERRAL)
@@ -619,8 +691,9 @@ def _meeting_work(user, meeting, sees):
     return may_use(user, Section.MEETINGS) and user.agency_id == meeting.committee_id
 
 
-@rule(AgendaItem, Action.PREPARE_AGENDA)
+@rule(AgendaItem, Action.PREPARE_AGENDA, Action.RECORD_MEETING)
 def _prepare_agenda_item(user, item, sees):
+    """The committee's own meeting: its agenda, and the note on each case."""
     return _meeting_work(user, item.meeting, sees)
 
 
@@ -862,6 +935,29 @@ def directory_agencies(user: User) -> sa.Select:
         Agency.active.is_(True),
         Agency.territory_id.in_(territories_within(user.agency.territory)),
     )
+
+
+# --- transfers between districts ----------------------------------------------------
+
+
+def transfer_inbox(user: User) -> sa.Select:
+    """``SELECT`` of the proposed transfers ``user``'s committee is to answer:
+    those into its territory. The committee reads, before accepting, only
+    what the transfer page shows (reference, survivor code, districts, lead)."""
+    if not works_on_cases(user) or user.agency.type != AgencyType.COMMITTEE:
+        return sa.select(CaseTransfer).where(sa.false())
+    return sa.select(CaseTransfer).where(
+        CaseTransfer.status == TransferStatus.PROPOSED,
+        located_in(user.agency.territory, CaseTransfer.to_district_id, sa.null()))
+
+
+def visible_transfer(user: User, transfer_id: int) -> sa.Select:
+    """``SELECT`` of one transfer if ``user`` may open it: on a case they see,
+    or one proposed into their committee's territory."""
+    inbox = transfer_inbox(user).with_only_columns(CaseTransfer.id)
+    return sa.select(CaseTransfer).join(Case, Case.id == CaseTransfer.case_id).where(
+        CaseTransfer.id == transfer_id,
+        sa.or_(case_visibility_per_row(user), CaseTransfer.id.in_(inbox)))
 
 
 # --- committee meetings -----------------------------------------------------------

@@ -51,12 +51,32 @@ class MinutesLabels:
     none: str
     footer: str
     page: str
+    # The full minutes (issue 16); empty where a caller does not print them.
+    attendees: str = ""
+    name: str = ""
+    position: str = ""
+    agency: str = ""
+    chair: str = ""
+    secretary: str = ""
+    absent: str = ""
+    discussion: str = ""
 
 
 @dataclass(frozen=True)
 class AgendaRow:
     reference: str
     reasons: str  #: the reasons, translated and joined
+    #: What the committee said about the case (references only, never names).
+    discussion: str = ""
+
+
+@dataclass(frozen=True)
+class AttendeeRow:
+    """A person present: staff of an agency, named with their position."""
+
+    name: str
+    position: str
+    agency: str
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,13 @@ class Minutes:
     review: list[ActionRow] = field(default_factory=list)
     agenda: list[AgendaRow] = field(default_factory=list)
     decisions: list[ActionRow] = field(default_factory=list)
+    attendees: list[AttendeeRow] = field(default_factory=list)
+    chair: str = ""
+    secretary: str = ""
+    #: Agencies invited (serving the territory) that did not attend.
+    absent: list[str] = field(default_factory=list)
+    #: The agenda alone, printed before the meeting: no decisions, no notes.
+    agenda_only: bool = False
 
 
 def _register_fonts() -> None:
@@ -132,6 +159,40 @@ def _section(story: list, heading: str, table: Table | None, minutes: Minutes, s
     story.append(table if table is not None else _p(minutes.labels.none, styles["body"]))
 
 
+def _people(story: list, minutes: Minutes, styles, width: float) -> None:
+    """Chair, secretary, attendees by name and position, attending and absent agencies."""
+    labels = minutes.labels
+    if labels.chair:
+        story.append(Spacer(1, 2 * mm))
+        for label, value in ((labels.chair, minutes.chair),
+                             (labels.secretary, minutes.secretary)):
+            story.append(_p(f"{label}: {value or '—'}", styles["body"]))
+    if labels.attendees:
+        rows = [[a.name, a.position, a.agency] for a in minutes.attendees]
+        _section(story, labels.attendees, _table(
+            [labels.name, labels.position, labels.agency], rows,
+            [0.3 * width, 0.3 * width, 0.4 * width], styles) if rows else None, minutes, styles)
+    story.append(_p(labels.attending, styles["heading"]))
+    story.append(_p("; ".join(minutes.attending) or labels.none, styles["body"]))
+    if labels.absent:
+        story.append(_p(labels.absent, styles["heading"]))
+        story.append(_p("; ".join(minutes.absent) or labels.none, styles["body"]))
+
+
+def _agenda(minutes: Minutes, styles, width: float) -> Table | None:
+    if not minutes.agenda:
+        return None
+    labels = minutes.labels
+    noted = any(row.discussion for row in minutes.agenda)
+    if minutes.agenda_only or not labels.discussion or not noted:
+        return _table([labels.case, labels.reasons],
+                      [[row.reference, row.reasons] for row in minutes.agenda],
+                      [0.2 * width, 0.8 * width], styles)
+    return _table([labels.case, labels.reasons, labels.discussion],
+                  [[row.reference, row.reasons, row.discussion] for row in minutes.agenda],
+                  [0.2 * width, 0.3 * width, 0.5 * width], styles)
+
+
 def render_minutes(minutes: Minutes) -> bytes:
     """The minutes as PDF bytes (A4, fonts embedded, the same bytes for the same data)."""
     _register_fonts()
@@ -165,18 +226,16 @@ def render_minutes(minutes: Minutes) -> bytes:
             hAlign="LEFT",
         ),
     ]
-    story.append(_p(labels.attending, styles["heading"]))
-    story.append(_p("; ".join(minutes.attending) or labels.none, styles["body"]))
+    if not minutes.agenda_only:
+        _people(story, minutes, styles, width)
     _section(story, labels.review, _table(action_head, action_rows(minutes.review),
                                           action_widths, styles) if minutes.review else None,
              minutes, styles)
-    agenda = _table([labels.case, labels.reasons],
-                    [[row.reference, row.reasons] for row in minutes.agenda],
-                    [0.2 * width, 0.8 * width], styles) if minutes.agenda else None
-    _section(story, labels.agenda, agenda, minutes, styles)
-    _section(story, labels.decisions, _table(action_head, action_rows(minutes.decisions),
-                                             action_widths, styles)
-             if minutes.decisions else None, minutes, styles)
+    _section(story, labels.agenda, _agenda(minutes, styles, width), minutes, styles)
+    if not minutes.agenda_only:
+        _section(story, labels.decisions, _table(action_head, action_rows(minutes.decisions),
+                                                 action_widths, styles)
+                 if minutes.decisions else None, minutes, styles)
     story.append(Spacer(1, 4 * mm))
 
     def footer(canvas, doc) -> None:

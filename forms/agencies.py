@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from coordination.agencies.models import AgencyType
@@ -61,3 +61,14 @@ class DeactivateAgencyForm(BaseForm):
     handed_over = BooleanField(
         _l("I know this work must be handed over to other agencies.")
     )
+
+
+class DirectoryEntryForm(BaseForm):
+    """What the referral directory tells about an agency (administrators)."""
+
+    services = TextAreaField(_l("Services offered (one a line)"),
+                             validators=[Optional(), Length(max=2000)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    hours = StringField(_l("Opening hours"), validators=[Optional(), Length(max=200)])
+    languages = StringField(_l("Languages"), validators=[Optional(), Length(max=200)])

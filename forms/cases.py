@@ -185,6 +185,9 @@ class CaseIntakeForm(BaseForm):
     perpetrator = FormField(PerpetratorForm)
     children = FieldList(FormField(ChildForm), min_entries=CHILD_ROWS, max_entries=CHILD_ROWS)
     incident = FormField(IncidentForm)
+    #: Ticked after the duplicate guard showed possible earlier cases.
+    different_person = BooleanField(
+        _l("I have checked: register this as a new case all the same"))
 
 
 class CaseFilterForm(QueryForm):

@@ -6,11 +6,18 @@ from the services, which take them from the access policy.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from coordination.meetings.models import AttendeeRole
 from forms import BaseForm
-from forms.fields import INVALID_CHOICE, MomentField, MultiCheckboxField
+from forms.fields import (
+    INVALID_CHOICE,
+    MomentField,
+    MultiCheckboxField,
+    enum_choices,
+    optional_int,
+)
 from forms.followups import FollowUpForm
 
 
@@ -59,3 +66,25 @@ class DecisionForm(FollowUpForm):
     """A follow-up decided at the meeting, on one of the agenda's cases."""
 
     case = SelectField(_l("Case"), coerce=int, invalid_choice_message=INVALID_CHOICE)
+
+
+class AttendeeForm(BaseForm):
+    """A person present; agency choices: the agencies invited (set by the view)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the attendee's name.")),
+                                               Length(max=200)])
+    position = StringField(_l("Position"),
+                           validators=[DataRequired(_l("Enter the attendee's position.")),
+                                       Length(max=200)])
+    agency = SelectField(_l("Agency"), coerce=optional_int, invalid_choice_message=INVALID_CHOICE)
+    role = SelectField(_l("Role at the meeting"), choices=enum_choices(AttendeeRole),
+                       default=AttendeeRole.MEMBER.value, invalid_choice_message=INVALID_CHOICE)
+
+
+class RemoveAttendeeForm(BaseForm):
+    attendee = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class DiscussionNoteForm(BaseForm):
+    note = TextAreaField(_l("Discussion (references only, no names)"),
+                         validators=[Optional(), Length(max=1000)])

@@ -56,6 +56,9 @@ ROUTES = {
     "agencies.deactivate_agency": "/admin/agencies/{agency}/deactivate",
     "agencies.reactivate_agency": "/admin/agencies/{agency}/reactivate",
     "agencies.directory": "/directory",
+    "agencies.edit_directory_entry": "/admin/agencies/{agency}/directory",
+    "transfers.inbox": "/transfers",
+    "transfers.show": "/transfers/1",
     "territories.list_territories": "/admin/territories",
     "territories.show_territory": "/admin/territories/{district}",
     "territories.new_municipality": "/admin/territories/{district}/municipalities/new",
@@ -68,6 +71,7 @@ ROUTES = {
     "meetings.new_meeting": "/meetings/new",
     "meetings.show_meeting": "/meetings/1",
     "meetings.minutes": "/meetings/1/minutes.pdf",
+    "meetings.agenda": "/meetings/1/agenda.pdf",
     "audit.list_events": "/audit",
     "audit.export": "/audit/events.csv",
     "documents.download": "/documents/1",
@@ -107,13 +111,21 @@ POST_ROUTES = {
     "notes.add": "/cases/{case}/notes",
     "notes.edit": "/notes/1/edit",
     "safety.save": "/cases/{case}/safety-plan",
+    "meetings.add_attendee": "/meetings/1/attendees",
+    "meetings.remove_attendee": "/meetings/1/attendees/remove",
+    "meetings.note": "/meetings/agenda/1/note",
+    "transfers.propose": "/cases/{case}/transfer",
+    "transfers.accept": "/transfers/1/accept",
+    "transfers.decline": "/transfers/1/decline",
+    "transfers.cancel": "/transfers/1/cancel",
 }
 #: POST routes that act on no object named in the URL.
 OBJECTLESS = {"notifications.mark_read"}
 CASE_SECTION = {"cases.list_cases", "cases.new_case", "cases.show_case", "referrals.inbox",
-                "followups.agency_list", "notifications.inbox"}
+                "followups.agency_list", "notifications.inbox", "transfers.inbox"}
 NO_CASE_ACCESS = {"ministry.analyst", "admin"}
-MEETINGS_SECTION = {"meetings.list_meetings", "meetings.show_meeting", "meetings.minutes"}
+MEETINGS_SECTION = {"meetings.list_meetings", "meetings.show_meeting", "meetings.minutes",
+                    "meetings.agenda"}
 COMMITTEE_HEADS = {"coordinator.sokuluk", "coordinator.karasuu"}
 
 
@@ -160,17 +172,20 @@ def _karasuu_object(endpoint: str) -> int:
     from coordination.protection.models import ProtectionOrder
     from coordination.referrals.models import Referral
 
-    if endpoint.startswith("meetings.") and endpoint != "meetings.remove_item":
+    if endpoint.startswith("meetings.") and endpoint not in ("meetings.remove_item",
+                                                             "meetings.note"):
         return _karasuu_meeting()
     if endpoint == "notes.edit":  # the demo data has no notes: write one
         return written_note("41706226").id
+    if endpoint.startswith("transfers."):
+        return proposed_transfer("41706226", elsewhere=True).id
     model = {"consent.withdraw": ConsentRecord, "referrals.take_step": Referral,
              "followups.close": FollowUp, "protection.change": ProtectionOrder,
              "protection.violation": ProtectionOrder,
              "order_checks.record": ProtectionOrder,
              "order_checks.answer_extension": ProtectionOrder,
              "programmes.move": CorrectionalProgramme,
-             "meetings.remove_item": AgendaItem}[endpoint]
+             "meetings.remove_item": AgendaItem, "meetings.note": AgendaItem}[endpoint]
     found = db.session.scalar(
         sa.select(model.id).join(Case, Case.id == model.case_id).join(Case.district)
         .where(sa.text("territories.code = '41706226'")).limit(1))
@@ -193,6 +208,24 @@ def written_note(district_code: str):
     db.session.add(note)
     db.session.commit()
     return note
+def proposed_transfer(code: str, elsewhere: bool = False):
+    """A transfer proposed on the first case of district ``code``: to the other
+    demo district, or ``elsewhere`` (a district no demo committee serves). The
+    demo data has none; the test's transaction removes it."""
+    from coordination.territories.models import Territory, TerritoryLevel
+    from coordination.transfers.models import CaseTransfer
+
+    case = db.session.get(Case, _district_case(code))
+    others = {"41708222": "41706226", "41706226": "41708222"}
+    target = territory_by_code(others[code]) if not elsewhere else db.session.scalar(
+        sa.select(Territory).where(Territory.level == TerritoryLevel.DISTRICT,
+                                   Territory.code.not_in(list(others))).limit(1))
+    transfer = CaseTransfer(case=case, from_district_id=case.district_id,
+                            from_lead_agency_id=case.lead_agency_id, to_district_id=target.id,
+                            proposed_by_id=case.created_by_id)
+    db.session.add(transfer)
+    db.session.flush()
+    return transfer
 
 
 def _karasuu_meeting() -> int:
@@ -340,6 +373,7 @@ def _comparable(html: str, case_id: int | str) -> str:
 # --- administration: every admin route x every demo user -----------------------------
 
 ADMIN_ONLY = {"agencies.list_agencies", "agencies.new_agency", "agencies.show_agency",
+              "agencies.edit_directory_entry",
               "agencies.deactivate_agency", "agencies.reactivate_agency",
               "territories.list_territories", "territories.show_territory",
               "territories.new_municipality", "territories.retire_municipality",

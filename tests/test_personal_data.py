@@ -43,6 +43,12 @@ NOT_PERSONAL = {
     "notifications.dedupe_key": "kind and record ids, built by the code",
     "case_documents.stored_name": "a random name in the document store, never the uploaded one",
     "case_documents.sha256": "a checksum of the stored file",
+    "agencies.services": "what an institution offers, public (the referral directory)",
+    "agencies.phone": "an institution's public phone, not a person's",
+    "agencies.address": "an institution's public address, not a person's",
+    "agencies.hours": "an institution's opening hours",
+    "agencies.languages": "the languages an institution works in",
+    "meeting_attendees.position": "a post in an institution (\"district police inspector\")",
 }
 
 #: What a column's name says about its content.
@@ -62,6 +68,12 @@ CASE_PERSONAL = {
     "case_documents.title", "case_notes.text", "case_note_revisions.text",
     "safety_plans.safe_contacts", "safety_plans.safe_places", "safety_plans.signals",
     "safety_plans.documents_ready", "safety_plans.children",
+    # Added with the duplicate guard (issue 16): the folded name is the name.
+    "people.name_key",
+    # Transfers between districts (issue 16): what was typed about the move.
+    "case_transfers.note", "case_transfers.decline_reason",
+    # Full minutes (issue 16): what the committee said about a case.
+    "agenda_items.discussion_note",
 }
 
 
@@ -116,7 +128,9 @@ def test_every_case_personal_table_belongs_to_a_case():
 
 def test_staff_personal_data_is_marked_too():
     assert {_name(c) for c in personal_columns(db.metadata, DataSubject.STAFF)} == {
-        "users.username", "users.full_name", "audit_events.ip_address"}
+        "users.username", "users.full_name", "audit_events.ip_address",
+        # Full minutes (issue 16): the staff present at a committee meeting.
+        "meeting_attendees.name"}
 
 
 def test_the_marks_say_what_the_data_is():

@@ -36,7 +36,7 @@ from coordination.referrals.services import TRANSITIONS
 from coordination.territories.models import Territory
 from tests.documents.test_documents import _png
 from tests.helpers import csrf_token, opaque, pid
-from tests.test_access_matrix import POST_ROUTES, written_note
+from tests.test_access_matrix import POST_ROUTES, proposed_transfer, written_note
 
 DISTRICTS = {"sokuluk": "41708222", "karasuu": "41706226"}
 #: The model of the object each step route names in its URL.
@@ -45,7 +45,7 @@ OBJECT_MODELS = {
     "followups.close": FollowUp, "protection.change": ProtectionOrder,
     "protection.violation": ProtectionOrder, "programmes.move": CorrectionalProgramme,
     "order_checks.record": ProtectionOrder, "order_checks.answer_extension": ProtectionOrder,
-    "meetings.remove_item": AgendaItem,
+    "meetings.remove_item": AgendaItem, "meetings.note": AgendaItem,
 }
 
 
@@ -81,6 +81,8 @@ def _target(endpoint: str, code: str):
     """The object the URL names, in the user's own district."""
     if endpoint == "notes.edit":
         return written_note(code)
+    if endpoint.startswith("transfers.") and endpoint != "transfers.propose":
+        return proposed_transfer(code)
     if endpoint in OBJECT_MODELS:
         return _object(endpoint, code)
     if endpoint.startswith("meetings."):
@@ -173,8 +175,25 @@ def _valid_body(endpoint: str, target, code: str) -> dict:
                        f"note{target.id}-version": version},
         "safety.save": {"safe_contacts": "Her sister", "signals": "A call about bread",
                         "review_on": (day + timedelta(days=10)).isoformat()},
+        "meetings.add_attendee": {"name": "Айнура Сатыбалдиева", "position": "Coordinator",
+                                  "agency": "", "role": "member"},
+        "meetings.remove_attendee": {"attendee": 0},
+        "meetings.note": {"note": "The safety plan is reviewed; the visit goes ahead."},
+        "transfers.propose": {"to_district": _other_district(code), "note": "",
+                              "version": version},
+        "transfers.accept": {"lead_agency": _agency_of(_other_code(code), "SOCIAL")},
+        "transfers.decline": {"reason": "She has not arrived"},
+        "transfers.cancel": {},
     }
     return bodies[endpoint]
+
+
+def _other_code(code: str) -> str:
+    return DISTRICTS["karasuu"] if code == DISTRICTS["sokuluk"] else DISTRICTS["sokuluk"]
+
+
+def _other_district(code: str) -> int:
+    return db.session.scalar(sa.select(Territory.id).where(Territory.code == _other_code(code)))
 
 
 def _agenda_case(meeting) -> int:
@@ -191,7 +210,9 @@ def test_the_sweep_covers_every_step_route():
         "notifications.mark_read", "meetings.reschedule", "meetings.cancel",
         "meetings.propose", "meetings.add_case", "meetings.remove_item",
         "meetings.attendance", "meetings.add_decision", "meetings.mark_held",
-        "documents.upload", "notes.add", "notes.edit", "safety.save"}
+        "documents.upload", "notes.add", "notes.edit", "safety.save",
+        "transfers.propose", "transfers.accept", "transfers.decline", "transfers.cancel",
+        "meetings.add_attendee", "meetings.remove_attendee", "meetings.note"}
 
 
 @pytest.mark.parametrize("username", demo_usernames())

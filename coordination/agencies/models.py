@@ -33,8 +33,23 @@ class Agency(db.Model):
     type: Mapped[AgencyType] = mapped_column(enum_type(AgencyType), index=True)
     territory_id: Mapped[int] = mapped_column(sa.ForeignKey("territories.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # The referral directory: what the office offers and how to reach it
+    # (public facts about an institution, kept by the administrator).
+    #: What the office offers, one service a line.
+    services: Mapped[str | None] = mapped_column(sa.Text)
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    #: Opening hours as written for people, e.g. "Mon-Fri 9:00-18:00".
+    hours: Mapped[str | None] = mapped_column(sa.String(200))
+    #: Languages the office works in, e.g. "Kyrgyz, Russian, Uzbek".
+    languages: Mapped[str | None] = mapped_column(sa.String(200))
 
     territory: Mapped[Territory] = relationship()
+
+    @property
+    def service_lines(self) -> list[str]:
+        """The services, one a line, without empty lines."""
+        return [line.strip() for line in (self.services or "").splitlines() if line.strip()]
 
     def __repr__(self) -> str:
         return f"<Agency {self.code}>"

@@ -248,3 +248,38 @@ def active_staff(agency_ids: list[int]) -> dict[int, list[User]]:
     for user in db.session.scalars(query):
         staff[user.agency_id].append(user)
     return staff
+
+
+# --- the referral directory ---------------------------------------------------------
+
+#: A phone as people write it: digits, spaces, +, -, parentheses.
+_PHONE = re.compile(r"^\+?[0-9 ()\-]{5,40}$")
+
+
+@dataclass
+class DirectoryEntry:
+    """An agency's entry in the referral directory (all optional)."""
+
+    services: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    hours: str | None = None
+    languages: str | None = None
+
+
+def update_directory_entry(actor: User, agency: Agency, entry: DirectoryEntry) -> None:
+    """Change what the directory tells about ``agency``; audited when anything changed."""
+    _require_admin(actor)
+    values = {name: (getattr(entry, name) or "").strip() or None
+              for name in ("services", "phone", "address", "hours", "languages")}
+    if values["phone"] is not None and not _PHONE.match(values["phone"]):
+        raise AgencyError(_l("Enter a phone number of digits, spaces, +, - and brackets."),
+                          "phone")
+    if values["services"] is not None:  # one service a line, no empty lines
+        values["services"] = "\n".join(
+            line.strip() for line in values["services"].splitlines() if line.strip())
+    if any(getattr(agency, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(agency, name, value)
+        db.session.flush()
+        record(AuditAction.AGENCY_UPDATED, actor, "agency", agency.id)

@@ -14,7 +14,13 @@ from coordination.pipeline import REFUSED, acting_user, attempt, current_page
 from coordination.territories.models import Territory
 from coordination.territories.services import FILTER_LEVELS, territory_options, territory_path
 from forms import ConfirmForm
-from forms.agencies import AgencyFilterForm, AgencyForm, DeactivateAgencyForm, NewAgencyForm
+from forms.agencies import (
+    AgencyFilterForm,
+    AgencyForm,
+    DeactivateAgencyForm,
+    DirectoryEntryForm,
+    NewAgencyForm,
+)
 from forms.fields import choices
 
 bp = Blueprint("agencies", __name__)
@@ -82,6 +88,21 @@ def show_agency(agency_id: int):
             return redirect(url_for("agencies.show_agency", agency_id=agency.id))
     users = services.active_user_counts([agency.id]).get(agency.id, 0)
     return render_template("agencies/detail.html", agency=agency, form=form, active_users=users)
+
+
+@bp.route("/admin/agencies/<int:agency_id>/directory", methods=["GET", "POST"])
+@agencies_section
+def edit_directory_entry(agency_id: int):
+    actor = acting_user()
+    agency = services.get_agency_or_404(actor, agency_id)
+    form = DirectoryEntryForm(obj=agency)
+    if form.validate_on_submit():
+        entry = services.DirectoryEntry(form.services.data, form.phone.data, form.address.data,
+                                        form.hours.data, form.languages.data)
+        if attempt(form, services.update_directory_entry, actor, agency, entry) is not REFUSED:
+            flash(_("The changes are saved."), "success")
+            return redirect(url_for("agencies.show_agency", agency_id=agency.id))
+    return render_template("agencies/directory_entry.html", agency=agency, form=form)
 
 
 @bp.route("/admin/agencies/<int:agency_id>/deactivate", methods=["GET", "POST"])

@@ -27,8 +27,13 @@ class AuditAction(enum.StrEnum):
     CASE_CREATED = "case_created"
     #: A case opened by a user of an agency that does not lead it.
     CASE_VIEWED = "case_viewed"
+    #: The duplicate guard compared a new survivor with the registered ones;
+    #: the object is a case it matched (one entry per match, none: no object).
+    DUPLICATE_CHECKED = "duplicate_checked"
     CASE_STATUS_CHANGED = "case_status_changed"
     CASE_LEAD_CHANGED = "case_lead_changed"
+    #: A transfer to another district: proposed, accepted, declined, cancelled.
+    TRANSFER_CHANGED = "transfer_changed"
     CONSENT_RECORDED = "consent_recorded"
     CONSENT_WITHDRAWN = "consent_withdrawn"
     REFERRAL_SENT = "referral_sent"
@@ -54,6 +59,10 @@ class AuditAction(enum.StrEnum):
     AGENDA_ITEM_ADDED = "agenda_item_added"
     AGENDA_ITEM_REMOVED = "agenda_item_removed"
     ATTENDANCE_RECORDED = "attendance_recorded"
+    #: A discussion note on an agenda item (the minutes' record of a case).
+    MEETING_NOTE_RECORDED = "meeting_note_recorded"
+    #: The agenda PDF was printed before the meeting (it lists references).
+    AGENDA_PRINTED = "agenda_printed"
     #: The minutes PDF was produced (it lists case references).
     MINUTES_PRINTED = "minutes_printed"
     USER_CREATED = "user_created"

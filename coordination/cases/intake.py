@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from coordination.accounts.models import User
 from coordination.cases import services
+from coordination.cases.duplicates import SurvivorKey
 from coordination.cases.models import (
     IncidentPlace,
     PersonRole,
@@ -83,3 +84,10 @@ def incident_data(incident) -> services.IncidentData:
         crime_register_number=incident.crime_register_number.data,
         info_log_number=incident.info_log_number.data,
     )
+
+
+def survivor_key(intake: services.CaseIntake) -> SurvivorKey:
+    """What the duplicate guard compares, from the intake."""
+    survivor = intake.survivor
+    return SurvivorKey(survivor.last_name, survivor.first_name, survivor.patronymic,
+                       survivor.birth_year, intake.district_id)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from coordination.protection.models import ProtectionOrder
     from coordination.referrals.models import Referral
     from coordination.risk.models import RiskAssessment
+    from coordination.transfers.models import CaseTransfer
 
 
 class CaseStatus(LabelledEnum):
@@ -135,6 +136,10 @@ class TimelineKind(LabelledEnum):
     NOTE_CORRECTED = "note_corrected", _l("Note corrected")
     SAFETY_PLAN_WRITTEN = "safety_plan_written", _l("Safety plan written")
     SAFETY_PLAN_REVIEWED = "safety_plan_reviewed", _l("Safety plan reviewed")
+    TRANSFER_PROPOSED = "transfer_proposed", _l("Transfer to another district proposed")
+    TRANSFER_ACCEPTED = "transfer_accepted", _l("Transferred to another district")
+    TRANSFER_DECLINED = "transfer_declined", _l("Transfer to another district declined")
+    TRANSFER_CANCELLED = "transfer_cancelled", _l("Transfer to another district cancelled")
 
 
 class ClosureReason(LabelledEnum):
@@ -159,6 +164,10 @@ class Case(db.Model):
         sa.Index("ix_cases_lead_agency_id_created_at_id", "lead_agency_id", "created_at", "id"),
         sa.Index("ix_cases_opening_agency_id_created_at_id",
                  "opening_agency_id", "created_at", "id"),
+        # Search by any part of a reference: a trigram index on PostgreSQL
+        # (pg_trgm, created by the migration); a plain index elsewhere.
+        sa.Index("ix_cases_reference_trgm", "reference", postgresql_using="gin",
+                 postgresql_ops={"reference": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -220,6 +229,9 @@ class Case(db.Model):
     programmes: Mapped[list[CorrectionalProgramme]] = relationship(
         back_populates="case", order_by="CorrectionalProgramme.referred_at"
     )
+    transfers: Mapped[list[CaseTransfer]] = relationship(
+        back_populates="case", order_by="CaseTransfer.id"
+    )
 
     def __repr__(self) -> str:
         return f"<Case {self.reference}>"
@@ -229,6 +241,13 @@ class Person(db.Model):
     """Someone on a case. ``phone`` and ``address`` are restricted fields."""
 
     __tablename__ = "people"
+    __table_args__ = (
+        # The duplicate guard: same birth year, then the folded name's prefix.
+        sa.Index("ix_people_birth_year_name_key", "birth_year", "name_key"),
+        # The name search: any part of the folded name (trigram on PostgreSQL).
+        sa.Index("ix_people_name_key_trgm", "name_key", postgresql_using="gin",
+                 postgresql_ops={"name_key": "gin_trgm_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
@@ -237,6 +256,11 @@ class Person(db.Model):
     first_name: Mapped[str] = mapped_column(sa.String(100), info=personal(PersonalKind.NAME))
     patronymic: Mapped[str | None] = mapped_column(
         sa.String(100), info=personal(PersonalKind.NAME))
+    #: Surname, given name and patronymic folded (coordination/cases/folding.py):
+    #: what the duplicate guard and the name search compare. Kept by the
+    #: services that write names; never shown.
+    name_key: Mapped[str | None] = mapped_column(
+        sa.String(310), info=personal(PersonalKind.NAME))
     sex: Mapped[Sex] = mapped_column(enum_type(Sex))
     birth_year: Mapped[int | None]
     disability: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -258,6 +282,14 @@ class Incident(db.Model):
     """One episode of violence recorded on a case."""
 
     __tablename__ = "incidents"
+    __table_args__ = (
+        # Search by any part of a police register or information-log number.
+        sa.Index("ix_incidents_crime_register_number_trgm", "crime_register_number",
+                 postgresql_using="gin",
+                 postgresql_ops={"crime_register_number": "gin_trgm_ops"}),
+        sa.Index("ix_incidents_info_log_number_trgm", "info_log_number",
+                 postgresql_using="gin", postgresql_ops={"info_log_number": "gin_trgm_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)

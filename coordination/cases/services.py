@@ -16,6 +16,7 @@ from coordination.accounts.models import User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
+from coordination.cases.folding import name_key
 from coordination.cases.models import (
     Case,
     CaseStatus,
@@ -33,6 +34,7 @@ from coordination.cases.models import (
     ViolenceForm,
 )
 from coordination.cases.references import new_reference, survivor_code
+from coordination.cases.search import search_predicate
 from coordination.cases.timeline import add_event
 from coordination.extensions import db
 from coordination.models_base import utcnow
@@ -162,11 +164,13 @@ def _optional(text: str | None) -> str | None:
 
 
 def _person(data: PersonData) -> Person:
+    patronymic = _optional(data.patronymic)
     return Person(
         role=data.role,
         last_name=data.last_name.strip(),
         first_name=data.first_name.strip(),
-        patronymic=_optional(data.patronymic),
+        patronymic=patronymic,
+        name_key=name_key(data.last_name, data.first_name, patronymic) or None,
         sex=data.sex,
         birth_year=data.birth_year,
         disability=data.disability,
@@ -246,7 +250,8 @@ class CaseFilters:
     status: CaseStatus | None = None
     district_id: int | None = None
     risk: RiskLevel | None = None
-    #: A reference number or a survivor code, or the start of one.
+    #: Any part of a reference or a register number, the start of a survivor
+    #: code, or a name (coordination/cases/search.py).
     query: str | None = None
 
 
@@ -258,12 +263,9 @@ def _filtered(user: User, filters: CaseFilters) -> sa.Select:
         query = query.where(Case.district_id == filters.district_id)
     if filters.risk is not None:
         query = query.where(Case.risk_level == filters.risk)
-    text = (filters.query or "").strip().upper()
-    if text:
-        # Both columns are stored upper-case: SQLite's upper() knows no Cyrillic.
-        query = query.where(
-            sa.or_(Case.reference.startswith(text), Case.survivor_code.startswith(text))
-        )
+    found = search_predicate(filters.query or "")
+    if found is not None:
+        query = query.where(found)
     return query
 
 

@@ -6,7 +6,13 @@ from flask_babel import gettext as _
 
 from coordination import policy
 from coordination.cases import services
-from coordination.cases.intake import incident_data, intake_from_form, set_intake_choices
+from coordination.cases.duplicates import check_duplicates
+from coordination.cases.intake import (
+    incident_data,
+    intake_from_form,
+    set_intake_choices,
+    survivor_key,
+)
 from coordination.cases.models import CaseStatus, ClosureReason, RiskLevel
 from coordination.cases.page import build_case_page, page_options
 from coordination.cases.section import lead_form, status_form
@@ -49,12 +55,18 @@ def new_case():
     user = acting_user()
     form = CaseIntakeForm()
     set_intake_choices(form, user, current_language())
+    duplicates = None
     if form.validate_on_submit():
-        case = attempt(form, services.register_case, user, intake_from_form(form))
-        if case is not REFUSED:
-            flash(_("Case %(reference)s registered.", reference=case.reference), "success")
-            return redirect(url_for("cases.show_case", case_id=case.id))
-    return render_template("cases/new.html", form=form)
+        intake = intake_from_form(form)
+        # The guard runs (and is audited) on every submission; the user
+        # registers over possible matches only by ticking the box it shows.
+        duplicates = check_duplicates(user, survivor_key(intake))
+        if not duplicates.found or form.different_person.data:
+            case = attempt(form, services.register_case, user, intake)
+            if case is not REFUSED:
+                flash(_("Case %(reference)s registered.", reference=case.reference), "success")
+                return redirect(url_for("cases.show_case", case_id=case.id))
+    return render_template("cases/new.html", form=form, duplicates=duplicates)
 
 
 @bp.route("/<case:case_id>")

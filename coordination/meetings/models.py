@@ -16,7 +16,14 @@ from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.cases.models import Case
 from coordination.extensions import db
-from coordination.models_base import LabelledEnum, enum_type, utcnow
+from coordination.models_base import (
+    DataSubject,
+    LabelledEnum,
+    PersonalKind,
+    enum_type,
+    personal,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from coordination.followups.models import FollowUp
@@ -77,6 +84,13 @@ class Meeting(db.Model):
     decisions: Mapped[list[FollowUp]] = relationship(
         back_populates="meeting", order_by="FollowUp.id"
     )
+    attendees: Mapped[list[MeetingAttendee]] = relationship(
+        back_populates="meeting", order_by="MeetingAttendee.id", cascade="all, delete-orphan"
+    )
+
+    def attendee_in(self, role) -> MeetingAttendee | None:
+        """The chair or the secretary, if recorded."""
+        return next((a for a in self.attendees if a.role == role), None)
 
     @property
     def agenda(self) -> list[AgendaItem]:
@@ -99,6 +113,31 @@ class MeetingAttendance(db.Model):
     agency: Mapped[Agency] = relationship()
 
 
+class AttendeeRole(LabelledEnum):
+    MEMBER = "member", _l("Member")
+    CHAIR = "chair", _l("Chair")
+    SECRETARY = "secretary", _l("Secretary")
+
+
+class MeetingAttendee(db.Model):
+    """A person who attended the meeting: name, position, agency, and whether
+    they chaired it or kept the minutes. Staff, never a person on a case."""
+
+    __tablename__ = "meeting_attendees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    name: Mapped[str] = mapped_column(
+        sa.String(200), info=personal(PersonalKind.NAME, DataSubject.STAFF))
+    position: Mapped[str] = mapped_column(sa.String(200))
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
+    role: Mapped[AttendeeRole] = mapped_column(enum_type(AttendeeRole),
+                                               default=AttendeeRole.MEMBER)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="attendees")
+    agency: Mapped[Agency | None] = relationship()
+
+
 class AgendaItem(db.Model):
     """One case on a meeting's agenda, with every reason it is there."""
 
@@ -113,6 +152,10 @@ class AgendaItem(db.Model):
     #: Taken off the agenda by the committee; kept so that a new proposal
     #: does not bring the case back.
     removed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: What the committee said about the case: references only, never names
+    #: (the service refuses a note naming a person on the case).
+    discussion_note: Mapped[str | None] = mapped_column(
+        sa.String(1000), info=personal(PersonalKind.FREE_TEXT))
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
     case: Mapped[Case] = relationship()

@@ -15,9 +15,12 @@ from forms.fields import choices
 from forms.meetings import (
     AgendaCaseForm,
     AttendanceForm,
+    AttendeeForm,
     ButtonForm,
     DecisionForm,
+    DiscussionNoteForm,
     MeetingStepForm,
+    RemoveAttendeeForm,
     RescheduleForm,
 )
 
@@ -36,6 +39,10 @@ class MeetingPage:
     attendance_form: AttendanceForm | None = None
     decision_form: DecisionForm | None = None
     held_form: MeetingStepForm | None = None
+    #: The full minutes: people present, the note on each case.
+    attendee_form: AttendeeForm | None = None
+    remove_attendee_form: RemoveAttendeeForm | None = None
+    note_form: DiscussionNoteForm | None = None
     #: Cases with a decision at this meeting (they stay on the agenda).
     decided: set[int] = field(default_factory=set)
 
@@ -61,6 +68,11 @@ def build_meeting_page(user: User, meeting: Meeting) -> MeetingPage:
             formdata=None, version=meeting.version,
             agencies=[attendance.agency_id for attendance in meeting.attendances])
         set_attendance_choices(page.attendance_form, meeting)
+        page.attendee_form = AttendeeForm(formdata=None)
+        # The agencies invited, as the attendance form lists them (one query less).
+        page.attendee_form.agency.choices = [("", "—"), *page.attendance_form.agencies.choices]
+        page.remove_attendee_form = RemoveAttendeeForm(formdata=None)
+        page.note_form = DiscussionNoteForm(formdata=None)
         cases = services.decision_cases(meeting)
         if cases:
             page.decision_form = DecisionForm(formdata=None)

@@ -15,8 +15,9 @@ from flask_babel import to_utc
 from coordination import policy
 from coordination.decorators import section_required
 from coordination.followups.services import FollowUpData
-from coordination.meetings import services
-from coordination.meetings.minutes import minutes_pdf
+from coordination.meetings import record, services
+from coordination.meetings.minutes import agenda_pdf, minutes_pdf
+from coordination.meetings.models import AttendeeRole
 from coordination.meetings.page import (
     build_meeting_page,
     set_attendance_choices,
@@ -25,13 +26,17 @@ from coordination.meetings.page import (
 from coordination.models_base import utcnow
 from coordination.pipeline import REFUSED, acting_user, allow_write, attempt, current_page, step
 from coordination.refusals import Forbidden
+from forms.fields import choices
 from forms.meetings import (
     AgendaCaseForm,
     AttendanceForm,
+    AttendeeForm,
     ButtonForm,
     DecisionForm,
+    DiscussionNoteForm,
     MeetingForm,
     MeetingStepForm,
+    RemoveAttendeeForm,
     RescheduleForm,
 )
 from forms.referrals import legal_ground_value
@@ -96,6 +101,21 @@ def minutes(meeting_id: int):
     pdf = minutes_pdf(user, meeting)
     allow_write("audit of the minutes download")
     filename = f"minutes-{services.local_date(meeting.scheduled_for).isoformat()}.pdf"
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{filename}"',
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.route("/<meeting:meeting_id>/agenda.pdf")
+@meetings_section
+def agenda(meeting_id: int):
+    """The agenda, printable before the meeting (references only)."""
+    user = _user()
+    meeting = services.get_meeting_or_404(user, meeting_id)
+    pdf = agenda_pdf(user, meeting)
+    allow_write("audit of the agenda download")
+    filename = f"agenda-{services.local_date(meeting.scheduled_for).isoformat()}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{filename}"',
         "Cache-Control": "no-store",
@@ -200,3 +220,38 @@ def add_decision(user, meeting, form):
 def mark_held(user, meeting, form):
     services.mark_held(user, meeting, form.version.data)
     return _("The meeting is recorded as held.")
+
+
+def attendee_form(user, meeting, display: bool = False) -> AttendeeForm:
+    form = AttendeeForm(formdata=None) if display else AttendeeForm()
+    form.agency.choices = choices(
+        [("", "—"), *((a.id, a.name) for a in services.attendance_candidates(meeting))])
+    return form
+
+
+@bp.route("/<meeting:meeting_id>/attendees", methods=["POST"])
+@meetings_section
+@step(load=_meeting, action=policy.Action.RECORD_MEETING, back=to_meeting("attendees"),
+      form=attendee_form)
+def add_attendee(user, meeting, form):
+    record.add_attendee(user, meeting, record.AttendeeData(
+        form.name.data, form.position.data, form.agency.data, AttendeeRole(form.role.data)))
+    return _("Attendee recorded.")
+
+
+@bp.route("/<meeting:meeting_id>/attendees/remove", methods=["POST"])
+@meetings_section
+@step(load=_meeting, action=policy.Action.RECORD_MEETING, back=to_meeting("attendees"),
+      form=lambda user, meeting: RemoveAttendeeForm())
+def remove_attendee(user, meeting, form):
+    record.remove_attendee(user, meeting, form.attendee.data)
+    return _("Attendee taken off the list.")
+
+
+@bp.route("/agenda/<agenda_item:item_id>/note", methods=["POST"])
+@meetings_section
+@step(load=services.get_agenda_item_or_404, action=policy.Action.RECORD_MEETING,
+      back=to_meeting("agenda"), form=lambda user, item: DiscussionNoteForm())
+def note(user, item, form):
+    record.note_discussion(user, item, form.note.data)
+    return _("Discussion note saved.")

@@ -14,10 +14,12 @@ from forms.fields import choices
 from forms.referrals import SendReferralForm
 
 
-def send_form(user, case: Case, display: bool = False) -> SendReferralForm:
+def send_form(user, case: Case, display: bool = False, targets=None) -> SendReferralForm:
     """Receivers from the policy: agencies serving the case's place."""
     form = SendReferralForm(formdata=None) if display else SendReferralForm()
-    form.to_agency.choices = choices((a.id, a.name) for a in referral_targets(user, case))
+    if targets is None:
+        targets = referral_targets(user, case)
+    form.to_agency.choices = choices((a.id, a.name) for a in targets)
     return form
 
 
@@ -38,8 +40,11 @@ def step_action(referral: Referral) -> policy.Action:
 
 
 def _build(user, case, can):
+    # The receivers, also listed with what each offers (the referral directory).
+    targets = referral_targets(user, case) if can(policy.Action.REFER, case) else []
     return {
-        "form": send_form(user, case, display=True) if can(policy.Action.REFER, case) else None,
+        "form": send_form(user, case, display=True, targets=targets) if targets else None,
+        "receivers": targets,
         "steps": {r.id: referral_steps(user, r) for r in case.referrals},
         "now": utcnow(),
     }

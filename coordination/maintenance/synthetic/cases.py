@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from coordination.agencies.models import AgencyType
+from coordination.cases.folding import name_key
 from coordination.cases.models import (
     CaseStatus,
     PersonRole,
@@ -47,7 +48,8 @@ TABLES = {
               "lead_agency_id", "status", "closure_reason", "risk_level", "is_repeat",
               "survivor_code", "created_by_id", "created_at", "updated_at", "version"),
     "people": ("id", "case_id", "role", "last_name", "first_name", "patronymic", "sex",
-               "birth_year", "disability", "relationship_to_survivor", "phone", "address"),
+               "birth_year", "disability", "relationship_to_survivor", "phone", "address",
+               "name_key"),
     "incidents": ("id", "case_id", "occurred_on", "place", "reported_by", "bride_kidnapping",
                   "forced_marriage", "early_marriage", "crime_register_number",
                   "info_log_number", "recorded_by_id", "recorded_at"),
@@ -262,7 +264,7 @@ class CaseGenerator:
         self.writer.add("people", (
             self.writer.next_id("people"), case.id, role, last, first, None,
             Sex.FEMALE if female else Sex.MALE, birth_year, disability,
-            relationship, phone, address))
+            relationship, phone, address, name_key(last, first, None)))
 
     def _people(self, case: _Case) -> tuple[str, tuple]:
         """Survivor, alleged perpetrator, children; the survivor code and what

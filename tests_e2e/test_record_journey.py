@@ -1,0 +1,94 @@
+"""Issue 16 in the browser: a duplicate flagged at intake without disclosing an
+invisible case, a search by name, and a case moving from Sokuluk to Kara-Suu
+and back."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from tests_e2e.test_journey import choose, no_errors, sign_in, submit
+
+
+def _intake(page, last: str, first: str, lead: str) -> None:
+    page.goto("/cases/new?lang=en")
+    form = page.locator("form.intake")
+    choose(form, "lead_agency", lead)
+    values = {
+        "survivor-last_name": last, "survivor-first_name": first,
+        "survivor-birth_year": "1987",
+        "perpetrator-last_name": "Жумалиев", "perpetrator-first_name": "Талант",
+        "incident-occurred_on": (date.today() - timedelta(days=2)).isoformat(),
+    }
+    for name, value in values.items():
+        form.locator(f'[name="{name}"]').fill(value)
+    form.locator('select[name="survivor-sex"]').select_option("female")
+    form.locator('select[name="perpetrator-sex"]').select_option("male")
+    form.locator('select[name="perpetrator-relationship"]').select_option("spouse")
+    form.locator('select[name="incident-place"]').select_option("shared_home")
+    form.locator('select[name="incident-reported_by"]').select_option("survivor")
+    form.locator('input[name="incident-forms"][value="physical"]').check()
+    submit(form)
+
+
+def _reference(page) -> str:
+    return re.search(r"DV-\d{4}-[0-9A-Z]{6}", page.locator("h1").first.inner_text()).group(0)
+
+
+def test_duplicate_search_and_transfer(new_page, base_url):
+    coordinator = new_page()
+    sign_in(coordinator, "coordinator.sokuluk")
+    _intake(coordinator, "Өмүрбекова", "Айгүл", "Комитет")
+    no_errors(coordinator)
+    first = _reference(coordinator)
+    case_path = coordinator.url.removeprefix(base_url)
+
+    # Another agency, which cannot see that case, registers the same survivor
+    # in Latin letters: warned, told whom to call, never shown the reference.
+    social = new_page()
+    sign_in(social, "social.sokuluk")
+    _intake(social, "Omurbekova", "Aigul", "социального")
+    warning = social.locator("#duplicates").inner_text()
+    assert "contact the committee of Sokuluk" in warning
+    assert first not in social.content()
+    social.locator('[name="different_person"]').check()
+    submit(social.locator("form.intake"))
+    no_errors(social)
+    second = _reference(social)
+
+    # The committee finds both by name, in Russian spelling.
+    coordinator.goto("/cases?q=Омурбекова&lang=en")
+    listed = coordinator.locator("table").inner_text()
+    assert first in listed and second in listed
+
+    # The case moves to Kara-Suu ...
+    coordinator.goto(case_path)
+    propose = coordinator.locator('form[action$="/transfer"]')
+    choose(propose, "to_district", "Kara-Suu")
+    submit(propose)
+    no_errors(coordinator)
+    karasuu = new_page()
+    sign_in(karasuu, "coordinator.karasuu")
+    karasuu.goto("/transfers?lang=en")
+    with karasuu.expect_navigation():
+        karasuu.locator(f"a:has-text('{first}')").click()
+    accept = karasuu.locator('form[action$="/accept"]')
+    choose(accept, "lead_agency", "Комитет")
+    submit(accept)
+    no_errors(karasuu)
+    assert karasuu.url.removeprefix(base_url).split("#")[0] == case_path
+    assert "Kara-Suu" in karasuu.locator("main").inner_text()
+
+    # ... and back to Sokuluk; Kara-Suu keeps reading it while it is open.
+    back = karasuu.locator('form[action$="/transfer"]')
+    choose(back, "to_district", "Sokuluk")
+    submit(back)
+    no_errors(karasuu)
+    coordinator.goto("/transfers?lang=en")
+    with coordinator.expect_navigation():
+        coordinator.locator(f"a:has-text('{first}')").click()
+    accept = coordinator.locator('form[action$="/accept"]')
+    choose(accept, "lead_agency", "Комитет")
+    submit(accept)
+    no_errors(coordinator)
+    karasuu.goto(case_path)
+    assert first in karasuu.locator("h1").first.inner_text()

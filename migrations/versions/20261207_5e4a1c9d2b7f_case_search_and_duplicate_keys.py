@@ -1,7 +1,7 @@
 """Case search and the duplicate guard: folded name keys, trigram indexes.
 
 Revision ID: 5e4a1c9d2b7f
-Revises: a545ac7666e6
+Revises: 5afe7a1b0e5d
 Create Date: 2026-12-07 01:50:00
 """
 from alembic import op
@@ -11,7 +11,7 @@ from coordination.cases.folding import name_key
 
 
 revision = '5e4a1c9d2b7f'
-down_revision = 'a545ac7666e6'
+down_revision = '5afe7a1b0e5d'
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ from coordination.cases.steps import load_case, to_case
 from coordination.consent import services
 from coordination.consent.models import ConsentScope
 from coordination.decorators import section_required
-from coordination.pipeline import step
+from coordination.pipeline import Confirmation, step
 from forms.consent import ConsentForm, WithdrawConsentForm
 
 bp = Blueprint("consent", __name__)
@@ -30,7 +30,12 @@ def add(user, case, form):
 @bp.route("/consent/<consent:consent_id>/withdraw", methods=["POST"])
 @cases_section
 @step(load=services.get_consent_or_404, action=policy.Action.WITHDRAW_CONSENT,
-      back=to_case("consent"), form=lambda user, consent: WithdrawConsentForm())
+      back=to_case("consent"), form=lambda user, consent: WithdrawConsentForm(),
+      confirm=lambda user, consent: Confirmation(
+          _("Withdraw consent"),
+          _("The survivor's consent will end now. Agencies it covered will no longer see "
+            "the contact details; this cannot be undone (a new consent can be recorded)."),
+          _("Withdraw consent")))
 def withdraw(user, consent, form):
     services.withdraw_consent(user, consent)
     return _("Consent withdrawn.")

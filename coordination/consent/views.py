@@ -11,6 +11,7 @@ from coordination.consent import services
 from coordination.consent.models import ConsentScope
 from coordination.decorators import section_required
 from coordination.pipeline import Confirmation, step
+from coordination.refusals import RuleBroken
 from forms.consent import ConsentForm, WithdrawConsentForm
 
 bp = Blueprint("consent", __name__)
@@ -22,8 +23,14 @@ cases_section = section_required(policy.Section.CASES)
 @step(load=load_case, action=policy.Action.EDIT_CASE, back=to_case("consent"),
       form=lambda user, case: ConsentForm())
 def add(user, case, form):
-    agency_type = AgencyType(form.agency_type.data) if form.agency_type.data else None
-    services.record_consent(user, case, ConsentScope(form.scope.data), agency_type)
+    types = [AgencyType(value) for value in form.agency_types.data or ()]
+    statistics = bool(form.statistics.data)
+    if form.scope.data == ConsentScope.SHARING.value and form.agency_type.data:
+        types.append(AgencyType(form.agency_type.data))
+    elif form.scope.data == ConsentScope.SHARING.value:
+        raise RuleBroken(_("Choose the type of agency the consent covers."))
+    statistics = statistics or form.scope.data == ConsentScope.STATISTICS.value
+    services.record_consents(user, case, types, statistics)
     return _("Consent recorded.")
 
 

@@ -274,3 +274,26 @@ def test_add_a_person_later_and_only_who_may(new_case, login_as, sign_in):
     police = sign_in("police.sokuluk")
     assert police.post(f"/cases/{pid(case)}/people", data={
         **body, "csrf_token": csrf_token(police.get("/profile").text)}).status_code == 404
+
+
+# --- consent in one form ----------------------------------------------------------------------
+
+
+def test_consent_for_several_types_and_statistics_in_one_post(new_case, login_as):
+    case = new_case()
+    db.session.commit()
+    client = login_as("coordinator.sokuluk")
+    page = client.get(f"/cases/{pid(case)}").text
+    assert "No consent to share is recorded" in page
+    response = client.post(f"/cases/{pid(case)}/consent", data={
+        "csrf_token": csrf_token(page), "agency_types": ["police", "social"],
+        "statistics": "y"})
+    assert response.status_code == 302
+    db.session.refresh(case)
+    recorded = {(c.scope.value, c.agency_type.value if c.agency_type else None)
+                for c in case.consents if c.in_force}
+    assert recorded == {("sharing", "police"), ("sharing", "social"), ("statistics", None)}
+    page = client.get(f"/cases/{pid(case)}").text
+    covers = page[page.index('id="consent-covers"'):]
+    assert "consent covers:" in covers[:400]
+    assert "Police" in covers[:400] and "Social protection" in covers[:400]

@@ -2,10 +2,16 @@
 first): the one list a new panel is added to (docs/architecture.md)."""
 from __future__ import annotations
 
+from coordination.followups.home import due as follow_ups_due
+from coordination.followups.home import without_plan as high_risk_without_plan
+from coordination.meetings.home import next_meeting_panel
 from coordination.protection.home import expiring as orders_expiring
 from coordination.referrals.home import awaiting as referrals_awaiting
 
 PANELS = (
     orders_expiring,
+    follow_ups_due,
     referrals_awaiting,
+    high_risk_without_plan,
+    next_meeting_panel,
 )

@@ -33,6 +33,7 @@ NOT_PERSONAL = {
     "recovery_codes.code_hash": "a hash of a one-time code",
     "two_factor_credentials.secret": "a secret key, guarded as a secret, not shown",
     "audit_events.object_type": "the name of a kind of record (case, referral)",
+    "audit_events.fields": "the names of the fields a correction changed, never the values",
     "cases.reference": "a random public reference that reveals nothing about the person",
     "meetings.place": "where the committee meets (a room in the akimiat)",
     "settings.key": "the name of a setting",
@@ -50,6 +51,8 @@ CASE_PERSONAL = {
     "people.address", "cases.survivor_code", "incidents.crime_register_number",
     "incidents.info_log_number", "referrals.decline_reason", "referrals.outcome",
     "follow_ups.action", "follow_ups.closing_note", "risk_assessments.raise_reason",
+    # Issue 15: a correction's old and new values, removed with the rest.
+    "timeline_events.detail",
 }
 
 

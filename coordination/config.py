@@ -155,6 +155,9 @@ class BaseConfig:
 
     #: Warnings of a protection order's end come this long before it.
     ORDER_WARNING_HOURS = 24
+    #: Minutes in which a follow-up marked done by mistake may be reopened by
+    #: whoever marked it (issue 15); after that others may have acted on it.
+    FOLLOW_UP_UNDO_MINUTES = 10
 
     #: The risk checklist (DASH practice, adapted): the questions asked, in
     #: order; their texts are in coordination/labels.py.

@@ -31,6 +31,10 @@ def select_locale() -> str:
     if not has_request_context():
         return operator_language(current_app.config["LANGUAGES"])
     languages = current_app.config["LANGUAGES"]
+    if request.args.get("lang") in languages:
+        # This request's own choice: it holds even on a refused page, whose
+        # rollback undoes the profile's new language before the page renders.
+        return request.args["lang"]
     if current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     if session.get("lang") in languages:

@@ -26,10 +26,11 @@ server-side session's bookkeeping in ``security._load_user``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import current_app, flash, g, has_request_context, redirect, request
+from flask import current_app, flash, g, has_request_context, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -110,8 +111,39 @@ def authorize(user, action: policy.Action, obj) -> None:
         raise Forbidden()
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """What an irreversible step says before it is taken (see ``confirm`` of
+    :func:`step`)."""
+
+    title: str
+    #: What will happen, in the user's words.
+    message: str
+    #: The label of the button that takes the step.
+    button: str
+    #: The form field holding the reason the record needs, shown (and
+    #: required by the form) on the confirmation page; None when none.
+    reason: str | None = None
+    reason_label: str | None = None
+
+
+#: The posted field that says the user confirmed the step.
+CONFIRMED = "confirmed"
+
+
+def _confirmation_page(confirmation: Confirmation, back_url: str):
+    """The confirmation page of a step posted without :data:`CONFIRMED`: it
+    carries the posted fields and posts them again, confirmed. Nothing is
+    changed and nothing is written (the request has not flushed)."""
+    carried = [(name, value) for name, value in request.form.items(multi=True)
+               if name not in ("csrf_token", CONFIRMED, confirmation.reason)]
+    return render_template("core/confirm_step.html", confirmation=confirmation,
+                           carried=carried, back=back_url,
+                           reason=request.form.get(confirmation.reason or "", ""))
+
+
 def step(load: Callable, action: policy.Action | Callable | None, back: Callable,
-         form: Callable | None = None):
+         form: Callable | None = None, confirm: Callable | None = None):
     """Make ``act(user, obj, form) -> message`` a state-changing route.
 
     ``load(user, **url_values)`` returns the object or raises
@@ -124,6 +156,12 @@ def step(load: Callable, action: policy.Action | Callable | None, back: Callable
     act (a declined referral ends the agency's access to the case). A
     refusal raised by the act is shown at ``back`` too (see
     :mod:`coordination.errors`).
+
+    ``confirm(user, obj)`` makes the step irreversible-safe: it returns a
+    :class:`Confirmation` (or None when the button pressed needs none), and
+    a POST without the ``confirmed`` field answers with the confirmation
+    page instead of acting. The case page's in-place confirm steps (a
+    ``<details>`` opened by a first click, no script) post it themselves.
     """
 
     def decorator(act: Callable):
@@ -134,6 +172,9 @@ def step(load: Callable, action: policy.Action | Callable | None, back: Callable
             if action is not None:  # None: only the section's rule (one's own things)
                 authorize(user, action(obj) if callable(action) else action, obj)
             g.refusal_target = lambda: back(user, obj)
+            confirmation = confirm(user, obj) if confirm is not None else None
+            if confirmation is not None and request.form.get(CONFIRMED) != "1":
+                return _confirmation_page(confirmation, back(user, obj))
             built = form(user, obj) if form is not None else None
             if built is not None and not built.validate():
                 flash_form_errors(built)

@@ -24,7 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 import coordination.models  # noqa: F401  (every model, before the aliases below)
 from coordination.accounts.models import Role, User
 from coordination.agencies.models import Agency, AgencyType
-from coordination.cases.models import Case, CaseStatus
+from coordination.cases.models import Case, CaseStatus, Person
 from coordination.consent.models import ConsentRecord, ConsentScope
 from coordination.documents.models import CaseDocument
 from coordination.extensions import db
@@ -115,6 +115,8 @@ class Action(enum.Enum):
     ACT_ON_REFERRAL = "act_on_referral"
     #: Mark a follow-up done or cancel it. Follow-up.
     CLOSE_FOLLOW_UP = "close_follow_up"
+    CORRECT_PEOPLE = "correct_people"  #: case: add a person, correct one's details
+    UNDO_FOLLOW_UP_DONE = "undo_follow_up_done"  #: follow-up: a mistaken "done", briefly
     WITHDRAW_CONSENT = "withdraw_consent"  #: consent record
     #: Record a check of an order (visit, call ...) or correct one. Protection order.
     RECORD_ORDER_CHECK = "record_order_check"
@@ -576,6 +578,20 @@ def _edit_case(user, case, sees):
     return leads(user, case) or _is_committee_for(user.agency, case)
 
 
+@rule(Case, Action.CORRECT_PEOPLE)
+def _correct_people(user, case, sees):
+    # Who keeps the record: the lead agency and the committee (as for the
+    # case's other details), and the agency that registered the case, which
+    # entered the people in the first place; an open case only.
+    return _open(case) and (_edit_case(user, case, sees)
+                            or (user.agency_id == case.opening_agency_id and sees()))
+
+
+@rule(Person, Action.CORRECT_PEOPLE)
+def _correct_person(user, person, sees):
+    return _correct_people(user, person.case, sees)
+
+
 @rule(Case, Action.CLOSE_CASE)
 def _close_case(user, case, sees):
     return leads(user, case) and user.role == Role.LEAD
@@ -653,6 +669,13 @@ def _cancel_follow_up(user, follow_up, sees):
 def _close_follow_up(user, follow_up, sees):
     return (_complete_follow_up(user, follow_up, sees)
             or _cancel_follow_up(user, follow_up, sees))
+
+
+@rule(FollowUp, Action.UNDO_FOLLOW_UP_DONE)
+def _undo_follow_up_done(user, follow_up, sees):
+    # Only who marked it done, and only briefly (the window is the service's
+    # rule): others may already have acted on "done".
+    return sees() and follow_up.closed_by_id == user.id
 
 
 @rule(ProtectionOrder, Action.CHANGE_ORDER)

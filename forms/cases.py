@@ -29,6 +29,7 @@ from coordination.cases.models import (
     CaseStatus,
     ClosureReason,
     IncidentPlace,
+    PersonRole,
     Relationship,
     Reporter,
     RiskLevel,
@@ -42,6 +43,7 @@ from forms.fields import (
     MultiCheckboxField,
     WholeNumberField,
     choices,
+    choose_first,
     enum_choices,
     not_in_future_date,
     not_in_future_year,
@@ -58,7 +60,7 @@ CHILD_ROWS = 4
 def _sex_field():
     return SelectField(
         _l("Sex"),
-        choices=enum_choices(Sex),
+        choices=choose_first(Sex), default="",
         validators=[DataRequired(_l("Choose the sex."))],
         invalid_choice_message=INVALID_CHOICE,
     )
@@ -89,7 +91,7 @@ class PerpetratorForm(SubForm):
     birth_year = WholeNumberField(_l("Birth year"), validators=[Optional(), *BIRTH_YEAR])
     relationship = SelectField(
         _l("Who they are to the survivor"),
-        choices=enum_choices(Relationship),
+        choices=choose_first(Relationship), default="",
         validators=[DataRequired(_l("Choose the relationship."))],
         invalid_choice_message=INVALID_CHOICE,
     )
@@ -151,12 +153,13 @@ class IncidentForm(SubForm):
         invalid_choice_message=INVALID_CHOICE,
     )
     place = SelectField(
-        _l("Place"), choices=enum_choices(IncidentPlace),
-        validators=[DataRequired()], invalid_choice_message=INVALID_CHOICE,
+        _l("Place"), choices=choose_first(IncidentPlace), default="",
+        validators=[DataRequired(_l("Choose the place."))], invalid_choice_message=INVALID_CHOICE,
     )
     reported_by = SelectField(
-        _l("Reported by"), choices=enum_choices(Reporter),
-        validators=[DataRequired()], invalid_choice_message=INVALID_CHOICE,
+        _l("Reported by"), choices=choose_first(Reporter), default="",
+        validators=[DataRequired(_l("Choose who reported it."))],
+        invalid_choice_message=INVALID_CHOICE,
     )
     bride_kidnapping = BooleanField(_l("Bride kidnapping (ala kachuu)"))
     forced_marriage = BooleanField(_l("Forced marriage"))
@@ -241,3 +244,49 @@ class NewIncidentForm(BaseForm):
     """Another incident on an existing case (same survivor and alleged perpetrator)."""
 
     incident = FormField(IncidentForm)
+
+
+class PersonCorrectionForm(BaseForm):
+    """Correct or complete a person's details (issue 15), against the version
+    the page showed."""
+
+    last_name = StringField(_l("Last name"), validators=LAST_NAME)
+    first_name = StringField(_l("First name"), validators=FIRST_NAME)
+    patronymic = StringField(_l("Patronymic"), validators=[Optional(), Length(max=100)])
+    sex = _sex_field()
+    birth_year = WholeNumberField(_l("Birth year"), validators=[Optional(), *BIRTH_YEAR])
+    disability = BooleanField(_l("Has a disability"))
+    relationship = SelectField(
+        _l("Who they are to the survivor"),
+        choices=[*choices([("", "—")]), *enum_choices(Relationship)],
+        default="", invalid_choice_message=INVALID_CHOICE,
+    )
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    address = StringField(
+        _l("Current address or shelter"), validators=[Optional(), Length(max=300)]
+    )
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class AddPersonForm(BaseForm):
+    """Add someone to a case at any time: a second child, another witness,
+    a further alleged perpetrator."""
+
+    role = SelectField(
+        _l("Role"),
+        choices=[*choices([("", _l("— choose —"))]),
+                 *(c for c in enum_choices(PersonRole) if c.value != PersonRole.SURVIVOR.value)],
+        default="", validators=[DataRequired(_l("Choose the role."))],
+        invalid_choice_message=INVALID_CHOICE,
+    )
+    last_name = StringField(_l("Last name"), validators=LAST_NAME)
+    first_name = StringField(_l("First name"), validators=FIRST_NAME)
+    patronymic = StringField(_l("Patronymic"), validators=[Optional(), Length(max=100)])
+    sex = _sex_field()
+    birth_year = WholeNumberField(_l("Birth year"), validators=[Optional(), *BIRTH_YEAR])
+    disability = BooleanField(_l("Has a disability"))
+    relationship = SelectField(
+        _l("Who they are to the survivor"),
+        choices=[*choices([("", "—")]), *enum_choices(Relationship)],
+        default="", invalid_choice_message=INVALID_CHOICE,
+    )

@@ -103,6 +103,17 @@ def enum_choices(enum_cls) -> list[SelectChoice]:
     return [SelectChoice(member.value, member.lazy_label) for member in enum_cls]
 
 
+#: The first option of a select whose answer is a fact about a person (sex,
+#: relationship, place, who reported): nothing is pre-selected, so a
+#: hurried entry is refused rather than saved as a wrong statistic.
+CHOOSE = _l("— choose —")
+
+
+def choose_first(enum_cls) -> list[SelectChoice]:
+    """A "choose" option (empty value) and then the enum's members."""
+    return [SelectChoice("", CHOOSE), *enum_choices(enum_cls)]
+
+
 def optional_int(value) -> int | None:
     """Coerce a select's value: the empty choice means None."""
     if value in ("", None):

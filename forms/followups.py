@@ -36,3 +36,9 @@ class CloseFollowUpForm(BaseForm):
         _l("What was done, or why it is cancelled"),
         validators=[Optional(), Length(max=500)], render_kw={"rows": 2},
     )
+
+
+class UndoDoneForm(BaseForm):
+    """Undo a mistaken "done": the page's version only."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from coordination.referrals.models import LegalGround, Priority, ReferralService
 from forms import BaseForm
-from forms.fields import INVALID_CHOICE, choices, enum_choices
+from forms.fields import INVALID_CHOICE, choices, choose_first, enum_choices
 
 
 def legal_ground_field() -> SelectField:
@@ -30,12 +30,17 @@ class SendReferralForm(BaseForm):
 
     to_agency = SelectField(_l("Refer to"), coerce=int, invalid_choice_message=INVALID_CHOICE)
     service = SelectField(
-        _l("Service asked for"), choices=enum_choices(ReferralService),
-        validators=[DataRequired()], invalid_choice_message=INVALID_CHOICE,
+        _l("Service asked for"), choices=choose_first(ReferralService), default="",
+        validators=[DataRequired(_l("Choose the service."))],
+        invalid_choice_message=INVALID_CHOICE,
     )
+    #: Empty: derived from the service and the case's risk, as the hint says.
     priority = SelectField(
-        _l("Priority"), choices=enum_choices(Priority), default="normal",
-        validators=[DataRequired()], invalid_choice_message=INVALID_CHOICE,
+        _l("Priority"),
+        choices=[*choices([("", _l("By the service: urgent for police protection, shelter and "
+                                   "medical care, otherwise normal"))]),
+                 *enum_choices(Priority)],
+        default="", invalid_choice_message=INVALID_CHOICE,
     )
     legal_ground = legal_ground_field()
 

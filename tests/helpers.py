@@ -27,9 +27,9 @@ def pid(record, kind: str | None = None) -> str:
 _SEGMENT_KINDS = {"cases": "case", "referrals": "referral", "followups": "follow_up",
                   "orders": "order", "programmes": "programme", "consent": "consent",
                   "meetings": "meeting", "agenda": "agenda_item", "documents": "document",
-                  "notes": "note", "transfers": "transfer"}
+                  "notes": "note", "transfers": "transfer", "people": "person"}
 _NUMERIC = re.compile(r"/(cases|referrals|followups|orders|programmes|consent|meetings|agenda"
-                      r"|documents|notes|transfers)"
+                      r"|documents|notes|transfers|people)"
                       r"/(\d+)(?=/|$|\?)")
 
 

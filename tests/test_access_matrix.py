@@ -89,6 +89,9 @@ POST_ROUTES = {
     "referrals.take_step": "/referrals/1/step",
     "followups.add": "/cases/{case}/followups",
     "followups.close": "/followups/1/close",
+    "followups.undo_done": "/followups/1/undo",
+    "cases.add_person": "/cases/{case}/people",
+    "cases.correct_person": "/cases/people/1/correct",
     "cases.record_incident": "/cases/{case}/incidents",
     "risk.assess": "/cases/{case}/risk",
     "protection.record": "/cases/{case}/orders",
@@ -165,6 +168,7 @@ def test_steps_on_another_districts_objects_answer_404(login_as, endpoint):
 
 
 def _karasuu_object(endpoint: str) -> int:
+    from coordination.cases.models import Person
     from coordination.consent.models import ConsentRecord
     from coordination.followups.models import FollowUp
     from coordination.meetings.models import AgendaItem
@@ -180,7 +184,9 @@ def _karasuu_object(endpoint: str) -> int:
     if endpoint.startswith("transfers."):
         return proposed_transfer("41706226", elsewhere=True).id
     model = {"consent.withdraw": ConsentRecord, "referrals.take_step": Referral,
-             "followups.close": FollowUp, "protection.change": ProtectionOrder,
+             "followups.close": FollowUp, "followups.undo_done": FollowUp,
+             "cases.correct_person": Person,
+             "protection.change": ProtectionOrder,
              "protection.violation": ProtectionOrder,
              "order_checks.record": ProtectionOrder,
              "order_checks.answer_extension": ProtectionOrder,

@@ -153,3 +153,18 @@ def test_names_sort_in_the_kyrgyz_alphabet():
     assert sorted_names(names) == [
         "айгүл", "Бакыт", "Нур", "Ңа", "Омор", "Өмүр", "Уулу", "Үсөн", "Яна"]
     assert sorted(names)[-1] != "Яна"  # what code-point order would do
+
+
+def test_the_language_chosen_on_the_login_page_is_kept_at_sign_in(client, user):
+    """The sign-in POST saves the login page's ``?lang=`` to the profile, so the
+    profile's older language does not override it on the next page (issue 15)."""
+    from coordination.extensions import db
+    from tests.helpers import login
+
+    user("social.karasuu").language = "ky"
+    db.session.commit()
+    client.get("/login?lang=en")
+    assert login(client, "social.karasuu").status_code == 302
+    assert '<html lang="en">' in client.get("/cases").text
+    db.session.expire_all()
+    assert user("social.karasuu").language == "en"

@@ -36,6 +36,7 @@ NOT_PERSONAL = {
     "order_checks.note_sha256": "a SHA-256 of the check's note, kept when retention clears it",
     "two_factor_credentials.secret": "a secret key, guarded as a secret, not shown",
     "audit_events.object_type": "the name of a kind of record (case, referral)",
+    "audit_events.fields": "the names of the fields a correction changed, never the values",
     "cases.reference": "a random public reference that reveals nothing about the person",
     "meetings.place": "where the committee meets (a room in the akimiat)",
     "settings.key": "the name of a setting",
@@ -74,6 +75,8 @@ CASE_PERSONAL = {
     "case_transfers.note", "case_transfers.decline_reason",
     # Full minutes (issue 16): what the committee said about a case.
     "agenda_items.discussion_note",
+    # Issue 15: a correction's old and new values, removed with the rest.
+    "timeline_events.detail",
 }
 
 

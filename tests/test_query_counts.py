@@ -19,7 +19,7 @@ from coordination.accounts.services import create_user
 from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
-from coordination.cases.models import Case, TimelineEvent, TimelineKind
+from coordination.cases.models import Case, CaseStatus, RiskLevel, TimelineEvent, TimelineKind
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.meetings.models import Meeting, MeetingStatus
@@ -181,6 +181,50 @@ def test_notifications(login_as):
                                     related_agency_id=others[index % len(others)].id))
     db.session.commit()
     counts.append(statements_to_open(client, "/notifications"))
+    _same_and_bounded(counts)
+
+
+# --- the home page ("today") -----------------------------------------------------------------
+
+
+def _more_high_risk_cases(lead_code: str, count: int = 6) -> None:
+    """High-risk cases the agency leads, without an open follow-up."""
+    lead = _agency(lead_code)
+    for case in db.session.scalars(sa.select(Case).where(
+            Case.lead_agency_id == lead.id, ~Case.follow_ups.any()).limit(count)):
+        case.risk_level = RiskLevel.HIGH
+        case.status = CaseStatus.ACTIVE
+    db.session.commit()
+
+
+def _more_decisions(committee_code: str, count: int = 6) -> None:
+    committee = _agency(committee_code)
+    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.committee_id == committee.id)
+                                .order_by(Meeting.id))
+    people = db.session.scalars(sa.select(User).where(User.agency_id == committee.id)).all()
+    for index, case in enumerate(_district_cases(committee_code, count)):
+        db.session.add(FollowUp(
+            case_id=case.id, action=f"Decision {index}", owner_agency_id=committee.id,
+            due_on=utcnow().date(), status=FollowUpStatus.OPEN, meeting_id=meeting.id,
+            created_by_id=people[0].id))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("username,code", [("coordinator.sokuluk", "SOKULUK-COMMITTEE"),
+                                           ("social.sokuluk", "SOKULUK-SOCIAL"),
+                                           ("police.sokuluk", "SOKULUK-POLICE")])
+def test_home_page(username, code, login_as):
+    """Every panel of "today" costs the same however many rows it has."""
+    client = login_as(username)
+    _more_follow_ups(code, 2)
+    _more_high_risk_cases(code, 1)
+    counts = [statements_to_open(client, "/")]
+    _more_follow_ups(code, 14)
+    _more_high_risk_cases(code, 12)
+    _more_referrals(code)
+    if code.endswith("COMMITTEE"):
+        _more_decisions(code, 12)
+    counts.append(statements_to_open(client, "/"))
     _same_and_bounded(counts)
 
 

@@ -70,9 +70,10 @@ def new_page(chromium, base_url, request):
     """``new_page()``: a page in a browser context of its own (its own cookies)."""
     pages = []
 
-    def make():
+    def make(viewport: dict | None = None):
+        options = {"viewport": viewport} if viewport else {}
         context = chromium.new_context(base_url=base_url, locale="en-US",
-                                       accept_downloads=True)
+                                       accept_downloads=True, **options)
         context.set_default_timeout(15_000)
         page = context.new_page()
         pages.append(page)

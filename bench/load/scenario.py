@@ -62,7 +62,9 @@ _STEP_FORM = re.compile(
     r'[^>]*>(.*?)</form>',
     re.S)
 _VERSION = re.compile(r'name="version" value="(\d+)"')
-_CHOICE = re.compile(r'<button type="submit" name="(step|outcome)" value="(\w+)"')
+#: A step's button, or (an in-place confirm step) its hidden field.
+_CHOICE = re.compile(
+    r'(?:<button type="submit"|<input type="hidden") name="(step|outcome)" value="(\w+)"')
 _FLASH = re.compile(r'<div class="flash flash-(\w+)"[^>]*>(.*?)</div>', re.S)
 _PAGER = re.compile(r'<nav class="pager".*?</nav>', re.S)
 _HREF = re.compile(r'href="([^"]+)"')
@@ -324,8 +326,9 @@ class Browser:
         save = self.ledger.begin(Save(form.kind, form.object_id, form.version, choice, note))
         name = "POST /referrals/[id]/step" if form.kind == "referral" else \
             "POST /followups/[id]/close"
+        # "confirmed": the page's in-place confirm step, opened and posted.
         data = {"csrf_token": form.csrf, "version": str(form.version), form.field: choice,
-                "note": note or ""}
+                "note": note or "", "confirmed": "1"}
         try:
             reply = self.client.request(
                 "POST", form.action, name=name, data=data,

@@ -17,6 +17,7 @@ from flask_login import login_user
 from coordination import policy
 from coordination.accounts import session_store
 from coordination.accounts.models import SessionEnd, User
+from coordination.accounts.services import set_language
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.notifications.services import check_due
@@ -47,11 +48,21 @@ def renew_session(user: User) -> None:
     session[SESSION_TOKEN_KEY] = session_store.start(user)
 
 
+def keep_chosen_language(user: User) -> None:
+    """The language picked on the sign-in page (``?lang=``, kept in the
+    session) becomes the profile's language, inside the sign-in POST: the
+    profile would otherwise override the choice on the next page (issue 15)."""
+    lang = session.get("lang")
+    if lang in current_app.config["LANGUAGES"] and user.language != lang:
+        set_language(user, lang)
+
+
 def finish_login(user: User, target: str | None):
     """Every factor was right: sign ``user`` in and send them on (to change a
     temporary password first, if they hold one)."""
     if policy.may_use(user, policy.Section.CASES):
         check_due(user.agency)  # what fell due since the last visit
+    keep_chosen_language(user)
     renew_session(user)
     if user.must_change_password:
         flash(_("Choose a password of your own before you continue."), "info")

@@ -42,6 +42,11 @@ class AuditAction(enum.StrEnum):
     REFERRAL_CHANGED = "referral_changed"
     FOLLOW_UP_ADDED = "follow_up_added"
     FOLLOW_UP_CLOSED = "follow_up_closed"
+    #: A "done" undone within the undo window (a mistaken click).
+    FOLLOW_UP_REOPENED = "follow_up_reopened"
+    PERSON_ADDED = "person_added"
+    #: Field names in ``fields``; the old and new values are in the case's timeline.
+    PERSON_CORRECTED = "person_corrected"
     INCIDENT_RECORDED = "incident_recorded"
     RISK_ASSESSED = "risk_assessed"
     ORDER_RECORDED = "order_recorded"
@@ -161,6 +166,8 @@ class AuditEvent(db.Model):
     )
     object_type: Mapped[str | None] = mapped_column(sa.String(32))
     object_id: Mapped[int | None]
+    #: The names of the fields a correction changed (never their values).
+    fields: Mapped[str | None] = mapped_column(sa.String(300))
 
     #: For the audit viewer only (read-only, like the rows).
     user = relationship("User", viewonly=True)

@@ -13,6 +13,7 @@ def record(
     user: User | None = None,
     object_type: str | None = None,
     object_id: int | None = None,
+    fields: list[str] | None = None,
 ) -> AuditEvent:
     """Add an audit event for ``action`` by ``user`` on an optional object.
 
@@ -25,6 +26,7 @@ def record(
         ip_address=request.remote_addr if has_request_context() else None,
         object_type=object_type,
         object_id=object_id,
+        fields=", ".join(fields) if fields else None,
     )
     db.session.add(event)
     return event

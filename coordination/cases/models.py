@@ -115,6 +115,9 @@ class TimelineKind(LabelledEnum):
     FOLLOW_UP_ADDED = "follow_up_added", _l("Follow-up added")
     FOLLOW_UP_DONE = "follow_up_done", _l("Follow-up done")
     FOLLOW_UP_CANCELLED = "follow_up_cancelled", _l("Follow-up cancelled")
+    FOLLOW_UP_REOPENED = "follow_up_reopened", _l("Follow-up reopened (marked done by mistake)")
+    PERSON_ADDED = "person_added", _l("Person added")
+    PERSON_CORRECTED = "person_corrected", _l("Person's details corrected")
     RISK_ASSESSED = "risk_assessed", _l("Risk assessed")
     ORDER_ISSUED = "order_issued", _l("Protection order recorded")
     ORDER_EXTENDED = "order_extended", _l("Protection order extended")
@@ -274,6 +277,10 @@ class Person(db.Model):
     #: Restricted: current address or shelter.
     address: Mapped[str | None] = mapped_column(
         sa.String(300), info=personal(PersonalKind.ADDRESS))
+    #: Corrections are saved against the version the page showed (issue 15).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship(back_populates="people")
 
@@ -307,6 +314,9 @@ class Incident(db.Model):
         sa.String(40), info=personal(PersonalKind.IDENTIFIER))
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship(back_populates="incidents")
     form_rows: Mapped[list[IncidentViolenceForm]] = relationship(
@@ -342,6 +352,10 @@ class TimelineEvent(db.Model):
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
     #: The other agency the event concerns (a referral's receiver, a new lead ...).
     related_agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
+    #: What a correction changed, "field: old → new" lines (issue 15): personal
+    #: data, shown only with the case (restricted fields only to who may see
+    #: them), removed by retention with the rest of the case's personal data.
+    detail: Mapped[str | None] = mapped_column(sa.Text, info=personal(PersonalKind.FREE_TEXT))
 
     case: Mapped[Case] = relationship(back_populates="timeline")
     user: Mapped[User | None] = relationship()

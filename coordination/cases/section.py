@@ -2,13 +2,22 @@
 actions, the people, the incidents and the timeline."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from coordination import policy
 from coordination.cases import services
-from coordination.cases.models import Case, CaseStatus, TimelineEvent
+from coordination.cases.models import Case, CaseStatus, Person, TimelineEvent
 from coordination.cases.page import CaseSection
-from forms.cases import CaseStatusForm, NewIncidentForm, ReassignLeadForm
+from coordination.extensions import db
+from coordination.refusals import NotFound
+from forms.cases import (
+    AddPersonForm,
+    CaseStatusForm,
+    NewIncidentForm,
+    PersonCorrectionForm,
+    ReassignLeadForm,
+)
 from forms.fields import choices
 
 
@@ -44,8 +53,39 @@ def _summary(user, case, can):
     }
 
 
+def add_person_form(user, case: Case, display: bool = False) -> AddPersonForm:
+    return AddPersonForm(formdata=None) if display else AddPersonForm()
+
+
+def correction_form(person: Person, restricted: bool) -> PersonCorrectionForm:
+    """The correction form of ``person``, filled with what is recorded; the
+    contact fields only for who may see them (the others never get them)."""
+    form = PersonCorrectionForm(formdata=None, obj=person)
+    if not restricted:
+        form.phone.data = form.address.data = None
+    form.sex.data = person.sex.value
+    form.relationship.data = (person.relationship_to_survivor.value
+                              if person.relationship_to_survivor else "")
+    return form
+
+
+def load_person(user, person_id: int) -> Person:
+    """The person if its case is visible to ``user`` (404 otherwise)."""
+    person = db.session.scalar(sa.select(Person).join(Person.case).where(
+        Person.id == person_id, policy.case_visibility_per_row(user)))
+    if person is None:
+        raise NotFound()
+    return person
+
+
 def _people(user, case, can):
-    return {"show_restricted": can(policy.Action.VIEW_RESTRICTED, case)}
+    restricted = can(policy.Action.VIEW_RESTRICTED, case)
+    correct = can(policy.Action.CORRECT_PEOPLE, case)
+    return {"show_restricted": restricted,
+            # Contact fields are corrected only by who may see them.
+            "corrections": {p.id: correction_form(p, restricted) for p in case.people}
+            if correct else {},
+            "add_form": add_person_form(user, case, display=True) if correct else None}
 
 
 def _incidents(user, case, can):

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from coordination import policy
-from coordination.cases import services
+from coordination.cases import corrections, services
 from coordination.cases.duplicates import check_duplicates
 from coordination.cases.intake import (
     incident_data,
@@ -13,15 +13,30 @@ from coordination.cases.intake import (
     set_intake_choices,
     survivor_key,
 )
-from coordination.cases.models import CaseStatus, ClosureReason, RiskLevel
+from coordination.cases.models import (
+    CaseStatus,
+    ClosureReason,
+    PersonRole,
+    Relationship,
+    RiskLevel,
+    Sex,
+)
 from coordination.cases.page import build_case_page, page_options
-from coordination.cases.section import lead_form, status_form
+from coordination.cases.section import add_person_form, lead_form, load_person, status_form
 from coordination.cases.steps import load_case, to_case
 from coordination.decorators import section_required
 from coordination.i18n import current_language
 from coordination.models_base import utcnow
-from coordination.pipeline import REFUSED, acting_user, allow_write, attempt, current_page, step
-from forms.cases import CaseFilterForm, CaseIntakeForm, NewIncidentForm
+from coordination.pipeline import (
+    REFUSED,
+    Confirmation,
+    acting_user,
+    allow_write,
+    attempt,
+    current_page,
+    step,
+)
+from forms.cases import CaseFilterForm, CaseIntakeForm, NewIncidentForm, PersonCorrectionForm
 from forms.fields import choices
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -81,10 +96,21 @@ def show_case(case_id: int):
                            now=utcnow())
 
 
+def _closing_confirmation() -> Confirmation | None:
+    """Closing a case is confirmed (with its reason); other status changes are not."""
+    if request.form.get("status") != CaseStatus.CLOSED.value:
+        return None
+    return Confirmation(
+        _("Close the case"),
+        _("The case will be closed: open referrals and follow-ups stay as they are, and the "
+          "case leaves the agencies' working lists. Only the lead agency can reopen it."),
+        _("Close the case"))
+
+
 @bp.route("/<case:case_id>/status", methods=["POST"])
 @cases_section
 @step(load=load_case, action=policy.Action.CHANGE_CASE_STATUS, back=to_case(),
-      form=status_form)
+      form=status_form, confirm=lambda user, case: _closing_confirmation())
 def change_status(user, case, form):
     reason = ClosureReason(form.closure_reason.data) if form.closure_reason.data else None
     services.change_status(user, case, CaseStatus(form.status.data), form.version.data, reason)
@@ -106,3 +132,36 @@ def reassign_lead(user, case, form):
 def record_incident(user, case, form):
     services.record_incident(user, case, incident_data(form.incident.form))
     return _("Incident recorded.")
+
+
+@bp.route("/<case:case_id>/people", methods=["POST"])
+@cases_section
+@step(load=load_case, action=policy.Action.CORRECT_PEOPLE, back=to_case("people"),
+      form=add_person_form)
+def add_person(user, case, form):
+    corrections.add_person(user, case, services.PersonData(
+        role=PersonRole(form.role.data), last_name=form.last_name.data,
+        first_name=form.first_name.data, patronymic=form.patronymic.data,
+        sex=Sex(form.sex.data), birth_year=form.birth_year.data,
+        disability=form.disability.data,
+        relationship_to_survivor=Relationship(form.relationship.data)
+        if form.relationship.data else None))
+    return _("Person added.")
+
+
+@bp.route("/people/<person:person_id>/correct", methods=["POST"])
+@cases_section
+@step(load=load_person, action=policy.Action.CORRECT_PEOPLE, back=to_case("people"),
+      form=lambda user, person: PersonCorrectionForm())
+def correct_person(user, person, form):
+    # Who may not see the contact fields never gets them, so keeps them as they are.
+    restricted = policy.can(user, policy.Action.VIEW_RESTRICTED, person.case, case_visible=True)
+    corrections.correct_person(user, person.case, person, corrections.PersonCorrection(
+        last_name=form.last_name.data, first_name=form.first_name.data,
+        patronymic=form.patronymic.data, sex=Sex(form.sex.data),
+        birth_year=form.birth_year.data, disability=form.disability.data,
+        relationship_to_survivor=Relationship(form.relationship.data)
+        if form.relationship.data else None,
+        phone=form.phone.data if restricted else person.phone,
+        address=form.address.data if restricted else person.address), form.version.data)
+    return _("The person's details were corrected.")

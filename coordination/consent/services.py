@@ -112,3 +112,20 @@ def get_consent_or_404(user: User, consent_id: int) -> ConsentRecord:
     if consent is None:
         raise NotFound()
     return consent
+
+
+def record_consents(user: User, case: Case, agency_types: list[AgencyType], statistics: bool,
+                    now: datetime | None = None) -> list[ConsentRecord]:
+    """Record in one step the consents the survivor gave: sharing with each of
+    ``agency_types`` and, if ``statistics``, counting in statistics. Those
+    already in force are left as they are; nothing new is refused."""
+    wanted = [(ConsentScope.SHARING, t) for t in dict.fromkeys(agency_types)]
+    if statistics:
+        wanted.append((ConsentScope.STATISTICS, None))
+    if not wanted:
+        raise RuleBroken(_("Choose at least one type of agency, or statistics."))
+    in_force = {(c.scope, c.agency_type) for c in consents_in_force(case)}
+    new = [pair for pair in wanted if pair not in in_force]
+    if not new:
+        raise RuleBroken(_("This consent is already recorded."))
+    return [record_consent(user, case, scope, agency_type, now) for scope, agency_type in new]

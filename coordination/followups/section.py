@@ -9,7 +9,7 @@ from coordination.agencies.models import Agency
 from coordination.cases.models import Case
 from coordination.cases.page import CaseSection
 from coordination.followups.models import FollowUp, FollowUpStatus
-from coordination.followups.services import owner_candidates, owner_people
+from coordination.followups.services import owner_candidates, owner_people, undo_window_open
 from coordination.models_base import utcnow
 from forms.fields import choices
 from forms.followups import FollowUpForm
@@ -30,9 +30,13 @@ def add_form(user, case: Case, display: bool = False) -> FollowUpForm:
 
 
 def follow_up_steps(user, follow_up: FollowUp) -> list[str]:
-    """"done" and/or "cancel", where the policy lets ``user`` and the
-    follow-up is still open."""
+    """"done" and/or "cancel" where the policy lets ``user`` and the
+    follow-up is still open; "undo" of a mistaken "done" within the window."""
     if follow_up.status != FollowUpStatus.OPEN:
+        if (follow_up.closed_by_id == user.id and undo_window_open(follow_up, utcnow())
+                and policy.can(user, policy.Action.UNDO_FOLLOW_UP_DONE, follow_up,
+                               case_visible=True)):
+            return ["undo"]
         return []
     steps = []
     if policy.can(user, policy.Action.COMPLETE_FOLLOW_UP, follow_up, case_visible=True):

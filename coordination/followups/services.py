@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from coordination import policy
 from coordination.accounts.models import User
-from coordination.agencies.models import Agency
+from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
-from coordination.cases.models import Case, TimelineKind
+from coordination.cases.models import Case, CaseStatus, RiskLevel, TimelineKind
 from coordination.cases.timeline import add_event
 from coordination.consent.services import record_override, require_cover
 from coordination.extensions import db
@@ -169,3 +170,77 @@ def open_count(agency_id: int) -> int:
         sa.select(sa.func.count(FollowUp.id)).where(
             FollowUp.owner_agency_id == agency_id, FollowUp.status == FollowUpStatus.OPEN)
     )
+
+
+#: How far ahead the home page looks for follow-ups falling due.
+DUE_SOON_DAYS = 7
+
+
+def due_soon(user: User, today: date, limit: int) -> tuple[list[FollowUp], int]:
+    """The user's agency's open follow-ups due within :data:`DUE_SOON_DAYS`
+    (overdue ones first, earliest due first): the first ``limit`` and how many.
+
+    Owned by the agency is what makes the case visible (the policy's
+    involvement rule), so no further case filter is needed."""
+    waiting = (FollowUp.owner_agency_id == user.agency_id,
+               FollowUp.status == FollowUpStatus.OPEN,
+               FollowUp.due_on <= today + timedelta(days=DUE_SOON_DAYS))
+    rows = db.session.scalars(
+        sa.select(FollowUp).where(*waiting).order_by(FollowUp.due_on, FollowUp.id)
+        .limit(limit).options(joinedload(FollowUp.case), joinedload(FollowUp.owner_user)))
+    total = db.session.scalar(sa.select(sa.func.count(FollowUp.id)).where(*waiting))
+    return list(rows), total
+
+
+def _without_plan(user: User):
+    """Conditions on :class:`Case`: high risk, not closed, no open follow-up,
+    and this agency's to plan (it leads the case, or it is the committee that
+    coordinates the territory's cases); always within what the user sees."""
+    open_plan = sa.select(FollowUp.id).where(
+        FollowUp.case_id == Case.id, FollowUp.status == FollowUpStatus.OPEN
+    ).correlate(Case).exists()
+    conditions = [policy.case_visibility(user), Case.risk_level == RiskLevel.HIGH,
+                  Case.status != CaseStatus.CLOSED, ~open_plan]
+    if user.agency.type != AgencyType.COMMITTEE:
+        conditions.append(Case.lead_agency_id == user.agency_id)
+    return conditions
+
+
+def high_risk_without_plan(user: User, limit: int) -> tuple[list[Case], int]:
+    """High-risk open cases with no open follow-up that the user's agency
+    should plan for, oldest first (they have waited longest), and how many."""
+    conditions = _without_plan(user)
+    rows = db.session.scalars(sa.select(Case).where(*conditions)
+                              .order_by(Case.created_at, Case.id).limit(limit))
+    total = db.session.scalar(sa.select(sa.func.count(Case.id)).where(*conditions))
+    return list(rows), total
+
+
+def undo_window_open(follow_up: FollowUp, now: datetime) -> bool:
+    """Whether a "done" may still be undone: within ``FOLLOW_UP_UNDO_MINUTES``."""
+    minutes = current_app.config["FOLLOW_UP_UNDO_MINUTES"]
+    return (follow_up.status == FollowUpStatus.DONE and follow_up.closed_at is not None
+            and now - follow_up.closed_at <= timedelta(minutes=minutes))
+
+
+def undo_done(user: User, follow_up: FollowUp, expected_version: int | None,
+              now: datetime | None = None) -> FollowUp:
+    """Reopen a follow-up its closer marked done by mistake, within the window.
+
+    Never a cancellation (the lead's decision) and never late: by then the
+    other agencies may have acted on "done"."""
+    check_version(follow_up, expected_version, describe(follow_up))
+    if not policy.can(user, policy.Action.UNDO_FOLLOW_UP_DONE, follow_up):
+        raise Forbidden("only who marked it done may undo it")
+    now = now or utcnow()
+    if not undo_window_open(follow_up, now):
+        raise RuleBroken(_("It is too late to undo: %(what)s.", what=describe(follow_up)))
+    follow_up.status = FollowUpStatus.OPEN
+    follow_up.closing_note = None
+    follow_up.closed_by_id = None
+    follow_up.closed_at = None
+    add_event(follow_up.case, TimelineKind.FOLLOW_UP_REOPENED, user, at=now,
+              related_agency_id=follow_up.owner_agency_id)
+    record(AuditAction.FOLLOW_UP_REOPENED, user, "follow_up", follow_up.id)
+    db.session.flush()
+    return follow_up

@@ -1,7 +1,7 @@
 """The agency's follow-ups, adding one to a case, closing one."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from coordination import policy
@@ -10,8 +10,8 @@ from coordination.decorators import section_required
 from coordination.followups import services
 from coordination.followups.section import add_form, close_action
 from coordination.models_base import utcnow
-from coordination.pipeline import acting_user, current_page, step
-from forms.followups import CloseFollowUpForm
+from coordination.pipeline import Confirmation, acting_user, current_page, step
+from forms.followups import CloseFollowUpForm, UndoDoneForm
 from forms.referrals import legal_ground_value
 
 bp = Blueprint("followups", __name__)
@@ -39,11 +39,35 @@ def add(user, case, form):
     return _("Follow-up added.")
 
 
+def _close_confirmation() -> Confirmation:
+    """Closing a follow-up says what happens, and asks for the note it needs."""
+    if request.form.get("outcome") == "done":
+        return Confirmation(
+            _("Mark the follow-up done"),
+            _("The follow-up will be closed as done; the case's other agencies will see it "
+              "in the timeline."),
+            _("Mark done"), reason="note", reason_label=_("What was done"))
+    return Confirmation(
+        _("Cancel the follow-up"),
+        _("The follow-up will be dropped from the plan; this cannot be undone."),
+        _("Cancel follow-up"), reason="note", reason_label=_("Reason"))
+
+
 @bp.route("/followups/<follow_up:follow_up_id>/close", methods=["POST"])
 @cases_section
 @step(load=services.get_follow_up_or_404, action=close_action,
-      back=to_case("follow-ups"), form=lambda user, obj: CloseFollowUpForm())
+      back=to_case("follow-ups"), form=lambda user, obj: CloseFollowUpForm(),
+      confirm=lambda user, follow_up: _close_confirmation())
 def close(user, follow_up, form):
     services.close_follow_up(user, follow_up, form.outcome.data == "done",
                              form.version.data, form.note.data)
     return _("Follow-up closed.")
+
+
+@bp.route("/followups/<follow_up:follow_up_id>/undo", methods=["POST"])
+@cases_section
+@step(load=services.get_follow_up_or_404, action=policy.Action.UNDO_FOLLOW_UP_DONE,
+      back=to_case("follow-ups"), form=lambda user, obj: UndoDoneForm())
+def undo_done(user, follow_up, form):
+    services.undo_done(user, follow_up, form.version.data)
+    return _("The follow-up is open again.")

@@ -516,3 +516,28 @@ def mark_held(
     record(AuditAction.MEETING_HELD, user, "meeting", meeting.id)
     db.session.flush()
     return meeting
+
+
+def next_meeting(user: User, now: datetime) -> Meeting | None:
+    """The user's committee's next scheduled meeting (one that began within
+    the last day still counts: it is being held today), or None."""
+    return db.session.scalar(
+        policy.visible_meetings(user)
+        .where(Meeting.status == MeetingStatus.SCHEDULED,
+               Meeting.scheduled_for >= now - timedelta(days=1))
+        .order_by(Meeting.scheduled_for, Meeting.id).limit(1))
+
+
+def open_committee_decisions(user: User, limit: int) -> tuple[list[FollowUp], int]:
+    """The committee's decisions still open (overdue, then earliest due), the
+    first ``limit`` and how many: what its next meeting reviews first."""
+    decided = sa.select(Meeting.id).where(Meeting.committee_id == user.agency_id)
+    conditions = (FollowUp.meeting_id.in_(decided), FollowUp.status == FollowUpStatus.OPEN,
+                  policy.case_visibility_per_row(user))
+    rows = db.session.scalars(
+        sa.select(FollowUp).join(FollowUp.case).where(*conditions)
+        .order_by(FollowUp.due_on, FollowUp.id).limit(limit)
+        .options(joinedload(FollowUp.case), joinedload(FollowUp.owner_agency)))
+    total = db.session.scalar(
+        sa.select(sa.func.count(FollowUp.id)).join(FollowUp.case).where(*conditions))
+    return list(rows), total

@@ -24,7 +24,15 @@ from coordination.meetings.page import (
     set_decision_choices,
 )
 from coordination.models_base import utcnow
-from coordination.pipeline import REFUSED, acting_user, allow_write, attempt, current_page, step
+from coordination.pipeline import (
+    REFUSED,
+    Confirmation,
+    acting_user,
+    allow_write,
+    attempt,
+    current_page,
+    step,
+)
 from coordination.refusals import Forbidden
 from forms.fields import choices
 from forms.meetings import (
@@ -147,7 +155,12 @@ def reschedule(user, meeting, form):
 @bp.route("/<meeting:meeting_id>/cancel", methods=["POST"])
 @meetings_section
 @step(load=_meeting, action=policy.Action.MANAGE_MEETING, back=to_meeting(),
-      form=lambda user, meeting: MeetingStepForm())
+      form=lambda user, meeting: MeetingStepForm(),
+      confirm=lambda user, meeting: Confirmation(
+          _("Cancel the meeting"),
+          _("The meeting will be cancelled for every agency invited; its agenda is kept "
+            "but nothing can be recorded at it. This cannot be undone."),
+          _("Cancel the meeting")))
 def cancel(user, meeting, form):
     services.cancel_meeting(user, meeting, form.version.data)
     return _("Meeting cancelled.")
@@ -174,7 +187,12 @@ def add_case(user, meeting, form):
 @bp.route("/agenda/<agenda_item:item_id>/remove", methods=["POST"])
 @meetings_section
 @step(load=services.get_agenda_item_or_404, action=policy.Action.PREPARE_AGENDA,
-      back=to_meeting("agenda"), form=lambda user, item: ButtonForm())
+      back=to_meeting("agenda"), form=lambda user, item: ButtonForm(),
+      confirm=lambda user, item: Confirmation(
+          _("Take the case off the agenda"),
+          _("Case %(reference)s will not be discussed at this meeting.",
+            reference=item.case.reference),
+          _("Take it off the agenda")))
 def remove_item(user, item, form):
     services.remove_agenda_item(user, item)
     return _("Case taken off the agenda.")

@@ -1,7 +1,7 @@
 """Protection orders from the case page: record, extend or revoke, violations."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_babel import to_utc
 
@@ -9,10 +9,11 @@ from coordination import policy
 from coordination.cases.steps import load_case, to_case
 from coordination.decorators import section_required
 from coordination.order_checks.response import start_breach_response
-from coordination.pipeline import step
+from coordination.pipeline import Confirmation, step
 from coordination.protection import services
 from coordination.protection.models import OrderKind
 from coordination.protection.section import order_form
+from coordination.settings.services import get_setting
 from forms.protection import OrderStepForm, ViolationForm
 
 bp = Blueprint("protection", __name__)
@@ -31,10 +32,28 @@ def record(user, case, form):
     return _("Protection order recorded.")
 
 
+def _order_confirmation(order) -> Confirmation | None:
+    """Both steps of an order are irreversible: say which before it is taken."""
+    if request.form.get("step") == "extend":
+        return Confirmation(
+            _("Extend the protection order"),
+            _("The temporary order will be extended to %(days)s days from its issue; "
+              "an order can be extended only once.",
+              days=get_setting("extended_temporary_order_days")),
+            _("Extend the order"))
+    if request.form.get("step") == "revoke":
+        return Confirmation(
+            _("Revoke the protection order"),
+            _("The order will stop protecting the survivor now; this cannot be undone."),
+            _("Revoke the order"))
+    return None
+
+
 @bp.route("/orders/<order:order_id>/step", methods=["POST"])
 @cases_section
 @step(load=services.get_order_or_404, action=policy.Action.CHANGE_ORDER,
-      back=to_case("orders"), form=lambda user, obj: OrderStepForm())
+      back=to_case("orders"), form=lambda user, obj: OrderStepForm(),
+      confirm=lambda user, order: _order_confirmation(order))
 def change(user, order, form):
     actions = {"extend": services.extend_order, "revoke": services.revoke_order}
     actions[form.step.data](user, order, form.version.data)

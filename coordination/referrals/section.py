@@ -7,6 +7,8 @@ from sqlalchemy.orm import selectinload
 from coordination import policy
 from coordination.cases.models import Case
 from coordination.cases.page import CaseSection
+from coordination.consent.models import SHAREABLE_TYPES, ConsentScope
+from coordination.consent.services import consents_in_force
 from coordination.models_base import utcnow
 from coordination.referrals.models import Referral
 from coordination.referrals.services import TRANSITIONS, referral_targets
@@ -42,7 +44,10 @@ def step_action(referral: Referral) -> policy.Action:
 def _build(user, case, can):
     # The receivers, also listed with what each offers (the referral directory).
     targets = referral_targets(user, case) if can(policy.Action.REFER, case) else []
+    covered = {c.agency_type for c in consents_in_force(case)
+               if c.scope == ConsentScope.SHARING}
     return {
+        "covered": [t for t in SHAREABLE_TYPES if t in covered],
         "form": send_form(user, case, display=True, targets=targets) if targets else None,
         "receivers": targets,
         "steps": {r.id: referral_steps(user, r) for r in case.referrals},

@@ -45,12 +45,29 @@ def referral_targets(user: User, case: Case) -> list[Agency]:
     return list(db.session.scalars(query))
 
 
+#: Services that protect the survivor's safety now: urgent unless chosen otherwise.
+URGENT_SERVICES = frozenset({ReferralService.POLICE_PROTECTION, ReferralService.SHELTER,
+                             ReferralService.MEDICAL})
+
+
+def derived_priority(service: ReferralService, risk: RiskLevel | None,
+                     chosen: Priority | None = None) -> Priority:
+    """The priority a referral is saved with: Urgent on a high-risk case
+    whatever was chosen; else what the sender chose; else Urgent for the
+    services in :data:`URGENT_SERVICES` and Normal for the others."""
+    if risk == RiskLevel.HIGH:
+        return Priority.URGENT
+    if chosen is not None:
+        return chosen
+    return Priority.URGENT if service in URGENT_SERVICES else Priority.NORMAL
+
+
 def send_referral(
     user: User,
     case: Case,
     to_agency_id: int,
     service: ReferralService,
-    priority: Priority,
+    priority: Priority | None,
     legal_ground: LegalGround | None = None,
     now: datetime | None = None,
 ) -> Referral:
@@ -66,8 +83,7 @@ def send_referral(
     if target is None:
         raise RuleBroken(_("Choose an agency from the list."))
     legal_ground = require_cover(case, target, legal_ground)
-    if case.risk_level == RiskLevel.HIGH:
-        priority = Priority.URGENT
+    priority = derived_priority(service, case.risk_level, priority)
     now = now or utcnow()
     referral = Referral(
         from_agency_id=user.agency_id, to_agency_id=target.id, service=service,

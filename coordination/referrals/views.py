@@ -1,14 +1,14 @@
 """The referral inbox, sending a referral, and its steps."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from coordination import policy
 from coordination.cases.steps import load_case, to_case, to_case_or
 from coordination.decorators import section_required
 from coordination.models_base import utcnow
-from coordination.pipeline import acting_user, step
+from coordination.pipeline import Confirmation, acting_user, step
 from coordination.protection.services import expiring_orders
 from coordination.referrals import services
 from coordination.referrals.models import LegalGround, Priority, ReferralService
@@ -34,10 +34,25 @@ def inbox():
 def send(user, case, form):
     services.send_referral(
         user, case, form.to_agency.data, ReferralService(form.service.data),
-        Priority(form.priority.data),
+        Priority(form.priority.data) if form.priority.data else None,
         LegalGround(form.legal_ground.data) if form.legal_ground.data else None,
     )
     return _("Referral sent.")
+
+
+def _referral_confirmation() -> Confirmation | None:
+    """Cancelling and revoking end the referral for both agencies."""
+    if request.form.get("step") == "cancel":
+        return Confirmation(
+            _("Cancel the referral"),
+            _("The receiving agency will no longer be asked to act; this cannot be undone."),
+            _("Cancel the referral"), reason="note", reason_label=_("Reason"))
+    if request.form.get("step") == "revoke":
+        return Confirmation(
+            _("Revoke the referral"),
+            _("The receiving agency will stop its work on this referral; this cannot be undone."),
+            _("Revoke the referral"), reason="note", reason_label=_("Reason"))
+    return None
 
 
 @bp.route("/referrals/<referral:referral_id>/step", methods=["POST"])
@@ -45,7 +60,8 @@ def send(user, case, form):
 # Declining ends the receiver's involvement: unless the agency has another
 # part in the case, its page would now answer 404, so it goes to the inbox.
 @step(load=services.get_referral_or_404, action=step_action,
-      back=to_case_or("referrals", "referrals.inbox"), form=lambda user, obj: ReferralStepForm())
+      back=to_case_or("referrals", "referrals.inbox"), form=lambda user, obj: ReferralStepForm(),
+      confirm=lambda user, referral: _referral_confirmation())
 def take_step(user, referral, form):
     services.move_referral(user, referral, form.step.data, form.version.data, form.note.data)
     return _("Referral updated.")

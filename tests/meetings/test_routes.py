@@ -130,7 +130,7 @@ def test_every_step_of_a_meeting_through_the_page(login_as, user, today_meeting)
         AgendaItem.meeting_id == today_meeting.id, AgendaItem.case_id == case.id))
     assert item.reasons == [AgendaReason.ADDED_BY_HAND]
 
-    post_form(client, f"/meetings/agenda/{pid(item)}/remove", {}, token_from=url)
+    post_form(client, f"/meetings/agenda/{pid(item)}/remove", {"confirmed": "1"}, token_from=url)
     db.session.refresh(item)
     assert item.removed
     post_form(client, f"{url}/agenda", {"reference": case.reference}, token_from=url)
@@ -200,7 +200,8 @@ def test_forged_fields_are_refused(login_as, user, today_meeting):
 def test_stale_page_is_refused(login_as, today_meeting):
     client = login_as("coordinator.sokuluk")
     url = f"/meetings/{pid(today_meeting)}"
-    response = post_form(client, f"{url}/cancel", {"version": today_meeting.version - 1},
+    response = post_form(client, f"{url}/cancel", {"version": today_meeting.version - 1,
+                                                   "confirmed": "1"},
                          token_from=url)
     assert "Someone changed this" in client.get(response.headers["Location"]).text
     db.session.expire_all()

@@ -132,7 +132,7 @@ def test_walk_a_case_from_intake_to_closure(client, user, agency, login_as):
     social_token = csrf_token(social.get(f"/cases/{pid(case_id, 'case')}").text)
     social.post(f"/followups/{pid(follow_up)}/close", data={
         "csrf_token": social_token, "outcome": "done", "version": follow_up.version,
-        "note": "Пособие назначено"})
+        "note": "Пособие назначено", "confirmed": "1"})
     db.session.refresh(follow_up)
     assert follow_up.status == FollowUpStatus.DONE
 
@@ -186,7 +186,7 @@ def test_walk_a_case_from_intake_to_closure(client, user, agency, login_as):
     db.session.refresh(case)
     response = social.post(f"/cases/{pid(case_id, 'case')}/status", data={
         "csrf_token": social_token, "status": "closed",
-        "closure_reason": "safety_plan_achieved", "version": case.version},
+        "closure_reason": "safety_plan_achieved", "version": case.version, "confirmed": "1"},
         follow_redirects=True)
     assert "Case status changed." in response.text
     db.session.refresh(case)

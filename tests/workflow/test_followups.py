@@ -114,7 +114,7 @@ def test_owner_closes_through_the_case_page(new_case, user, agency, login_as):
     assert "Mark done" in page.text
     response = client.post(f"/followups/{pid(follow_up)}/close", data={
         "csrf_token": csrf_token(page.text), "outcome": "done", "version": follow_up.version,
-        "note": "Семья посещена"})
+        "note": "Семья посещена", "confirmed": "1"})
     assert response.status_code == 302
     db.session.refresh(follow_up)
     assert follow_up.status == FollowUpStatus.DONE

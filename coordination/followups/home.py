@@ -1,0 +1,29 @@
+"""The follow-ups' panels of the home page: the agency's follow-ups falling
+due (overdue first) and the high-risk cases that have no plan yet."""
+from __future__ import annotations
+
+from coordination.followups.section import follow_up_steps
+from coordination.followups.services import DUE_SOON_DAYS, due_soon, high_risk_without_plan
+from coordination.home import HomePanel
+
+#: Rows a panel shows; the lists have the rest.
+PANEL_ROWS = 10
+
+
+def _due(user, now):
+    today = now.date()
+    rows, total = due_soon(user, today, PANEL_ROWS)
+    if not rows:
+        return None
+    return {"rows": rows, "total": total, "today": today, "days": DUE_SOON_DAYS,
+            "steps": {f.id: follow_up_steps(user, f) for f in rows}}
+
+
+def _without_plan(user, now):
+    rows, total = high_risk_without_plan(user, PANEL_ROWS)
+    return {"rows": rows, "total": total} if rows else None
+
+
+due = HomePanel("follow-ups-due", "followups/home_due.html", _due)
+without_plan = HomePanel("high-risk-without-plan", "followups/home_without_plan.html",
+                         _without_plan)

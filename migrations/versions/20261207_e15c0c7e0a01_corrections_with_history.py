@@ -3,7 +3,7 @@
 a correction, seen with the case), an audit event the names of the fields.
 
 Revision ID: e15c0c7e0a01
-Revises: a545ac7666e6
+Revises: d41a7b2e6c38
 Create Date: 2026-12-07 02:00:00
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'e15c0c7e0a01'
-down_revision = 'a545ac7666e6'
+down_revision = 'd41a7b2e6c38'
 branch_labels = None
 depends_on = None
 

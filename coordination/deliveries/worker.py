@@ -128,12 +128,12 @@ def process_due(now: datetime | None = None, limit: int = 100) -> int:
     """One pass over the outbox: each due delivery tried and committed on
     its own (a failure of one never undoes another). Returns how many were tried."""
     tried = 0
-    for delivery_id in due_ids(now or utcnow(), limit):
-        db.session.rollback()  # end the listing's read before locking a row
+    due = due_ids(now or utcnow(), limit)
+    db.session.commit()  # end the listing's (read-only) transaction before locking rows
+    for delivery_id in due:
         if process_one(delivery_id, now) is not None:
             tried += 1
         db.session.commit()
-    db.session.rollback()
     return tried
 
 

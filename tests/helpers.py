@@ -28,8 +28,8 @@ _SEGMENT_KINDS = {"cases": "case", "referrals": "referral", "followups": "follow
                   "orders": "order", "programmes": "programme", "consent": "consent",
                   "meetings": "meeting", "agenda": "agenda_item",
                   "deliveries": "delivery"}
-_NUMERIC = re.compile(r"/(cases|referrals|followups|orders|programmes|consent|meetings|agenda|deliveries)"
-                      r"/(\d+)(?=/|$|\?)")
+_NUMERIC = re.compile(r"/(cases|referrals|followups|orders|programmes|consent|meetings|agenda"
+                      r"|deliveries)/(\d+)(?=/|$|\?)")
 
 
 def opaque(url: str) -> str:

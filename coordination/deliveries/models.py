@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.accounts.models import User
-
 from coordination.extensions import db
 from coordination.models_base import LabelledEnum, enum_type, utcnow
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.consent.models import ConsentRecord, ConsentScope
-from coordination.deliveries.models import Channel, Delivery, DeliveryStatus
+from coordination.deliveries.models import Channel, Delivery
 from coordination.extensions import db
 from coordination.models_base import utcnow
 

@@ -11,9 +11,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 
 from coordination import policy
+from coordination.decorators import section_required
 from coordination.deliveries import admin
 from coordination.deliveries.settings import any_channel_on
-from coordination.decorators import section_required
 from coordination.pipeline import REFUSED, acting_user, attempt, current_page
 from forms import ConfirmForm
 

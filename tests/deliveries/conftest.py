@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.workflow.conftest import new_case  # noqa: F401 (the workflow's case fixture)
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -27,7 +29,8 @@ class _Mailbox:
         self.messages = []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=email_policy.default)))
+        message = message_from_bytes(envelope.content, policy=email_policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
         return "250 OK"
 
 

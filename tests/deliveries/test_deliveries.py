@@ -22,7 +22,6 @@ from coordination.models_base import utcnow
 from coordination.referrals import services as referral_services
 from coordination.referrals.models import LegalGround, Priority, ReferralService
 from tests.helpers import csrf_token, pid
-from tests.workflow.conftest import new_case  # noqa: F401 (a fixture)
 
 OFFICER_EMAIL, OFFICER_PHONE = "officer@police.example.kg", "+996555000111"
 SAFE_PHONE = "+996700999888"

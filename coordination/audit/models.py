@@ -96,6 +96,8 @@ class AuditAction(enum.StrEnum):
     #: An administrator put a failed delivery back in the outbox, or discarded it.
     DELIVERY_RETRIED = "delivery_retried"
     DELIVERY_DISCARDED = "delivery_discarded"
+    #: A user changed their own e-mail or phone for deliveries (the values are not kept).
+    CONTACTS_CHANGED = "contacts_changed"
 
 
 #: What the administrator's audit view shows: accounts, agencies, reference

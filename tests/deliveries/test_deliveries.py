@@ -335,3 +335,25 @@ def test_make_run_starts_the_worker_only_with_a_channel_and_redis(app, monkeypat
     monkeypatch.setitem(app.config, "REDIS_URL", None)
     result = runner.invoke(args=["deliveries", "ready"])
     assert result.exit_code == 1 and "Redis" in result.output
+
+
+def test_each_user_sets_their_own_addresses(login_as, user):
+    client = login_as("police.sokuluk")
+    page = client.get("/profile/notifications")
+    assert page.status_code == 200
+    token = csrf_token(page.text)
+    bad = client.post("/profile/notifications", data={
+        "csrf_token": token, "email": "not an address", "phone": "+996 555 123456"})
+    assert bad.status_code == 200 and "Enter an e-mail address" in bad.text
+    officer = user("police.sokuluk")
+    assert (officer.email, officer.phone) == (None, None)  # refused: nothing changed
+    saved = client.post("/profile/notifications", data={
+        "csrf_token": token, "email": OFFICER_EMAIL, "phone": "+996 555 123456"})
+    assert saved.status_code == 302
+    officer = user("police.sokuluk")
+    assert (officer.email, officer.phone) == (OFFICER_EMAIL, "+996 555 123456")
+    from coordination.audit.models import AuditAction, AuditEvent
+
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+        AuditEvent.action == AuditAction.CONTACTS_CHANGED,
+        AuditEvent.object_id == officer.id)) == 1

@@ -357,3 +357,19 @@ def test_each_user_sets_their_own_addresses(login_as, user):
     assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
         AuditEvent.action == AuditAction.CONTACTS_CHANGED,
         AuditEvent.object_id == officer.id)) == 1
+
+
+def test_intake_records_the_safe_phone_and_the_case_page_shows_it(login_as):
+    from coordination.cases.models import Case
+    from coordination.public_ids import decode
+    from tests.cases.test_intake import intake_form
+    from tests.helpers import post_form
+
+    client = login_as("coordinator.sokuluk")
+    response = post_form(client, "/cases/new", intake_form(**{"survivor-safe_phone": SAFE_PHONE}))
+    assert response.status_code == 302
+    case = db.session.get(Case, decode("case", response.headers["Location"].rsplit("/", 1)[1]))
+    # On the survivor only (not the perpetrator, not a child who witnessed it).
+    assert [(p.role, p.first_name) for p in case.people if p.safe_phone == SAFE_PHONE] == [
+        (PersonRole.SURVIVOR, "Айгүл")]
+    assert f"Safe phone: {SAFE_PHONE}" in client.get(response.headers["Location"]).text

@@ -15,7 +15,7 @@ from coordination.models_base import LabelledEnum, enum_type, utcnow
 
 class Channel(LabelledEnum):
     EMAIL = "email", _l("E-mail")
-    SMS = "sms", _l("SMS")
+    SMS = "sms", _l("Text message (SMS)")
     WEBHOOK = "webhook", _l("Partner system (webhook)")
 
 

@@ -26,9 +26,10 @@ def pid(record, kind: str | None = None) -> str:
 #: URL segments followed by the id of a case record, and the record's kind.
 _SEGMENT_KINDS = {"cases": "case", "referrals": "referral", "followups": "follow_up",
                   "orders": "order", "programmes": "programme", "consent": "consent",
-                  "meetings": "meeting", "agenda": "agenda_item"}
-_NUMERIC = re.compile(r"/(cases|referrals|followups|orders|programmes|consent|meetings|agenda)"
-                      r"/(\d+)(?=/|$|\?)")
+                  "meetings": "meeting", "agenda": "agenda_item",
+                  "deliveries": "delivery"}
+_NUMERIC = re.compile(r"/(cases|referrals|followups|orders|programmes|consent|meetings|agenda"
+                      r"|deliveries)/(\d+)(?=/|$|\?)")
 
 
 def opaque(url: str) -> str:

@@ -68,6 +68,10 @@ ROUTES = {
     "meetings.minutes": "/meetings/1/minutes.pdf",
     "audit.list_events": "/audit",
     "audit.export": "/audit/events.csv",
+    "deliveries.dead_letters": "/admin/deliveries",
+    "deliveries.retry": "/admin/deliveries/1/retry",
+    "deliveries.discard": "/admin/deliveries/1/discard",
+    "deliveries.contacts": "/profile/notifications",
 }
 #: Routes that only take POST (a step on an object); the number is any id.
 POST_ROUTES = {

@@ -38,6 +38,10 @@ NOT_PERSONAL = {
     "settings.key": "the name of a setting",
     "setting_changes.key": "the name of a setting",
     "notifications.dedupe_key": "kind and record ids, built by the code",
+    "deliveries.webhook_target": "the configured name of a partner system",
+    "deliveries.subject": "a content-free subject built by the code",
+    "deliveries.body": "a content-free text or event built by the code, no name or case detail",
+    "deliveries.last_error": "an error class or HTTP status, never the server's text",
 }
 
 #: What a column's name says about its content.
@@ -50,6 +54,8 @@ CASE_PERSONAL = {
     "people.address", "cases.survivor_code", "incidents.crime_register_number",
     "incidents.info_log_number", "referrals.decline_reason", "referrals.outcome",
     "follow_ups.action", "follow_ups.closing_note", "risk_assessments.raise_reason",
+    # Issue 18: the phone a survivor marked safe goes with the rest.
+    "people.safe_phone",
 }
 
 
@@ -99,7 +105,8 @@ def test_every_case_personal_table_belongs_to_a_case():
 
 def test_staff_personal_data_is_marked_too():
     assert {_name(c) for c in personal_columns(db.metadata, DataSubject.STAFF)} == {
-        "users.username", "users.full_name", "audit_events.ip_address"}
+        "users.username", "users.full_name", "audit_events.ip_address",
+        "users.email", "users.phone"}
 
 
 def test_the_marks_say_what_the_data_is():

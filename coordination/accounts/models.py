@@ -63,6 +63,12 @@ class User(UserMixin, db.Model):
     #: (a password reset, a password change).
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Where the user is told that something waits for them (docs/deliveries.md);
+    #: a channel is used only when its address is set here and it is switched on.
+    email: Mapped[str | None] = mapped_column(
+        sa.String(254), info=personal(PersonalKind.CONTACT, DataSubject.STAFF))
+    phone: Mapped[str | None] = mapped_column(
+        sa.String(40), info=personal(PersonalKind.CONTACT, DataSubject.STAFF))
 
     agency: Mapped[Agency] = relationship(lazy="joined")
     #: The TOTP credential: absent, waiting for its first code, or in use.

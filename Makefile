@@ -7,7 +7,7 @@ PORT ?= 5000
 CATALOGS := coordination/translations
 export FLASK_APP := wsgi
 
-.PHONY: run test e2e load translations extract-messages lint bench clean
+.PHONY: run worker test e2e load translations extract-messages lint bench clean
 
 # A .venv without a working interpreter or pip (a first `make run` stopped
 # while it was being created) is not usable: it is deleted and built again,
@@ -42,7 +42,19 @@ run: translations
 	$(BIN)/flask load-demo --if-empty
 	@$(BIN)/flask demo-accounts
 	@echo "Serving on http://127.0.0.1:$(PORT)"
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	@# The delivery worker runs beside the app only when a channel is on and
+	@# Redis answers (docs/deliveries.md); otherwise the outbox waits.
+	@if $(BIN)/flask deliveries ready; then \
+		$(BIN)/flask deliveries work & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/flask run --host 127.0.0.1 --port $(PORT); \
+	else \
+		$(BIN)/flask run --host 127.0.0.1 --port $(PORT); \
+	fi
+
+## The delivery worker: sends the outbox's e-mail, SMS and webhooks (docs/deliveries.md).
+worker: translations
+	$(BIN)/flask deliveries work
 
 ## The whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set.
 test: translations

@@ -72,6 +72,9 @@ def create_app(config: type[BaseConfig] | Mapping | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    from coordination.deliveries import worker
+
+    worker.init_app(app)
     return app
 
 
@@ -96,6 +99,9 @@ def _load_config(app: Flask, config) -> None:
         app.config["PROXY_FIX_X_FOR"] = int(os.environ["PROXY_FIX_X_FOR"])
     if os.environ.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    from coordination.deliveries.settings import apply_environment
+
+    apply_environment(app.config)
     app.config.update(overrides)
     named_store = os.environ.get("RATELIMIT_STORAGE_URI") or "RATELIMIT_STORAGE_URI" in overrides
     if app.config.get("REDIS_URL") and not named_store:
@@ -170,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.cases.views import bp as cases_bp
     from coordination.consent.views import bp as consent_bp
     from coordination.core.views import bp as core_bp
+    from coordination.deliveries.views import bp as deliveries_bp
     from coordination.documents.views import bp as documents_bp
     from coordination.followups.views import bp as followups_bp
     from coordination.meetings.views import bp as meetings_bp
@@ -191,7 +198,7 @@ def _register_blueprints(app: Flask) -> None:
                       followups_bp, consent_bp, risk_bp, protection_bp, programmes_bp,
                       notifications_bp, users_bp, agencies_bp, territories_bp, settings_bp,
                       meetings_bp, reports_bp, audit_bp, order_checks_bp, documents_bp,
-                      printing_bp, notes_bp, safety_bp, transfers_bp):
+                      printing_bp, notes_bp, safety_bp, transfers_bp, deliveries_bp):
         app.register_blueprint(blueprint)
 
     from coordination.case_sections import SECTIONS

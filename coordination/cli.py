@@ -17,6 +17,7 @@ from coordination.accounts import administration, two_factor
 from coordination.accounts.models import Role, User
 from coordination.accounts.services import AccountError, create_user, find_user
 from coordination.agencies.models import Agency, AgencyType
+from coordination.deliveries.cli import deliveries_cli
 from coordination.demo import DEMO_PASSWORD, database_is_empty, demo_usernames, load_demo
 from coordination.extensions import db
 from coordination.maintenance import backup, retention
@@ -229,6 +230,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(territories_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(orders_cli)
+    app.cli.add_command(deliveries_cli)
     for command in (create_agency, create_user_command, load_demo_command, demo_accounts,
                     backup_command, restore_command, retention_command,
                     reset_two_factor_command, seed_synthetic_command,

@@ -170,6 +170,41 @@ class BaseConfig:
         "violence_record",
     )
 
+    # Deliveries (docs/deliveries.md): every channel is off until switched on;
+    # the environment sets these (the names below, e.g. ``SMTP_HOST``), see
+    # coordination/deliveries/settings.py.
+    DELIVERY_EMAIL_ENABLED = False
+    SMTP_HOST = "localhost"
+    SMTP_PORT = 25
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = False
+    SMTP_FROM = "noreply@localhost"
+    SMTP_TIMEOUT = 10
+    DELIVERY_SMS_ENABLED = False
+    #: The HTTP SMS gateway: the URL it is POSTed to, a bearer token, and the
+    #: JSON body with ``{to}`` and ``{text}`` where the number and text go.
+    SMS_GATEWAY_URL: str | None = None
+    SMS_GATEWAY_TOKEN: str | None = None
+    SMS_GATEWAY_BODY = '{"to": "{to}", "text": "{text}"}'
+    SMS_GATEWAY_TIMEOUT = 10
+    #: Content-free messages to a survivor's safe phone (by SMS), with consent.
+    DELIVERY_SURVIVOR_SMS_ENABLED = False
+    #: Partner systems told of their agency's notifications, by name:
+    #: ``{"police-sokuluk": {"agency": "SOK-POLICE", "url": "https://...",
+    #: "secret": "..."}}`` (``DELIVERY_WEBHOOKS`` in the environment, as JSON).
+    DELIVERY_WEBHOOKS: dict = {}
+    WEBHOOK_TIMEOUT = 10
+    #: Retries: the n-th failure waits BASE * 2**(n-1) seconds (at most MAX);
+    #: after MAX_ATTEMPTS failures the delivery goes to the dead-letter list.
+    DELIVERY_MAX_ATTEMPTS = 6
+    DELIVERY_BACKOFF_BASE_SECONDS = 30
+    DELIVERY_BACKOFF_MAX_SECONDS = 3600
+    #: The worker looks at the outbox this often when nothing wakes it.
+    DELIVERY_POLL_SECONDS = 15
+    #: The address of the app given in messages to staff (no path, no id).
+    DELIVERY_SITE_URL: str | None = None
+
     #: Seed of the demo data set, so that every machine gets the same demo.
     DEMO_SEED = 20261126
 

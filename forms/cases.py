@@ -81,6 +81,8 @@ class SurvivorForm(SubForm):
     address = StringField(
         _l("Current address or shelter"), validators=[Optional(), Length(max=300)]
     )
+    safe_phone = StringField(_l("Safe phone for content-free messages"),
+                             validators=[Optional(), Length(max=40)])
 
 
 class PerpetratorForm(SubForm):

@@ -27,9 +27,10 @@ def pid(record, kind: str | None = None) -> str:
 _SEGMENT_KINDS = {"cases": "case", "referrals": "referral", "followups": "follow_up",
                   "orders": "order", "programmes": "programme", "consent": "consent",
                   "meetings": "meeting", "agenda": "agenda_item", "documents": "document",
-                  "notes": "note", "transfers": "transfer", "people": "person"}
+                  "notes": "note", "transfers": "transfer", "people": "person",
+                  "deliveries": "delivery"}
 _NUMERIC = re.compile(r"/(cases|referrals|followups|orders|programmes|consent|meetings|agenda"
-                      r"|documents|notes|transfers|people)"
+                      r"|documents|notes|transfers|people|deliveries)"
                       r"/(\d+)(?=/|$|\?)")
 
 

@@ -78,6 +78,10 @@ ROUTES = {
     "printing.case_summary": "/cases/{case}/summary.pdf",
     "printing.referral_letter": "/referrals/1/letter.pdf",
     "printing.order_record": "/orders/1/record.pdf",
+    "deliveries.dead_letters": "/admin/deliveries",
+    "deliveries.retry": "/admin/deliveries/1/retry",
+    "deliveries.discard": "/admin/deliveries/1/discard",
+    "deliveries.contacts": "/profile/notifications",
 }
 #: Routes that only take POST (a step on an object); the number is any id.
 POST_ROUTES = {

@@ -50,6 +50,10 @@ NOT_PERSONAL = {
     "agencies.hours": "an institution's opening hours",
     "agencies.languages": "the languages an institution works in",
     "meeting_attendees.position": "a post in an institution (\"district police inspector\")",
+    "deliveries.webhook_target": "the configured name of a partner system",
+    "deliveries.subject": "a content-free subject built by the code",
+    "deliveries.body": "a content-free text or event built by the code, no name or case detail",
+    "deliveries.last_error": "an error class or HTTP status, never the server's text",
 }
 
 #: What a column's name says about its content.
@@ -77,6 +81,8 @@ CASE_PERSONAL = {
     "agenda_items.discussion_note",
     # Issue 15: a correction's old and new values, removed with the rest.
     "timeline_events.detail",
+    # Issue 18: the phone a survivor marked safe goes with the rest.
+    "people.safe_phone",
 }
 
 
@@ -133,7 +139,8 @@ def test_staff_personal_data_is_marked_too():
     assert {_name(c) for c in personal_columns(db.metadata, DataSubject.STAFF)} == {
         "users.username", "users.full_name", "audit_events.ip_address",
         # Full minutes (issue 16): the staff present at a committee meeting.
-        "meeting_attendees.name"}
+        "meeting_attendees.name",
+        "users.email", "users.phone"}
 
 
 def test_the_marks_say_what_the_data_is():

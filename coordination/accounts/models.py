@@ -76,6 +76,12 @@ class User(UserMixin, db.Model):
     #: The head who last confirmed it, and when (None: never held).
     confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     confirmed_at: Mapped[datetime | None]
+    #: Where the user is told that something waits for them (docs/deliveries.md);
+    #: a channel is used only when its address is set here and it is switched on.
+    email: Mapped[str | None] = mapped_column(
+        sa.String(254), info=personal(PersonalKind.CONTACT, DataSubject.STAFF))
+    phone: Mapped[str | None] = mapped_column(
+        sa.String(40), info=personal(PersonalKind.CONTACT, DataSubject.STAFF))
 
     agency: Mapped[Agency] = relationship(lazy="joined")
     #: The TOTP credential: absent, waiting for its first code, or in use.

@@ -123,6 +123,11 @@ class AuditAction(enum.StrEnum):
     ORDER_RECORD_PRINTED = "order_record_printed"
     #: The retention rule removed the personal data of a long-closed case.
     CASE_ANONYMIZED = "case_anonymized"
+    #: An administrator put a failed delivery back in the outbox, or discarded it.
+    DELIVERY_RETRIED = "delivery_retried"
+    DELIVERY_DISCARDED = "delivery_discarded"
+    #: A user changed their own e-mail or phone for deliveries (the values are not kept).
+    CONTACTS_CHANGED = "contacts_changed"
 
 
 #: What the administrator's audit view shows: accounts, agencies, reference

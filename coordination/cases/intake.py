@@ -56,7 +56,7 @@ def intake_from_form(form: CaseIntakeForm) -> services.CaseIntake:
         survivor=_person(
             survivor, PersonRole.SURVIVOR, patronymic=survivor.patronymic.data,
             disability=survivor.disability.data, phone=survivor.phone.data,
-            address=survivor.address.data,
+            address=survivor.address.data, safe_phone=survivor.safe_phone.data,
         ),
         perpetrator=_person(
             perpetrator, PersonRole.ALLEGED_PERPETRATOR, patronymic=perpetrator.patronymic.data,

@@ -274,6 +274,11 @@ class Person(db.Model):
     #: Restricted: shown only where the access policy allows.
     phone: Mapped[str | None] = mapped_column(
         sa.String(40), info=personal(PersonalKind.CONTACT))
+    #: Restricted: a phone the survivor marked safe for content-free messages
+    #: ("there is news, call when you can"), sent only with her consent
+    #: (``ConsentScope.SAFE_CONTACT``); may be the same number as ``phone``.
+    safe_phone: Mapped[str | None] = mapped_column(
+        sa.String(40), info=personal(PersonalKind.CONTACT))
     #: Restricted: current address or shelter.
     address: Mapped[str | None] = mapped_column(
         sa.String(300), info=personal(PersonalKind.ADDRESS))

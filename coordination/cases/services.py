@@ -55,6 +55,8 @@ class PersonData:
     relationship_to_survivor: Relationship | None = None
     phone: str | None = None
     address: str | None = None
+    #: The survivor's phone for content-free messages (docs/deliveries.md).
+    safe_phone: str | None = None
 
 
 @dataclass
@@ -177,6 +179,7 @@ def _person(data: PersonData) -> Person:
         relationship_to_survivor=data.relationship_to_survivor,
         phone=_optional(data.phone),
         address=_optional(data.address),
+        safe_phone=_optional(data.safe_phone),
     )
 
 

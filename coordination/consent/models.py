@@ -22,6 +22,8 @@ class ConsentScope(LabelledEnum):
     SHARING = "sharing", _l("Sharing with agencies")
     #: Be counted in anonymized statistics.
     STATISTICS = "statistics", _l("Counting in anonymized statistics")
+    #: Receive content-free messages on the phone she marked safe.
+    SAFE_CONTACT = "safe_contact", _l("Content-free messages to her safe phone")
 
 
 #: Agency types a survivor's sharing consent can name.

@@ -78,7 +78,7 @@ def record_consent(
         raise Forbidden("only the lead agency or the committee records consent")
     if scope == ConsentScope.SHARING and agency_type not in SHAREABLE_TYPES:
         raise RuleBroken(_("Choose the type of agency the consent covers."))
-    if scope == ConsentScope.STATISTICS:
+    if scope != ConsentScope.SHARING:
         agency_type = None
     if any(c.scope == scope and c.agency_type == agency_type for c in consents_in_force(case)):
         raise RuleBroken(_("This consent is already recorded."))

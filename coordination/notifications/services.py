@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from coordination import policy
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
+from coordination.deliveries.dispatch import deliver_notification
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.models_base import utcnow
@@ -35,7 +36,7 @@ def notify(
                                 created_at=at or utcnow(), dedupe_key=dedupe_key)
     if dedupe_key is None:
         db.session.add(notification)
-        return notification
+        return _delivered(notification)
     # Two users of the agency signing in at the same moment both run the due
     # check: the unique key lets one insert through, and the savepoint keeps
     # the other's request (and transaction) going.
@@ -44,6 +45,12 @@ def notify(
             db.session.add(notification)
     except IntegrityError:
         return None
+    return _delivered(notification)
+
+
+def _delivered(notification: Notification) -> Notification:
+    """E-mail, SMS and webhooks for it go to the outbox in this transaction."""
+    deliver_notification(notification)
     return notification
 
 

@@ -2,7 +2,7 @@
 phone; consent to content-free messages.
 
 Revision ID: d5e1a7c0b318
-Revises: a545ac7666e6
+Revises: e15c0c7e0a01
 Create Date: 2026-12-07 01:45:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'd5e1a7c0b318'
-down_revision = 'a545ac7666e6'
+down_revision = 'e15c0c7e0a01'
 branch_labels = None
 depends_on = None
 

@@ -2,6 +2,8 @@
 what goes out, and are the OpenAPI document's components (apispec)."""
 from __future__ import annotations
 
+from datetime import UTC
+
 from marshmallow import Schema, fields, validate
 
 from coordination import public_ids
@@ -23,6 +25,15 @@ class Token(fields.Function):
         super().__init__(lambda obj: public_ids.encode(kind, getattr(obj, attribute)),
                          metadata={"description": f"the {kind}'s opaque id"}, **kwargs)
         self.metadata["type"] = "string"
+
+
+class UtcDateTime(fields.DateTime):
+    """A stored (naive, UTC) moment written as RFC 3339 with its offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class Problem(Schema):
@@ -52,7 +63,7 @@ class ReportOut(Schema):
     id = Token("incoming_report")
     status = fields.Function(lambda r: r.status.value, metadata={
         "enum": _values(ReportStatus)})
-    received_at = fields.DateTime()
+    received_at = UtcDateTime()
 
 
 class CaseOut(Schema):
@@ -63,7 +74,7 @@ class CaseOut(Schema):
                                  allow_none=True)
     district_code = fields.Function(lambda c: c.district.code)
     lead_agency_code = fields.Function(lambda c: c.lead_agency.code)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class ReferralOut(Schema):
@@ -77,8 +88,8 @@ class ReferralOut(Schema):
     priority = fields.Function(lambda r: r.priority.value, metadata={"enum": _values(Priority)})
     status = fields.Function(lambda r: r.status.value, metadata={
         "enum": _values(ReferralStatus)})
-    sent_at = fields.DateTime()
-    respond_by = fields.DateTime()
+    sent_at = UtcDateTime()
+    respond_by = UtcDateTime()
     version = fields.Integer()
 
 
@@ -104,9 +115,9 @@ class OrderStatusOut(Schema):
     kind = fields.Function(lambda o: o.kind.value, metadata={"enum": _values(OrderKind)})
     status = fields.Function(lambda o: o.status(utcnow()).value,
                              metadata={"enum": _values(OrderStatus)})
-    issued_at = fields.DateTime()
-    valid_until = fields.DateTime()
-    revoked_at = fields.DateTime(allow_none=True)
+    issued_at = UtcDateTime()
+    valid_until = UtcDateTime()
+    revoked_at = UtcDateTime(allow_none=True)
 
 
 class CellOut(Schema):

@@ -21,6 +21,7 @@ from coordination.api.models import IdempotencyRecord, Scope
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db
+from coordination.pipeline import allow_write
 from coordination.refusals import Forbidden, Refusal, RuleBroken
 
 
@@ -65,8 +66,6 @@ def authenticate() -> None:
     # Every call is audited (the service user names the client); a GET's
     # one documented write.
     record(AuditAction.API_CALL, client.service_user, "api_client", client.id)
-    from coordination.pipeline import allow_write
-
     allow_write("audit of an API call")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import to_utc
+from flask_babel import to_user_timezone, to_utc
 
 from coordination import policy
 from coordination.cases import services as cases
@@ -87,7 +87,8 @@ def open_case(report_id):
     set_intake_choices(form, user, current_language())
     if not form.is_submitted():
         form.district.data = report.district_id
-        form.incident.occurred_on.data = report.received_at.date()
+        # The day of the call where the user is (the time is stored in UTC).
+        form.incident.occurred_on.data = to_user_timezone(report.received_at).date()
 
     def register(intake):
         case = cases.register_case(user, intake)

@@ -158,15 +158,24 @@ def test_an_agency_head_manages_only_their_agencys_clients(api_client, user, age
     assert not policy.can_manage_user(user("admin"), client.service_user)
 
 
-def _sokuluk_referral_to_police(new_status=ReferralStatus.SENT) -> Referral:
-    return db.session.scalar(sa.select(Referral).join(Referral.to_agency).where(
-        sa.text("agencies.code = 'SOKULUK-POLICE'"), Referral.status == new_status)
-        .order_by(Referral.id).limit(1))
+def _sokuluk_referral_to_police(user, agency) -> Referral:
+    """A new referral from the committee to the police (on danger to life)."""
+    from coordination.referrals.models import LegalGround, Priority, ReferralService
+    from coordination.referrals.services import send_referral
+
+    case = db.session.scalar(sa.select(Case).join(Case.district).where(
+        sa.text("territories.code = '41708222'"), Case.status != "closed")
+        .order_by(Case.id).limit(1))
+    referral = send_referral(user("coordinator.sokuluk"), case, agency("SOKULUK-POLICE").id,
+                             ReferralService.POLICE_PROTECTION, Priority.URGENT,
+                             LegalGround.DANGER_TO_LIFE)
+    db.session.commit()
+    return referral
 
 
-def test_if_match_is_required_and_a_stale_one_is_412(api_client, browser):
+def test_if_match_is_required_and_a_stale_one_is_412(api_client, browser, user, agency):
     _client, token = api_client("SOKULUK-POLICE", {Scope.ANSWER_REFERRALS})
-    referral = _sokuluk_referral_to_police()
+    referral = _sokuluk_referral_to_police(user, agency)
     assert referral is not None
     api, url = browser(), f"/api/v1/referrals/{pid(referral)}/accept"
     missing = api.post(url, json={}, headers=bearer(token, **{"Idempotency-Key": "k1"}))

@@ -41,10 +41,13 @@ def test_a_117_call_through_the_triage_queue_into_a_case(new_page, live_app):
     assert intake.locator('[name="incident-occurred_on"]').input_value() == \
         called.date().isoformat()
     values = {"survivor-last_name": "Асанова", "survivor-first_name": "Айгүл",
-              "survivor-birth_year": "1991"}
+              "survivor-birth_year": "1991", "perpetrator-last_name": "Асанов",
+              "perpetrator-first_name": "Бакыт", "perpetrator-birth_year": "1988"}
     for name, value in values.items():
         intake.locator(f'[name="{name}"]').fill(value)
     intake.locator('select[name="survivor-sex"]').select_option("female")
+    intake.locator('select[name="perpetrator-sex"]').select_option("male")
+    intake.locator('select[name="perpetrator-relationship"]').select_option("spouse")
     intake.locator('select[name="lead_agency"]').select_option(index=1)
     intake.locator('select[name="incident-place"]').select_option("shared_home")
     intake.locator('select[name="incident-reported_by"]').select_option("call_102_112")

@@ -106,13 +106,14 @@ def kind_converter(kind: str) -> type[BaseConverter]:
 
 #: URL converter name -> what it names. Each kind has its own key.
 KINDS = ("case", "referral", "follow_up", "order", "programme", "consent", "meeting",
-         "agenda_item")
+         "agenda_item", "incoming_report")
 
 
 #: The kind of each model whose records URLs name, by class name.
 KIND_OF = {"Case": "case", "Referral": "referral", "FollowUp": "follow_up",
            "ProtectionOrder": "order", "CorrectionalProgramme": "programme",
-           "ConsentRecord": "consent", "Meeting": "meeting", "AgendaItem": "agenda_item"}
+           "ConsentRecord": "consent", "Meeting": "meeting", "AgendaItem": "agenda_item",
+           "IncomingReport": "incoming_report"}
 
 
 def token(record) -> str:

@@ -38,6 +38,13 @@ NOT_PERSONAL = {
     "settings.key": "the name of a setting",
     "setting_changes.key": "the name of a setting",
     "notifications.dedupe_key": "kind and record ids, built by the code",
+    "api_clients.name": "a partner system's name, e.g. 'Police case register'",
+    "api_clients.scopes": "scope names, built by the code",
+    "api_clients.token_prefix": "the public half of a token: finds the row, opens nothing",
+    "api_clients.token_hash": "a hash of a token's secret",
+    "api_idempotency.key": "a retry key a partner system made up",
+    "api_idempotency.request_hash": "a hash of the request",
+    "api_idempotency.body": "the answer sent: record ids and statuses, no personal data",
 }
 
 #: What a column's name says about its content.
@@ -50,6 +57,8 @@ CASE_PERSONAL = {
     "people.address", "cases.survivor_code", "incidents.crime_register_number",
     "incidents.info_log_number", "referrals.decline_reason", "referrals.outcome",
     "follow_ups.action", "follow_ups.closing_note", "risk_assessments.raise_reason",
+    # Added with incoming reports (issue 18): removed with the case they became.
+    "incoming_reports.summary", "incoming_reports.caller_contact",
 }
 
 

@@ -76,6 +76,8 @@ def _meeting(code: str) -> Meeting:
 
 def _target(endpoint: str, code: str):
     """The object the URL names, in the user's own district."""
+    if endpoint.startswith("triage."):
+        return _incoming_report(code)
     if endpoint in OBJECT_MODELS:
         return _object(endpoint, code)
     if endpoint.startswith("meetings."):
@@ -83,8 +85,24 @@ def _target(endpoint: str, code: str):
     return _case(code)
 
 
+def _incoming_report(code: str):
+    """A waiting report of the district (the demo data has none)."""
+    from coordination.accounts.models import User
+    from coordination.triage.models import IncomingReport, ReportSource
+
+    report = IncomingReport(
+        source=ReportSource.FAMILY_LINE_117, received_at=utcnow() - timedelta(hours=1),
+        district_id=_first(sa.select(Territory.id).where(Territory.code == code)),
+        summary="A neighbour heard shouting", recorded_by_id=_first(sa.select(User.id)))
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
 def _url(endpoint: str, target) -> str:
     template = POST_ROUTES[endpoint]
+    if endpoint.startswith("triage."):
+        return template.replace("/1/", f"/{pid(target)}/")
     if "{case}" in template:
         return opaque(template.format(case=target.id))
     return opaque(template.replace("/1/", f"/{target.id}/"))
@@ -155,6 +173,10 @@ def _valid_body(endpoint: str, target, code: str) -> dict:
                                   "owner_user": "",
                                   "due_on": (day + timedelta(days=10)).isoformat()},
         "meetings.mark_held": {"version": version},
+        "triage.attach": {f"attach-{target.id}-version": version,
+                          f"attach-{target.id}-reference": _case(code).reference},
+        "triage.close": {f"close-{target.id}-version": version,
+                         f"close-{target.id}-reason": "false_report"},
     }
     return bodies[endpoint]
 
@@ -171,7 +193,8 @@ def test_the_sweep_covers_every_step_route():
         "protection.violation", "programmes.refer", "programmes.move",
         "notifications.mark_read", "meetings.reschedule", "meetings.cancel",
         "meetings.propose", "meetings.add_case", "meetings.remove_item",
-        "meetings.attendance", "meetings.add_decision", "meetings.mark_held"}
+        "meetings.attendance", "meetings.add_decision", "meetings.mark_held",
+        "triage.attach", "triage.close"}
 
 
 @pytest.mark.parametrize("username", demo_usernames())

@@ -126,6 +126,7 @@ class TimelineKind(LabelledEnum):
     PUT_ON_AGENDA = "put_on_agenda", _l("Put on the committee meeting's agenda")
     TAKEN_OFF_AGENDA = "taken_off_agenda", _l("Taken off the committee meeting's agenda")
     DISCUSSED_AT_MEETING = "discussed_at_meeting", _l("Discussed at the committee meeting")
+    REPORT_ATTACHED = "report_attached", _l("Incoming report attached")
 
 
 class ClosureReason(LabelledEnum):

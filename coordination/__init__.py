@@ -172,6 +172,8 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.accounts.two_factor_views import bp as two_factor_bp
     from coordination.accounts.views import bp as accounts_bp
     from coordination.agencies.views import bp as agencies_bp
+    from coordination.api.admin_views import bp as api_clients_bp
+    from coordination.api.views import bp as api_bp
     from coordination.audit.views import bp as audit_bp
     from coordination.cases.views import bp as cases_bp
     from coordination.consent.views import bp as consent_bp
@@ -193,8 +195,10 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.settings.views import bp as settings_bp
     from coordination.territories.views import bp as territories_bp
     from coordination.transfers.views import bp as transfers_bp
+    from coordination.triage.views import bp as triage_bp
 
-    for blueprint in (core_bp, accounts_bp, two_factor_bp, cases_bp, referrals_bp,
+    for blueprint in (api_bp, api_clients_bp, triage_bp,
+                      core_bp, accounts_bp, two_factor_bp, cases_bp, referrals_bp,
                       followups_bp, consent_bp, risk_bp, protection_bp, programmes_bp,
                       notifications_bp, users_bp, agencies_bp, territories_bp, settings_bp,
                       meetings_bp, reports_bp, audit_bp, order_checks_bp, documents_bp,

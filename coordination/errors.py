@@ -17,12 +17,15 @@ log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    401: (_l("Not signed in"), _l("Send a valid API token.")),
     403: (_l("Not allowed"), _l("Your role does not give access to this page.")),
     404: (_l("Not found"), _l("There is no such page, or you do not have access to it.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     409: (_l("Changed meanwhile"), _l("Someone changed this while you had the page open. "
                                       "Nothing was saved; check the current state and try "
                                       "again.")),
+    412: (_l("Changed meanwhile"), _l("It changed since you read it; read it again.")),
+    428: (_l("Version missing"), _l("Send If-Match with the ETag you read.")),
     413: (_l("Too large"),
           _l("What you sent is too large. Split a file into smaller ones and try again.")),
     422: (_l("Not possible"), _l("This change breaks a rule; nothing was saved.")),

@@ -11,10 +11,12 @@ from coordination.protection.home import expiring as orders_expiring
 from coordination.referrals.home import awaiting as referrals_awaiting
 from coordination.safety.home import review_due as safety_plans_due
 from coordination.transfers.home import awaiting as transfers_awaiting
+from coordination.triage.home import waiting as reports_waiting
 
 PANELS = (
     order_checks_escalated,
     order_checks_due,
+    reports_waiting,
     orders_expiring,
     follow_ups_due,
     referrals_awaiting,

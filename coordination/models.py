@@ -6,6 +6,7 @@ from coordination.accounts.models import (  # noqa: F401
     User,
 )
 from coordination.agencies.models import Agency, AgencyType  # noqa: F401
+from coordination.api.models import ApiClient, IdempotencyRecord  # noqa: F401
 from coordination.audit.models import AuditAction, AuditEvent  # noqa: F401
 from coordination.cases.models import (  # noqa: F401
     Case,
@@ -36,3 +37,4 @@ from coordination.safety.models import SafetyPlan  # noqa: F401
 from coordination.settings.models import Setting, SettingChange  # noqa: F401
 from coordination.territories.models import Territory, TerritoryLevel  # noqa: F401
 from coordination.transfers.models import CaseTransfer  # noqa: F401
+from coordination.triage.models import IncomingReport  # noqa: F401

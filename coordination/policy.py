@@ -24,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 import coordination.models  # noqa: F401  (every model, before the aliases below)
 from coordination.accounts.models import Role, User
 from coordination.agencies.models import Agency, AgencyType
+from coordination.api.models import ApiClient
 from coordination.cases.models import Case, CaseStatus, Person
 from coordination.consent.models import ConsentRecord, ConsentScope
 from coordination.documents.models import CaseDocument
@@ -42,6 +43,7 @@ from coordination.territories.queries import (
     territories_within,
 )
 from coordination.transfers.models import CaseTransfer, TransferStatus
+from coordination.triage.models import IncomingReport
 
 
 class Section(enum.Enum):
@@ -66,6 +68,12 @@ class Section(enum.Enum):
     #: The audit log, read only: administrators (account events) and agency
     #: heads outside the ministry (their own agency's actions).
     AUDIT = "audit"
+    #: The triage queue of incoming hotline and police reports: the committee
+    #: and the police of the district (coordination/triage).
+    TRIAGE = "triage"
+    #: Recording an incoming report on a page (a hotline operator, a duty
+    #: officer, a health post): anyone who works on cases, in their districts.
+    RECORD_REPORT = "record_report"
 
 
 class Action(enum.Enum):
@@ -146,6 +154,8 @@ class Action(enum.Enum):
     #: transfer: accept or decline (the receiving district's committee)
     ANSWER_TRANSFER = "answer_transfer"
     CANCEL_TRANSFER = "cancel_transfer"  #: transfer: withdrawn by the lead that proposed it
+    #: Open a case from an incoming report, attach it to a case, or close it.
+    TRIAGE_REPORT = "triage_report"  #: incoming report
 
 
 #: A receiving agency is involved in the case while its referral is in these.
@@ -157,6 +167,10 @@ RECEIVER_INVOLVED = frozenset(
 RECEIVER_ACCEPTED = frozenset(
     {ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED}
 )
+
+
+#: Who triages incoming reports: the district's committee and police.
+TRIAGE_AGENCY_TYPES = frozenset({AgencyType.COMMITTEE, AgencyType.POLICE})
 
 
 def works_on_cases(user: User) -> bool:
@@ -230,6 +244,10 @@ def may_use(user: User, section: Section) -> bool:
         return user.role != Role.ADMIN
     if section is Section.AUDIT:
         return administers_everything(user) or heads_an_agency(user)
+    if section is Section.TRIAGE:
+        return works_on_cases(user) and user.agency.type in TRIAGE_AGENCY_TYPES
+    if section is Section.RECORD_REPORT:
+        return works_on_cases(user)
     raise ValueError(f"unknown section {section!r}")
 
 
@@ -823,6 +841,20 @@ def _create_user_in(user, agency, sees):
     return _may_create_users_in(user, agency)
 
 
+@rule(IncomingReport, Action.TRIAGE_REPORT)
+def _triage_report(user, report, sees):
+    # Whatever the report's state: one triaged meanwhile is the service's
+    # rule ("not possible now"), not a 403.
+    return may_use(user, Section.TRIAGE) and _triages_district(user.agency, report.district)
+
+
+def _triages_district(agency: Agency, district: Territory) -> bool:
+    territory = agency.territory
+    if territory.level == TerritoryLevel.MUNICIPALITY:  # its district's calls
+        return district.id == territory.parent_id
+    return place_in(territory, district, None)
+
+
 def case_of(obj) -> Case | None:
     """The case an object belongs to (itself for a case), or None."""
     if isinstance(obj, Case):
@@ -854,6 +886,22 @@ def can(user: User, action: Action, obj, case_visible: bool = False) -> bool:
         return case_visible or (case is not None and _sees(user, case))
 
     return found(user, obj, sees)
+
+
+# --- incoming reports: the triage queue ----------------------------------------
+
+
+def visible_reports(user: User) -> sa.Select:
+    """``SELECT`` of the incoming reports in ``user``'s triage queue: those of
+    the districts in their agency's territory (a municipality's committee or
+    police: its district), for the committee and the police only."""
+    if not user.is_authenticated or not may_use(user, Section.TRIAGE):
+        return sa.select(IncomingReport).where(sa.false())
+    territory = user.agency.territory
+    query = sa.select(IncomingReport)
+    if territory.level == TerritoryLevel.MUNICIPALITY:
+        return query.where(IncomingReport.district_id == territory.parent_id)
+    return query.where(located_in(territory, IncomingReport.district_id, None))
 
 
 # --- which expiring orders an agency watches ------------------------------------
@@ -903,21 +951,29 @@ def agencies_serving(case: Case) -> sa.Select:
 # --- administration: whose accounts, which agencies --------------------------
 
 
+#: The accounts API clients act through (coordination/api): nobody manages
+#: them as people (a password reset would let someone sign in as a client).
+_SERVICE_USERS = sa.select(ApiClient.service_user_id).scalar_subquery()
+
+
 def manageable_users(user: User) -> sa.Select:
     """``SELECT`` of the users ``user`` may manage; callers add filters and order.
 
     Administrators: everyone. An agency head: their own agency's members and
     heads, never an administrator. Anyone else: nobody.
     """
+    people = sa.select(User).where(User.id.not_in(_SERVICE_USERS))
     if administers_everything(user):
-        return sa.select(User)
+        return people
     if heads_an_agency(user):
-        return sa.select(User).where(User.agency_id == user.agency_id, User.role != Role.ADMIN)
+        return people.where(User.agency_id == user.agency_id, User.role != Role.ADMIN)
     return sa.select(User).where(sa.false())
 
 
 def can_manage_user(user: User, target: User) -> bool:
     """The object form of :func:`manageable_users`."""
+    if db.session.scalar(sa.select(sa.exists().where(ApiClient.service_user_id == target.id))):
+        return False  # an API client's account: managed through the client
     if administers_everything(user):
         return True
     return (

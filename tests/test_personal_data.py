@@ -54,6 +54,13 @@ NOT_PERSONAL = {
     "deliveries.subject": "a content-free subject built by the code",
     "deliveries.body": "a content-free text or event built by the code, no name or case detail",
     "deliveries.last_error": "an error class or HTTP status, never the server's text",
+    "api_clients.name": "a partner system's name, e.g. 'Police case register'",
+    "api_clients.scopes": "scope names, built by the code",
+    "api_clients.token_prefix": "the public half of a token: finds the row, opens nothing",
+    "api_clients.token_hash": "a hash of a token's secret",
+    "api_idempotency.key": "a retry key a partner system made up",
+    "api_idempotency.request_hash": "a hash of the request",
+    "api_idempotency.body": "the answer sent: record ids and statuses, no personal data",
 }
 
 #: What a column's name says about its content.
@@ -83,6 +90,8 @@ CASE_PERSONAL = {
     "timeline_events.detail",
     # Issue 18: the phone a survivor marked safe goes with the rest.
     "people.safe_phone",
+    # Added with incoming reports (issue 18): removed with the case they became.
+    "incoming_reports.summary", "incoming_reports.caller_contact",
 }
 
 

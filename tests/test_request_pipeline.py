@@ -84,6 +84,8 @@ def _target(endpoint: str, code: str):
         return written_note(code)
     if endpoint.startswith("transfers.") and endpoint != "transfers.propose":
         return proposed_transfer(code)
+    if endpoint.startswith("triage."):
+        return _incoming_report(code)
     if endpoint in OBJECT_MODELS:
         return _object(endpoint, code)
     if endpoint.startswith("meetings."):
@@ -91,8 +93,24 @@ def _target(endpoint: str, code: str):
     return _case(code)
 
 
+def _incoming_report(code: str):
+    """A waiting report of the district (the demo data has none)."""
+    from coordination.accounts.models import User
+    from coordination.triage.models import IncomingReport, ReportSource
+
+    report = IncomingReport(
+        source=ReportSource.FAMILY_LINE_117, received_at=utcnow() - timedelta(hours=1),
+        district_id=_first(sa.select(Territory.id).where(Territory.code == code)),
+        summary="A neighbour heard shouting", recorded_by_id=_first(sa.select(User.id)))
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
 def _url(endpoint: str, target) -> str:
     template = POST_ROUTES[endpoint]
+    if endpoint.startswith("triage."):
+        return template.replace("/1/", f"/{pid(target)}/")
     if "{case}" in template:
         return opaque(template.format(case=target.id))
     return opaque(template.replace("/1/", f"/{target.id}/"))
@@ -191,6 +209,10 @@ def _valid_body(endpoint: str, target, code: str) -> dict:
         "transfers.accept": {"lead_agency": _agency_of(_other_code(code), "SOCIAL")},
         "transfers.decline": {"reason": "She has not arrived"},
         "transfers.cancel": {},
+        "triage.attach": {f"attach-{target.id}-version": version,
+                          f"attach-{target.id}-reference": _case(code).reference},
+        "triage.close": {f"close-{target.id}-version": version,
+                         f"close-{target.id}-reason": "false_report"},
     }
     return bodies[endpoint]
 
@@ -220,7 +242,8 @@ def test_the_sweep_covers_every_step_route():
         "meetings.attendance", "meetings.add_decision", "meetings.mark_held",
         "documents.upload", "notes.add", "notes.edit", "safety.save",
         "transfers.propose", "transfers.accept", "transfers.decline", "transfers.cancel",
-        "meetings.add_attendee", "meetings.remove_attendee", "meetings.note"}
+        "meetings.add_attendee", "meetings.remove_attendee", "meetings.note",
+        "triage.attach", "triage.close"}
 
 
 @pytest.mark.parametrize("username", demo_usernames())

@@ -128,6 +128,15 @@ class AuditAction(enum.StrEnum):
     DELIVERY_DISCARDED = "delivery_discarded"
     #: A user changed their own e-mail or phone for deliveries (the values are not kept).
     CONTACTS_CHANGED = "contacts_changed"
+    #: Incoming hotline and police reports: recorded, then triaged.
+    REPORT_RECORDED = "report_recorded"
+    REPORT_TRIAGED = "report_triaged"
+    #: API clients: registered, token rotated, revoked (an administrator or head).
+    API_CLIENT_REGISTERED = "api_client_registered"
+    API_CLIENT_ROTATED = "api_client_rotated"
+    API_CLIENT_REVOKED = "api_client_revoked"
+    #: One call of an API client (its service user names the client).
+    API_CALL = "api_call"
 
 
 #: What the administrator's audit view shows: accounts, agencies, reference

@@ -143,6 +143,7 @@ class TimelineKind(LabelledEnum):
     TRANSFER_ACCEPTED = "transfer_accepted", _l("Transferred to another district")
     TRANSFER_DECLINED = "transfer_declined", _l("Transfer to another district declined")
     TRANSFER_CANCELLED = "transfer_cancelled", _l("Transfer to another district cancelled")
+    REPORT_ATTACHED = "report_attached", _l("Incoming report attached")
 
 
 class ClosureReason(LabelledEnum):

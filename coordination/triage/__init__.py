@@ -1,0 +1,1 @@
+"""Incoming hotline and police reports and the district's triage queue."""

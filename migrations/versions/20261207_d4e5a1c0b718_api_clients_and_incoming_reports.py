@@ -2,7 +2,7 @@
 and incoming hotline and police reports (the triage queue).
 
 Revision ID: d4e5a1c0b718
-Revises: a545ac7666e6
+Revises: d5e1a7c0b318
 Create Date: 2026-12-07 01:45:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'd4e5a1c0b718'
-down_revision = 'a545ac7666e6'
+down_revision = 'd5e1a7c0b318'
 branch_labels = None
 depends_on = None
 

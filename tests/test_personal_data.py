@@ -31,6 +31,7 @@ NOT_PERSONAL = {
     "users.language": "a language code (ky, ru, en)",
     "users.password_hash": "a hash, never shown; not a person's data as such",
     "recovery_codes.code_hash": "a hash of a one-time code",
+    "user_sessions.token_hash": "a hash of a random session token, never shown",
     "two_factor_credentials.secret": "a secret key, guarded as a secret, not shown",
     "audit_events.object_type": "the name of a kind of record (case, referral)",
     "cases.reference": "a random public reference that reveals nothing about the person",

@@ -794,16 +794,15 @@ def _edit_note(user, note, sees):
     return sees() and user.id == note.author_id
 
 
-def _consented(agency: Agency, case: Case) -> bool:
+def _agency_consented(agency: Agency, case: Case) -> bool:
     """Sharing consent in force for the agency's type (the survivor's say)."""
-    return any(record.scope == ConsentScope.SHARING and record.in_force
-               and record.agency_type == agency.type for record in case.consents)
+    return _consented(case, agency.type)
 
 
 @rule(Case, Action.VIEW_SAFETY_PLAN)
 def _view_safety_plan(user, case, sees):
     # The survivor's own plan: not even the committee, unless she consented.
-    return leads(user, case) or (sees() and _consented(user.agency, case))
+    return leads(user, case) or (sees() and _agency_consented(user.agency, case))
 
 
 @rule(Case, Action.EDIT_SAFETY_PLAN)

@@ -34,6 +34,7 @@ NOT_PERSONAL = {
     "order_checks.previous_hash": "a SHA-256 link of the check records' chain",
     "order_checks.hash": "a SHA-256 of a check record, for flask orders verify",
     "order_checks.note_sha256": "a SHA-256 of the check's note, kept when retention clears it",
+    "user_sessions.token_hash": "a hash of a random session token, never shown",
     "two_factor_credentials.secret": "a secret key, guarded as a secret, not shown",
     "audit_events.object_type": "the name of a kind of record (case, referral)",
     "audit_events.fields": "the names of the fields a correction changed, never the values",

@@ -205,6 +205,10 @@ def test_a_refusal_does_not_depend_on_the_body(login_as, user, username, endpoin
     url = _url(endpoint, target)
     body = {**_valid_body(endpoint, target, code), **_button(endpoint, user(username), target)}
     empty = client.post(url, data={"csrf_token": token}).status_code
+    if endpoint == "transfers.cancel" and empty == 302:
+        # Its empty body is the whole request (one button): the first post
+        # withdrew the transfer, so the full one goes to a fresh proposal.
+        url = _url(endpoint, _target(endpoint, code))
     full = client.post(url, data={"csrf_token": token, **body}).status_code
     if 403 in (empty, full) or 404 in (empty, full):
         assert empty == full, (username, endpoint, empty, full)

@@ -258,6 +258,10 @@ def test_a_refusal_does_not_depend_on_the_body(login_as, user, username, endpoin
     # "confirmed": like the token, a protocol field of the irreversible steps
     # (issue 15), not part of the payload whose absence is swept here.
     empty = client.post(url, data={"csrf_token": token, "confirmed": "1"}).status_code
+    if endpoint == "transfers.cancel" and empty == 302:
+        # Its empty body is the whole request (one button): the first post
+        # withdrew the transfer, so the full one goes to a fresh proposal.
+        url = _url(endpoint, _target(endpoint, code))
     full = client.post(url, data={"csrf_token": token, "confirmed": "1", **body}).status_code
     if 403 in (empty, full) or 404 in (empty, full):
         assert empty == full, (username, endpoint, empty, full)

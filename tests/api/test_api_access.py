@@ -99,6 +99,10 @@ def test_a_client_sees_exactly_the_cases_its_agency_sees(api_client, browser, co
     assert seen == expected and seen
 
 
+#: Rules about the person, not the agency: undoing one's own "done" (issue 15).
+PERSONAL_ACTIONS = {policy.Action.UNDO_FOLLOW_UP_DONE}
+
+
 @pytest.mark.parametrize("code", AGENCIES)
 def test_the_truth_table_answers_for_a_client_as_for_its_agency(api_client, code, agency):
     """Every rule, on a sample of records of both districts."""
@@ -108,6 +112,8 @@ def test_the_truth_table_answers_for_a_client_as_for_its_agency(api_client, code
     referrals = list(db.session.scalars(sa.select(Referral).order_by(Referral.id).limit(40)))
     follow_ups = list(db.session.scalars(sa.select(FollowUp).order_by(FollowUp.id).limit(40)))
     for (kind, action) in policy._RULES:
+        if action in PERSONAL_ACTIONS:
+            continue
         sample = {Case: cases, Referral: referrals, FollowUp: follow_ups}.get(kind, [])
         for obj in sample:
             assert policy.can(service, action, obj) == policy.can(member, action, obj), \

@@ -83,4 +83,6 @@ def test_case_page_needs_a_fixed_number_of_queries(login_as, user, app):
 
     counts = [statements_to_open(client, f"/cases/{pid(case)}") for case in (small, large)]
     assert counts[0] == counts[1]
-    assert 0 < counts[1] <= 25
+    # A fixed number whatever the case holds; the cap grows only with sections
+    # (notes, documents, safety plan, order checks, transfers, who opened it).
+    assert 0 < counts[1] <= 32

@@ -215,7 +215,8 @@ def test_meeting_page_needs_a_fixed_number_of_queries(login_as):
     counts = [statements_to_open(client, f"/meetings/{pid(m)}") for m in meetings]
     assert len({len(m.agenda) for m in meetings}) > 1
     assert len(set(counts)) == 1
-    assert 0 < counts[0] <= 20
+    # The full minutes' attendees and notes joined the page (issue 16).
+    assert 0 < counts[0] <= 24
 
 
 def test_an_unreadable_date_gets_a_message(login_as):

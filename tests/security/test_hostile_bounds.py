@@ -51,7 +51,7 @@ QUERY_KEYS = ["page", "from", "to", "region", "district", "date_from", "date_to"
 #: Routes whose POST would end the sweep's own session.
 SESSION_ENDING = {("accounts.logout", "POST")}
 #: Parametrized slots for the routes (the coverage test checks there are enough).
-SLOTS = 120
+SLOTS = 180
 
 
 def _form_fields() -> dict[str, st.SearchStrategy]:

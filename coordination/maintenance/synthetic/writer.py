@@ -139,18 +139,16 @@ class BulkWriter:
         return list(zip(*columns, strict=True))
 
     def _executemany(self, name: str, rows: list) -> None:
-        table = self._tables[name]
-        columns = [table.c[column] for column in self.columns[name]]
-        statement = sa.insert(table).compile(
-            dialect=self.connection.dialect,
-            column_keys=[column.key for column in columns])
-        # The compiled statement lists the columns in the table's order.
-        order = [self.columns[name].index(key) for key in statement.positiontup]
-        if order != list(range(len(order))):
-            rows = [[row[i] for i in order] for row in rows]
+        # The generated columns only, like COPY: a column left out takes the
+        # database's default. (SQLAlchemy's compiled INSERT would add every
+        # column with a Python-side default and expect a value for it.)
+        preparer = self.connection.dialect.identifier_preparer
+        columns = ", ".join(preparer.quote(column) for column in self.columns[name])
+        marks = ", ".join("?" for _ in self.columns[name])
+        sql = f"INSERT INTO {preparer.quote(name)} ({columns}) VALUES ({marks})"
         cursor = self.connection.connection.driver_connection.cursor()
         try:
-            cursor.executemany(str(statement), rows)
+            cursor.executemany(sql, rows)
         finally:
             cursor.close()
 

@@ -14,6 +14,7 @@ from coordination.cases.models import Case, CaseStatus, PersonRole, Sex, Violenc
 from coordination.demo import demo_usernames
 from coordination.extensions import db
 from coordination.followups import services as followup_services
+from coordination.referrals.models import LegalGround
 from coordination.refusals import Forbidden, RuleBroken
 from coordination.territories.services import territory_by_code
 from coordination.transfers import services
@@ -40,7 +41,7 @@ def moving_case(user, agency):
     ))
     followup_services.add_follow_up(police, case, followup_services.FollowUpData(
         action="Home visit", owner_agency_id=agency("SOKULUK-HEALTH").id, owner_user_id=None,
-        due_on=date(2026, 12, 20)))
+        due_on=date(2026, 12, 20), legal_ground=LegalGround.DANGER_TO_LIFE))
     db.session.flush()
     return case
 

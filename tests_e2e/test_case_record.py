@@ -3,42 +3,16 @@ summary printed in Kyrgyz."""
 from __future__ import annotations
 
 import io
-import re
-from datetime import date, timedelta
 
 from pypdf import PdfReader
 
-from tests_e2e.test_journey import choose, no_errors, sign_in, submit
+from tests_e2e.test_journey import no_errors, register_case, sign_in, submit
 
 #: A small real PDF (the bytes must come back unchanged).
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
-
-def register_case(page) -> str:
-    """The intake form filled in (URLs name cases by opaque tokens)."""
-    page.goto("/cases/new")
-    form = page.locator("form.intake")
-    choose(form, "lead_agency", "Комитет")
-    values = {
-        "survivor-last_name": "Асанова", "survivor-first_name": "Айгүл",
-        "survivor-birth_year": "1991", "survivor-phone": "+996 555 123456",
-        "perpetrator-last_name": "Асанов", "perpetrator-first_name": "Бакыт",
-        "perpetrator-birth_year": "1988",
-        "incident-occurred_on": (date.today() - timedelta(days=1)).isoformat(),
-    }
-    for name, value in values.items():
-        form.locator(f'[name="{name}"]').fill(value)
-    form.locator('select[name="survivor-sex"]').select_option("female")
-    form.locator('select[name="perpetrator-sex"]').select_option("male")
-    form.locator('select[name="perpetrator-relationship"]').select_option("spouse")
-    form.locator('select[name="incident-place"]').select_option("shared_home")
-    form.locator('select[name="incident-reported_by"]').select_option("survivor")
-    form.locator('input[name="incident-forms"][value="physical"]').check()
-    submit(form)
-    assert re.search(r"/cases/[a-z2-7]{13}$", page.url), page.url
-    return page.url
 
 
 def test_a_document_round_trips_and_the_summary_prints_in_kyrgyz(new_page, live_app, base_url):

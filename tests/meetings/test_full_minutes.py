@@ -19,7 +19,10 @@ from tests.workflow.conftest import NOW
 
 
 def _text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    """The PDF's text with runs of white space made one space: a table cell
+    wraps its text where the column's width (which the other rows set) ends."""
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return " ".join(text.split())
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""The statistics layer: anonymized statistical records and their protection."""

@@ -122,6 +122,8 @@ def prepare(url: str, wanted: Wanted, log=print) -> float | None:
         log(f"Migrating the benchmark database ({wanted.cases:,} cases, seed {wanted.seed}) "
             f"from {recorded[2]} to {wanted.head}.")
         _flask(url, "db", "upgrade")
+        # A new statistics layer starts empty: computed from the cases once.
+        _flask(url, "statistics", "rebuild", "--if-empty")
         _analyze_and_mark(url, expected)
         return None
     if recorded is False:

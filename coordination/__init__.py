@@ -157,8 +157,10 @@ def _instance_secret_key(app: Flask) -> str:
 def _init_extensions(app: Flask) -> None:
     from coordination import models  # noqa: F401  (registers every table)
     from coordination.extensions import csrf, db, login_manager, migrate
+    from coordination.statistics import layer as statistics_layer
 
     db.init_app(app)
+    statistics_layer.install()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             configure_sqlite(db.engine)

@@ -22,6 +22,7 @@ from coordination.demo import DEMO_PASSWORD, database_is_empty, demo_usernames, 
 from coordination.extensions import db
 from coordination.maintenance import backup, retention
 from coordination.maintenance.synthetic import SeedError, seed_synthetic
+from coordination.statistics.cli import statistics_cli
 from coordination.models_base import utcnow
 from coordination.notifications.services import check_due
 from coordination.order_checks.cli import orders_cli
@@ -231,6 +232,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(deliveries_cli)
+    app.cli.add_command(statistics_cli)
     for command in (create_agency, create_user_command, load_demo_command, demo_accounts,
                     backup_command, restore_command, retention_command,
                     reset_two_factor_command, seed_synthetic_command,

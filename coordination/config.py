@@ -130,6 +130,11 @@ class BaseConfig:
     #: with a larger k for any breakdown of sexual violence (never below k).
     SUPPRESSION_K = 5
     SUPPRESSION_K_SEXUAL_VIOLENCE = 10
+    #: The cell key method's noise (docs/reports.md): at most this far from the
+    #: true count, with this variance. Changing either changes every published
+    #: figure, so it is a deployment's decision, not a setting of the app.
+    STATISTICS_MAX_DEVIATION = 4
+    STATISTICS_VARIANCE = 2.0
     #: Risk checklist: this many "yes" answers make the level medium / high
     #: (DASH practice: 14 or more of 24 is high).
     RISK_MEDIUM_THRESHOLD = 10

@@ -35,6 +35,8 @@ from coordination.referrals.models import Referral  # noqa: F401
 from coordination.risk.models import RiskAssessment  # noqa: F401
 from coordination.safety.models import SafetyPlan  # noqa: F401
 from coordination.settings.models import Setting, SettingChange  # noqa: F401
+from coordination.statistics.aggregates import StatisticalAggregate  # noqa: F401
+from coordination.statistics.models import StatisticalRecord  # noqa: F401
 from coordination.territories.models import Territory, TerritoryLevel  # noqa: F401
 from coordination.transfers.models import CaseTransfer  # noqa: F401
 from coordination.triage.models import IncomingReport  # noqa: F401

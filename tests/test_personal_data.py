@@ -62,6 +62,12 @@ NOT_PERSONAL = {
     "api_idempotency.key": "a retry key a partner system made up",
     "api_idempotency.request_hash": "a hash of the request",
     "api_idempotency.body": "the answer sent: record ids and statuses, no personal data",
+    **{f"statistical_records.{name}": "a code of the statistics layer, never free text"
+       for name in ("unit", "sex", "age_band", "relationship", "perpetrator_sex", "form",
+                    "agency_type", "service", "outcome", "risk", "reporter", "repeat",
+                    "in_time", "intimate", "monitored", "lag")},
+    **{f"statistical_aggregates.{name}": "a grouping's name or a code of the statistics layer"
+       for name in ("grouping", "a", "b", "c")},
 }
 
 #: What a column's name says about its content.

@@ -22,6 +22,7 @@ from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction
 from coordination.demo import DEMO_PASSWORD
 from coordination.extensions import db
+from coordination.statistics import layer as statistics_layer
 from coordination.maintenance.synthetic.cases import TABLES, CaseGenerator, FastRandom
 from coordination.maintenance.synthetic.network import (
     AGENCY_COLUMNS,
@@ -117,6 +118,9 @@ def seed_synthetic(cases: int, seed: int, now: datetime | None = None,
                                         AuditAction.DEMO_DATA_LOADED.value, None, None))
             writer.flush()
             writer.fix_sequences()
+    # The rows went in behind the ORM: the statistics layer is computed after.
+    statistics_layer.rebuild(commit=db.session.commit)
+    db.session.commit()
     loaded, cpu = time.perf_counter(), time.process_time() - cpu_started
     analyze()
     done = time.perf_counter()

@@ -1,0 +1,201 @@
+"""Keeping the statistics layer current, in the same transaction as the change.
+
+Every flush notes the cases whose records may have changed (any row of a
+case's record that a statistical record is computed from); just before the
+transaction commits, their records are computed again (``records.records_for``)
+and replace the old ones. A unit keeps its record key for life: the refresh
+reads the old keys first, and only a new unit draws a new key, so the same
+units always get the same noise. ``rebuild`` is the same refresh over every
+case (``flask statistics rebuild``), for data written behind the
+application's back (the synthetic generator, a restore).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from coordination.cases.models import Case, Incident, IncidentViolenceForm, TimelineEvent
+from coordination.extensions import db
+from coordination.protection.models import OrderViolation, ProtectionOrder
+from coordination.statistics import aggregates
+from coordination.statistics.cellkey import new_record_key
+from coordination.statistics.models import StatisticalRecord
+from coordination.statistics.records import records_for
+
+#: Units that are events of another unit share its key (an incident's forms
+#: are the incident counted under each form).
+KEY_FAMILY = {"form": "incident", "flag": "incident", "closure": "case", "extension": "order"}
+BATCH = 500
+#: Every code a record leaves out takes its column's default (one INSERT shape).
+DEFAULTS = {column.name: column.default.arg for column in StatisticalRecord.__table__.columns
+            if column.default is not None}
+_PENDING = "statistics_pending"
+
+
+def _chunks(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _family(unit: str) -> str:
+    return KEY_FAMILY.get(unit, unit)
+
+
+def refresh(case_ids: Iterable[int], *, aggregate: bool = True) -> int:
+    """Compute the records of ``case_ids`` again; returns how many were written.
+
+    With ``aggregate``, the pre-aggregated counts get the difference too
+    (``rebuild`` recomputes them once at its end instead).
+    """
+    table = StatisticalRecord.__table__
+    written = 0
+    for chunk in _chunks(sorted(set(case_ids))):
+        old = [dict(row._mapping) for row in db.session.execute(
+            sa.select(*(c for c in table.columns if c.name != "id"))
+            .where(table.c.case_id.in_(chunk)))]
+        keys = {(_family(row["unit"]), row["source_id"]): row["record_key"] for row in old}
+        db.session.execute(table.delete().where(table.c.case_id.in_(chunk)))
+        rows = [{**DEFAULTS, **row} for row in records_for(chunk)]
+        for row in rows:
+            row["record_key"] = keys.setdefault((_family(row["unit"]), row["source_id"]),
+                                                new_record_key())
+        if rows:
+            db.session.execute(table.insert(), rows)
+        if aggregate:
+            aggregates.apply_changes(old, rows)
+        written += len(rows)
+    return written
+
+
+def rebuild(progress: Callable[[int], None] | None = None,
+            commit: Callable[[], None] | None = None) -> int:
+    """Recompute the whole layer from the case records, keeping every key."""
+    table = StatisticalRecord.__table__
+    db.session.execute(table.delete().where(table.c.case_id.not_in(sa.select(Case.id))))
+    written = 0
+    ids = list(db.session.scalars(sa.select(Case.id).order_by(Case.id)))
+    for chunk in _chunks(ids, 2000):
+        written += refresh(chunk, aggregate=False)
+        if commit is not None:
+            commit()
+        if progress is not None:
+            progress(len(chunk))
+    aggregates.rebuild()
+    return written
+
+
+# --- Tracking the changes of a transaction ------------------------------------------
+
+def _noted(session: Session) -> dict[str, set[int]]:
+    return session.info.setdefault(_PENDING, {"case": set(), "incident": set(), "order": set()})
+
+
+def _note(session: Session, obj) -> None:
+    pending = _noted(session)
+    if isinstance(obj, Case):
+        if obj.id is not None:
+            pending["case"].add(obj.id)
+    elif isinstance(obj, IncidentViolenceForm):
+        pending["incident"].add(obj.incident_id)
+    elif isinstance(obj, ORDER_CHILDREN):
+        pending["order"].add(obj.order_id)
+    elif isinstance(obj, TRACKED):
+        case_id = getattr(obj, "case_id", None)
+        if case_id is not None:
+            pending["case"].add(case_id)
+
+
+def _after_flush(session: Session, _context) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, ALL_TRACKED):
+            _note(session, obj)
+
+
+def _case_ids(session: Session) -> set[int]:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return set()
+    ids = set(pending["case"])
+    if pending["incident"]:
+        ids |= set(session.scalars(sa.select(Incident.case_id)
+                                   .where(Incident.id.in_(pending["incident"]))))
+    if pending["order"]:
+        ids |= set(session.scalars(sa.select(ProtectionOrder.case_id)
+                                   .where(ProtectionOrder.id.in_(pending["order"]))))
+    return ids
+
+
+def _before_commit(session: Session) -> None:
+    if session is not db.session():
+        return
+    session.flush()  # the commit's own flush comes after this hook
+    ids = _case_ids(session)
+    if ids:
+        refresh(ids)
+
+
+def _forget(session: Session, *_args) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _tracked_classes() -> tuple[type, ...]:
+    from coordination.consent.models import ConsentRecord
+    from coordination.followups.models import FollowUp
+    from coordination.programmes.models import CorrectionalProgramme
+    from coordination.cases.models import Person
+    from coordination.referrals.models import Referral
+
+    return (Person, Incident, ProtectionOrder, Referral, CorrectionalProgramme, ConsentRecord,
+            TimelineEvent, FollowUp)
+
+
+TRACKED: tuple[type, ...] = ()
+ALL_TRACKED: tuple[type, ...] = ()
+ORDER_CHILDREN: tuple[type, ...] = ()
+
+
+def install() -> None:
+    """Listen to every session's flushes and commits (once per process)."""
+    global TRACKED, ALL_TRACKED, ORDER_CHILDREN
+    if TRACKED:
+        return
+    from coordination.order_checks.models import OrderCheck
+
+    TRACKED = _tracked_classes()
+    ORDER_CHILDREN = (OrderViolation, OrderCheck)
+    ALL_TRACKED = (Case, IncidentViolenceForm, *ORDER_CHILDREN, *TRACKED)
+    sa.event.listen(Session, "after_flush", _after_flush)
+    sa.event.listen(Session, "before_commit", _before_commit)
+    sa.event.listen(Session, "after_rollback", _forget)
+
+
+_COMPARED = ("unit", "case_id", "source_id", "month", "region_id", "district_id", "sex",
+             "age_band", "relationship", "perpetrator_sex", "form", "agency_type", "service",
+             "outcome", "risk", "reporter", "repeat", "in_time", "intimate", "monitored", "lag",
+             "tenths")
+
+
+def _signature(row) -> tuple:
+    return tuple({**DEFAULTS, **row}[name] for name in _COMPARED)
+
+
+def differences(case_ids: Iterable[int] | None = None) -> int:
+    """How many records differ between the layer and a recount (0: equal)."""
+    from collections import Counter
+
+    table = StatisticalRecord.__table__
+    if case_ids is None:
+        case_ids = list(db.session.scalars(sa.select(Case.id)))
+        stored_query = sa.select(*(table.c[name] for name in _COMPARED))
+    else:
+        case_ids = list(case_ids)
+        stored_query = sa.select(*(table.c[name] for name in _COMPARED)).where(
+            table.c.case_id.in_(case_ids))
+    stored = Counter(tuple(row) for row in db.session.execute(stored_query))
+    recounted = Counter()
+    for chunk in _chunks(sorted(case_ids), 2000):
+        recounted.update(_signature(row) for row in records_for(chunk))
+    return (sum((stored - recounted).values()) + sum((recounted - stored).values())
+            + aggregates.differences())

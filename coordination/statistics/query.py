@@ -1,0 +1,140 @@
+"""Counts over the statistics layer: one GROUP BY per table, in SQL.
+
+Each group comes back with its count and the sum of its record keys. Both
+add up, so a table's margins (row, column and grand totals) are sums of its
+groups, and each margin still gets the noise of exactly its own units. No
+report reads anything else than this layer (and the population figures).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from coordination.extensions import db
+from coordination.statistics import aggregates
+from coordination.statistics.aggregates import StatisticalAggregate
+from coordination.statistics.models import StatisticalRecord
+from coordination.territories.models import Territory, TerritoryLevel
+
+#: (count, sum of record keys) of a group of units.
+Group = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which units a report counts: a territory and a run of local months."""
+
+    territory: Territory
+    first_month: int  #: YYYYMM, included
+    last_month: int  #: YYYYMM, included
+
+    @property
+    def unit_column(self) -> str:
+        """The column of a territorial breakdown: regions of the country, else districts."""
+        return "region_id" if self.territory.level == TerritoryLevel.COUNTRY else "district_id"
+
+
+_PLACE = ("territory", "month", "region_id", "district_id")
+
+
+def _in_territory(table, territory: Territory):
+    aggregated = table is StatisticalAggregate.__table__
+    whole_region = table.c.district_id == aggregates.WHOLE_REGION
+    if territory.level == TerritoryLevel.COUNTRY:
+        # The aggregates hold each region twice: by district and as a whole.
+        return whole_region if aggregated else sa.true()
+    if territory.level == TerritoryLevel.REGION:
+        return sa.and_(table.c.region_id == territory.id,
+                       ~whole_region if aggregated else sa.true())
+    return table.c.district_id == territory.id
+
+
+def _source(unit: str, by: tuple[str, ...], equal: dict[str, str]):
+    """The table to count from, the grouping's conditions and a column lookup.
+
+    A registered grouping (``aggregates.GROUPINGS``) is read from the
+    pre-aggregated counts; any other from the records themselves.
+    """
+    dimensions = tuple(sorted({name for name in by if name not in _PLACE} | set(equal)))
+    name = aggregates.name_of(unit, dimensions)
+    if name in aggregates.NAMES:
+        table = StatisticalAggregate.__table__
+        slot = dict(zip(dimensions, aggregates.SLOTS, strict=False))
+        return (table, [table.c.grouping == name],
+                lambda column: table.c[slot.get(column, column)],
+                sa.func.sum(table.c.n), sa.func.sum(table.c.key_sum))
+    table = StatisticalRecord.__table__
+    return (table, [table.c.unit == unit], lambda column: table.c[column],
+            sa.func.count(), sa.func.sum(table.c.record_key))
+
+
+def counts(unit: str, scope: Scope, by: tuple[str, ...] = (), *, period: bool = True,
+           before_month: int | None = None, **equal: str) -> dict[tuple, Group]:
+    """{codes of ``by``: (count, key sum)} for ``unit`` in ``scope``.
+
+    ``by`` names columns of the layer ("territory" is the breakdown's unit
+    column); ``equal`` keeps only the records with those codes;
+    ``period=False`` with ``before_month`` counts a snapshot (the units
+    whose month is before it, whenever they began).
+    """
+    table, conditions, column, count, key_sum = _source(unit, by, equal)
+    columns = [column(scope.unit_column if name == "territory" else name) for name in by]
+    conditions.append(_in_territory(table, scope.territory))
+    if period:
+        conditions.append(table.c.month.between(scope.first_month, scope.last_month))
+    if before_month is not None:
+        conditions.append(table.c.month < before_month)
+    conditions += [column(name) == value for name, value in equal.items()]
+    query = sa.select(*columns, count, key_sum).where(*conditions).group_by(*columns)
+    # Groups that add up to nothing (deltas that cancel out; an empty set
+    # without grouping columns, which still gives one row) are left out.
+    return {tuple(row[:-2]): (int(row[-2]), int(row[-1])) for row in db.session.execute(query)
+            if row[-2]}
+
+
+def add(*groups: Group) -> Group:
+    """The count and key sum of the union of disjoint groups."""
+    return sum(g[0] for g in groups), sum(g[1] for g in groups)
+
+
+def histogram(unit: str, scope: Scope, by: str, value: str,
+              **equal: str) -> dict[str, dict[int, int]]:
+    """{code of ``by``: {value: how many units}}: what a median is read from."""
+    result: dict[str, dict[int, int]] = {}
+    for (code, number), (count, _keys) in counts(unit, scope, (by, value), **equal).items():
+        if int(number) >= 0:
+            result.setdefault(code, {})[int(number)] = count
+    return result
+
+
+def median(values: dict[int, int]) -> float | None:
+    """The conventional median of a histogram {value: count}: the middle
+    value, or the mean of the two middle values when the count is even."""
+    total = sum(values.values())
+    if total == 0:
+        return None
+    lower_rank, upper_rank = (total - 1) // 2, total // 2  # 0-based ranks
+    lower = upper = None
+    seen = 0
+    for value in sorted(values):
+        seen += values[value]
+        if lower is None and seen > lower_rank:
+            lower = value
+        if seen > upper_rank:
+            upper = value
+            break
+    return (lower + upper) / 2
+
+
+def first_months() -> dict[int, int]:
+    """{region id: the first month with a registered case}: the coverage."""
+    table = StatisticalAggregate.__table__
+    query = (sa.select(table.c.region_id, table.c.month)
+             .where(table.c.grouping == aggregates.name_of("case", ()),
+                    table.c.district_id == aggregates.WHOLE_REGION)
+             .group_by(table.c.region_id, table.c.month).having(sa.func.sum(table.c.n) > 0))
+    firsts: dict[int, int] = {}
+    for region, month in db.session.execute(query):
+        firsts[region] = min(month, firsts.get(region, month))
+    return firsts

@@ -153,7 +153,7 @@ def report_statements(app, analyst: User) -> tuple[Callable[[], None], list]:
     def produce():
         with app.test_request_context("/reports", headers={"Accept-Language": "en"}):
             report_request = parse(analyst, MultiDict(), utcnow().date())
-            build(report_request)
+            build(report_request, utcnow().date())
 
     statements = []
 
@@ -173,7 +173,7 @@ def report_statements(app, analyst: User) -> tuple[Callable[[], None], list]:
 def measure_report(app, analyst: User, repeat: int) -> tuple[Measurement, Measurement]:
     """(through the engine and disclosure control, the same SQL on the driver)."""
     produce, statements = report_statements(app, analyst)
-    engine_times, sql_times = Measurement("report: engine"), Measurement("report: raw SQL")
+    engine_times, sql_times = Measurement("report: built"), Measurement("report: its GROUP BYs on the layer")
     raw = db.engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -230,7 +230,10 @@ def run(url: str, repeat: int, report_repeat: int) -> tuple[list[Measurement], d
     timed_get(signed_in(app, staff.analyst), "/reports/aggregate.pdf", report_repeat, pdf)
     measurements = [engine_times, sql_times, *lists, *inboxes, pdf]
     summary = {
-        "report_vs_sql": round(engine_times.median_ms / sql_times.median_ms, 2),
+        "report_ms": round(engine_times.median_ms, 1),
+        "layer_sql_ms": round(sql_times.median_ms, 1),
+        # The report against the bare GROUP BY queries it sends to the statistics layer.
+        "report_vs_layer": round(engine_times.median_ms / sql_times.median_ms, 2),
         "list_p95_ms": round(percentile([s for m in lists for s in m.samples], 95) * 1000, 1),
         "inbox_p95_ms": round(percentile([s for m in inboxes for s in m.samples], 95) * 1000,
                               1),

@@ -17,7 +17,8 @@ from bench.database import BenchDatabaseError, Wanted, prepare
 from coordination import PROJECT_ROOT
 from tests import databases
 
-FINAL_LINE = re.compile(r"report_vs_sql=\d+(\.\d+)? list_p95_ms=\d+(\.\d+)? "
+FINAL_LINE = re.compile(r"report_ms=\d+(\.\d+)? layer_sql_ms=\d+(\.\d+)? "
+                        r"report_vs_layer=\d+(\.\d+)? list_p95_ms=\d+(\.\d+)? "
                         r"inbox_p95_ms=\d+(\.\d+)? pdf_ms=\d+(\.\d+)? peak_rss_mb=\d+(\.\d+)?")
 
 
@@ -37,7 +38,7 @@ def test_bench_seeds_measures_and_ends_with_the_figures(tmp_path):
         lines = first.stdout.strip().splitlines()
         assert FINAL_LINE.fullmatch(lines[-1]), lines[-1]
         assert "Seeded 200 cases" in first.stdout
-        for name in ("report: engine", "report: raw SQL", "list deep page", "inbox /followups",
+        for name in ("report: built", "report: its GROUP BYs on the layer", "list deep page", "inbox /followups",
                      "PDF national report"):
             assert name in first.stdout
         said = []

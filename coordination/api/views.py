@@ -218,8 +218,12 @@ def statistics():
     from coordination.models_base import utcnow
     from coordination.reports.build import build
     from coordination.reports.request import parse
+    from coordination.reports.views import audit_request
 
     report_request = parse(acting_user(), request.args, utcnow().date())
-    report, _notes = build(report_request)
+    audit_request(report_request, "api", acting_user())
+    if report_request.problems:
+        raise RuleBroken(" ".join(report_request.problems))
+    report, _notes = build(report_request, utcnow().date())
     return answer(schemas.StatisticsOut(), report)
 

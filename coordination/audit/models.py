@@ -131,6 +131,8 @@ class AuditAction(enum.StrEnum):
     #: Incoming hotline and police reports: recorded, then triaged.
     REPORT_RECORDED = "report_recorded"
     REPORT_TRIAGED = "report_triaged"
+    #: Anonymized statistics asked for: the page or a download, with its parameters.
+    STATISTICS_REQUESTED = "statistics_requested"
     #: API clients: registered, token rotated, revoked (an administrator or head).
     API_CLIENT_REGISTERED = "api_client_registered"
     API_CLIENT_ROTATED = "api_client_rotated"
@@ -146,7 +148,9 @@ ACCOUNT_ACTIONS = frozenset(
     if action.value.startswith(("login_", "user", "password_", "agency_", "territory_",
                                 "municipality_", "setting_", "session_", "language_",
                                 "two_factor_", "recovery_codes_"))
-    or action in (AuditAction.LOGOUT,)
+    # Statistics requests hold no case data: the administrator watches them
+    # for unusual querying (differencing attempts) with the sign-ins.
+    or action in (AuditAction.LOGOUT, AuditAction.STATISTICS_REQUESTED)
 )
 
 

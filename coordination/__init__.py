@@ -187,6 +187,7 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.notes.views import bp as notes_bp
     from coordination.notifications.views import bp as notifications_bp
     from coordination.order_checks.views import bp as order_checks_bp
+    from coordination.population.views import bp as population_bp
     from coordination.printing.views import bp as printing_bp
     from coordination.programmes.views import bp as programmes_bp
     from coordination.protection.views import bp as protection_bp
@@ -202,7 +203,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (api_bp, api_clients_bp, triage_bp,
                       core_bp, accounts_bp, two_factor_bp, cases_bp, referrals_bp,
                       followups_bp, consent_bp, risk_bp, protection_bp, programmes_bp,
-                      notifications_bp, users_bp, agencies_bp, territories_bp, settings_bp,
+                      notifications_bp, users_bp, agencies_bp, territories_bp, population_bp,
+                      settings_bp,
                       meetings_bp, reports_bp, audit_bp, order_checks_bp, documents_bp,
                       printing_bp, notes_bp, safety_bp, transfers_bp, deliveries_bp):
         app.register_blueprint(blueprint)

@@ -102,7 +102,8 @@ class BaseConfig:
     #: form field, hence the larger form memory limit.
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 6 * 1024 * 1024
-    #: The user import reads at most this many data lines and bytes.
+    #: The CSV imports (users, population figures) read at most this many data
+    #: lines and bytes.
     IMPORT_MAX_LINES = 5000
     IMPORT_MAX_BYTES = 3 * 1024 * 1024
 

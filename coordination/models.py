@@ -29,6 +29,7 @@ from coordination.meetings.models import (  # noqa: F401
 from coordination.notes.models import CaseNote, CaseNoteRevision  # noqa: F401
 from coordination.notifications.models import Notification, NotificationRead  # noqa: F401
 from coordination.order_checks.models import ExtensionRequest, OrderCheck  # noqa: F401
+from coordination.population.models import PopulationFigure  # noqa: F401
 from coordination.programmes.models import CorrectionalProgramme  # noqa: F401
 from coordination.protection.models import OrderViolation, ProtectionOrder  # noqa: F401
 from coordination.referrals.models import Referral  # noqa: F401

@@ -21,7 +21,7 @@ from tests.helpers import csrf_token, enrol, opaque, pid
 #: Routes anyone may open, signed in or not.
 PUBLIC = {"static", "accounts.login", "core.healthz"}
 #: endpoint -> URL template; {case} is filled per user (own / other / forged),
-#: {user}, {agency}, {district}, {municipality} by the administration matrix.
+#: {user}, {agency}, {district}, {municipality}, {figure} by the administration matrix.
 ROUTES = {
     "core.index": "/",
     "accounts.logout": "/logout",
@@ -64,6 +64,10 @@ ROUTES = {
     "territories.new_municipality": "/admin/territories/{district}/municipalities/new",
     "territories.retire_municipality": "/admin/territories/{municipality}/retire",
     "territories.reinstate_municipality": "/admin/territories/{municipality}/reinstate",
+    "population.list_figures": "/admin/population",
+    "population.new_figure": "/admin/population/new",
+    "population.edit_figure": "/admin/population/{figure}",
+    "population.import_figures": "/admin/population/import",
     "settings.edit_settings": "/admin/settings",
     "reports.page": "/reports",
     "reports.download": "/reports/aggregate.csv",
@@ -270,7 +274,7 @@ def _karasuu_meeting() -> int:
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
 def test_anonymous_users_are_sent_to_login(client, endpoint):
     response = client.get(opaque(ROUTES[endpoint].format(case=1, user=1, agency=1, district=1,
-                                                         municipality=1)))
+                                                         municipality=1, figure=1)))
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
 
@@ -405,7 +409,9 @@ ADMIN_ONLY = {"agencies.list_agencies", "agencies.new_agency", "agencies.show_ag
               "agencies.deactivate_agency", "agencies.reactivate_agency",
               "territories.list_territories", "territories.show_territory",
               "territories.new_municipality", "territories.retire_municipality",
-              "territories.reinstate_municipality", "settings.edit_settings"}
+              "territories.reinstate_municipality", "settings.edit_settings",
+              "population.list_figures", "population.new_figure", "population.edit_figure",
+              "population.import_figures"}
 #: Administrators and agency heads (their own agency's accounts only).
 ACCOUNTS = {"users.list_users", "users.new_user", "users.import_users"}
 ONE_ACCOUNT = {"users.show_user", "users.deactivate_user", "users.reactivate_user",
@@ -419,14 +425,14 @@ HEADS = {"coordinator.sokuluk", "coordinator.karasuu"}
 
 
 def test_admin_matrix_covers_every_administration_route():
-    assert ADMIN_ROUTES == {e for e in ROUTES if e.split(".")[0] in
-                            ("users", "agencies", "territories", "settings")} | EVERYONE
+    administration = ("users", "agencies", "territories", "population", "settings")
+    assert ADMIN_ROUTES == {e for e in ROUTES if e.split(".")[0] in administration} | EVERYONE
 
 
 @pytest.fixture
 def targets(make_user, agency):
     """A colleague in the Sokuluk committee, an outsider (Kara-Suu police), and
-    the reference data the administration routes open."""
+    the reference data the administration routes open (a population figure too)."""
     colleague = make_user("colleague.sokuluk", "SOKULUK-COMMITTEE")
     outsider = make_user("outsider.karasuu", "KARASUU-POLICE")
     for account in (colleague, outsider):
@@ -438,7 +444,17 @@ def targets(make_user, agency):
         "agency": agency("SOKULUK-POLICE").id,
         "district": sokuluk.id,
         "municipality": territory_by_code("41708222001").id,
+        "figure": _demo_figure(sokuluk.id),
     }
+
+
+def _demo_figure(territory_id: int) -> int:
+    from coordination.population.models import PopulationFigure
+
+    found = db.session.scalar(sa.select(PopulationFigure.id).where(
+        PopulationFigure.territory_id == territory_id).limit(1))
+    assert found is not None, "demo data has no population figure"
+    return found
 
 
 def expected_status(username: str, endpoint: str, target: str = "colleague") -> int:
@@ -468,7 +484,7 @@ def test_every_admin_route_for_every_demo_user(login_as, targets, username):
     for endpoint in sorted(ADMIN_ROUTES):
         for target in ("colleague", "outsider"):
             url = ROUTES[endpoint].format(user=targets[target], **{
-                key: targets[key] for key in ("agency", "district", "municipality")})
+                key: targets[key] for key in ("agency", "district", "municipality", "figure")})
             status = client.get(url).status_code
             assert status == expected_status(username, endpoint, target), (
                 username, endpoint, target)
@@ -498,6 +514,7 @@ def test_every_account_action_posted_by_every_demo_user(login_as, targets, usern
     "/admin/agencies/99999999", "/admin/agencies/99999999/deactivate",
     "/admin/territories/99999999",
     "/admin/territories/99999999/municipalities/new",
+    "/admin/population/99999999",
 ])
 def test_forged_ids_answer_404_to_the_administrator(login_as, url):
     assert login_as("admin").get(url).status_code == 404

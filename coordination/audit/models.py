@@ -109,6 +109,10 @@ class AuditAction(enum.StrEnum):
     MUNICIPALITY_ADDED = "municipality_added"
     MUNICIPALITY_RETIRED = "municipality_retired"
     MUNICIPALITY_REINSTATED = "municipality_reinstated"
+    #: A population figure added or changed by hand (object: the figure).
+    POPULATION_CHANGED = "population_changed"
+    #: A CSV file of population figures imported (one entry for the file).
+    POPULATION_IMPORTED = "population_imported"
     #: The object is the ``setting_changes`` row holding the old and new value.
     SETTING_CHANGED = "setting_changed"
     DOCUMENT_ATTACHED = "document_attached"
@@ -146,8 +150,8 @@ class AuditAction(enum.StrEnum):
 ACCOUNT_ACTIONS = frozenset(
     action for action in AuditAction
     if action.value.startswith(("login_", "user", "password_", "agency_", "territory_",
-                                "municipality_", "setting_", "session_", "language_",
-                                "two_factor_", "recovery_codes_"))
+                                "municipality_", "population_", "setting_", "session_",
+                                "language_", "two_factor_", "recovery_codes_"))
     # Statistics requests hold no case data: the administrator watches them
     # for unusual querying (differencing attempts) with the sign-ins.
     or action in (AuditAction.LOGOUT, AuditAction.STATISTICS_REQUESTED)

@@ -31,6 +31,7 @@ from coordination.cases.models import (
 )
 from coordination.demo import names
 from coordination.demo.meetings import add_meetings
+from coordination.demo.population import add_population
 from coordination.demo.workflow import add_district_extras, add_workflow
 from coordination.extensions import db
 from coordination.models_base import utcnow
@@ -201,6 +202,8 @@ def load_demo(seed: int, now: datetime | None = None) -> DemoSummary:
     # Checks of the orders (issue 19), after everything else with their own
     # random numbers, so that the rest of the demo stays as it was.
     add_order_checks(seed, district_staff, now)
+    # The denominators of the statistics' rates, marked as demo figures.
+    add_population(now, MONTHS)
     record(AuditAction.DEMO_DATA_LOADED)
     db.session.flush()
     return DemoSummary(agency_count, users, cases)

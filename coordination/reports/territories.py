@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from coordination.cases.models import Sex
 from coordination.extensions import db
+from coordination.population.queries import populations_of
 from coordination.territories.models import Territory, TerritoryLevel
 
 
@@ -20,18 +21,13 @@ def units(territory: Territory) -> list[Territory]:
 
 def population_for(territories: list[Territory], year: int) -> dict[tuple[int, str], int]:
     """{(territory id, sex value): population} for ``year``, where it is entered
-    (a region without its own figure: the sum of its districts, if all have one)."""
-    try:  # TEMPORARY until the population branch is merged
-        from coordination.population.queries import population_of
-    except ImportError:
-        return {}
-
+    (a region without its own figure: the sum of its districts, if all have one;
+    docs/population.md)."""
     figures = {}
-    for territory in territories:
-        for sex in Sex:
-            people = population_of(territory, year, sex)
+    for sex in Sex:
+        for territory_id, people in populations_of(territories, year, sex).items():
             if people is not None:
-                figures[(territory.id, sex.value)] = people
+                figures[(territory_id, sex.value)] = people
     return figures
 
 

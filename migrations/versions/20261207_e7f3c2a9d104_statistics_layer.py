@@ -6,7 +6,7 @@ records (``make run`` does so when it is empty), and every later change keeps
 it current.
 
 Revision ID: e7f3c2a9d104
-Revises: d4e5a1c0b718
+Revises: f3a9c2d1b604
 Create Date: 2026-12-07 04:50:00
 """
 from alembic import op
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = 'e7f3c2a9d104'
-down_revision = 'd4e5a1c0b718'
+down_revision = 'f3a9c2d1b604'
 branch_labels = None
 depends_on = None
 

@@ -93,7 +93,7 @@ def _routes(app) -> list[tuple[str, str, str]]:
 def _user_for(endpoint: str) -> str:
     """Someone who may use the route's section (the administrator for the
     administration, the Sokuluk committee's head for everything else)."""
-    admin_sections = ("users.", "agencies.", "territories.", "settings.")
+    admin_sections = ("users.", "agencies.", "territories.", "population.", "settings.")
     if endpoint.startswith(admin_sections) and endpoint != "agencies.directory":
         return "admin"
     return "coordinator.sokuluk"

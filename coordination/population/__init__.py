@@ -1,0 +1,1 @@
+"""Population figures: the denominators of the rates per 10,000 the statistics publish."""

@@ -188,3 +188,31 @@ def test_breakdowns_can_be_chosen(login_as):
     data = client.get("/reports/aggregate.csv",
                       query_string={**PERIOD, "table": "risk"}).data.decode("utf-8-sig")
     assert "risk" in data.lower() and "Referrals sent" not in data
+
+
+def test_rates_per_10000_divide_the_published_survivors_by_the_population(app, user):
+    from werkzeug.datastructures import MultiDict
+
+    from coordination.population.queries import population_of
+    from coordination.reports.build import build
+    from coordination.reports.request import parse
+
+    analyst = user("ministry.analyst")
+    with app.test_request_context("/reports?lang=en"):
+        request = parse(analyst, MultiDict({"from": "2025-12", "to": "2026-11"}),
+                        datetime(2026, 12, 7).date())
+        report, _notes = build(request, datetime(2026, 12, 7).date())
+    tables = {table.key: table for table in report.tables}
+    survivors = {label: cells[0] for label, cells in tables["police"].rows}
+    checked = 0
+    for label, cells in tables["rates"].rows:
+        region = next(t for t in db.session.scalars(sa.select(Territory))
+                      if t.name("en") == label)
+        people = population_of(region, 2026)
+        shown = survivors[label]
+        if shown.value is None or not people:
+            assert cells[-1].value is None
+            continue
+        assert cells[-1].value == round(shown.value * 10000 / people, 1)
+        checked += 1
+    assert checked >= 1

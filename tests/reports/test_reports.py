@@ -216,3 +216,14 @@ def test_rates_per_10000_divide_the_published_survivors_by_the_population(app, u
         assert cells[-1].value == round(shown.value * 10000 / people, 1)
         checked += 1
     assert checked >= 1
+
+
+def test_the_checks_of_protection_orders_are_in_the_statistics_by_region(login_as):
+    page = _page(login_as("ministry.analyst"), table="order_checks")
+    assert page.status_code == 200 and 'id="order_checks"' in page.text
+    section = page.text.split('id="order_checks"')[1].split("</section>")[0]
+    for heading in ("Orders issued", "Orders checked on schedule, %", "Checks on time, %",
+                    "Breaches per 100 orders", "Median hours from breach to response"):
+        assert heading in section
+    assert "Sokuluk" not in section and "Chui" in section  # by region, nationally
+    assert re.search(r"<td[^>]*>\d[\d,.]*</td>", section)

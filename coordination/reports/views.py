@@ -8,6 +8,7 @@ from markupsafe import Markup
 from coordination import policy
 from coordination.decorators import section_required
 from coordination.models_base import utcnow
+from coordination.replica.routing import reads_from_replica
 from coordination.reports import filters
 from coordination.reports.build import build
 from coordination.reports.request import parse
@@ -38,6 +39,7 @@ def _report():
 
 @bp.route("")
 @reports_section
+@reads_from_replica
 def page():
     user, report_request, report, notes = _report()
     # Our own renderer escapes every text and writes no script or style.
@@ -50,6 +52,7 @@ def page():
 
 @bp.route("/aggregate.<any(csv, xlsx, pdf):kind>")
 @reports_section
+@reads_from_replica
 def download(kind: str):
     _user, report_request, report, _notes = _report()
     render, mimetype = DOWNLOADS[kind]

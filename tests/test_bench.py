@@ -18,7 +18,10 @@ from coordination import PROJECT_ROOT
 from tests import databases
 
 FINAL_LINE = re.compile(r"report_vs_sql=\d+(\.\d+)? list_p95_ms=\d+(\.\d+)? "
-                        r"inbox_p95_ms=\d+(\.\d+)? pdf_ms=\d+(\.\d+)? peak_rss_mb=\d+(\.\d+)?")
+                        r"inbox_p95_ms=\d+(\.\d+)? pdf_ms=\d+(\.\d+)? "
+                        r"signin_ms=\d+(\.\d+)? signin_hash_ms=\d+(\.\d+)? "
+                        r"signin_rest_ms=\d+(\.\d+)? signin_rest_p95_ms=\d+(\.\d+)? "
+                        r"peak_rss_mb=\d+(\.\d+)?")
 
 
 def _bench(url: str) -> subprocess.CompletedProcess:
@@ -38,7 +41,7 @@ def test_bench_seeds_measures_and_ends_with_the_figures(tmp_path):
         assert FINAL_LINE.fullmatch(lines[-1]), lines[-1]
         assert "Seeded 200 cases" in first.stdout
         for name in ("report: engine", "report: raw SQL", "list deep page", "inbox /followups",
-                     "PDF national report"):
+                     "PDF national report", "sign-in: password hash", "sign-in: the rest"):
             assert name in first.stdout
         said = []
         assert prepare(url, Wanted(200, 1), log=said.append) is None  # reused, not reseeded

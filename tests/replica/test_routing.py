@@ -8,6 +8,8 @@ replayed is.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 import sqlalchemy as sa
 from flask import g
@@ -86,10 +88,18 @@ def test_a_replica_needs_postgresql(tmp_path):
 # --- the session -----------------------------------------------------------------------
 
 
+@contextmanager
+def _own_request(app):
+    """A request with its own ``g`` (the suite's app context keeps one for the
+    whole run, which a request context would otherwise share)."""
+    with app.app_context(), app.test_request_context("/cases"):
+        yield
+
+
 def test_only_plain_selects_of_an_armed_request_go_to_the_replica(app):
     replica = object()
     users = sa.table("users", sa.column("id"))
-    with app.test_request_context("/cases"):
+    with _own_request(app):
         session = db.session()
         assert replica_for(session, sa.select(users)) is None  # not armed
         g.replica_engine = replica
@@ -102,7 +112,7 @@ def test_only_plain_selects_of_an_armed_request_go_to_the_replica(app):
 
 
 def test_a_request_that_read_from_the_replica_may_add_rows_but_not_change_them(app):
-    with app.test_request_context("/cases"):
+    with _own_request(app):
         g.replica_engine, g.read_from_replica = object(), True
         db.session.add(AuditEvent(action=AuditAction.LOGIN_SUCCEEDED))
         db.session.flush()

@@ -24,6 +24,9 @@ class BaseConfig:
     DATABASE_REPLICA_URL: str | None = None
     #: A replica further behind than this serves no reads (the primary does).
     REPLICA_MAX_LAG_SECONDS = 10.0
+    #: The replica's position is asked at most this often per process (a
+    #: position a moment old only sends more pages to the primary).
+    REPLICA_STATUS_SECONDS = 1.0
     #: A replica that did not answer is asked again after this long.
     REPLICA_RETRY_SECONDS = 5.0
     #: Seconds to wait for a connection to the replica.

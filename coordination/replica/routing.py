@@ -157,4 +157,5 @@ def init_app(app: Flask) -> None:
     options["connect_args"] = {"connect_timeout": app.config["REPLICA_CONNECT_TIMEOUT"],
                                **options.get("connect_args", {})}
     app.extensions[EXTENSION] = ReadReplica(sa.create_engine(url, **options),
-                                            app.config["REPLICA_RETRY_SECONDS"])
+                                            app.config["REPLICA_RETRY_SECONDS"],
+                                            app.config["REPLICA_STATUS_SECONDS"])

@@ -21,7 +21,7 @@ from coordination.extensions import db
 from coordination.replica import routing
 from coordination.replica.routing import EXTENSION, WRITTEN_KEY, Route, choose
 from coordination.replica.session import replica_for
-from coordination.replica.status import ReplicaStatus, parse_lsn
+from coordination.replica.status import ReadReplica, ReplicaStatus, parse_lsn
 from tests.conftest import _config_dict
 from tests.helpers import login
 from tests.replica.scenario import (
@@ -212,3 +212,25 @@ def test_a_replica_down_or_lagging_leaves_the_reads_to_the_primary(
     assert primary.case_list_queries() and not replica.page_queries()
     if state:
         assert stand_in.states[-1] == state
+
+
+# --- asking the replica -------------------------------------------------------------------
+
+
+def test_the_replica_is_asked_at_most_every_status_seconds_and_left_alone_when_down(
+        monkeypatch):
+    replica = ReadReplica(engine=None, retry_seconds=3600, status_seconds=3600)
+    answers = [CAUGHT_UP, sa.exc.OperationalError("connect", {}, OSError())]
+
+    def ask():
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(replica, "_ask", ask)
+    assert replica.status() == replica.status() == CAUGHT_UP  # asked once
+    replica.status_seconds = 0
+    assert replica.status() is None  # down: logged, and not asked again for a while
+    assert replica.status() is None
+    assert not answers

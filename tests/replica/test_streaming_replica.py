@@ -114,7 +114,7 @@ def database(tmp_path_factory, replica_port):
 @pytest.fixture
 def replicated(database):
     """An app reading from the replica (which may lag an hour before it is passed over)."""
-    app = _app(*database, REPLICA_MAX_LAG_SECONDS=3600)
+    app = _app(*database, REPLICA_MAX_LAG_SECONDS=3600, REPLICA_STATUS_SECONDS=0)
     with _own_session(), app.app_context():
         yield app
         app.extensions[EXTENSION].engine.dispose()

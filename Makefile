@@ -7,7 +7,7 @@ PORT ?= 5000
 CATALOGS := coordination/translations
 export FLASK_APP := wsgi
 
-.PHONY: run worker test e2e load translations extract-messages lint bench clean
+.PHONY: run worker test e2e load translations extract-messages lint bench replica replica-stop help clean
 
 # A .venv without a working interpreter or pip (a first `make run` stopped
 # while it was being created) is not usable: it is deleted and built again,
@@ -100,11 +100,29 @@ extract-messages: $(STAMP)
 bench: translations
 	$(BIN)/python bench/run.py
 
+## A streaming read replica of the local PostgreSQL on 127.0.0.1:5433 (pg_basebackup;
+## REPLICA_PORT, REPLICA_DIR; docs/replica.md): DATABASE_REPLICA_URL is then the
+## primary's URL with that port. Prepares the primary once; keeps a healthy replica.
+replica:
+	scripts/replica start
+
+## Stop the read replica and delete its data directory.
+replica-stop:
+	scripts/replica stop
+
 ## Static analysis: ruff everywhere, bandit on the application code (each
 ## `# nosec` says why on its line or the line above).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r coordination forms exports
 
+## What each target does (the comments above them).
+help:
+	@awk '/^## / { sub(/^## /, ""); doc = doc (doc ? " " : "") $$0; next } \
+	      /^[a-z][a-z0-9-]*:/ && doc { split($$0, t, ":"); printf "%-16s %s\n", t[1], doc } \
+	      { doc = "" }' Makefile
+
 clean:
+	@if [ -x scripts/replica ] && [ -d instance ] && ls -d instance/replica-* >/dev/null 2>&1; then \
+		scripts/replica stop; fi
 	rm -rf $(VENV) instance .pytest_cache

@@ -86,6 +86,8 @@ def _load_config(app: Flask, config) -> None:
     app.config.from_object(config)
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("DATABASE_REPLICA_URL"):
+        app.config["DATABASE_REPLICA_URL"] = os.environ["DATABASE_REPLICA_URL"]
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     # The deployment's default interface language (Kyrgyz unless set).
@@ -157,6 +159,7 @@ def _instance_secret_key(app: Flask) -> str:
 def _init_extensions(app: Flask) -> None:
     from coordination import models  # noqa: F401  (registers every table)
     from coordination.extensions import csrf, db, login_manager, migrate
+    from coordination.replica import routing
     from coordination.statistics import layer as statistics_layer
 
     db.init_app(app)
@@ -164,6 +167,7 @@ def _init_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             configure_sqlite(db.engine)
+    routing.init_app(app)  # the read replica, when DATABASE_REPLICA_URL names one
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

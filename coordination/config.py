@@ -18,6 +18,19 @@ class BaseConfig:
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLALCHEMY_RECORD_QUERIES = False
+    #: A PostgreSQL streaming replica of the database for the read-only pages
+    #: (lists, statistics, exports); ``DATABASE_REPLICA_URL`` in the
+    #: environment. None: everything on the one database (docs/replica.md).
+    DATABASE_REPLICA_URL: str | None = None
+    #: A replica further behind than this serves no reads (the primary does).
+    REPLICA_MAX_LAG_SECONDS = 10.0
+    #: The replica's position is asked at most this often per process (a
+    #: position a moment old only sends more pages to the primary).
+    REPLICA_STATUS_SECONDS = 1.0
+    #: A replica that did not answer is asked again after this long.
+    REPLICA_RETRY_SECONDS = 5.0
+    #: Seconds to wait for a connection to the replica.
+    REPLICA_CONNECT_TIMEOUT = 2
 
     #: Languages the interface speaks; Kyrgyz is the state language.
     LANGUAGES = ("ky", "ru", "en")

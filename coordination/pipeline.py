@@ -38,6 +38,7 @@ from coordination import policy
 from coordination.bounds import page_number
 from coordination.extensions import db
 from coordination.refusals import Forbidden, RuleBroken
+from coordination.replica.routing import note_write
 
 #: Methods that must not change anything (RFC 9110 safe methods).
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -78,6 +79,7 @@ def conclude() -> None:
             raise UnexpectedWrite(f"{request.method} {request.endpoint} wrote to the database")
         return
     db.session.commit()
+    note_write()  # read-your-writes: the user's next pages wait for the replica
 
 
 def _pending_changes() -> bool:

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 from flask_migrate import upgrade
-from flask_sqlalchemy.session import Session
 
 from coordination import create_app
 from coordination.accounts.models import Role, User
@@ -25,6 +24,7 @@ from coordination.agencies.models import Agency
 from coordination.config import TestingConfig
 from coordination.demo import load_demo
 from coordination.extensions import db
+from coordination.replica.session import RoutingSession, replica_for
 from tests import databases
 from tests.helpers import DEMO_PASSWORD, login
 
@@ -81,12 +81,14 @@ def separate_app(tmp_path):
             db.session = suite_session
 
 
-class _ConnectionBoundSession(Session):
+class _ConnectionBoundSession(RoutingSession):
     """Flask-SQLAlchemy's session picks an engine per model and so ignores a
-    session-wide ``bind``; the test transaction needs that bind honoured."""
+    session-wide ``bind``; the test transaction needs that bind honoured.
+    A page's reads still go to a read replica where a test installs one."""
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        return bind or self.bind or super().get_bind(mapper, clause, bind, **kwargs)
+        replica = replica_for(self, clause) if bind is None else None
+        return bind or replica or self.bind or super().get_bind(mapper, clause, bind, **kwargs)
 
 
 @pytest.fixture(autouse=True)

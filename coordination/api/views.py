@@ -33,6 +33,7 @@ from coordination.protection.models import ProtectionOrder
 from coordination.referrals import services as referrals
 from coordination.referrals.models import Referral
 from coordination.refusals import NotFound, RuleBroken
+from coordination.replica.routing import reads_from_replica
 from coordination.territories.models import Territory, TerritoryLevel
 from coordination.triage import services as triage
 from coordination.triage.models import ReportSource
@@ -214,6 +215,7 @@ def order_status(order_id):
            query={key: {"type": "string", "pattern": pattern} for key, pattern in (
                ("from", r"^\d{4}-\d{2}$"), ("to", r"^\d{4}-\d{2}$"),
                ("region", r"^[A-Za-z0-9-]{1,32}$"), ("district", r"^[A-Za-z0-9-]{1,32}$"))})
+@reads_from_replica
 def statistics():
     from coordination.models_base import utcnow
     from coordination.reports.build import build

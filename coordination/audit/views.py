@@ -12,6 +12,7 @@ from coordination.audit import viewer
 from coordination.audit.models import AuditAction
 from coordination.decorators import section_required
 from coordination.pipeline import acting_user, current_page
+from coordination.replica.routing import reads_from_replica
 from exports.cells import neutralise
 from forms.audit import AuditFilterForm
 from forms.fields import choices
@@ -37,6 +38,7 @@ def _filters(user) -> tuple[AuditFilterForm, viewer.AuditFilters]:
 
 @bp.route("")
 @audit_section
+@reads_from_replica
 def list_events():
     user = acting_user()
     form, filters = _filters(user)
@@ -48,6 +50,7 @@ def list_events():
 
 @bp.route("/events.csv")
 @audit_section
+@reads_from_replica
 def export():
     user = acting_user()
     _form, filters = _filters(user)

@@ -36,6 +36,7 @@ from coordination.pipeline import (
     current_page,
     step,
 )
+from coordination.replica.routing import reads_from_replica
 from forms.cases import CaseFilterForm, CaseIntakeForm, NewIncidentForm, PersonCorrectionForm
 from forms.fields import choices
 
@@ -45,6 +46,7 @@ cases_section = section_required(policy.Section.CASES)
 
 @bp.route("")
 @cases_section
+@reads_from_replica
 def list_cases():
     user = acting_user()
     form = CaseFilterForm(request.args)

@@ -9,12 +9,14 @@ from coordination import policy
 from coordination.extensions import db
 from coordination.home import build_home
 from coordination.models_base import utcnow
+from coordination.replica.routing import reads_from_replica
 
 bp = Blueprint("core", __name__)
 
 
 @bp.route("/")
 @login_required
+@reads_from_replica
 def index():
     if policy.may_use(current_user, policy.Section.CASES):  # what needs the agency today
         return render_template("core/today.html",

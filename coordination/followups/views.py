@@ -11,6 +11,7 @@ from coordination.followups import services
 from coordination.followups.section import add_form, close_action
 from coordination.models_base import utcnow
 from coordination.pipeline import Confirmation, acting_user, current_page, step
+from coordination.replica.routing import reads_from_replica
 from forms.followups import CloseFollowUpForm, UndoDoneForm
 from forms.referrals import legal_ground_value
 
@@ -20,6 +21,7 @@ cases_section = section_required(policy.Section.CASES)
 
 @bp.route("/followups")
 @cases_section
+@reads_from_replica
 def agency_list():
     return render_template("followups/list.html",
                            pagination=services.agency_follow_ups(acting_user(),

@@ -34,6 +34,7 @@ from coordination.pipeline import (
     step,
 )
 from coordination.refusals import Forbidden
+from coordination.replica.routing import reads_from_replica
 from forms.fields import choices
 from forms.meetings import (
     AgendaCaseForm,
@@ -68,6 +69,7 @@ def _show(meeting_id: int, anchor: str | None = None) -> str:
 
 @bp.route("")
 @meetings_section
+@reads_from_replica
 def list_meetings():
     user = _user()
     pagination = services.list_meetings(user, page=current_page())

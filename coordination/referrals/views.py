@@ -13,6 +13,7 @@ from coordination.protection.services import expiring_orders
 from coordination.referrals import services
 from coordination.referrals.models import LegalGround, Priority, ReferralService
 from coordination.referrals.section import send_form, step_action
+from coordination.replica.routing import reads_from_replica
 from forms.referrals import ReferralStepForm
 
 bp = Blueprint("referrals", __name__)
@@ -21,6 +22,7 @@ cases_section = section_required(policy.Section.CASES)
 
 @bp.route("/referrals")
 @cases_section
+@reads_from_replica
 def inbox():
     user = acting_user()
     now = utcnow()

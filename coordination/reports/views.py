@@ -17,6 +17,7 @@ from coordination.audit.services import record
 from coordination.decorators import section_required
 from coordination.models_base import utcnow
 from coordination.pipeline import allow_write
+from coordination.replica.routing import reads_from_replica
 from coordination.reports import filters
 from coordination.reports.build import build
 from coordination.reports.request import ReportRequest, parse
@@ -54,6 +55,7 @@ def _request(kind: str) -> ReportRequest:
 
 @bp.route("")
 @reports_section
+@reads_from_replica
 def page():
     report_request = _request("page")
     form = filters.form_for(current_user._get_current_object(), report_request)
@@ -70,6 +72,7 @@ def page():
 
 @bp.route("/aggregate.<any(csv, xlsx, pdf):kind>")
 @reports_section
+@reads_from_replica
 def download(kind: str):
     report_request = _request(kind)
     if report_request.problems:

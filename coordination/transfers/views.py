@@ -8,6 +8,7 @@ from coordination import policy
 from coordination.cases.steps import load_case, to_case, to_case_or
 from coordination.decorators import section_required
 from coordination.pipeline import acting_user, step
+from coordination.replica.routing import reads_from_replica
 from coordination.transfers import services
 from coordination.transfers.section import propose_form
 from forms.fields import choices
@@ -30,6 +31,7 @@ def to_inbox(user, transfer) -> str:
 
 @bp.route("/transfers")
 @cases_section
+@reads_from_replica
 def inbox():
     return render_template("transfers/inbox.html", transfers=services.inbox(acting_user()))
 

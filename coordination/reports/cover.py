@@ -4,6 +4,8 @@ which the page, the CSV, the XLSX cover sheet and the PDF's first page print).
 """
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import format_datetime, format_decimal, to_user_timezone
 from flask_babel import gettext as _
 
@@ -24,7 +26,8 @@ def _coverage(lang: str) -> str:
         return _("No case is registered yet.")
     names = {t.id: t.name(lang) for t in db.session.query(Territory)
              .filter(Territory.id.in_(list(firsts)))}
-    return "; ".join(f"{names.get(territory, territory)}: {month // 100}-{month % 100:02d}"
+    return "; ".join(f"{names.get(territory, territory)}: "
+                     f"{month_label(date(month // 100, month % 100, 1))}"
                      for territory, month in sorted(firsts.items(),
                                                     key=lambda item: str(names.get(item[0]))))
 

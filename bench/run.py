@@ -173,9 +173,11 @@ def report_statements(app, analyst: User) -> tuple[Callable[[], None], list]:
 
 
 def measure_report(app, analyst: User, repeat: int) -> tuple[Measurement, Measurement]:
-    """(through the engine and disclosure control, the same SQL on the driver)."""
+    """(the report built through the statistics layer and the cell key method,
+    the same SQL on the driver)."""
     produce, statements = report_statements(app, analyst)
-    engine_times, sql_times = Measurement("report: built"), Measurement("report: its GROUP BYs on the layer")
+    engine_times = Measurement("report: built")
+    sql_times = Measurement("report: its GROUP BYs on the layer")
     raw = db.engine.raw_connection()
     try:
         cursor = raw.cursor()

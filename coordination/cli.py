@@ -22,10 +22,10 @@ from coordination.demo import DEMO_PASSWORD, database_is_empty, demo_usernames, 
 from coordination.extensions import db
 from coordination.maintenance import backup, retention
 from coordination.maintenance.synthetic import SeedError, seed_synthetic
-from coordination.statistics.cli import statistics_cli
 from coordination.models_base import utcnow
 from coordination.notifications.services import check_due
 from coordination.order_checks.cli import orders_cli
+from coordination.statistics.cli import statistics_cli
 from coordination.territories.services import load_territories, territory_by_code
 
 territories_cli = AppGroup("territories", help="Territorial reference data.")

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
+from coordination import PROJECT_ROOT
 from coordination.agencies.models import Agency
 from coordination.extensions import db
 from coordination.i18n import month_label
@@ -68,6 +69,14 @@ def test_report_page_names_the_months(login_as, lang):
     assert not MONTH_KEY.search(text), MONTH_KEY.search(text)
 
 
+def _catalog(lang: str) -> dict[str, str]:
+    from babel.messages.pofile import read_po
+
+    path = PROJECT_ROOT / "coordination" / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    with open(path, "rb") as handle:
+        return {m.id: m.string for m in read_po(handle) if isinstance(m.id, str)}
+
+
 @pytest.mark.parametrize("lang", ["ru", "ky"])
 def test_report_pdf_and_xlsx_name_the_months_in_the_language(login_as, lang):
     from openpyxl import load_workbook
@@ -84,8 +93,8 @@ def test_report_pdf_and_xlsx_name_the_months_in_the_language(login_as, lang):
         client.get("/reports/aggregate.xlsx", query_string=query).data))
     cover = [c.value for row in workbook.worksheets[0].iter_rows() for c in row if c.value]
     assert f"{MONTHS[lang][0]} – {MONTHS[lang][-1]}" in cover
-    months = next(sheet for sheet in workbook.worksheets if sheet["A1"].value == {
-        "ru": "Зарегистрированные дела по месяцам", "ky": "Айлар боюнча катталган иштер"}[lang])
+    title = _catalog(lang)["Registered cases and their survivors by month"]
+    months = next(sheet for sheet in workbook.worksheets if sheet["A1"].value == title)
     assert [months.cell(row=r, column=1).value for r in (4, 5, 6)] == [
         datetime(2026, 1, 1), datetime(2026, 2, 1), datetime(2026, 3, 1)]
     tag = {"ru": "[$-419]", "ky": "[$-440]"}[lang]
@@ -99,7 +108,7 @@ def test_report_csv_keeps_iso_months_and_plain_numbers(login_as):
     records = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert ["Период", "2026-01/2026-03"] in records
     produced = next(value for label, value, *_rest in (r for r in records if len(r) > 1)
-                    if label == "Сформировано")
+                    if label == _catalog("ru")["Data as of"])
     assert re.fullmatch(r"20\d\d-\d\d-\d\dT\d\d:\d\d\+06:00", produced)
     rows = [r[0] for r in records if r and MONTH_KEY.fullmatch(r[0])]
     assert rows == ["2026-01", "2026-02", "2026-03"]

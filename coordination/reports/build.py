@@ -203,11 +203,11 @@ def year_to_date(context: Context) -> Table:
         (now_cell, now), (then_cell, then) = (
             context.cell(query.add(*query.counts(unit, scope).values())) for scope in scopes)
         body.append((name, [now_cell, then_cell, _change(now, then)]))
-    return Table("ytd", _("Year to date: January to %(month)s, against a year earlier",
-                          month=month_label(last)),
+    return Table("ytd", _("Year to date, against the same months a year earlier"),
                  _("Registered"), [str(last.year), str(last.year - 1), _("Change")], body,
                  has_totals=False, k=context.protection.k,
-                 note=_note(_("case; survivor (a person)"), _("registration of the case")))
+                 note=_note(_("case; survivor (a person)"), _("registration of the case"),
+                            _("From January to the period's last month, in both years.")))
 
 
 def survivors_table(context: Context) -> Table:
@@ -431,7 +431,8 @@ def orders_table(context: Context) -> Table:
 
 def _share_cell(context: Context, part: Group, whole: Group, per: int = 100) -> Cell:
     """A rate from two published counts; withheld when either is "<k"."""
-    (part_cell, part_value), (whole_cell, whole_value) = context.cell(part), context.cell(whole)
+    (_part_cell, part_value), (_whole_cell, whole_value) = (context.cell(part),
+                                                            context.cell(whole))
     if whole_value is None or part_value is None:
         return Cell(None, f"<{context.protection.k}", suppressed=True)
     if not whole_value:

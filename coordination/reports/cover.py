@@ -9,6 +9,7 @@ from datetime import date
 from flask_babel import format_datetime, format_decimal, to_user_timezone
 from flask_babel import gettext as _
 
+from coordination.extensions import db
 from coordination.i18n import month_label
 from coordination.models_base import utcnow
 from coordination.reports.request import ReportRequest
@@ -16,20 +17,24 @@ from coordination.statistics import cellkey, query
 from coordination.statistics.protection import Protection
 from coordination.territories.models import Territory
 from exports.report import CoverLine
-from coordination.extensions import db
 
 
-def _coverage(lang: str) -> str:
-    """The first month with a registered case, per region."""
+def _coverage(lang: str) -> tuple[str, str]:
+    """The first month with a registered case, per region: as people read it,
+    and with ISO months (for CSV)."""
     firsts = query.first_months()
     if not firsts:
-        return _("No case is registered yet.")
+        none = _("No case is registered yet.")
+        return none, none
     names = {t.id: t.name(lang) for t in db.session.query(Territory)
              .filter(Territory.id.in_(list(firsts)))}
-    return "; ".join(f"{names.get(territory, territory)}: "
+    regions = sorted(firsts.items(), key=lambda item: str(names.get(item[0])))
+    text = "; ".join(f"{names.get(territory, territory)}: "
                      f"{month_label(date(month // 100, month % 100, 1))}"
-                     for territory, month in sorted(firsts.items(),
-                                                    key=lambda item: str(names.get(item[0]))))
+                     for territory, month in regions)
+    plain = "; ".join(f"{names.get(territory, territory)}: {month // 100}-{month % 100:02d}"
+                      for territory, month in regions)
+    return text, plain
 
 
 def lines(request: ReportRequest, protection: Protection, lang: str) -> list[CoverLine]:
@@ -63,7 +68,7 @@ def lines(request: ReportRequest, protection: Protection, lang: str) -> list[Cov
         CoverLine(_("Consent"), _(
             "Cases whose consent to statistics was withdrawn, with no consent to statistics "
             "given again, are not counted. All other cases are.")),
-        CoverLine(_("Coverage (first month with a case)"), _coverage(lang)),
+        CoverLine(_("Coverage (first month with a case)"), *_coverage(lang)),
         CoverLine(_("Revision policy"), _(
             "Figures of past months change when cases are recorded late or corrected; each "
             "output states when it was produced. Anonymized: no names, reference numbers, "

@@ -141,10 +141,10 @@ def _forget(session: Session, *_args) -> None:
 
 
 def _tracked_classes() -> tuple[type, ...]:
+    from coordination.cases.models import Person
     from coordination.consent.models import ConsentRecord
     from coordination.followups.models import FollowUp
     from coordination.programmes.models import CorrectionalProgramme
-    from coordination.cases.models import Person
     from coordination.referrals.models import Referral
 
     return (Person, Incident, ProtectionOrder, Referral, CorrectionalProgramme, ConsentRecord,

@@ -16,14 +16,13 @@ import random
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
 
 from coordination.reports.build import build
 from coordination.reports.request import parse
 from coordination.statistics import cellkey, protection, query
 from coordination.statistics.query import Scope
 from coordination.territories.models import Territory, TerritoryLevel
-from werkzeug.datastructures import MultiDict
 
 TODAY = date(2026, 12, 7)
 FIRST, LAST = (2024, 1), (2026, 11)
@@ -79,9 +78,10 @@ def test_differencing_overlapping_periods_and_parts_rarely_recovers_small_counts
         parts.setdefault(region, set()).add(district)
     for region, districts in parts.items():
         for month_set in (set(months[i:i + 12]) for i in range(0, len(months) - 11)):
-            whole = _published(_union(cells, month_set, lambda r, d: r == region), settings)
+            whole = _published(_union(cells, month_set, lambda r, d, x=region: r == x),
+                               settings)
             for left_out in districts:
-                small = _union(cells, month_set, lambda r, d: d == left_out)[0]
+                small = _union(cells, month_set, lambda r, d, x=left_out: d == x)[0]
                 others = [_published(_union(cells, month_set, lambda r, d, x=x: d == x), settings)
                           for x in districts - {left_out}]
                 if small not in SMALL or whole is None or None in others:

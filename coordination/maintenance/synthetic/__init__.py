@@ -22,7 +22,6 @@ from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction
 from coordination.demo import DEMO_PASSWORD
 from coordination.extensions import db
-from coordination.statistics import layer as statistics_layer
 from coordination.maintenance.synthetic.cases import TABLES, CaseGenerator, FastRandom
 from coordination.maintenance.synthetic.network import (
     AGENCY_COLUMNS,
@@ -33,6 +32,7 @@ from coordination.maintenance.synthetic.writer import BulkWriter
 from coordination.models_base import utcnow
 from coordination.risk.services import questions
 from coordination.settings.services import get_setting
+from coordination.statistics import layer as statistics_layer
 from coordination.territories.services import load_territories
 
 #: Cases generated between two writes, and writes between two commits.

@@ -41,6 +41,7 @@ run: translations
 	$(BIN)/flask territories load
 	$(BIN)/flask load-demo --if-empty
 	$(BIN)/flask statistics rebuild --if-empty
+	$(BIN)/flask visibility rebuild --if-empty
 	@$(BIN)/flask demo-accounts
 	@echo "Serving on http://127.0.0.1:$(PORT)"
 	@# The delivery worker runs beside the app only when a channel is on and

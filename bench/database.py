@@ -124,6 +124,7 @@ def prepare(url: str, wanted: Wanted, log=print) -> float | None:
         _flask(url, "db", "upgrade")
         # A new statistics layer starts empty: computed from the cases once.
         _flask(url, "statistics", "rebuild", "--if-empty")
+        _flask(url, "visibility", "rebuild", "--if-empty")
         _analyze_and_mark(url, expected)
         return None
     if recorded is False:

@@ -160,10 +160,10 @@ def _init_extensions(app: Flask) -> None:
     from coordination import models  # noqa: F401  (registers every table)
     from coordination.extensions import csrf, db, login_manager, migrate
     from coordination.replica import routing
-    from coordination.statistics import layer as statistics_layer
+    from coordination import derived
 
     db.init_app(app)
-    statistics_layer.install()
+    derived.install()  # the statistics layer and the case-access rows follow every change
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             configure_sqlite(db.engine)

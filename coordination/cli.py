@@ -26,6 +26,7 @@ from coordination.models_base import utcnow
 from coordination.notifications.services import check_due
 from coordination.order_checks.cli import orders_cli
 from coordination.statistics.cli import statistics_cli
+from coordination.visibility.cli import visibility_cli
 from coordination.territories.services import load_territories, territory_by_code
 
 territories_cli = AppGroup("territories", help="Territorial reference data.")
@@ -233,6 +234,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(orders_cli)
     app.cli.add_command(deliveries_cli)
     app.cli.add_command(statistics_cli)
+    app.cli.add_command(visibility_cli)
     for command in (create_agency, create_user_command, load_demo_command, demo_accounts,
                     backup_command, restore_command, retention_command,
                     reset_two_factor_command, seed_synthetic_command,

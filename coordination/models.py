@@ -41,3 +41,4 @@ from coordination.statistics.models import StatisticalRecord  # noqa: F401
 from coordination.territories.models import Territory, TerritoryLevel  # noqa: F401
 from coordination.transfers.models import CaseTransfer  # noqa: F401
 from coordination.triage.models import IncomingReport  # noqa: F401
+from coordination.visibility.models import CaseAccess  # noqa: F401

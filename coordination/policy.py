@@ -36,6 +36,7 @@ from coordination.programmes.models import CorrectionalProgramme
 from coordination.protection.models import ProtectionOrder
 from coordination.referrals.models import Referral, ReferralStatus
 from coordination.territories.models import Territory, TerritoryLevel
+from coordination.visibility.models import CaseAccess
 from coordination.territories.queries import (
     agencies_serving_territory,
     located_in,
@@ -295,6 +296,7 @@ _FOLLOW_UP = aliased(FollowUp)
 _PROGRAMME = aliased(CorrectionalProgramme)
 _ORDER = aliased(ProtectionOrder)
 _TRANSFER = aliased(CaseTransfer)
+_ACCESS = aliased(CaseAccess)
 
 
 def _former_case_ids(*conditions) -> sa.Select:
@@ -346,20 +348,42 @@ def _visible_case_ids(user: User) -> sa.CompoundSelect | bool:
     return sa.union_all(*parts)
 
 
-def case_visibility(user: User) -> ColumnElement[bool]:
-    """SQL predicate on :class:`Case` selecting exactly the cases ``user`` may see.
+def case_visibility_by_rule(user: User) -> ColumnElement[bool]:
+    """The case rule itself as an SQL predicate on :class:`Case`: the cases
+    the user's agency is involved in (and, for a committee, the cases of its
+    territory), one uncorrelated set of ids, each part read from one index.
 
-    For lists: ``cases.id IN (SELECT ... UNION ALL SELECT ...)``, one
-    uncorrelated set of the case ids the user's agency is involved in (and,
-    for a committee, the cases of its territory), each part read from one
-    index. (A correlated ``EXISTS`` per case would make a list test every
-    case in the database.) :func:`case_visibility_per_row` is the same rule
-    for loading one case or a few rows.
+    The reference the case-access rows (:func:`case_visibility`) are held to
+    (tests/test_policy.py, tests/visibility); :func:`case_visibility_per_row`
+    is the same rule for loading one case or a few rows.
     """
     ids = _visible_case_ids(user)
     if isinstance(ids, bool):
         return sa.true() if ids else sa.false()
     return Case.id.in_(ids)
+
+
+def _access_agency(user: User) -> int | bool:
+    """The agency whose case-access rows ``user`` reads; True: every case; False: none."""
+    if not user.is_authenticated or not works_on_cases(user):
+        return False
+    agency = user.agency
+    if agency.type == AgencyType.COMMITTEE and agency.territory.level == TerritoryLevel.COUNTRY:
+        return True
+    return agency.id
+
+
+def case_visibility(user: User) -> ColumnElement[bool]:
+    """SQL predicate on :class:`Case` selecting exactly the cases ``user`` may see,
+    for lists and filters: one lookup per case in the case-access rows
+    (``coordination.visibility``), which hold this module's case rule as data
+    and are kept current in the transaction that changes who is involved."""
+    agency_id = _access_agency(user)
+    if isinstance(agency_id, bool):
+        return sa.true() if agency_id else sa.false()
+    return (sa.select(_ACCESS.case_id)
+            .where(_ACCESS.agency_id == agency_id, _ACCESS.case_id == Case.id)
+            .correlate(Case).exists())
 
 
 def case_visibility_per_row(user: User, former: bool = True) -> ColumnElement[bool]:
@@ -414,20 +438,37 @@ def notification_visibility(user: User) -> ColumnElement[bool]:
     follow-up no longer involves it, stops seeing that case's references)."""
     from coordination.notifications.models import Notification
 
-    if not user.is_authenticated or not works_on_cases(user):
+    agency_id = _access_agency(user)
+    if agency_id is False:
         return sa.false()
-    ids = _visible_case_ids(user)
-    if isinstance(ids, bool):
-        about_visible = sa.true() if ids else sa.false()
+    if agency_id is True:
+        about_visible = sa.true()
     else:
-        about_visible = Notification.case_id.in_(ids)
+        about_visible = (sa.select(_ACCESS.case_id)
+                         .where(_ACCESS.agency_id == agency_id,
+                                _ACCESS.case_id == Notification.case_id)
+                         .correlate(Notification).exists())
     return sa.and_(Notification.agency_id == user.agency_id,
                    sa.or_(Notification.case_id.is_(None), about_visible))
 
 
 def visible_cases(user: User) -> sa.Select:
-    """``SELECT`` of the cases ``user`` may see; callers add filters and order."""
-    return sa.select(Case).where(case_visibility(user))
+    """``SELECT`` of the cases ``user`` may see; callers add filters and order
+    (:func:`newest_first` is the lists' order, read from the access rows' index)."""
+    agency_id = _access_agency(user)
+    if isinstance(agency_id, bool):
+        return sa.select(Case).where(sa.true() if agency_id else sa.false())
+    return sa.select(Case).join(_ACCESS, sa.and_(_ACCESS.case_id == Case.id,
+                                                _ACCESS.agency_id == agency_id))
+
+
+def newest_first(user: User) -> tuple:
+    """The order of :func:`visible_cases` newest first: the access rows' own
+    index (agency, registration, case) for an agency, so that a page costs a
+    page; the cases' registration index for the whole country."""
+    if isinstance(_access_agency(user), bool):
+        return Case.created_at.desc(), Case.id.desc()
+    return _ACCESS.created_at.desc(), _ACCESS.case_id.desc()
 
 
 def visible_case(user: User, case_id: int) -> sa.Select:
@@ -436,18 +477,14 @@ def visible_case(user: User, case_id: int) -> sa.Select:
 
 
 def count_visible_cases(user: User) -> sa.Select:
-    """``SELECT`` of the number of cases ``user`` may see, unfiltered.
-
-    Counted from the index-only id set alone: every id in it is a case (the
-    foreign keys see to that), so ``cases`` itself is never read.
-    """
-    ids = _visible_case_ids(user)
-    if ids is True:
+    """``SELECT`` of the number of cases ``user`` may see, unfiltered: the
+    agency's access rows, counted from their index alone."""
+    agency_id = _access_agency(user)
+    if agency_id is True:
         return sa.select(sa.func.count(Case.id))
-    if ids is False:
+    if agency_id is False:
         return sa.select(sa.literal(0))
-    distinct = ids.subquery().c[0]
-    return sa.select(sa.func.count(sa.distinct(distinct)))
+    return sa.select(sa.func.count()).select_from(_ACCESS).where(_ACCESS.agency_id == agency_id)
 
 
 def _sees(user: User, case: Case) -> bool:

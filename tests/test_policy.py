@@ -62,7 +62,9 @@ def test_the_list_form_the_row_form_and_the_count_agree(username, user):
     listed = set(db.session.scalars(sa.select(Case.id).where(policy.case_visibility(subject))))
     per_row = set(db.session.scalars(
         sa.select(Case.id).where(policy.case_visibility_per_row(subject))))
-    assert listed == per_row
+    by_rule = set(db.session.scalars(
+        sa.select(Case.id).where(policy.case_visibility_by_rule(subject))))
+    assert listed == per_row == by_rule  # the access rows hold the rule
     assert db.session.scalar(policy.count_visible_cases(subject)) == len(listed)
     for case_id in list(listed)[:3]:
         assert db.session.scalar(policy.visible_case(subject, case_id)).id == case_id
@@ -99,7 +101,8 @@ def test_both_forms_follow_a_committee_of_another_level(level, user):
             else case.district.parent_id == territory.id)
         or _expected_visible_by_involvement(coordinator, case)
     }
-    for form in (policy.case_visibility, policy.case_visibility_per_row):
+    for form in (policy.case_visibility, policy.case_visibility_per_row,
+                 policy.case_visibility_by_rule):
         assert set(db.session.scalars(sa.select(Case.id).where(form(coordinator)))) == expected
     assert db.session.scalar(policy.count_visible_cases(coordinator)) == len(expected)
 

@@ -275,12 +275,12 @@ def _filtered(user: User, filters: CaseFilters) -> sa.Select:
 def list_cases(user: User, filters: CaseFilters, page: int = 1):
     """One page of the cases ``user`` may see, newest first (a Pagination).
 
-    Pages are numbered (``LIMIT``/``OFFSET``): the database collects the
-    user's visible cases from indexes and sorts them, so a deep page costs
-    what the first one does. The total is counted from the visible ids
-    alone when nothing is filtered (docs/PERFORMANCE.md).
+    Pages are numbered (``LIMIT``/``OFFSET``): the database walks the
+    agency's case-access rows newest first (``policy.newest_first``), so the
+    first page costs a page whatever the agency's size. The total is counted
+    from the access rows alone when nothing is filtered (docs/PERFORMANCE.md).
     """
-    query = _filtered(user, filters).order_by(Case.created_at.desc(), Case.id.desc())
+    query = _filtered(user, filters).order_by(*policy.newest_first(user))
     query = query.options(joinedload(Case.district), joinedload(Case.lead_agency))
     pagination = db.paginate(
         query,

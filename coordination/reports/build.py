@@ -25,7 +25,7 @@ from coordination.cases.models import (
     Sex,
     ViolenceForm,
 )
-from coordination.i18n import current_language, month_label
+from coordination.i18n import current_language, month_label, ngettext
 from coordination.programmes.models import ProgrammeStatus
 from coordination.protection.models import OrderKind
 from coordination.referrals.models import ReferralService, ReferralStatus
@@ -357,10 +357,12 @@ def _response(context: Context, key: str, by: str, rows, title: str) -> Table:
                  [_("Answered"), _("Median hours to the answer"),
                   _("Answered within the deadline, %")], body, has_totals=False,
                  k=context.protection.k,
-                 note=_note(_("referral answered"), _("sending"),
-                            _("No median where the number answered is shown as “<k”. The "
-                              "median is the middle value (the mean of the two middle "
-                              "values for an even number), to a tenth of an hour.")))
+                 note=_note(_("referral answered"), _("sending"), " ".join((
+                     ngettext("A median based on fewer than %(num)s answer is not shown.",
+                              "A median based on fewer than %(num)s answers is not shown.",
+                              context.protection.k),
+                     _("The median is the middle value (the mean of the two middle values "
+                       "for an even number), to a tenth of an hour.")))))
 
 
 def reporters_table(context: Context) -> Table:

@@ -1,9 +1,9 @@
 """Keeping the statistics layer current, in the same transaction as the change.
 
-Every flush notes the cases whose records may have changed (any row of a
-case's record that a statistical record is computed from); just before the
-transaction commits, their records are computed again (``records.records_for``)
-and replace the old ones. A unit keeps its record key for life: the refresh
+``coordination.derived`` notes the cases whose records may have changed (any
+row of a case's record that a statistical record is computed from); just
+before the transaction commits, their records are computed again
+(``records.records_for``) and replace the old ones. A unit keeps its record key for life: the refresh
 reads the old keys first, and only a new unit draws a new key, so the same
 units always get the same noise. ``rebuild`` is the same refresh over every
 case (``flask statistics rebuild``), for data written behind the
@@ -14,11 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
-from coordination.cases.models import Case, Incident, IncidentViolenceForm, TimelineEvent
+from coordination.cases.models import Case
 from coordination.extensions import db
-from coordination.protection.models import OrderViolation, ProtectionOrder
 from coordination.statistics import aggregates
 from coordination.statistics.cellkey import new_record_key
 from coordination.statistics.models import StatisticalRecord
@@ -31,7 +28,6 @@ BATCH = 500
 #: Every code a record leaves out takes its column's default (one INSERT shape).
 DEFAULTS = {column.name: column.default.arg for column in StatisticalRecord.__table__.columns
             if column.default is not None}
-_PENDING = "statistics_pending"
 
 
 def _chunks(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
@@ -84,91 +80,6 @@ def rebuild(progress: Callable[[int], None] | None = None,
             progress(len(chunk))
     aggregates.rebuild()
     return written
-
-
-# --- Tracking the changes of a transaction ------------------------------------------
-
-def _noted(session: Session) -> dict[str, set[int]]:
-    return session.info.setdefault(_PENDING, {"case": set(), "incident": set(), "order": set()})
-
-
-def _note(session: Session, obj) -> None:
-    pending = _noted(session)
-    if isinstance(obj, Case):
-        if obj.id is not None:
-            pending["case"].add(obj.id)
-    elif isinstance(obj, IncidentViolenceForm):
-        pending["incident"].add(obj.incident_id)
-    elif isinstance(obj, ORDER_CHILDREN):
-        pending["order"].add(obj.order_id)
-    elif isinstance(obj, TRACKED):
-        case_id = getattr(obj, "case_id", None)
-        if case_id is not None:
-            pending["case"].add(case_id)
-
-
-def _after_flush(session: Session, _context) -> None:
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, ALL_TRACKED):
-            _note(session, obj)
-
-
-def _case_ids(session: Session) -> set[int]:
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return set()
-    ids = set(pending["case"])
-    if pending["incident"]:
-        ids |= set(session.scalars(sa.select(Incident.case_id)
-                                   .where(Incident.id.in_(pending["incident"]))))
-    if pending["order"]:
-        ids |= set(session.scalars(sa.select(ProtectionOrder.case_id)
-                                   .where(ProtectionOrder.id.in_(pending["order"]))))
-    return ids
-
-
-def _before_commit(session: Session) -> None:
-    if session is not db.session():
-        return
-    session.flush()  # the commit's own flush comes after this hook
-    ids = _case_ids(session)
-    if ids:
-        refresh(ids)
-
-
-def _forget(session: Session, *_args) -> None:
-    session.info.pop(_PENDING, None)
-
-
-def _tracked_classes() -> tuple[type, ...]:
-    from coordination.cases.models import Person
-    from coordination.consent.models import ConsentRecord
-    from coordination.followups.models import FollowUp
-    from coordination.programmes.models import CorrectionalProgramme
-    from coordination.referrals.models import Referral
-
-    return (Person, Incident, ProtectionOrder, Referral, CorrectionalProgramme, ConsentRecord,
-            TimelineEvent, FollowUp)
-
-
-TRACKED: tuple[type, ...] = ()
-ALL_TRACKED: tuple[type, ...] = ()
-ORDER_CHILDREN: tuple[type, ...] = ()
-
-
-def install() -> None:
-    """Listen to every session's flushes and commits (once per process)."""
-    global TRACKED, ALL_TRACKED, ORDER_CHILDREN
-    if TRACKED:
-        return
-    from coordination.order_checks.models import OrderCheck
-
-    TRACKED = _tracked_classes()
-    ORDER_CHILDREN = (OrderViolation, OrderCheck)
-    ALL_TRACKED = (Case, IncidentViolenceForm, *ORDER_CHILDREN, *TRACKED)
-    sa.event.listen(Session, "after_flush", _after_flush)
-    sa.event.listen(Session, "before_commit", _before_commit)
-    sa.event.listen(Session, "after_rollback", _forget)
 
 
 _COMPARED = ("unit", "case_id", "source_id", "month", "region_id", "district_id", "sex",

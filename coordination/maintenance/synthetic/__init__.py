@@ -33,6 +33,7 @@ from coordination.models_base import utcnow
 from coordination.risk.services import questions
 from coordination.settings.services import get_setting
 from coordination.statistics import layer as statistics_layer
+from coordination.visibility import index as visibility_index
 from coordination.territories.services import load_territories
 
 #: Cases generated between two writes, and writes between two commits.
@@ -118,8 +119,9 @@ def seed_synthetic(cases: int, seed: int, now: datetime | None = None,
                                         AuditAction.DEMO_DATA_LOADED.value, None, None))
             writer.flush()
             writer.fix_sequences()
-    # The rows went in behind the ORM: the statistics layer is computed after.
+    # The rows went in behind the ORM: the derived rows are computed after.
     statistics_layer.rebuild(commit=db.session.commit)
+    visibility_index.rebuild(commit=db.session.commit)
     db.session.commit()
     loaded, cpu = time.perf_counter(), time.process_time() - cpu_started
     analyze()

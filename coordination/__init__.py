@@ -157,10 +157,12 @@ def _instance_secret_key(app: Flask) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from coordination import models  # noqa: F401  (registers every table)
+    from coordination import (
+        derived,
+        models,  # noqa: F401  (registers every table)
+    )
     from coordination.extensions import csrf, db, login_manager, migrate
     from coordination.replica import routing
-    from coordination import derived
 
     db.init_app(app)
     derived.install()  # the statistics layer and the case-access rows follow every change

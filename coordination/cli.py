@@ -26,8 +26,8 @@ from coordination.models_base import utcnow
 from coordination.notifications.services import check_due
 from coordination.order_checks.cli import orders_cli
 from coordination.statistics.cli import statistics_cli
-from coordination.visibility.cli import visibility_cli
 from coordination.territories.services import load_territories, territory_by_code
+from coordination.visibility.cli import visibility_cli
 
 territories_cli = AppGroup("territories", help="Territorial reference data.")
 notifications_cli = AppGroup("notifications", help="In-app notifications.")

@@ -36,7 +36,6 @@ from coordination.programmes.models import CorrectionalProgramme
 from coordination.protection.models import ProtectionOrder
 from coordination.referrals.models import Referral, ReferralStatus
 from coordination.territories.models import Territory, TerritoryLevel
-from coordination.visibility.models import CaseAccess
 from coordination.territories.queries import (
     agencies_serving_territory,
     located_in,
@@ -45,6 +44,7 @@ from coordination.territories.queries import (
 )
 from coordination.transfers.models import CaseTransfer, TransferStatus
 from coordination.triage.models import IncomingReport
+from coordination.visibility.models import CaseAccess
 
 
 class Section(enum.Enum):

@@ -53,7 +53,12 @@ NAMES = {name for groupings in BY_UNIT.values() for name, _d in groupings}
 class StatisticalAggregate(db.Model):
     __tablename__ = "statistical_aggregates"
     __table_args__ = (
-        sa.Index("ix_statistical_aggregates_grouping_month", "grouping", "month", "region_id"),
+        # A national report reads the regions' own rows (district 0), a district
+        # report its district's: one range of a covering index either way.
+        sa.Index("ix_statistical_aggregates_place", "grouping", "district_id", "month",
+                 "region_id", "a", "b", "c", "n", "key_sum"),
+        # A region's report reads its districts' rows.
+        sa.Index("ix_statistical_aggregates_region", "grouping", "region_id", "month"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,8 +3,8 @@
 ``coordination.derived`` notes the cases whose records may have changed (any
 row of a case's record that a statistical record is computed from); just
 before the transaction commits, their records are computed again
-(``records.records_for``) and replace the old ones. A unit keeps its record key for life: the refresh
-reads the old keys first, and only a new unit draws a new key, so the same
+(``records.records_for``) and replace the old ones. A unit keeps its record
+key for life: the refresh reads the old keys first, and only a new unit draws a new key, so the same
 units always get the same noise. ``rebuild`` is the same refresh over every
 case (``flask statistics rebuild``), for data written behind the
 application's back (the synthetic generator, a restore).
@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
+
 from coordination.cases.models import Case
 from coordination.extensions import db
 from coordination.statistics import aggregates

@@ -58,13 +58,17 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_statistical_aggregates')),
     )
     with op.batch_alter_table('statistical_aggregates', schema=None) as batch_op:
-        batch_op.create_index('ix_statistical_aggregates_grouping_month',
-                              ['grouping', 'month', 'region_id'], unique=False)
+        batch_op.create_index('ix_statistical_aggregates_place',
+                              ['grouping', 'district_id', 'month', 'region_id', 'a', 'b', 'c',
+                               'n', 'key_sum'], unique=False)
+        batch_op.create_index('ix_statistical_aggregates_region',
+                              ['grouping', 'region_id', 'month'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('statistical_aggregates', schema=None) as batch_op:
-        batch_op.drop_index('ix_statistical_aggregates_grouping_month')
+        batch_op.drop_index('ix_statistical_aggregates_region')
+        batch_op.drop_index('ix_statistical_aggregates_place')
     op.drop_table('statistical_aggregates')
     with op.batch_alter_table('statistical_records', schema=None) as batch_op:
         batch_op.drop_index('ix_statistical_records_case')

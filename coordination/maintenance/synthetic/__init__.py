@@ -33,8 +33,8 @@ from coordination.models_base import utcnow
 from coordination.risk.services import questions
 from coordination.settings.services import get_setting
 from coordination.statistics import layer as statistics_layer
-from coordination.visibility import index as visibility_index
 from coordination.territories.services import load_territories
+from coordination.visibility import index as visibility_index
 
 #: Cases generated between two writes, and writes between two commits.
 BATCH_CASES = 2000

@@ -40,6 +40,7 @@ from coordination.agencies.models import Agency, AgencyType  # noqa: E402
 from coordination.cases.models import Case, CaseStatus  # noqa: E402
 from coordination.extensions import db  # noqa: E402
 from coordination.models_base import utcnow  # noqa: E402
+from coordination.public_ids import encode  # noqa: E402
 from coordination.reports.build import build  # noqa: E402
 from coordination.reports.request import parse  # noqa: E402
 
@@ -146,6 +147,16 @@ def list_urls(username: str, per_page: int) -> dict[str, str]:
             "filter": f"/cases?status={CaseStatus.ACTIVE.value}"}
 
 
+def case_urls(username: str) -> list[str]:
+    """The pages of the user's newest visible case and of one a year older."""
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    ids = list(db.session.scalars(policy.visible_cases(user).with_only_columns(Case.id)
+                                  .order_by(*policy.newest_first(user)).limit(1)))
+    older = db.session.scalar(policy.visible_cases(user).with_only_columns(Case.id)
+                              .order_by(*policy.newest_first(user)).offset(2000).limit(1))
+    return [f"/cases/{encode('case', case_id)}" for case_id in [*ids, older] if case_id]
+
+
 # --- the report against its own SQL ----------------------------------------------
 
 
@@ -228,12 +239,13 @@ def run(url: str, repeat: int, report_repeat: int,
         staff = busiest_district_staff()
         per_page = app.config["CASES_PER_PAGE"]
         urls = {name: list_urls(name, per_page) for name in (staff.coordinator, staff.police)}
+        cases = {name: case_urls(name) for name in (staff.coordinator, staff.police)}
         analyst = db.session.scalar(sa.select(User).where(User.username == staff.analyst))
         db.session.commit()
         engine_times, sql_times = measure_report(app, analyst, report_repeat)
         db.session.remove()
     print(f"District measured: {staff.district} ({staff.coordinator}, {staff.police}).")
-    lists, inboxes = [], []
+    lists, inboxes, homes, case_pages = [], [], [], []
     for username in (staff.coordinator, staff.police):
         client = signed_in(app, username)
         for kind, path in urls[username].items():
@@ -242,10 +254,16 @@ def run(url: str, repeat: int, report_repeat: int,
         for path in ("/referrals", "/followups"):
             inboxes.append(Measurement(f"inbox {path}: {username}"))
             timed_get(client, path, repeat, inboxes[-1])
+        homes.append(Measurement(f"home /: {username}"))
+        timed_get(client, "/", repeat, homes[-1])
+        for number, path in enumerate(cases[username], start=1):
+            case_pages.append(Measurement(f"case page {number}: {username}"))
+            timed_get(client, path, repeat, case_pages[-1])
     pdf = Measurement(f"PDF national report: {staff.analyst}")
     timed_get(signed_in(app, staff.analyst), "/reports/aggregate.pdf", report_repeat, pdf)
     signin = measure_sign_in(app, staff.coordinator, signin_repeat)
-    measurements = [engine_times, sql_times, *lists, *inboxes, pdf, *signin]
+    measurements = [engine_times, sql_times, *lists, *inboxes, *homes, *case_pages, pdf,
+                    *signin]
     summary = {
         "report_ms": round(engine_times.median_ms, 1),
         "layer_sql_ms": round(sql_times.median_ms, 1),
@@ -254,6 +272,9 @@ def run(url: str, repeat: int, report_repeat: int,
         "list_p95_ms": round(percentile([s for m in lists for s in m.samples], 95) * 1000, 1),
         "inbox_p95_ms": round(percentile([s for m in inboxes for s in m.samples], 95) * 1000,
                               1),
+        "home_p95_ms": round(percentile([s for m in homes for s in m.samples], 95) * 1000, 1),
+        "case_p95_ms": round(percentile([s for m in case_pages for s in m.samples], 95) * 1000,
+                             1),
         "pdf_ms": round(pdf.median_ms, 1),
         "signin_ms": round(signin[0].median_ms, 1),
         "signin_hash_ms": round(signin[1].median_ms, 1),

@@ -19,7 +19,8 @@ from tests import databases
 
 FINAL_LINE = re.compile(r"report_ms=\d+(\.\d+)? layer_sql_ms=\d+(\.\d+)? "
                         r"report_vs_layer=\d+(\.\d+)? list_p95_ms=\d+(\.\d+)? "
-                        r"inbox_p95_ms=\d+(\.\d+)? pdf_ms=\d+(\.\d+)? "
+                        r"inbox_p95_ms=\d+(\.\d+)? home_p95_ms=\d+(\.\d+)? "
+                        r"case_p95_ms=\d+(\.\d+)? pdf_ms=\d+(\.\d+)? "
                         r"signin_ms=\d+(\.\d+)? signin_hash_ms=\d+(\.\d+)? "
                         r"signin_rest_ms=\d+(\.\d+)? signin_rest_p95_ms=\d+(\.\d+)? "
                         r"peak_rss_mb=\d+(\.\d+)?")
@@ -42,7 +43,8 @@ def test_bench_seeds_measures_and_ends_with_the_figures(tmp_path):
         assert FINAL_LINE.fullmatch(lines[-1]), lines[-1]
         assert "Seeded 200 cases" in first.stdout
         for name in ("report: built", "report: its GROUP BYs on the layer", "list deep page",
-                     "inbox /followups", "PDF national report", "sign-in: password hash",
+                     "inbox /followups", "home /", "case page 1", "PDF national report",
+                     "sign-in: password hash",
                      "sign-in: the rest"):
             assert name in first.stdout
         said = []

@@ -340,14 +340,14 @@ def referral_tables(context: Context) -> list[Table]:
 
 
 def _response(context: Context, key: str, by: str, rows, title: str) -> Table:
-    hours = query.histogram("referral", context.scope, by, "tenths")
+    hours = query.medians("referral", context.scope, by, "tenths")
     answered = query.counts("referral", context.scope, (by, "in_time"))
     body = []
     for code, label in rows:
         total = query.add(answered.get((code, "y"), EMPTY), answered.get((code, "n"), EMPTY))
         count_cell, count = context.cell(total)
         on_time_cell, on_time = context.cell(answered.get((code, "y"), EMPTY))
-        median = query.median(hours.get(code, {})) if count else None
+        median = hours.get(code) if count else None
         median_cell = (Cell(round(median / 10, 1), _number(round(median / 10, 1)))
                        if median is not None else count_cell if count is None else DASH)
         share = (Cell(round(100 * on_time / count, 1), _number(round(100 * on_time / count, 1)))
@@ -448,15 +448,14 @@ def order_checks_table(context: Context) -> Table:
     orders = _territory_groups(context, "order", ("in_time",))
     checks = _territory_groups(context, "check", ("in_time",))
     breaches = _territory_groups(context, "violation")
-    responses = query.counts("violation", context.scope, ("territory", "tenths"))
+    responded = _territory_groups(context, "violation", in_time="y")
+    response_hours = query.medians("violation", context.scope, "territory", "tenths")
     rows = []
     for unit_id, name in _unit_rows(context):
         issued = query.add(*(g for (u, _f), g in orders.items() if u == unit_id))
         recorded = query.add(*(g for (u, _f), g in checks.items() if u == unit_id))
-        times = {int(t): n for (u, t), (n, _k) in responses.items() if u == unit_id and int(t) >= 0}
-        answered_cell, answered = context.cell(query.add(*(
-            g for (u, t), g in responses.items() if u == unit_id and int(t) >= 0)))
-        median = query.median(times) if answered else None
+        answered_cell, answered = context.cell(responded.get((unit_id,), EMPTY))
+        median = response_hours.get(unit_id) if answered else None
         rows.append((name, [
             context.cell(issued)[0],
             _share_cell(context, orders.get((unit_id, "y"), EMPTY), issued),

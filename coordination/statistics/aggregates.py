@@ -30,6 +30,7 @@ GROUPINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("form", ("form",)), ("flag", ("form",)),
     ("order", ("outcome",)), ("order", ("outcome", "sex")), ("order", ("monitored",)),
     ("order", ("in_time",)), ("check", ("in_time",)), ("violation", ("tenths",)),
+    ("violation", ("in_time",)),
     ("extension", ()), ("extension", ("sex",)), ("violation", ()), ("violation", ("sex",)),
     ("referral", ("agency_type", "outcome")), ("referral", ("agency_type", "in_time")),
     ("referral", ("in_time", "service")), ("referral", ("agency_type", "tenths")),

@@ -98,33 +98,35 @@ def add(*groups: Group) -> Group:
     return sum(g[0] for g in groups), sum(g[1] for g in groups)
 
 
-def histogram(unit: str, scope: Scope, by: str, value: str,
-              **equal: str) -> dict[str, dict[int, int]]:
-    """{code of ``by``: {value: how many units}}: what a median is read from."""
-    result: dict[str, dict[int, int]] = {}
-    for (code, number), (count, _keys) in counts(unit, scope, (by, value), **equal).items():
-        if int(number) >= 0:
-            result.setdefault(code, {})[int(number)] = count
-    return result
-
-
-def median(values: dict[int, int]) -> float | None:
-    """The conventional median of a histogram {value: count}: the middle
-    value, or the mean of the two middle values when the count is even."""
-    total = sum(values.values())
-    if total == 0:
-        return None
-    lower_rank, upper_rank = (total - 1) // 2, total // 2  # 0-based ranks
-    lower = upper = None
-    seen = 0
-    for value in sorted(values):
-        seen += values[value]
-        if lower is None and seen > lower_rank:
-            lower = value
-        if seen > upper_rank:
-            upper = value
-            break
-    return (lower + upper) / 2
+def medians(unit: str, scope: Scope, by: str, value: str,
+            **equal: str) -> dict[object, float]:
+    """{code of ``by``: the conventional median of ``value``} over the units
+    with a value (not negative), computed in SQL: the histogram of values,
+    its running count (a window), and the values at the two middle ranks
+    (the same value when the count is odd)."""
+    table, conditions, column, count, _key_sum = _source(unit, (by, value), equal)
+    group = column(scope.unit_column if by == "territory" else by)
+    number = sa.cast(column(value), sa.BigInteger)
+    conditions += [_in_territory(table, scope.territory), number >= 0,
+                   table.c.month.between(scope.first_month, scope.last_month),
+                   *(column(name) == code for name, code in equal.items())]
+    histogram = (sa.select(group.label("code"), number.label("value"),
+                           sa.cast(count, sa.BigInteger).label("n"))
+                 .where(*conditions).group_by(group, number)
+                 .having(count > 0).subquery())
+    window = dict(partition_by=histogram.c.code)
+    running = sa.select(
+        histogram.c.code, histogram.c.value,
+        sa.cast(sa.func.sum(histogram.c.n).over(**window, order_by=histogram.c.value),
+                sa.BigInteger).label("upto"),
+        sa.cast(sa.func.sum(histogram.c.n).over(**window), sa.BigInteger).label("total"),
+    ).subquery()
+    # 0-based ranks (total - 1) // 2 and total // 2: the first values whose
+    # running count passes them (integer division on both databases).
+    lower = sa.func.min(sa.case((running.c.upto > (running.c.total - 1) / 2, running.c.value)))
+    upper = sa.func.min(sa.case((running.c.upto > running.c.total / 2, running.c.value)))
+    query = sa.select(running.c.code, lower, upper).group_by(running.c.code)
+    return {code: (int(low) + int(high)) / 2 for code, low, high in db.session.execute(query)}
 
 
 def first_months() -> dict[int, int]:

@@ -178,7 +178,7 @@ def _order_records(context: _Context, cases: dict) -> Iterable[dict]:
                     and violation.closed_at is not None else None)
         yield _base(context, case, "violation", violation.id,
                     local_month(violation.occurred_at), sex=_survivor_sex(context, case.id),
-                    outcome=violation.kind.value,
+                    outcome=violation.kind.value, in_time=flag(answered is not None),
                     tenths=_tenths(violation.recorded_at, answered))
 
 

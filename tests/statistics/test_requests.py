@@ -11,7 +11,6 @@ import sqlalchemy as sa
 
 from coordination.audit.models import AuditAction, AuditEvent
 from coordination.extensions import db
-from coordination.statistics.query import median
 from tests.helpers import login
 
 
@@ -45,12 +44,38 @@ def test_the_administrator_filters_statistics_requests_in_the_audit_viewer(login
     assert {row[1] for row in rows[1:]} == {"ministry.analyst"}
 
 
-def test_the_median_is_the_conventional_one():
+def test_the_median_is_the_conventional_one_on_random_data(app):
+    """Random histograms written as aggregates of one month: the SQL median
+    of each agency type is Python's statistics.median of its values."""
+    from coordination.statistics import query
+    from coordination.statistics.aggregates import StatisticalAggregate
+    from coordination.territories.services import territory_by_code
+
     rng = random.Random(3)  # nosec B311  (reproducible test data)
-    for _ in range(500):
-        values = [rng.randrange(0, 60) for _ in range(rng.randrange(1, 40))]
-        histogram: dict[int, int] = {}
-        for value in values:
-            histogram[value] = histogram.get(value, 0) + 1
-        assert median(histogram) == statistics.median(values)
-    assert median({}) is None
+    values: dict[str, list[int]] = {}
+    for code in ("police", "health", "social", "crisis_centre", "lsg"):
+        values[code] = [rng.randrange(0, 400) for _ in range(rng.randrange(1, 60))]
+        for value in set(values[code]):
+            db.session.add(StatisticalAggregate(
+                grouping="referral:agency_type,tenths", month=190001, region_id=1,
+                district_id=0, a=code, b=str(value), n=values[code].count(value), key_sum=0))
+    db.session.flush()
+    scope = query.Scope(territory_by_code("417"), 190001, 190001)
+    assert query.medians("referral", scope, "agency_type", "tenths") == {
+        code: statistics.median(found) for code, found in values.items()}
+
+
+def test_the_medians_computed_in_sql_are_the_conventional_ones(app):
+    from coordination.statistics import query
+    from coordination.statistics.models import StatisticalRecord
+    from coordination.territories.services import territory_by_code
+
+    scope = query.Scope(territory_by_code("417"), 202401, 202611)
+    found = query.medians("referral", scope, "agency_type", "tenths")
+    table = StatisticalRecord.__table__
+    values: dict[str, list[int]] = {}
+    for code, tenths in db.session.execute(sa.select(table.c.agency_type, table.c.tenths).where(
+            table.c.unit == "referral", table.c.tenths >= 0,
+            table.c.month.between(202401, 202611))):
+        values.setdefault(code, []).append(tenths)
+    assert values and found == {code: statistics.median(v) for code, v in values.items()}

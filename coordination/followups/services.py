@@ -195,12 +195,13 @@ def due_soon(user: User, today: date, limit: int) -> tuple[list[FollowUp], int]:
 def _without_plan(user: User):
     """Conditions on :class:`Case`: high risk, not closed, no open follow-up,
     and this agency's to plan (it leads the case, or it is the committee that
-    coordinates the territory's cases); always within what the user sees."""
+    coordinates the territory's cases); the caller keeps them within what the
+    user sees."""
     open_plan = sa.select(FollowUp.id).where(
         FollowUp.case_id == Case.id, FollowUp.status == FollowUpStatus.OPEN
     ).correlate(Case).exists()
-    conditions = [policy.case_visibility(user), Case.risk_level == RiskLevel.HIGH,
-                  Case.status != CaseStatus.CLOSED, ~open_plan]
+    conditions = [Case.risk_level == RiskLevel.HIGH, Case.status != CaseStatus.CLOSED,
+                  ~open_plan]
     if user.agency.type != AgencyType.COMMITTEE:
         conditions.append(Case.lead_agency_id == user.agency_id)
     return conditions
@@ -208,11 +209,13 @@ def _without_plan(user: User):
 
 def high_risk_without_plan(user: User, limit: int) -> tuple[list[Case], int]:
     """High-risk open cases with no open follow-up that the user's agency
-    should plan for, oldest first (they have waited longest), and how many."""
-    conditions = _without_plan(user)
-    rows = db.session.scalars(sa.select(Case).where(*conditions)
-                              .order_by(Case.created_at, Case.id).limit(limit))
-    total = db.session.scalar(sa.select(sa.func.count(Case.id)).where(*conditions))
+    should plan for, oldest first (they have waited longest), and how many.
+
+    Read from the agency's visible cases (its case-access rows), never from
+    every high-risk case of the country."""
+    query = policy.visible_cases(user).where(*_without_plan(user))
+    rows = db.session.scalars(query.order_by(Case.created_at, Case.id).limit(limit))
+    total = db.session.scalar(query.with_only_columns(sa.func.count(Case.id)))
     return list(rows), total
 
 

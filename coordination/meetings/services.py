@@ -150,7 +150,7 @@ def open_decisions_to_review(user: User, meeting: Meeting) -> list[FollowUp]:
     query = (
         sa.select(FollowUp).join(FollowUp.case)
         .where(FollowUp.meeting_id.in_(earlier), FollowUp.status == FollowUpStatus.OPEN,
-               policy.case_visibility_per_row(user))
+               policy.case_visibility(user))
         .order_by(FollowUp.due_on, FollowUp.id)
         .options(joinedload(FollowUp.case), joinedload(FollowUp.owner_agency),
                  joinedload(FollowUp.meeting))
@@ -533,7 +533,7 @@ def open_committee_decisions(user: User, limit: int) -> tuple[list[FollowUp], in
     first ``limit`` and how many: what its next meeting reviews first."""
     decided = sa.select(Meeting.id).where(Meeting.committee_id == user.agency_id)
     conditions = (FollowUp.meeting_id.in_(decided), FollowUp.status == FollowUpStatus.OPEN,
-                  policy.case_visibility_per_row(user))
+                  policy.case_visibility(user))
     rows = db.session.scalars(
         sa.select(FollowUp).join(FollowUp.case).where(*conditions)
         .order_by(FollowUp.due_on, FollowUp.id).limit(limit)

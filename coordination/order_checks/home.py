@@ -25,7 +25,7 @@ def _due(user, now):
         return None
     found = [s for s in scheduled([ProtectionOrder.recorded_by_id == user.id,
                                    ProtectionOrder.issuing_agency_id == user.agency_id,
-                                   policy.case_visibility_per_row(user)], now)
+                                   policy.case_visibility(user)], now)
              if s.due is not None and s.due <= now + HORIZON]
     return {"checks": found, "now": now} if found else None
 
@@ -39,7 +39,7 @@ def _escalated(user, now):
     else:
         return None
     found = [s for s in scheduled([policy.watched_orders(agency),
-                                   policy.case_visibility_per_row(user)], now)
+                                   policy.case_visibility(user)], now)
              if s.level >= level]
     return {"checks": found, "now": now} if found else None
 

@@ -89,22 +89,21 @@ class Scheduled:
     level: Escalation
 
 
-def last_checks():
-    """Subquery: each order's latest stated check time (corrections excluded:
-    they keep the time of the record they correct)."""
-    return (sa.select(OrderCheck.order_id, sa.func.max(OrderCheck.stated_at).label("last"))
-            .where(OrderCheck.corrects_id.is_(None))
-            .group_by(OrderCheck.order_id).subquery())
+def last_check():
+    """Scalar subquery: the order's latest stated check time (corrections
+    excluded: they keep the time of the record they correct). Correlated, so
+    that each active order reads its own checks by index, never the table."""
+    return (sa.select(sa.func.max(OrderCheck.stated_at))
+            .where(OrderCheck.order_id == ProtectionOrder.id, OrderCheck.corrects_id.is_(None))
+            .correlate(ProtectionOrder).scalar_subquery().label("last"))
 
 
 def scheduled(where, now: datetime, settings: dict | None = None) -> list[Scheduled]:
     """The active orders matching ``where`` (SQL on the order joined to its
     case), each with its next check, soonest first; one query."""
     settings = settings or all_settings()
-    last = last_checks()
     rows = db.session.execute(
-        sa.select(ProtectionOrder, last.c.last).join(ProtectionOrder.case)
-        .outerjoin(last, last.c.order_id == ProtectionOrder.id)
+        sa.select(ProtectionOrder, last_check()).join(ProtectionOrder.case)
         .where(ProtectionOrder.revoked_at.is_(None), ProtectionOrder.valid_until > now,
                ProtectionOrder.issued_at <= now, *where)
         .options(joinedload(ProtectionOrder.case), joinedload(ProtectionOrder.recorded_by)))

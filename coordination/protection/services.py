@@ -199,7 +199,7 @@ def expiring_orders(user: User, now: datetime) -> list[ProtectionOrder]:
         sa.select(ProtectionOrder).join(ProtectionOrder.case)
         .where(ProtectionOrder.revoked_at.is_(None), ProtectionOrder.valid_until > now,
                ProtectionOrder.valid_until <= horizon, policy.watched_orders(user.agency),
-               policy.case_visibility_per_row(user))
+               policy.case_visibility(user))
         .options(joinedload(ProtectionOrder.case))
         .order_by(ProtectionOrder.valid_until)
     )

@@ -33,6 +33,7 @@ from sqlalchemy import event  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
 from bench.database import BenchDatabaseError, Wanted, default_url, prepare  # noqa: E402
+from bench.disclosure import report_figures  # noqa: E402
 from bench.signin import time_sign_ins  # noqa: E402
 from coordination import create_app, policy  # noqa: E402
 from coordination.accounts.models import Role, User  # noqa: E402
@@ -243,7 +244,9 @@ def run(url: str, repeat: int, report_repeat: int,
         analyst = db.session.scalar(sa.select(User).where(User.username == staff.analyst))
         db.session.commit()
         engine_times, sql_times = measure_report(app, analyst, report_repeat)
+        disclosed = report_figures(app, analyst)
         db.session.remove()
+    print("National report: " + " ".join(f"{key}={value}" for key, value in disclosed.items()))
     print(f"District measured: {staff.district} ({staff.coordinator}, {staff.police}).")
     lists, inboxes, homes, case_pages = [], [], [], []
     for username in (staff.coordinator, staff.police):

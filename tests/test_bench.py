@@ -42,6 +42,8 @@ def test_bench_seeds_measures_and_ends_with_the_figures(tmp_path):
         lines = first.stdout.strip().splitlines()
         assert FINAL_LINE.fullmatch(lines[-1]), lines[-1]
         assert "Seeded 200 cases" in first.stdout
+        assert re.search(r"National report: tables=\d+ cells=\d+ hidden_cells=\d+ "
+                         r"counts_published=\d+ mean_abs_perturbation=[\d.]+", first.stdout)
         for name in ("report: built", "report: its GROUP BYs on the layer", "list deep page",
                      "inbox /followups", "home /", "case page 1", "PDF national report",
                      "sign-in: password hash",

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coordination.extensions import db
+from coordination.statistics.codes import response_bucket, response_bucket_sql
 
 #: (unit, dimensions): every grouping the reports read, dimensions sorted.
 GROUPINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -81,10 +82,17 @@ class StatisticalAggregate(db.Model):
 WHOLE_REGION = 0
 
 
+def _code(row: dict, dimension: str) -> str:
+    value = row[dimension]
+    if dimension == "tenths" and value >= 0:
+        value = response_bucket(value)
+    return str(value)
+
+
 def _contributions(rows: Iterable[dict], sign: int, into: Counter, keys: Counter) -> None:
     for row in rows:
         for name, dimensions in BY_UNIT.get(row["unit"], ()):
-            codes = tuple(str(row[d]) for d in dimensions) + ("",) * (3 - len(dimensions))
+            codes = tuple(_code(row, d) for d in dimensions) + ("",) * (3 - len(dimensions))
             for district in (row["district_id"], WHOLE_REGION):
                 cell = (name, row["month"], row["region_id"], district, *codes)
                 into[cell] += sign
@@ -110,7 +118,11 @@ def _select_from_records(name: str, unit: str, dimensions: tuple[str, ...],
     from coordination.statistics.models import StatisticalRecord
 
     records = StatisticalRecord.__table__
-    codes = [sa.cast(records.c[d], sa.String) for d in dimensions]
+    values = {d: records.c[d] for d in dimensions}
+    if "tenths" in values:
+        tenths = records.c.tenths
+        values["tenths"] = sa.case((tenths < 0, tenths), else_=response_bucket_sql(tenths))
+    codes = [sa.cast(values[d], sa.String) for d in dimensions]
     codes += [sa.literal("")] * (3 - len(dimensions))
     district = sa.literal(WHOLE_REGION) if whole_region else records.c.district_id
     places = [records.c.month, records.c.region_id] + ([] if whole_region
@@ -118,7 +130,7 @@ def _select_from_records(name: str, unit: str, dimensions: tuple[str, ...],
     return (sa.select(sa.literal(name), records.c.month, records.c.region_id, district,
                       *codes, sa.func.count(), sa.func.sum(records.c.record_key))
             .where(records.c.unit == unit)
-            .group_by(*places, *(records.c[d] for d in dimensions)))
+            .group_by(*places, *(values[d] for d in dimensions)))
 
 
 def _recounts():

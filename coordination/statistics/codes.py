@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import sqlalchemy as sa
 from babel.dates import get_timezone
 
 from coordination.cases.models import Relationship
@@ -57,6 +58,23 @@ def lag_band(occurred: date | None, registered: date) -> str:
         if most is None or days <= most:
             return code
     return NOT_RECORDED
+
+
+def response_bucket(tenths: int) -> int:
+    """Tenths of an hour as the medians read them: to the tenth below 10 hours,
+    to the hour below 100 hours, to ten hours beyond (nearest). Keeps the
+    histograms the medians are computed from a few hundred values long."""
+    if tenths < 100:
+        return tenths
+    if tenths < 1000:
+        return (tenths + 5) // 10 * 10
+    return (tenths + 50) // 100 * 100
+
+
+def response_bucket_sql(tenths):
+    """:func:`response_bucket` in SQL (integer division on both databases)."""
+    return sa.case((tenths < 100, tenths), (tenths < 1000, (tenths + 5) // 10 * 10),
+                   else_=(tenths + 50) // 100 * 100)
 
 
 def flag(value: bool) -> str:

@@ -122,7 +122,8 @@ def medians(unit: str, scope: Scope, by: str, value: str,
         sa.cast(sa.func.sum(histogram.c.n).over(**window), sa.BigInteger).label("total"),
     ).subquery()
     # 0-based ranks (total - 1) // 2 and total // 2: the first values whose
-    # running count passes them (integer division on both databases).
+    # running count passes them. (upto > (total - 1) / 2 in real division is
+    # the same test for whole numbers, and reads the same on both databases.)
     lower = sa.func.min(sa.case((running.c.upto > (running.c.total - 1) / 2, running.c.value)))
     upper = sa.func.min(sa.case((running.c.upto > running.c.total / 2, running.c.value)))
     query = sa.select(running.c.code, lower, upper).group_by(running.c.code)

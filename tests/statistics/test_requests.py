@@ -66,7 +66,9 @@ def test_the_median_is_the_conventional_one_on_random_data(app):
 
 
 def test_the_medians_computed_in_sql_are_the_conventional_ones(app):
+    """On the demo's referrals: the median of the bucketed response times."""
     from coordination.statistics import query
+    from coordination.statistics.codes import response_bucket
     from coordination.statistics.models import StatisticalRecord
     from coordination.territories.services import territory_by_code
 
@@ -77,5 +79,16 @@ def test_the_medians_computed_in_sql_are_the_conventional_ones(app):
     for code, tenths in db.session.execute(sa.select(table.c.agency_type, table.c.tenths).where(
             table.c.unit == "referral", table.c.tenths >= 0,
             table.c.month.between(202401, 202611))):
-        values.setdefault(code, []).append(tenths)
+        values.setdefault(code, []).append(response_bucket(tenths))
     assert values and found == {code: statistics.median(v) for code, v in values.items()}
+
+
+def test_response_times_are_bucketed_alike_in_python_and_in_sql(app):
+    from coordination.statistics.codes import response_bucket, response_bucket_sql
+
+    values = [*range(0, 130), *range(990, 1010), *range(0, 20000, 37)]
+    in_sql = db.session.execute(sa.select(*(
+        response_bucket_sql(sa.literal(value, sa.Integer)) for value in values[:500]))).one()
+    assert list(in_sql) == [response_bucket(value) for value in values[:500]]
+    assert response_bucket(99) == 99 and response_bucket(104) == 100
+    assert response_bucket(995) == 1000 and response_bucket(1049) == 1000

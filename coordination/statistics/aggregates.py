@@ -55,10 +55,10 @@ NAMES = {name for groupings in BY_UNIT.values() for name, _d in groupings}
 class StatisticalAggregate(db.Model):
     __tablename__ = "statistical_aggregates"
     __table_args__ = (
-        # A national report reads the regions' own rows (district 0), a district
-        # report its district's: one range of a covering index either way.
-        sa.Index("ix_statistical_aggregates_place", "grouping", "district_id", "month",
-                 "region_id", "a", "b", "c", "n", "key_sum"),
+        # The country's rows (0, 0), a region's own rows (district 0) or a
+        # district's: one range of a covering index each.
+        sa.Index("ix_statistical_aggregates_place", "grouping", "district_id", "region_id",
+                 "month", "a", "b", "c", "n", "key_sum"),
         # A region's report reads its districts' rows.
         sa.Index("ix_statistical_aggregates_region", "grouping", "region_id", "month"),
     )
@@ -77,9 +77,17 @@ class StatisticalAggregate(db.Model):
     key_sum: Mapped[int] = mapped_column(sa.BigInteger)
 
 
-#: The ``district_id`` of a region's own rows: a national report reads a
-#: region's figure from one row instead of adding up its districts' rows.
-WHOLE_REGION = 0
+#: The ``district_id`` (and ``region_id``) of the rows of a whole region (and
+#: of the whole country): every unit is counted at three levels, so that a
+#: national figure is read from the country's rows, a breakdown by region
+#: from the regions' own rows, and only a region's breakdown by district from
+#: the districts' rows.
+WHOLE = 0
+LEVELS = ("district", "region", "country")
+
+
+def _places(row: dict) -> tuple[tuple[int, int], ...]:
+    return ((row["region_id"], row["district_id"]), (row["region_id"], WHOLE), (WHOLE, WHOLE))
 
 
 def _code(row: dict, dimension: str) -> str:
@@ -93,8 +101,8 @@ def _contributions(rows: Iterable[dict], sign: int, into: Counter, keys: Counter
     for row in rows:
         for name, dimensions in BY_UNIT.get(row["unit"], ()):
             codes = tuple(_code(row, d) for d in dimensions) + ("",) * (3 - len(dimensions))
-            for district in (row["district_id"], WHOLE_REGION):
-                cell = (name, row["month"], row["region_id"], district, *codes)
+            for region, district in _places(row):
+                cell = (name, row["month"], region, district, *codes)
                 into[cell] += sign
                 keys[cell] += sign * row["record_key"]
 
@@ -113,8 +121,7 @@ def apply_changes(old: Iterable[dict], new: Iterable[dict]) -> int:
     return len(rows)
 
 
-def _select_from_records(name: str, unit: str, dimensions: tuple[str, ...],
-                         whole_region: bool):
+def _select_from_records(name: str, unit: str, dimensions: tuple[str, ...], level: str):
     from coordination.statistics.models import StatisticalRecord
 
     records = StatisticalRecord.__table__
@@ -124,20 +131,20 @@ def _select_from_records(name: str, unit: str, dimensions: tuple[str, ...],
         values["tenths"] = sa.case((tenths < 0, tenths), else_=response_bucket_sql(tenths))
     codes = [sa.cast(values[d], sa.String) for d in dimensions]
     codes += [sa.literal("")] * (3 - len(dimensions))
-    district = sa.literal(WHOLE_REGION) if whole_region else records.c.district_id
-    places = [records.c.month, records.c.region_id] + ([] if whole_region
-                                                      else [records.c.district_id])
-    return (sa.select(sa.literal(name), records.c.month, records.c.region_id, district,
+    region = sa.literal(WHOLE) if level == "country" else records.c.region_id
+    district = records.c.district_id if level == "district" else sa.literal(WHOLE)
+    places = {"district": [records.c.region_id, records.c.district_id],
+              "region": [records.c.region_id], "country": []}[level]
+    return (sa.select(sa.literal(name), records.c.month, region, district,
                       *codes, sa.func.count(), sa.func.sum(records.c.record_key))
             .where(records.c.unit == unit)
-            .group_by(*places, *(values[d] for d in dimensions)))
+            .group_by(records.c.month, *places, *(values[d] for d in dimensions)))
 
 
 def _recounts():
     for unit, dimensions in GROUPINGS:
-        for whole_region in (False, True):
-            yield _select_from_records(name_of(unit, dimensions), unit, dimensions,
-                                       whole_region)
+        for level in LEVELS:
+            yield _select_from_records(name_of(unit, dimensions), unit, dimensions, level)
 
 
 def rebuild() -> None:

@@ -38,16 +38,39 @@ class Scope:
 _PLACE = ("territory", "month", "region_id", "district_id")
 
 
-def _in_territory(table, territory: Territory):
-    aggregated = table is StatisticalAggregate.__table__
-    whole_region = table.c.district_id == aggregates.WHOLE_REGION
-    if territory.level == TerritoryLevel.COUNTRY:
-        # The aggregates hold each region twice: by district and as a whole.
-        return whole_region if aggregated else sa.true()
+def _level(territory: Territory, by: tuple[str, ...]) -> str:
+    """The level of the aggregates (``aggregates.LEVELS``) a query reads: the
+    coarsest that still tells apart what it groups by."""
+    if "district_id" in by or ("territory" in by
+                               and territory.level != TerritoryLevel.COUNTRY):
+        return "district"
+    if "territory" in by or "region_id" in by or territory.level == TerritoryLevel.REGION:
+        return "region"
+    return "country" if territory.level == TerritoryLevel.COUNTRY else "district"
+
+
+def _in_territory(table, territory: Territory, by: tuple[str, ...] = ()):
+    """Conditions for ``territory``. The aggregates hold every unit three
+    times (by district, by region, the country): each query reads one level."""
+    if table is not StatisticalAggregate.__table__:
+        if territory.level == TerritoryLevel.COUNTRY:
+            return sa.true()
+        if territory.level == TerritoryLevel.REGION:
+            return table.c.region_id == territory.id
+        return table.c.district_id == territory.id
+    whole = aggregates.WHOLE
+    level = _level(territory, by)
+    conditions = {
+        "country": [table.c.district_id == whole, table.c.region_id == whole],
+        "region": [table.c.district_id == whole, table.c.region_id != whole],
+        "district": [table.c.district_id != whole],
+    }[level]
     if territory.level == TerritoryLevel.REGION:
-        return sa.and_(table.c.region_id == territory.id,
-                       ~whole_region if aggregated else sa.true())
-    return table.c.district_id == territory.id
+        conditions.append(table.c.region_id == territory.id)
+    elif territory.level != TerritoryLevel.COUNTRY:
+        conditions += [table.c.district_id == territory.id,
+                       table.c.region_id == territory.parent_id]
+    return sa.and_(*conditions)
 
 
 def _source(unit: str, by: tuple[str, ...], equal: dict[str, str]):
@@ -80,7 +103,7 @@ def counts(unit: str, scope: Scope, by: tuple[str, ...] = (), *, period: bool = 
     """
     table, conditions, column, count, key_sum = _source(unit, by, equal)
     columns = [column(scope.unit_column if name == "territory" else name) for name in by]
-    conditions.append(_in_territory(table, scope.territory))
+    conditions.append(_in_territory(table, scope.territory, by))
     if period:
         conditions.append(table.c.month.between(scope.first_month, scope.last_month))
     if before_month is not None:
@@ -107,7 +130,7 @@ def medians(unit: str, scope: Scope, by: str, value: str,
     table, conditions, column, count, _key_sum = _source(unit, (by, value), equal)
     group = column(scope.unit_column if by == "territory" else by)
     number = sa.cast(column(value), sa.BigInteger)
-    conditions += [_in_territory(table, scope.territory), number >= 0,
+    conditions += [_in_territory(table, scope.territory, (by,)), number >= 0,
                    table.c.month.between(scope.first_month, scope.last_month),
                    *(column(name) == code for name, code in equal.items())]
     histogram = (sa.select(group.label("code"), number.label("value"),
@@ -135,7 +158,8 @@ def first_months() -> dict[int, int]:
     table = StatisticalAggregate.__table__
     query = (sa.select(table.c.region_id, table.c.month)
              .where(table.c.grouping == aggregates.name_of("case", ()),
-                    table.c.district_id == aggregates.WHOLE_REGION)
+                    table.c.district_id == aggregates.WHOLE,
+                    table.c.region_id != aggregates.WHOLE)
              .group_by(table.c.region_id, table.c.month).having(sa.func.sum(table.c.n) > 0))
     firsts: dict[int, int] = {}
     for region, month in db.session.execute(query):

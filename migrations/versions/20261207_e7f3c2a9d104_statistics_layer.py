@@ -59,7 +59,7 @@ def upgrade():
     )
     with op.batch_alter_table('statistical_aggregates', schema=None) as batch_op:
         batch_op.create_index('ix_statistical_aggregates_place',
-                              ['grouping', 'district_id', 'month', 'region_id', 'a', 'b', 'c',
+                              ['grouping', 'district_id', 'region_id', 'month', 'a', 'b', 'c',
                                'n', 'key_sum'], unique=False)
         batch_op.create_index('ix_statistical_aggregates_region',
                               ['grouping', 'region_id', 'month'], unique=False)

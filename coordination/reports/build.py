@@ -62,6 +62,7 @@ class Context:
     protection: Protection
     units: list  #: the territorial breakdown's columns (Territory)
     unit_names: list[str]
+    language: str = "ky"
 
     def cell(self, group: Group, k: int | None = None) -> tuple[Cell, int | None]:
         """A published count and its value (None when shown as "<k")."""
@@ -69,7 +70,8 @@ class Context:
         published = protection.publish(group, k, self.protection)
         if published.hidden:
             return Cell(None, f"<{k}", suppressed=True), None
-        return Cell(published.value, _number(published.value)), published.value
+        return (Cell(published.value, _formatted(published.value, self.language)),
+                published.value)
 
 
 def _label(code: str, members: dict[str, str]) -> str:
@@ -519,7 +521,7 @@ def build(request: ReportRequest, today: date) -> tuple[Report, list[str]]:
     lang = current_language()
     units = territories.units(request.territory)
     context = Context(request, request.scope(), protection.current(), units,
-                      [u.name(lang) for u in units])
+                      [u.name(lang) for u in units], lang)
     dashboard = year_on_year(context)
     trend = months_table(context)
     violence = forms_table(context)

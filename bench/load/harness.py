@@ -1,7 +1,9 @@
 """``make load``: seed a database, serve it with gunicorn, measure, verify, report.
 
-1. A fresh database (SQLite file, or the empty database ``--database-url``
-   names) is migrated and seeded (``flask seed-synthetic`` or the demo data).
+1. The synthetic database (a SQLite file, or the database ``--database-url``
+   names) is seeded once by ``bench.database.prepare`` and reused by later
+   runs with the same cases and seed; the demo data goes to a fresh, empty
+   database each time.
 2. gunicorn serves it on a free loopback port with the ``loadtest`` config
    (production's, minus Secure cookies on plain HTTP; see
    ``coordination.config.LoadTestConfig``) and a fresh random ``SECRET_KEY``.
@@ -35,9 +37,11 @@ import requests
 import sqlalchemy as sa
 from locust.env import Environment
 
+from bench.database import BenchDatabaseError, Wanted
+from bench.database import prepare as prepare_synthetic
 from bench.load import locustfile
 from bench.load.scenario import STALE, Ledger, conflict_resolved
-from bench.load.summary import Sample, figures, in_window, rows, table
+from bench.load.summary import Sample, budget_ms, figures, in_window, rows, table
 from bench.load.verify import Verification, audit_mark, verify
 from coordination import PROJECT_ROOT, create_app
 from coordination.accounts.models import Role, User
@@ -49,23 +53,31 @@ from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.referrals.models import Referral, ReferralStatus
 
 OUTPUT = PROJECT_ROOT / "load-output"
-DEFAULT_SQLITE = PROJECT_ROOT / "instance" / "load.sqlite3"
+DEFAULT_SQLITE = PROJECT_ROOT / "instance" / "load.sqlite3"  # the demo data's, fresh
+
+
+def default_url(options: argparse.Namespace) -> str:
+    """The synthetic data's own SQLite file per size (kept), or the demo's (fresh)."""
+    if options.data == "demo":
+        return f"sqlite:///{DEFAULT_SQLITE}"
+    return f"sqlite:///{PROJECT_ROOT / 'instance' / f'load-{options.cases}.sqlite3'}"
 
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
     env = os.environ.get
     parser = argparse.ArgumentParser(prog="python -m bench.load.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cases", type=int, default=int(env("LOAD_CASES", "20000")),
-                        help="cases to seed (LOAD_CASES, default 20000)")
+    parser.add_argument("--cases", type=int, default=int(env("LOAD_CASES", "200000")),
+                        help="cases to seed (LOAD_CASES, default 200000)")
     parser.add_argument("--seed", type=int, default=int(env("LOAD_SEED", "1")),
                         help="seed of the data and of the users' choices (LOAD_SEED)")
     parser.add_argument("--data", choices=("synthetic", "demo"),
                         default=env("LOAD_DATA", "synthetic"),
                         help="flask seed-synthetic, or the demo data (LOAD_DATA)")
     parser.add_argument("--database-url", default=env("LOAD_DATABASE_URL"),
-                        help="an EMPTY database to use (LOAD_DATABASE_URL); default: "
-                             f"a new SQLite file {DEFAULT_SQLITE.relative_to(PROJECT_ROOT)}")
+                        help="the database to use (LOAD_DATABASE_URL): synthetic data is "
+                             "seeded once and reused; the demo data needs an EMPTY one; "
+                             "default: SQLite files in instance/")
     parser.add_argument("--users", type=int, default=int(env("LOAD_USERS", "8")),
                         help="staff users without pauses (LOAD_USERS); plus one analyst "
                              "and one conflict pair")
@@ -90,8 +102,19 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
 
 
 def prepare_database(options: argparse.Namespace, environment: dict) -> None:
-    """Migrate and seed a new database; refuse one that already holds tables."""
+    """The synthetic data: seeded once, reused (``bench.database.prepare``:
+    a database seeded with other cases, seed or generator is seeded afresh,
+    one the benchmark did not make is refused). The demo data: migrated and
+    loaded into a new database; one that already holds tables is refused."""
     url = environment["DATABASE_URL"]
+    if options.data == "synthetic":
+        try:
+            seconds = prepare_synthetic(url, Wanted(options.cases, options.seed), log=_say)
+        except BenchDatabaseError as error:
+            raise SystemExit(str(error)) from error
+        if seconds is not None:
+            _say(f"seeded {options.cases:,} cases in {seconds:.0f} s")
+        return
     if not options.database_url:
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(f"{DEFAULT_SQLITE}{suffix}").unlink(missing_ok=True)
@@ -103,8 +126,7 @@ def prepare_database(options: argparse.Namespace, environment: dict) -> None:
         engine.dispose()
     if tables:
         raise SystemExit(f"{_safe(url)} is not empty; give the load test a new database")
-    seed = (["seed-synthetic", "--cases", str(options.cases), "--seed", str(options.seed)]
-            if options.data == "synthetic" else ["load-demo"])
+    seed = ["load-demo"]
     for command in (["db", "upgrade"], ["territories", "load"], seed):
         _say(f"flask {' '.join(command)}")
         subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command],  # nosec B603
@@ -158,7 +180,9 @@ def _free_port() -> int:
 
 def start_gunicorn(options: argparse.Namespace, environment: dict, port: int):
     """gunicorn on the loopback; returns the process once /healthz answers."""
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(options.workers),
+    # --chdir: the app imported is this checkout's, whatever else is installed.
+    command = [sys.executable, "-m", "gunicorn", "--chdir", str(PROJECT_ROOT),
+               "--workers", str(options.workers),
                "--worker-class", options.worker_class, "--bind", f"127.0.0.1:{port}",
                "--timeout", "30", "--graceful-timeout", "10", "--no-control-socket",
                "--error-logfile", str(options.output / "gunicorn.log")]
@@ -199,6 +223,14 @@ def stop_gunicorn(server) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def server_cores(pid: int) -> dict:
+    """The cores gunicorn's workers may run on (their CPU affinity), and the machine's."""
+    workers = psutil.Process(pid).children() or [psutil.Process(pid)]
+    allowed = sorted({core for worker in workers for core in worker.cpu_affinity()})
+    return {"allowed": len(allowed), "cores": allowed, "machine": psutil.cpu_count(),
+            "workers": len(workers)}
 
 
 # --- the phases ---------------------------------------------------------------------
@@ -316,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     options = _options(argv)
     options.output.mkdir(parents=True, exist_ok=True)
     options.load_before = os.getloadavg()[0]  # the machine may be shared: say how busy
-    url = options.database_url or f"sqlite:///{DEFAULT_SQLITE}"
+    url = options.database_url or default_url(options)
     environment = {**os.environ, "DATABASE_URL": url, "COORDINATION_ENV": "loadtest",
                    "SECRET_KEY": secrets.token_hex(32), "FLASK_APP": "wsgi"}
     prepare_database(options, environment)
@@ -335,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     port = _free_port()
     host = f"http://127.0.0.1:{port}"
     server = start_gunicorn(options, environment, port)
+    options.server_cores = server_cores(server.pid)
     try:
         users = sum(mix.values()) + 1  # the pair has two sessions
         _say(f"baseline: {users} users for {options.baseline_seconds:g} s")
@@ -368,11 +401,19 @@ def report(options: argparse.Namespace, url: str, baseline: Phase, mixed: Phase,
     print(f"load average (1 min) before / after: {options.load_before:.2f} / "
           f"{os.getloadavg()[0]:.2f}")
     data = f"{options.cases} synthetic cases" if options.data == "synthetic" else "demo data"
+    threads = f" x {options.threads} threads" if options.worker_class == "gthread" else ""
     print(f"database: {_safe(url)}  {data}  "
-          f"gunicorn: {options.workers} {options.worker_class} workers")
+          f"gunicorn: {options.workers} {options.worker_class} workers{threads}")
+    cores = options.server_cores
+    print(f"server cores: {cores['allowed']} usable by its {cores['workers']} workers "
+          f"(affinity {cores['cores']}), {cores['machine']} in the machine")
     print(table(f"baseline ({baseline.seconds:.0f} s measured)", baseline_rows))
     print()
     print(table(f"mix ({mixed.seconds:.0f} s measured)", mix_rows))
+    users = sum(mix_users(options.users).values()) + 1
+    print(f"the throughput target needs a mean of at most "
+          f"{budget_ms(users, baseline_rows[-1].rps):.0f} ms per request with {users} sessions "
+          f"(measured: {mix_rows[-1].mean_ms:.0f} ms)")
     print()
     print(f"saves: {len(ledger.saves)} submitted, {checked.saved} accepted, "
           f"{checked.stale} refused as stale, on {checked.objects} objects")
@@ -397,7 +438,8 @@ def report(options: argparse.Namespace, url: str, baseline: Phase, mixed: Phase,
                   "stale": checked.stale, "objects": checked.objects},
         "conflicts": {"pairs": len(ledger.conflicts), "resolved": resolved,
                       "both_stale": both_stale},
-        "cores": {"baseline": baseline.cores, "mix": mixed.cores},
+        "cores": {"baseline": baseline.cores, "mix": mixed.cores,
+                  "server": options.server_cores},
         "problems": checked.problems, "figures": result.line(),
     }, indent=2))
     print(result.line())

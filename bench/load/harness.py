@@ -40,17 +40,22 @@ from locust.env import Environment
 from bench.database import BenchDatabaseError, Wanted
 from bench.database import prepare as prepare_synthetic
 from bench.load import locustfile
+from bench.load.accounts import choose_accounts
 from bench.load.scenario import STALE, Ledger, conflict_resolved
-from bench.load.summary import Sample, budget_ms, figures, in_window, rows, table
+from bench.load.summary import (
+    MIN_FRACTION_OF_BASELINE,
+    Sample,
+    budget_ms,
+    figures,
+    in_window,
+    rows,
+    table,
+)
 from bench.load.verify import Verification, audit_mark, verify
 from coordination import PROJECT_ROOT, create_app
-from coordination.accounts.models import Role, User
-from coordination.agencies.models import Agency, AgencyType
 from coordination.config import LoadTestConfig
 from coordination.demo import DEMO_PASSWORD
 from coordination.extensions import db
-from coordination.followups.models import FollowUp, FollowUpStatus
-from coordination.referrals.models import Referral, ReferralStatus
 
 OUTPUT = PROJECT_ROOT / "load-output"
 DEFAULT_SQLITE = PROJECT_ROOT / "instance" / "load.sqlite3"  # the demo data's, fresh
@@ -132,41 +137,6 @@ def prepare_database(options: argparse.Namespace, environment: dict) -> None:
         subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command],  # nosec B603
                        cwd=PROJECT_ROOT, env=environment, check=True,
                        stdout=None if command is seed else subprocess.DEVNULL)
-
-
-#: Each simulated role, and the agency type its accounts come from.
-ROLE_AGENCIES = {"coordinator": AgencyType.COMMITTEE, "police": AgencyType.POLICE,
-                 "social": AgencyType.SOCIAL, "analyst": AgencyType.MINISTRY}
-
-
-def choose_accounts(per_role: int) -> dict[str, list[str]]:
-    """Usable accounts of each role, those of the agencies with the most open work
-    first; ``pair`` is two accounts of the busiest police agency (one account
-    twice when it has a single one)."""
-    open_work = (
-        sa.select(sa.func.count(Referral.id)).where(
-            Referral.to_agency_id == Agency.id, Referral.status == ReferralStatus.SENT)
-        .scalar_subquery()
-        + sa.select(sa.func.count(FollowUp.id)).where(
-            FollowUp.owner_agency_id == Agency.id, FollowUp.status == FollowUpStatus.OPEN)
-        .scalar_subquery()
-    )
-    accounts = {}
-    for role, agency_type in ROLE_AGENCIES.items():
-        query = (
-            sa.select(User.username, User.agency_id).join(User.agency)
-            .where(Agency.type == agency_type, Agency.active, User.active,
-                   User.role != Role.ADMIN, sa.not_(User.must_change_password))
-            .order_by(open_work.desc(), User.username).limit(per_role)
-        )
-        found = db.session.execute(query).all()
-        if not found:
-            raise SystemExit(f"the database has no usable {agency_type.value} account")
-        accounts[role] = [username for username, _agency in found]
-        if role == "police":
-            busiest = [u for u, agency in found if agency == found[0].agency_id][:2]
-            accounts["pair"] = busiest if len(busiest) == 2 else busiest * 2
-    return accounts
 
 
 # --- the server ---------------------------------------------------------------------
@@ -414,6 +384,7 @@ def report(options: argparse.Namespace, url: str, baseline: Phase, mixed: Phase,
     print(f"the throughput target needs a mean of at most "
           f"{budget_ms(users, baseline_rows[-1].rps):.0f} ms per request with {users} sessions "
           f"(measured: {mix_rows[-1].mean_ms:.0f} ms)")
+    print(server_work(baseline, baseline_rows[-1].rps, mixed, mix_rows[-1].rps))
     print()
     print(f"saves: {len(ledger.saves)} submitted, {checked.saved} accepted, "
           f"{checked.stale} refused as stale, on {checked.objects} objects")
@@ -444,6 +415,20 @@ def report(options: argparse.Namespace, url: str, baseline: Phase, mixed: Phase,
     }, indent=2))
     print(result.line())
     return 1 if failures or checked.lost_updates else 0
+
+
+def server_work(baseline: Phase, baseline_rps: float, mixed: Phase, mix_rps: float) -> str:
+    """CPU the server (gunicorn and the database's backends) spent per request in
+    each phase, and what the throughput target allows per request if the mix
+    had every core of the machine: cores / (target share x baseline rps)."""
+    def per_request(phase: Phase, rps: float) -> float:
+        return 1000 * (phase.cores["gunicorn"] + phase.cores["postgresql"]) / rps if rps else 0.0
+
+    allowed = 1000 * psutil.cpu_count() / (MIN_FRACTION_OF_BASELINE * baseline_rps) \
+        if baseline_rps else 0.0
+    return (f"server CPU per request: baseline {per_request(baseline, baseline_rps):.1f} ms, "
+            f"mix {per_request(mixed, mix_rps):.1f} ms; the throughput target allows "
+            f"{allowed:.1f} ms with all {psutil.cpu_count()} cores")
 
 
 def _errors(samples: list[Sample]) -> list[tuple[str, int]]:

@@ -14,7 +14,16 @@ import sqlalchemy as sa
 
 from bench.load import scenario
 from bench.load.scenario import SAVED, STALE, Browser, Ledger, Reply, Save, UnexpectedPage
-from bench.load.summary import MAX_P95_MS, Figures, Sample, figures, percentile, rows, table
+from bench.load.summary import (
+    MAX_P95_MS,
+    Figures,
+    Sample,
+    budget_ms,
+    figures,
+    percentile,
+    rows,
+    table,
+)
 from bench.load.verify import audit_mark, verify
 from coordination.cases.models import Person
 from coordination.extensions import db
@@ -265,3 +274,14 @@ def test_form_fields_post_what_the_form_shows():
             '<select name="rel"><option value="">—</option><option value="x">x</option></select>')
     assert scenario.form_fields(body) == [("a", "Asel & co"), ("ticked", "y"), ("sex", "f"),
                                           ("rel", "")]
+
+
+def test_each_page_shows_its_share_of_the_waiting_and_its_distance_from_the_target():
+    measured = rows([Sample("GET /cases", 0.0, 300.0)] * 3 + [Sample("GET /", 0.0, 100.0)] * 1,
+                    seconds=1.0)
+    lines = {line.split()[1]: line.split() for line in table("mix", measured).splitlines()
+             if line.startswith("GET")}
+    assert lines["/cases"][-2:] == ["90.0", "2.00"]
+    assert lines["/"][-2:] == ["10.0", "0.67"]
+    # 11 sessions without pauses reach 30 % of 100 requests/s at a mean of 367 ms.
+    assert round(budget_ms(11, 100.0)) == 367

@@ -94,7 +94,7 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
                         help="seconds between the last sign-in and the measurement")
     parser.add_argument("--workers", type=int, default=int(env("LOAD_WORKERS", "2")))
     parser.add_argument("--worker-class", choices=("sync", "gthread"),
-                        default=env("LOAD_WORKER_CLASS", "sync"))
+                        default=env("LOAD_WORKER_CLASS", "gthread"))
     parser.add_argument("--threads", type=int, default=int(env("LOAD_THREADS", "4")),
                         help="threads per gthread worker")
     parser.add_argument("--password", default=env("LOAD_PASSWORD", DEMO_PASSWORD),
@@ -411,7 +411,9 @@ def report(options: argparse.Namespace, url: str, baseline: Phase, mixed: Phase,
                       "both_stale": both_stale},
         "cores": {"baseline": baseline.cores, "mix": mixed.cores,
                   "server": options.server_cores},
-        "problems": checked.problems, "figures": result.line(),
+        "problems": checked.problems,
+        "failures": dict(_errors(baseline.samples + mixed.samples)),
+        "figures": result.line(),
     }, indent=2))
     print(result.line())
     return 1 if failures or checked.lost_updates else 0

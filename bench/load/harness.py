@@ -94,7 +94,9 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
                         help="seconds between the last sign-in and the measurement")
     parser.add_argument("--workers", type=int, default=int(env("LOAD_WORKERS", "2")))
     parser.add_argument("--worker-class", choices=("sync", "gthread"),
-                        default=env("LOAD_WORKER_CLASS", "gthread"))
+                        default=env("LOAD_WORKER_CLASS"),
+                        help="default: gthread on PostgreSQL, sync on SQLite (measured; "
+                             "docs/PERFORMANCE.md)")
     parser.add_argument("--threads", type=int, default=int(env("LOAD_THREADS", "4")),
                         help="threads per gthread worker")
     parser.add_argument("--password", default=env("LOAD_PASSWORD", DEMO_PASSWORD),
@@ -137,6 +139,13 @@ def prepare_database(options: argparse.Namespace, environment: dict) -> None:
         subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command],  # nosec B603
                        cwd=PROJECT_ROOT, env=environment, check=True,
                        stdout=None if command is seed else subprocess.DEVNULL)
+
+
+def worker_class_for(url: str) -> str:
+    """gthread where the database serves requests side by side (PostgreSQL);
+    sync on SQLite, where every transaction takes the write lock, so threads
+    would only queue on it holding their requests (measured, docs/PERFORMANCE.md)."""
+    return "sync" if sa.engine.make_url(url).get_backend_name() == "sqlite" else "gthread"
 
 
 # --- the server ---------------------------------------------------------------------
@@ -319,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     options.output.mkdir(parents=True, exist_ok=True)
     options.load_before = os.getloadavg()[0]  # the machine may be shared: say how busy
     url = options.database_url or default_url(options)
+    options.worker_class = options.worker_class or worker_class_for(url)
     environment = {**os.environ, "DATABASE_URL": url, "COORDINATION_ENV": "loadtest",
                    "SECRET_KEY": secrets.token_hex(32), "FLASK_APP": "wsgi"}
     prepare_database(options, environment)

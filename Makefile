@@ -84,9 +84,9 @@ $(LOAD_STAMP): $(STAMP)
 	   || { tail -n 40 $(VENV)/install-load.log; exit 1; }
 	touch $(LOAD_STAMP)
 
-## Load test: gunicorn (2 workers, loopback) on a new synthetic database, Locust
-## for 60 s; LOAD_CASES (20000), LOAD_DATABASE_URL (an empty database; default a
-## new SQLite file) and more in docs/PERFORMANCE.md. Prints a final name=value line.
+## Load test: gunicorn (2 workers, loopback) on a synthetic database seeded once
+## and reused, Locust for 60 s; LOAD_CASES (200000), LOAD_DATABASE_URL (default a
+## SQLite file in instance/) and more in docs/PERFORMANCE.md. Prints a final name=value line.
 load: translations $(LOAD_STAMP)
 	$(BIN)/python -m bench.load.run
 

@@ -14,8 +14,18 @@ import sqlalchemy as sa
 
 from bench.load import scenario
 from bench.load.scenario import SAVED, STALE, Browser, Ledger, Reply, Save, UnexpectedPage
-from bench.load.summary import MAX_P95_MS, Figures, Sample, figures, percentile, rows, table
+from bench.load.summary import (
+    MAX_P95_MS,
+    Figures,
+    Sample,
+    budget_ms,
+    figures,
+    percentile,
+    rows,
+    table,
+)
 from bench.load.verify import audit_mark, verify
+from coordination.cases.models import Person
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
 from coordination.public_ids import decode
@@ -222,3 +232,56 @@ def test_final_line_and_targets():
     slow = Figures(rps=10, p50_ms=1, p95_ms=MAX_P95_MS + 1, p99_ms=1, failures=1,
                    lost_updates=1, baseline_rps=100)
     assert not any(met for _target, met in slow.targets())
+
+
+def test_home_page_is_read(person):
+    coordinator = person("coordinator.sokuluk")
+    coordinator.home()
+    assert coordinator.client.names[-1] == "GET /"
+
+
+def test_correcting_a_person_posts_the_form_as_drawn_and_is_verified(person):
+    coordinator = person("coordinator.sokuluk")
+    mark = audit_mark()
+    assert coordinator.correct_person(coordinator.browse_cases()) == SAVED
+    [save] = person.ledger.saves
+    assert (save.kind, save.step) == ("person", "correct")
+    corrected = db.session.get(Person, decode("person", save.object_id))
+    db.session.refresh(corrected)
+    assert corrected.patronymic == save.note
+    assert corrected.version == save.base_version + 1
+    checked = verify(person.ledger.saves, mark)
+    assert (checked.saved, checked.lost_updates, checked.problems) == (1, 0, [])
+
+
+def test_a_second_correction_from_the_same_page_is_refused_as_stale(person):
+    first, second = person("coordinator.sokuluk"), person("coordinator.sokuluk", seed=8)
+    case_id = first.browse_cases()[0]
+    [form, *_] = scenario.correction_forms(first.case_page(case_id))
+    [theirs] = [f for f in scenario.correction_forms(second.case_page(case_id))
+                if f.object_id == form.object_id]
+    mark = audit_mark()
+    assert (first.submit_correction(form), second.submit_correction(theirs)) == (SAVED, STALE)
+    assert verify(person.ledger.saves, mark).lost_updates == 0
+
+
+def test_form_fields_post_what_the_form_shows():
+    body = ('<input id="a" name="a" type="text" value="Asel &amp; co">'
+            '<input name="tick" type="checkbox" value="y">'
+            '<input checked name="ticked" type="checkbox" value="y">'
+            '<select id="sex" name="sex"><option value="m">m</option>'
+            '<option selected value="f">f</option></select>'
+            '<select name="rel"><option value="">—</option><option value="x">x</option></select>')
+    assert scenario.form_fields(body) == [("a", "Asel & co"), ("ticked", "y"), ("sex", "f"),
+                                          ("rel", "")]
+
+
+def test_each_page_shows_its_share_of_the_waiting_and_its_distance_from_the_target():
+    measured = rows([Sample("GET /cases", 0.0, 300.0)] * 3 + [Sample("GET /", 0.0, 100.0)] * 1,
+                    seconds=1.0)
+    lines = {line.split()[1]: line.split() for line in table("mix", measured).splitlines()
+             if line.startswith("GET")}
+    assert lines["/cases"][-2:] == ["90.0", "2.00"]
+    assert lines["/"][-2:] == ["10.0", "0.67"]
+    # 11 sessions without pauses reach 30 % of 100 requests/s at a mean of 367 ms.
+    assert round(budget_ms(11, 100.0)) == 367

@@ -1,7 +1,9 @@
 """``make load``: seed a database, serve it with gunicorn, measure, verify, report.
 
-1. A fresh database (SQLite file, or the empty database ``--database-url``
-   names) is migrated and seeded (``flask seed-synthetic`` or the demo data).
+1. The synthetic database (a SQLite file, or the database ``--database-url``
+   names) is seeded once by ``bench.database.prepare`` and reused by later
+   runs with the same cases and seed; the demo data goes to a fresh, empty
+   database each time.
 2. gunicorn serves it on a free loopback port with the ``loadtest`` config
    (production's, minus Secure cookies on plain HTTP; see
    ``coordination.config.LoadTestConfig``) and a fresh random ``SECRET_KEY``.
@@ -35,37 +37,52 @@ import requests
 import sqlalchemy as sa
 from locust.env import Environment
 
+from bench.database import BenchDatabaseError, Wanted
+from bench.database import prepare as prepare_synthetic
 from bench.load import locustfile
+from bench.load.accounts import choose_accounts
 from bench.load.scenario import STALE, Ledger, conflict_resolved
-from bench.load.summary import Sample, figures, in_window, rows, table
+from bench.load.summary import (
+    MIN_FRACTION_OF_BASELINE,
+    Sample,
+    budget_ms,
+    figures,
+    in_window,
+    rows,
+    table,
+)
 from bench.load.verify import Verification, audit_mark, verify
 from coordination import PROJECT_ROOT, create_app
-from coordination.accounts.models import Role, User
-from coordination.agencies.models import Agency, AgencyType
 from coordination.config import LoadTestConfig
 from coordination.demo import DEMO_PASSWORD
 from coordination.extensions import db
-from coordination.followups.models import FollowUp, FollowUpStatus
-from coordination.referrals.models import Referral, ReferralStatus
 
 OUTPUT = PROJECT_ROOT / "load-output"
-DEFAULT_SQLITE = PROJECT_ROOT / "instance" / "load.sqlite3"
+DEFAULT_SQLITE = PROJECT_ROOT / "instance" / "load.sqlite3"  # the demo data's, fresh
+
+
+def default_url(options: argparse.Namespace) -> str:
+    """The synthetic data's own SQLite file per size (kept), or the demo's (fresh)."""
+    if options.data == "demo":
+        return f"sqlite:///{DEFAULT_SQLITE}"
+    return f"sqlite:///{PROJECT_ROOT / 'instance' / f'load-{options.cases}.sqlite3'}"
 
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
     env = os.environ.get
     parser = argparse.ArgumentParser(prog="python -m bench.load.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cases", type=int, default=int(env("LOAD_CASES", "20000")),
-                        help="cases to seed (LOAD_CASES, default 20000)")
+    parser.add_argument("--cases", type=int, default=int(env("LOAD_CASES", "200000")),
+                        help="cases to seed (LOAD_CASES, default 200000)")
     parser.add_argument("--seed", type=int, default=int(env("LOAD_SEED", "1")),
                         help="seed of the data and of the users' choices (LOAD_SEED)")
     parser.add_argument("--data", choices=("synthetic", "demo"),
                         default=env("LOAD_DATA", "synthetic"),
                         help="flask seed-synthetic, or the demo data (LOAD_DATA)")
     parser.add_argument("--database-url", default=env("LOAD_DATABASE_URL"),
-                        help="an EMPTY database to use (LOAD_DATABASE_URL); default: "
-                             f"a new SQLite file {DEFAULT_SQLITE.relative_to(PROJECT_ROOT)}")
+                        help="the database to use (LOAD_DATABASE_URL): synthetic data is "
+                             "seeded once and reused; the demo data needs an EMPTY one; "
+                             "default: SQLite files in instance/")
     parser.add_argument("--users", type=int, default=int(env("LOAD_USERS", "8")),
                         help="staff users without pauses (LOAD_USERS); plus one analyst "
                              "and one conflict pair")
@@ -77,7 +94,9 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
                         help="seconds between the last sign-in and the measurement")
     parser.add_argument("--workers", type=int, default=int(env("LOAD_WORKERS", "2")))
     parser.add_argument("--worker-class", choices=("sync", "gthread"),
-                        default=env("LOAD_WORKER_CLASS", "sync"))
+                        default=env("LOAD_WORKER_CLASS"),
+                        help="default: gthread on PostgreSQL, sync on SQLite (measured; "
+                             "docs/PERFORMANCE.md)")
     parser.add_argument("--threads", type=int, default=int(env("LOAD_THREADS", "4")),
                         help="threads per gthread worker")
     parser.add_argument("--password", default=env("LOAD_PASSWORD", DEMO_PASSWORD),
@@ -90,8 +109,19 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
 
 
 def prepare_database(options: argparse.Namespace, environment: dict) -> None:
-    """Migrate and seed a new database; refuse one that already holds tables."""
+    """The synthetic data: seeded once, reused (``bench.database.prepare``:
+    a database seeded with other cases, seed or generator is seeded afresh,
+    one the benchmark did not make is refused). The demo data: migrated and
+    loaded into a new database; one that already holds tables is refused."""
     url = environment["DATABASE_URL"]
+    if options.data == "synthetic":
+        try:
+            seconds = prepare_synthetic(url, Wanted(options.cases, options.seed), log=_say)
+        except BenchDatabaseError as error:
+            raise SystemExit(str(error)) from error
+        if seconds is not None:
+            _say(f"seeded {options.cases:,} cases in {seconds:.0f} s")
+        return
     if not options.database_url:
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(f"{DEFAULT_SQLITE}{suffix}").unlink(missing_ok=True)
@@ -103,8 +133,7 @@ def prepare_database(options: argparse.Namespace, environment: dict) -> None:
         engine.dispose()
     if tables:
         raise SystemExit(f"{_safe(url)} is not empty; give the load test a new database")
-    seed = (["seed-synthetic", "--cases", str(options.cases), "--seed", str(options.seed)]
-            if options.data == "synthetic" else ["load-demo"])
+    seed = ["load-demo"]
     for command in (["db", "upgrade"], ["territories", "load"], seed):
         _say(f"flask {' '.join(command)}")
         subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command],  # nosec B603
@@ -112,39 +141,11 @@ def prepare_database(options: argparse.Namespace, environment: dict) -> None:
                        stdout=None if command is seed else subprocess.DEVNULL)
 
 
-#: Each simulated role, and the agency type its accounts come from.
-ROLE_AGENCIES = {"coordinator": AgencyType.COMMITTEE, "police": AgencyType.POLICE,
-                 "social": AgencyType.SOCIAL, "analyst": AgencyType.MINISTRY}
-
-
-def choose_accounts(per_role: int) -> dict[str, list[str]]:
-    """Usable accounts of each role, those of the agencies with the most open work
-    first; ``pair`` is two accounts of the busiest police agency (one account
-    twice when it has a single one)."""
-    open_work = (
-        sa.select(sa.func.count(Referral.id)).where(
-            Referral.to_agency_id == Agency.id, Referral.status == ReferralStatus.SENT)
-        .scalar_subquery()
-        + sa.select(sa.func.count(FollowUp.id)).where(
-            FollowUp.owner_agency_id == Agency.id, FollowUp.status == FollowUpStatus.OPEN)
-        .scalar_subquery()
-    )
-    accounts = {}
-    for role, agency_type in ROLE_AGENCIES.items():
-        query = (
-            sa.select(User.username, User.agency_id).join(User.agency)
-            .where(Agency.type == agency_type, Agency.active, User.active,
-                   User.role != Role.ADMIN, sa.not_(User.must_change_password))
-            .order_by(open_work.desc(), User.username).limit(per_role)
-        )
-        found = db.session.execute(query).all()
-        if not found:
-            raise SystemExit(f"the database has no usable {agency_type.value} account")
-        accounts[role] = [username for username, _agency in found]
-        if role == "police":
-            busiest = [u for u, agency in found if agency == found[0].agency_id][:2]
-            accounts["pair"] = busiest if len(busiest) == 2 else busiest * 2
-    return accounts
+def worker_class_for(url: str) -> str:
+    """gthread where the database serves requests side by side (PostgreSQL);
+    sync on SQLite, where every transaction takes the write lock, so threads
+    would only queue on it holding their requests (measured, docs/PERFORMANCE.md)."""
+    return "sync" if sa.engine.make_url(url).get_backend_name() == "sqlite" else "gthread"
 
 
 # --- the server ---------------------------------------------------------------------
@@ -158,7 +159,9 @@ def _free_port() -> int:
 
 def start_gunicorn(options: argparse.Namespace, environment: dict, port: int):
     """gunicorn on the loopback; returns the process once /healthz answers."""
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(options.workers),
+    # --chdir: the app imported is this checkout's, whatever else is installed.
+    command = [sys.executable, "-m", "gunicorn", "--chdir", str(PROJECT_ROOT),
+               "--workers", str(options.workers),
                "--worker-class", options.worker_class, "--bind", f"127.0.0.1:{port}",
                "--timeout", "30", "--graceful-timeout", "10", "--no-control-socket",
                "--error-logfile", str(options.output / "gunicorn.log")]
@@ -199,6 +202,14 @@ def stop_gunicorn(server) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def server_cores(pid: int) -> dict:
+    """The cores gunicorn's workers may run on (their CPU affinity), and the machine's."""
+    workers = psutil.Process(pid).children() or [psutil.Process(pid)]
+    allowed = sorted({core for worker in workers for core in worker.cpu_affinity()})
+    return {"allowed": len(allowed), "cores": allowed, "machine": psutil.cpu_count(),
+            "workers": len(workers)}
 
 
 # --- the phases ---------------------------------------------------------------------
@@ -316,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
     options = _options(argv)
     options.output.mkdir(parents=True, exist_ok=True)
     options.load_before = os.getloadavg()[0]  # the machine may be shared: say how busy
-    url = options.database_url or f"sqlite:///{DEFAULT_SQLITE}"
+    url = options.database_url or default_url(options)
+    options.worker_class = options.worker_class or worker_class_for(url)
     environment = {**os.environ, "DATABASE_URL": url, "COORDINATION_ENV": "loadtest",
                    "SECRET_KEY": secrets.token_hex(32), "FLASK_APP": "wsgi"}
     prepare_database(options, environment)
@@ -335,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     port = _free_port()
     host = f"http://127.0.0.1:{port}"
     server = start_gunicorn(options, environment, port)
+    options.server_cores = server_cores(server.pid)
     try:
         users = sum(mix.values()) + 1  # the pair has two sessions
         _say(f"baseline: {users} users for {options.baseline_seconds:g} s")
@@ -368,11 +381,20 @@ def report(options: argparse.Namespace, url: str, baseline: Phase, mixed: Phase,
     print(f"load average (1 min) before / after: {options.load_before:.2f} / "
           f"{os.getloadavg()[0]:.2f}")
     data = f"{options.cases} synthetic cases" if options.data == "synthetic" else "demo data"
+    threads = f" x {options.threads} threads" if options.worker_class == "gthread" else ""
     print(f"database: {_safe(url)}  {data}  "
-          f"gunicorn: {options.workers} {options.worker_class} workers")
+          f"gunicorn: {options.workers} {options.worker_class} workers{threads}")
+    cores = options.server_cores
+    print(f"server cores: {cores['allowed']} usable by its {cores['workers']} workers "
+          f"(affinity {cores['cores']}), {cores['machine']} in the machine")
     print(table(f"baseline ({baseline.seconds:.0f} s measured)", baseline_rows))
     print()
     print(table(f"mix ({mixed.seconds:.0f} s measured)", mix_rows))
+    users = sum(mix_users(options.users).values()) + 1
+    print(f"the throughput target needs a mean of at most "
+          f"{budget_ms(users, baseline_rows[-1].rps):.0f} ms per request with {users} sessions "
+          f"(measured: {mix_rows[-1].mean_ms:.0f} ms)")
+    print(server_work(baseline, baseline_rows[-1].rps, mixed, mix_rows[-1].rps))
     print()
     print(f"saves: {len(ledger.saves)} submitted, {checked.saved} accepted, "
           f"{checked.stale} refused as stale, on {checked.objects} objects")
@@ -397,11 +419,28 @@ def report(options: argparse.Namespace, url: str, baseline: Phase, mixed: Phase,
                   "stale": checked.stale, "objects": checked.objects},
         "conflicts": {"pairs": len(ledger.conflicts), "resolved": resolved,
                       "both_stale": both_stale},
-        "cores": {"baseline": baseline.cores, "mix": mixed.cores},
-        "problems": checked.problems, "figures": result.line(),
+        "cores": {"baseline": baseline.cores, "mix": mixed.cores,
+                  "server": options.server_cores},
+        "problems": checked.problems,
+        "failures": dict(_errors(baseline.samples + mixed.samples)),
+        "figures": result.line(),
     }, indent=2))
     print(result.line())
     return 1 if failures or checked.lost_updates else 0
+
+
+def server_work(baseline: Phase, baseline_rps: float, mixed: Phase, mix_rps: float) -> str:
+    """CPU the server (gunicorn and the database's backends) spent per request in
+    each phase, and what the throughput target allows per request if the mix
+    had every core of the machine: cores / (target share x baseline rps)."""
+    def per_request(phase: Phase, rps: float) -> float:
+        return 1000 * (phase.cores["gunicorn"] + phase.cores["postgresql"]) / rps if rps else 0.0
+
+    allowed = 1000 * psutil.cpu_count() / (MIN_FRACTION_OF_BASELINE * baseline_rps) \
+        if baseline_rps else 0.0
+    return (f"server CPU per request: baseline {per_request(baseline, baseline_rps):.1f} ms, "
+            f"mix {per_request(mixed, mix_rps):.1f} ms; the throughput target allows "
+            f"{allowed:.1f} ms with all {psutil.cpu_count()} cores")
 
 
 def _errors(samples: list[Sample]) -> list[tuple[str, int]]:

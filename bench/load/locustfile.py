@@ -143,9 +143,14 @@ def _attempt(action, *args) -> bool:
 
 
 class Coordinator(Person):
-    """The district committee: the case list, case pages, the inboxes."""
+    """The district committee: the home page, the case list, case pages, the
+    inboxes, corrections of a person's details."""
 
     role = "coordinator"
+
+    @task(2)
+    def home(self):
+        self.act(self.browser.home)
 
     @task(4)
     def cases(self):
@@ -159,11 +164,19 @@ class Coordinator(Person):
     def follow_ups(self):
         self.act(self.browser.close_follow_up)
 
+    @task(1)
+    def correct(self):
+        self.act(lambda: self.browser.correct_person(self.browser.browse_cases()))
+
 
 class CaseWorker(Person):
     """A police officer or a social worker: inboxes first, answering, closing."""
 
     abstract = True
+
+    @task(2)
+    def home(self):
+        self.act(self.browser.home)
 
     @task(3)
     def referrals(self):

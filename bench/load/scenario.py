@@ -72,6 +72,11 @@ _LIST_SECTION = re.compile(r'<section class="card">(.*?)</section>', re.S)
 _SELECT = re.compile(r'<select[^>]*name="(\w+)"[^>]*>(.*?)</select>', re.S)
 _OPTION = re.compile(r'<option[^>]*value="([^"]*)"')
 _SIGN_IN_FORM = re.compile(r'name="password"')
+_CORRECTION_FORM = re.compile(
+    r'<form method="post" action="(/cases/people/([a-z2-7]{13})/correct)"[^>]*>(.*?)</form>', re.S)
+_INPUT = re.compile(r'<input\b([^>]*)>')
+_ATTRIBUTE = re.compile(r'(\w[\w-]*)(?:="([^"]*)")?')
+_SELECTED = re.compile(r'<option\b([^>]*)>')
 
 #: The two messages of a refused stale save (coordination.workflow.check_version
 #: and the StaleDataError mapping in coordination.errors).
@@ -152,6 +157,51 @@ def save_outcome(reply: Reply) -> str | None:
     if errors:
         return STALE if all(m.startswith(STALE_MESSAGES) for m in errors) else None
     return SAVED if any(category == "success" for category, _m in messages) else None
+
+
+@dataclass(frozen=True)
+class CorrectionForm:
+    """A person's correction form on a case page, with what it shows filled in."""
+
+    object_id: str  #: the person's URL token
+    action: str
+    version: int
+    fields: tuple[tuple[str, str], ...]  #: every posted field as drawn (csrf and version too)
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    return {name: html.unescape(value or "") for name, value in _ATTRIBUTE.findall(tag)}
+
+
+def form_fields(body: str) -> list[tuple[str, str]]:
+    """What a browser would post for a form as drawn: text and hidden inputs,
+    ticked checkboxes, and each select's chosen (or first) option."""
+    posted = []
+    for tag in _INPUT.findall(body):
+        attributes = _attributes(tag)
+        if "name" not in attributes:
+            continue
+        if attributes.get("type") == "checkbox" and "checked" not in attributes:
+            continue
+        posted.append((attributes["name"], attributes.get("value", "y")))
+    for name, options in _SELECT.findall(body):
+        values = [_attributes(tag) for tag in _SELECTED.findall(options)]
+        chosen = next((o for o in values if "selected" in o), values[0] if values else None)
+        if chosen is not None:
+            posted.append((name, chosen.get("value", "")))
+    return posted
+
+
+def correction_forms(text: str) -> list[CorrectionForm]:
+    """The person correction forms of a case page (those the user may use)."""
+    forms = []
+    for action, object_id, body in _CORRECTION_FORM.findall(text):
+        fields = form_fields(body)
+        version = dict(fields).get("version")
+        if version is None or not version.isdigit():
+            continue
+        forms.append(CorrectionForm(object_id, action, int(version), tuple(fields)))
+    return forms
 
 
 class LedgerClosed(Exception):
@@ -268,7 +318,15 @@ class Browser:
 
     def open_case(self, case_id: str) -> list[StepForm]:
         """A case page, and the step forms it offers."""
-        return step_forms(self.get(f"/cases/{case_id}", "GET /cases/[id]").text)
+        return step_forms(self.case_page(case_id))
+
+    def case_page(self, case_id: str) -> str:
+        """A case page's text."""
+        return self.get(f"/cases/{case_id}", "GET /cases/[id]").text
+
+    def home(self) -> None:
+        """The home page (the agency's summary: what awaits it today)."""
+        self.get("/", "GET /")
 
     def view_reports(self) -> None:
         """The statistics page, for the country, a region or a district; now and then a CSV."""
@@ -320,6 +378,25 @@ class Browser:
                 return self.submit(self.rng.choice(forms), "done")
         return None
 
+    def correct_person(self, case_ids: list[str]) -> str | None:
+        """Correct a person's details on one of ``case_ids``' pages (the patronymic,
+        set to a unique note, so that the last accepted correction is known);
+        the outcome, or None when none of the pages offers a correction."""
+        candidates = list(case_ids)
+        self.rng.shuffle(candidates)
+        for case_id in candidates[:3]:
+            forms = correction_forms(self.case_page(case_id))
+            if forms:
+                return self.submit_correction(self.rng.choice(forms))
+        return None
+
+    def submit_correction(self, form: CorrectionForm) -> str:
+        """Post a correction form as drawn, with a new patronymic; recorded in the ledger."""
+        note = f"load-test {uuid.uuid4().hex[:16]}"
+        save = self.ledger.begin(Save("person", form.object_id, form.version, "correct", note))
+        data = {**dict(form.fields), "patronymic": note}
+        return self._post(save, form.action, "POST /cases/people/[id]/correct", data)
+
     def submit(self, form: StepForm, choice: str) -> str:
         """Post one step form as its page showed it; records the save in the ledger."""
         note = f"load-test {uuid.uuid4().hex[:16]}" if choice in NEEDS_NOTE else None
@@ -329,9 +406,13 @@ class Browser:
         # "confirmed": the page's in-place confirm step, opened and posted.
         data = {"csrf_token": form.csrf, "version": str(form.version), form.field: choice,
                 "note": note or "", "confirmed": "1"}
+        return self._post(save, form.action, name, data)
+
+    def _post(self, save: Save, action: str, name: str, data: dict) -> str:
+        """Post a save; its outcome (saved or stale), kept in the ledger."""
         try:
             reply = self.client.request(
-                "POST", form.action, name=name, data=data,
+                "POST", action, name=name, data=data,
                 check=lambda r: expect_ok(r) or (
                     None if save_outcome(r) else f"save refused: {flashes(r.text)[:1]}"))
         except Exception:

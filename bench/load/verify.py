@@ -23,21 +23,25 @@ import sqlalchemy as sa
 
 from bench.load.scenario import SAVED, STALE, Save
 from coordination.audit.models import AuditAction, AuditEvent
+from coordination.cases.models import Person
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
 from coordination.public_ids import decode
 from coordination.referrals.models import Referral
 
-MODELS = {"referral": Referral, "follow_up": FollowUp}
+MODELS = {"referral": Referral, "follow_up": FollowUp, "person": Person}
 AUDIT_ACTIONS = {"referral": AuditAction.REFERRAL_CHANGED,
-                 "follow_up": AuditAction.FOLLOW_UP_CLOSED}
-#: The status each step leaves, and the column that keeps its note.
+                 "follow_up": AuditAction.FOLLOW_UP_CLOSED,
+                 "person": AuditAction.PERSON_CORRECTED}
+#: The status each step leaves (None: the record has no status), and the
+#: column that keeps its note (a correction's is the patronymic it sets).
 OUTCOMES = {
     ("referral", "accept"): ("accepted", None),
     ("referral", "decline"): ("declined", "decline_reason"),
     ("referral", "start"): ("in_progress", None),
     ("referral", "complete"): ("completed", "outcome"),
     ("follow_up", "done"): ("done", "closing_note"),
+    ("person", "correct"): (None, "patronymic"),
 }
 
 
@@ -104,7 +108,7 @@ def _object_problems(kind: str, object_id: int, saved: list[Save], unsure: int,
     if bases != chain or obj.version != chain[-1] + 1:
         problems.append(f"version {obj.version} after saves accepted from versions {bases}")
     status, note_column = OUTCOMES[kind, last.step]
-    if obj.status.value != status:
+    if status and obj.status.value != status:
         problems.append(f"status is {obj.status.value}, the last accepted save set {status}")
     if note_column and getattr(obj, note_column) != last.note:
         problems.append(f"{note_column} is not the last accepted save's")

@@ -8,7 +8,7 @@ import binascii
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from coordination import policy
+from coordination import csv_import, policy
 from coordination.accounts import administration, imports, two_factor
 from coordination.accounts.models import Role, User
 from coordination.accounts.services import recent_logins
@@ -268,7 +268,7 @@ def import_users():
         db.session.rollback()
         check = outcome.check
     elif upload.validate_on_submit():
-        limit = imports.read_limit()
+        limit = csv_import.read_limit()
         data = upload.file.data.read(limit + 1)
         check = imports.check_import(actor, data)
         if check.ok:

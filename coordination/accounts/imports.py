@@ -11,12 +11,9 @@ each with a one-time temporary password.
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from coordination import policy
@@ -33,20 +30,12 @@ from coordination.accounts.services import (
 from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
+from coordination.csv_import import FileProblem, Problem, read_records
 from coordination.extensions import db
-from coordination.i18n import lazy_ngettext, lazy_number
 from coordination.models_base import utcnow
 from coordination.refusals import Forbidden
 
 COLUMNS = ("agency_code", "full_name", "username", "role", "language")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong, and on which line of the file (None: the whole file)."""
-
-    line: int | None
-    message: str
 
 
 @dataclass(frozen=True)
@@ -75,69 +64,6 @@ class ImportOutcome:
     check: ImportCheck
     #: Each created user with their temporary password, in file order.
     created: list[tuple[User, str]] = field(default_factory=list)
-
-
-class _FileProblem(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-def read_limit() -> int:
-    """How many bytes of an uploaded file are worth reading (one more is too many)."""
-    return current_app.config["IMPORT_MAX_BYTES"]
-
-
-# --- reading the file -------------------------------------------------------------
-
-
-def _decode(data: bytes) -> str:
-    """The file's text; raises :class:`_FileProblem` naming the encoding problem."""
-    if not data.strip():
-        raise _FileProblem(_l("The file is empty."))
-    if len(data) > read_limit():
-        raise _FileProblem(_l("The file is larger than %(size)d MB. Split it into smaller files.",
-                              size=read_limit() // (1024 * 1024)))
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _FileProblem(_l('The file is saved as UTF-16 ("Unicode text"). '
-                              'Save it as "CSV UTF-8" and try again.'))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise _FileProblem(_l(
-            "The file is not in UTF-8: the byte at position %(position)d cannot be read "
-            "(files saved as Windows-1251 or another legacy encoding look like this). "
-            'Save it as "CSV UTF-8" and try again.', position=error.start + 1)) from None
-    if "\x00" in text:
-        raise _FileProblem(_l("The file contains binary data; choose a CSV text file."))
-    return text
-
-
-def _lines_checked(text: str) -> None:
-    lines = [line for line in text.splitlines()[1:] if line.strip()]
-    limit = current_app.config["IMPORT_MAX_LINES"]
-    if len(lines) > limit:
-        raise _FileProblem(lazy_ngettext(
-            "The file has %(num)s data line; at most %(limit)s can be imported at once. "
-            "Split it into smaller files.",
-            "The file has %(num)s data lines; at most %(limit)s can be imported at once. "
-            "Split it into smaller files.", len(lines), limit=lazy_number(limit)))
-
-
-def _reader(text: str):
-    """A csv reader past the header, which must name exactly :data:`COLUMNS`."""
-    first = text.splitlines()[0] if text else ""
-    delimiter = ";" if ";" in first and "," not in first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip().lower() for name in next(reader)]
-    missing = [name for name in COLUMNS if name not in header]
-    unexpected = [name for name in header if name not in COLUMNS]
-    if missing or unexpected or len(header) != len(COLUMNS):
-        raise _FileProblem(_l(
-            "The first line must name the columns %(expected)s. "
-            "It names: %(found)s.", expected=", ".join(COLUMNS),
-            found=", ".join(name or "—" for name in header)))
-    return reader, header
 
 
 # --- checking ----------------------------------------------------------------------
@@ -233,32 +159,6 @@ def _check_line(ctx: _Context, line: int, values: dict[str, str], check: ImportC
         check.rows.append(ImportRow(line, agency, full_name, username, role, language))
 
 
-def _records(text: str, check: ImportCheck) -> list[tuple[int, dict[str, str]]]:
-    """The file's non-blank data lines as (line number, values by column).
-
-    Lines with the wrong number of values become problems; a line the csv
-    module cannot read ends the reading (nothing after it can be trusted).
-    """
-    reader, header = _reader(text)
-    records = []
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return records
-        except csv.Error:
-            check.problems.append(Problem(reader.line_num, _l(
-                "This line cannot be read as CSV (check its quotation marks).")))
-            return records
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) != len(header):
-            check.problems.append(Problem(reader.line_num, lazy_ngettext(
-                "Expected %(num)s value separated by commas, found %(found)s.",
-                "Expected %(num)s values separated by commas, found %(found)s.",
-                len(header), found=lazy_number(len(values)))))
-            continue
-        records.append((reader.line_num, dict(zip(header, values, strict=True))))
 
 
 def check_import(actor: User, data: bytes) -> ImportCheck:
@@ -267,10 +167,8 @@ def check_import(actor: User, data: bytes) -> ImportCheck:
         raise Forbidden("this user may not import users")
     check = ImportCheck()
     try:
-        text = _decode(data)
-        _lines_checked(text)
-        records = _records(text, check)
-    except _FileProblem as problem:
+        records = read_records(data, COLUMNS, check.problems)
+    except FileProblem as problem:
         return ImportCheck(problems=[Problem(None, problem.message)])
     ctx = _context(actor, records)
     for line, values in records:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from coordination import policy
+from coordination import csv_import, policy
 from coordination.decorators import section_required
 from coordination.extensions import db
 from coordination.i18n import current_language, ngettext
@@ -92,7 +92,7 @@ def import_figures():
     upload = PopulationImportForm()
     check = None
     if upload.validate_on_submit():
-        data = upload.file.data.read(imports.read_limit() + 1)
+        data = upload.file.data.read(csv_import.read_limit() + 1)
         check = imports.run_import(acting_user(), data)
         if check.ok:
             flash(ngettext("%(num)s population figure imported.",

@@ -20,7 +20,7 @@ from coordination.extensions import db
 from coordination.statistics import aggregates
 from coordination.statistics.cellkey import new_record_key
 from coordination.statistics.models import StatisticalRecord
-from coordination.statistics.records import records_for
+from coordination.statistics.records import among, records_for
 
 #: Units that are events of another unit share its key (an incident's forms
 #: are the incident counted under each form).
@@ -51,9 +51,9 @@ def refresh(case_ids: Iterable[int], *, aggregate: bool = True) -> int:
     for chunk in _chunks(sorted(set(case_ids))):
         old = [dict(row._mapping) for row in db.session.execute(
             sa.select(*(c for c in table.columns if c.name != "id"))
-            .where(table.c.case_id.in_(chunk)))]
+            .where(among(table.c.case_id, chunk)))]
         keys = {(_family(row["unit"]), row["source_id"]): row["record_key"] for row in old}
-        db.session.execute(table.delete().where(table.c.case_id.in_(chunk)))
+        db.session.execute(table.delete().where(among(table.c.case_id, chunk)))
         rows = [{**DEFAULTS, **row} for row in records_for(chunk)]
         for row in rows:
             row["record_key"] = keys.setdefault((_family(row["unit"]), row["source_id"]),
@@ -74,13 +74,49 @@ def rebuild(progress: Callable[[int], None] | None = None,
     written = 0
     ids = list(db.session.scalars(sa.select(Case.id).order_by(Case.id)))
     for chunk in _chunks(ids, 2000):
-        written += refresh(chunk, aggregate=False)
+        written += _recompute(chunk)
         if commit is not None:
             commit()
         if progress is not None:
             progress(len(chunk))
     aggregates.rebuild()
     return written
+
+
+def _recompute(chunk: list[int]) -> int:
+    """``refresh`` for a run of consecutive case ids, without the deltas.
+
+    ``chunk`` is a slice of every case id in order, so an id range selects
+    exactly its records; only the keys are read back.
+    """
+    table = StatisticalRecord.__table__
+    in_chunk = table.c.case_id.between(chunk[0], chunk[-1])
+    keys = {(_family(unit), source_id): key for unit, source_id, key in db.session.execute(
+        sa.select(table.c.unit, table.c.source_id, table.c.record_key).where(in_chunk))}
+    db.session.execute(table.delete().where(in_chunk))
+    rows = [{**DEFAULTS, **row} for row in records_for(chunk)]
+    for row in rows:
+        row["record_key"] = keys.setdefault((_family(row["unit"]), row["source_id"]),
+                                            new_record_key())
+    _insert(rows)
+    return len(rows)
+
+
+def _insert(rows: list[dict]) -> None:
+    """Insert many records; on PostgreSQL with COPY, several times faster
+    than batched INSERTs for the millions of records of a national rebuild."""
+    if not rows:
+        return
+    table = StatisticalRecord.__table__
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        db.session.execute(table.insert(), rows)
+        return
+    columns = [c.name for c in table.columns if c.name != "id"]
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])
 
 
 _COMPARED = ("unit", "case_id", "source_id", "month", "region_id", "district_id", "sex",

@@ -40,4 +40,6 @@ def _navigation() -> dict:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["label"] = label
+    # A record's opaque token: the lists name the row a step was taken on by it.
+    app.jinja_env.globals["token_of"] = token
     app.context_processor(_navigation)

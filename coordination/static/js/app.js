@@ -31,8 +31,14 @@
     }
     return false;
   }
+  /* 3. A list worked through in place (the inboxes) draws the step's
+     messages next to the row, or above the list; focus goes there. */
+  function placedMessages() {
+    var placed = document.querySelector(".placed-messages");
+    return placed && placed.querySelector(".flash") ? placed : null;
+  }
   document.addEventListener("DOMContentLoaded", function () {
-    var moved = moveMessagesToSection();
+    var moved = moveMessagesToSection() || placedMessages();
     if (!focusFirstError() && moved) {
       moved.setAttribute("tabindex", "-1");
       moved.focus();

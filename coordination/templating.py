@@ -8,6 +8,7 @@ from coordination import policy
 from coordination.followups.services import open_count
 from coordination.labels import label
 from coordination.notifications.services import unread_count
+from coordination.public_ids import token
 from coordination.referrals.services import awaiting_answer_count
 
 #: Template variable -> the section it tells about.

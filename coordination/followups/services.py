@@ -198,10 +198,11 @@ class FollowUpPage:
 
 
 def follow_up_page(user: User, filters: FollowUpFilters, after_token: str | None,
-                   today: date, week_end: date, size: int = keyset.PAGE_SIZE) -> FollowUpPage:
+                   today: date, week_end: date, size: int | None = None) -> FollowUpPage:
     """One page of the open follow-ups the user's agency owns, overdue
     (earliest due) first, starting after the follow-up ``after_token``
     names, and their count stopped at the cap."""
+    size = size or keyset.PAGE_SIZE
     query = _list_query(user, filters, today, week_end)
     page_query = query
     last_id = decode("follow_up", after_token) if after_token else None

@@ -275,13 +275,14 @@ class InboxPage:
 
 
 def inbox_page(user: User, filters: InboxFilters, after_token: str | None, now: datetime,
-               week_end: datetime, size: int = keyset.PAGE_SIZE) -> InboxPage:
+               week_end: datetime, size: int | None = None) -> InboxPage:
     """One page of one list of the user's agency's referral inbox.
 
     The referrals of the lists are the agency's by involvement (received
     and not declined, or sent), so every row's case is the agency's to see.
     The page starts after the referral ``after_token`` names (a position
     only: a token of another agency's referral moves nothing into view)."""
+    size = size or keyset.PAGE_SIZE
     box = BOXES[filters.box]
     parts = _box_parts(user, box, filters, now, week_end)
     last_id = decode("referral", after_token) if after_token else None

@@ -11,6 +11,7 @@ the URL is built by ``url_for``: the form cannot send the user elsewhere.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from flask import request, url_for
@@ -19,6 +20,14 @@ from coordination.public_ids import token
 
 #: The posted field naming the list a row's step was taken from.
 FROM_LIST = "from_list"
+#: The shape of a record's token (coordination/public_ids.py).
+_TOKEN = re.compile(r"[a-z2-7]{13}")
+
+
+def acted_row(args) -> str | None:
+    """The token of the row a step was just taken on (``acted``), if well formed."""
+    acted = args.get("acted", "")
+    return acted if _TOKEN.fullmatch(acted) else None
 
 
 def back_to_list(lists: dict[str, tuple[str, Callable]], otherwise: Callable) -> Callable:
@@ -35,8 +44,9 @@ def back_to_list(lists: dict[str, tuple[str, Callable]], otherwise: Callable) ->
             return otherwise(user, obj)
         endpoint, parse = chosen
         acted = token(obj)
-        # A position is a record's token (13 characters); the list ignores others.
-        after = request.form.get("after", "")[:13] or None
+        # A position is a record's token; the list ignores anything else.
+        after = request.form.get("after", "")
+        after = after if _TOKEN.fullmatch(after) else None
         return url_for(endpoint, **parse(request.form).args(), after=after, acted=acted,
                        _anchor=f"message-{acted}")
 

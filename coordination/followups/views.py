@@ -15,7 +15,7 @@ from coordination.public_ids import decode
 from coordination.refusals import NotFound
 from coordination.replica.routing import reads_from_replica
 from coordination.week import this_week
-from coordination.worklists import back_to_list
+from coordination.worklists import acted_row, back_to_list
 from forms.followups import CloseFollowUpForm, UndoDoneForm
 from forms.referrals import legal_ground_value
 
@@ -32,7 +32,7 @@ def agency_list():
     filters = services.FollowUpFilters.from_args(request.args)
     listed = services.follow_up_page(user, filters, request.args.get("after"), week.today,
                                      week.last_day)
-    acted = request.args.get("acted")
+    acted = acted_row(request.args)
     return render_template(
         "followups/list.html", listed=listed, today=week.today, acted=acted,
         steps={f.id: follow_up_steps(user, f) for f in listed.page.rows},

@@ -15,7 +15,7 @@ from coordination.referrals.models import LegalGround, Priority, ReferralService
 from coordination.referrals.section import referral_steps, send_form, step_action
 from coordination.replica.routing import reads_from_replica
 from coordination.week import this_week
-from coordination.worklists import back_to_list
+from coordination.worklists import acted_row, back_to_list
 from forms.referrals import ReferralStepForm
 
 bp = Blueprint("referrals", __name__)
@@ -34,7 +34,7 @@ def inbox():
     return render_template(
         "referrals/inbox.html", inbox=page, now=now, expiring=expiring_orders(user, now),
         steps={r.id: referral_steps(user, r) for r in page.page.rows},
-        boxes=services.BOXES, acted=request.args.get("acted"))
+        boxes=services.BOXES, acted=acted_row(request.args))
 
 
 @bp.route("/cases/<case:case_id>/referrals", methods=["POST"])

@@ -34,10 +34,10 @@ def test_a_follow_up_is_marked_done_in_the_list_and_undone(new_page, live_app):
 
 def test_a_referral_is_accepted_in_the_inbox_at_phone_width(new_page, live_app):
     page = new_page(PHONE)
-    sign_in(page, "police.sokuluk")
+    sign_in(page, "social.sokuluk")
     visit(page, "/referrals?lang=ky")
     accept = page.locator('#inbox-list button[value="accept"]').first
-    assert accept.count() == 1, "the demo has referrals awaiting Sokuluk's police"
+    assert accept.count() == 1, "the demo has referrals awaiting Sokuluk's social protection"
     accept.click()
     page.wait_for_load_state()
     assert page.locator(".placed-messages .flash-success").inner_text().strip() == translated(

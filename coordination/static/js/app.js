@@ -31,11 +31,23 @@
     }
     return false;
   }
-  document.addEventListener("DOMContentLoaded", function () {
-    var moved = moveMessagesToSection();
+  function focusOn(moved) {
     if (!focusFirstError() && moved) {
       moved.setAttribute("tabindex", "-1");
       moved.focus();
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var moved = moveMessagesToSection();
+    focusOn(moved);
+    // Chromium applies the URL's #section after the page has loaded and,
+    // the section not being focusable, clears the focus: set it again then.
+    if (moved) {
+      window.addEventListener("load", function () {
+        window.setTimeout(function () {
+          if (document.activeElement === document.body) { focusOn(moved); }
+        }, 0);
+      });
     }
   });
 }());

@@ -18,12 +18,20 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests_e2e.accessibility import check_accessibility
 from tests_e2e.conftest import OUTPUT
 from tests_e2e.test_journey import sign_in, translated
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fresh_click_counts():
+    """Each run writes its own counts."""
+    (OUTPUT / "clicks.txt").unlink(missing_ok=True)
 
 
 class Day:

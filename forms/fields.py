@@ -4,9 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DateTimeLocalField, IntegerField, SelectChoice, SelectMultipleField
+from wtforms import Field, IntegerField, SelectChoice, SelectMultipleField
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from coordination import local_dates
 
 #: Shown when a posted value is not among the offered choices.
 INVALID_CHOICE = _l("Choose a value from the list.")
@@ -69,16 +71,71 @@ class PlausibleDates:
                                      first=first.year, last=last.year))
 
 
-class DayField(PlausibleDates, _OwnParseMessage, DateField):
-    """A date (YYYY-MM-DD, the browser's date input) with our own parse message."""
+class LocalDateInput(TextInput):
+    """A text input for a date typed the country's way (see
+    :mod:`coordination.local_dates`), not the browser's ``type=date``, whose
+    format follows the browser's language instead of the page's. The pattern
+    is its placeholder; ``data-date`` names the kind for the page's script."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("placeholder", str(field.format_hint))
+        kwargs.setdefault("autocomplete", "off")
+        kwargs.setdefault("data-date", field.date_kind)
+        return super().__call__(field, **kwargs)
+
+
+class _LocalDateField(Field):
+    """A date or date-time typed as ``format_hint`` says (ISO read too)."""
+
+    widget = LocalDateInput()
+    parse_message = None
+    date_kind = ""
+    format_hint = ""
+
+    @staticmethod
+    def _parse(text):
+        raise NotImplementedError
+
+    @staticmethod
+    def _format(value):
+        raise NotImplementedError
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self._format(self.data)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = " ".join(valuelist).strip()
+        self.data = None
+        if not text:
+            return  # an empty field: InputRequired or Optional decide
+        self.data = self._parse(text)
+        if self.data is None:
+            raise ValueError(self.parse_message)
+
+
+class DayField(PlausibleDates, _LocalDateField):
+    """A date: 05.03.2026 (or 2026-03-05)."""
 
     parse_message = _l("Enter a valid date.")
+    date_kind = "day"
+    format_hint = local_dates.DAY_PATTERN
+    _parse = staticmethod(local_dates.parse_day)
+    _format = staticmethod(local_dates.format_day)
 
 
-class MomentField(PlausibleDates, _OwnParseMessage, DateTimeLocalField):
-    """A date and time (the browser's datetime-local input), local to the user."""
+class MomentField(PlausibleDates, _LocalDateField):
+    """A date and time, local to the user: 05.03.2026 14:30 (or
+    2026-03-05T14:30, as the browser's datetime-local input sent it)."""
 
     parse_message = _l("Enter a valid date and time.")
+    date_kind = "moment"
+    format_hint = local_dates.MOMENT_PATTERN
+    _parse = staticmethod(local_dates.parse_moment)
+    _format = staticmethod(local_dates.format_moment)
 
 
 class WholeNumberField(_OwnParseMessage, IntegerField):

@@ -3,33 +3,22 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField
-from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from coordination.protection.models import PROHIBITION_LABELS, PROHIBITIONS, OrderKind
 from forms import BaseForm
 from forms.fields import (
     INVALID_CHOICE,
+    MomentField,
     MultiCheckboxField,
-    PlausibleDates,
     WholeNumberField,
     choices,
     enum_choices,
 )
 
-
-class LocalMomentField(PlausibleDates, DateTimeLocalField):
-    """A date and time as the browser's datetime-local input sends it."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                         **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a valid date and time.")) from None
+#: The orders' date-time fields are the shared local ones (the name is kept
+#: for the forms that import it from here).
+LocalMomentField = MomentField
 
 
 class OrderForm(BaseForm):

@@ -8,20 +8,33 @@ from wtforms import SelectField, StringField
 from coordination.accounts.models import User
 from coordination.extensions import db
 from coordination.i18n import current_language
+from coordination.local_dates import MONTH_PATTERN, format_month
 from coordination.reports.request import BREAKDOWNS, ReportRequest
 from coordination.territories.models import Territory, TerritoryLevel
 from forms import QueryForm
 from forms.fields import MultiCheckboxField, choices
 
+#: A month typed the country's way (03.2026), not the browser's ``type=month``,
+#: which names the months in the browser's language (coordination.local_dates).
+MONTH_INPUT = {"type": "text", "autocomplete": "off", "data-date": "month"}
+
 
 class ReportFilterForm(QueryForm):
     """Shown on the page; the values are checked by ``reports.request.parse``."""
 
-    start = StringField(_l("From (year and month)"), render_kw={"type": "month"})
-    end = StringField(_l("To (year and month)"), render_kw={"type": "month"})
+    # Named as ``reports.request.parse`` reads them (the query's from and to).
+    start = StringField(_l("From (month and year)"), render_kw=MONTH_INPUT, name="from")
+    end = StringField(_l("To (month and year)"), render_kw=MONTH_INPUT, name="to")
     region = SelectField(_l("Region"), validate_choice=False)
     district = SelectField(_l("District"), validate_choice=False)
     table = MultiCheckboxField(_l("Breakdowns (none chosen: all)"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The macro shows the pattern beside the field (in the page's language).
+        for month in (self.start, self.end):
+            month.format_hint = MONTH_PATTERN
+            month.render_kw = {**MONTH_INPUT, "placeholder": str(MONTH_PATTERN)}
 
 
 #: The breakdowns' names in the filter, by table key.
@@ -70,8 +83,8 @@ def form_for(user: User, report_request: ReportRequest) -> ReportFilterForm:
     regions = _below(base, TerritoryLevel.REGION)
     districts = _below(base, TerritoryLevel.DISTRICT)
     form = ReportFilterForm(formdata=None)
-    form.start.data = f"{report_request.start:%Y-%m}"
-    form.end.data = f"{report_request.last_month:%Y-%m}"
+    form.start.data = format_month(report_request.start)
+    form.end.data = format_month(report_request.last_month)
     form.region.choices = choices([("", "—"), *((t.code, t.name(lang)) for t in regions)])
     form.district.choices = choices([("", "—"), *((t.code, t.name(lang)) for t in districts)])
     chosen = report_request.territory

@@ -5,7 +5,6 @@ the page shows (and a download answers with 400), never a different report.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,6 +14,7 @@ from flask_babel import gettext as _
 from coordination import policy
 from coordination.accounts.models import User
 from coordination.extensions import db
+from coordination.local_dates import parse_month
 from coordination.refusals import Forbidden
 from coordination.statistics.codes import month_of
 from coordination.statistics.query import Scope
@@ -27,7 +27,6 @@ BREAKDOWNS = ("cases", "months", "ytd", "survivors", "forms", "relationship", "p
               "police_sex", "rates", "referrals", "response", "response_service", "reporters",
               "lag", "repeat", "closures", "programmes", "orders", "order_checks", "flags",
               "risk", "overdue")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 @dataclass
@@ -73,11 +72,12 @@ def add_months(day: date, months: int) -> date:
 
 
 def _month(text: str) -> date | None:
-    """``YYYY-MM`` as the first day of that month; None if it is not a real month."""
-    match = _MONTH.fullmatch(text.strip())
-    if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+    """``03.2026`` (as the form shows it) or ``2026-03`` (links, the API) as the
+    first day of that month; None if it is not a real month."""
+    month = parse_month(text)
+    if month is None or month.year < 1900:
         return None
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    return month
 
 
 def _within(territory: Territory, base: Territory) -> bool:
@@ -105,7 +105,8 @@ def _period(args, this_month: date, problems: list[str]) -> tuple[date, date]:
     first = _month(first_text) if first_text else None
     last = _month(last_text) if last_text else this_month
     if first_text and first is None or last is None:
-        problems.append(_("A month is written as year and month, e.g. 2026-03, and must exist."))
+        problems.append(_("A month is written as month and year, e.g. 03.2026 "
+                          "(or 2026-03), and must exist."))
         return this_month, this_month
     first = first or add_months(last, -11)
     if first > last:

@@ -129,7 +129,7 @@ def test_add_through_the_page_with_bad_values_saves_nothing(new_case, agency, lo
     page = client.get(f"/cases/{pid(case)}")
     for data, message in [
         ({"owner_agency": agency("KARASUU-LSG").id}, "Choose a value from the list."),
-        ({"due_on": "31.12.2026"}, "Enter a valid date."),
+        ({"due_on": "12/31/2026"}, "Enter a valid date."),  # a slash: which is the month?
         ({"action": ""}, "Describe the action."),
     ]:
         form = {"csrf_token": csrf_token(page.text), "action": "Визит",

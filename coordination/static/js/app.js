@@ -63,12 +63,24 @@
       selects[i].addEventListener("change", function (event) { narrow(event.target); });
     }
   }
-  document.addEventListener("DOMContentLoaded", function () {
-    narrowSelects();
-    var moved = moveMessagesToSection() || placedMessages();
+  function focusOn(moved) {
     if (!focusFirstError() && moved) {
       moved.setAttribute("tabindex", "-1");
       moved.focus();
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    narrowSelects();
+    var moved = moveMessagesToSection() || placedMessages();
+    focusOn(moved);
+    // Chromium applies the URL's #section after the page has loaded and,
+    // the section not being focusable, clears the focus: set it again then.
+    if (moved) {
+      window.addEventListener("load", function () {
+        window.setTimeout(function () {
+          if (document.activeElement === document.body) { focusOn(moved); }
+        }, 0);
+      });
     }
   });
 }());

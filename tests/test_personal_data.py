@@ -22,6 +22,7 @@ from coordination.models_base import (
 #: Text columns that hold no personal data, each with the reason. A new text
 #: column must be marked personal or added here.
 NOT_PERSONAL = {
+    "meeting_documents.title": "the meeting's day, the type and extension; never the uploaded name",
     "territories.code": "the official classifier code of a territory",
     "territories.name_en": "the name of a district or village, public",
     "territories.name_ru": "the name of a district or village, public",

@@ -46,6 +46,8 @@ NOT_PERSONAL = {
     "notifications.dedupe_key": "kind and record ids, built by the code",
     "case_documents.stored_name": "a random name in the document store, never the uploaded one",
     "case_documents.sha256": "a checksum of the stored file",
+    "meeting_documents.stored_name": "a random name in the document store, never the uploaded one",
+    "meeting_documents.sha256": "a checksum of the stored file",
     "agencies.services": "what an institution offers, public (the referral directory)",
     "agencies.phone": "an institution's public phone, not a person's",
     "agencies.address": "an institution's public address, not a person's",

@@ -76,16 +76,14 @@ TRIGRAM = 3
 
 def _indexable(text: str) -> list[str] | None:
     """The folded name words that an index lookup uses, or None when ``text``
-    cannot be looked up in a trigram index: too short, a LIKE wildcard (the
-    indexes would not take it literally), or name words all shorter than a
-    trigram (the exact test alone then finds the name)."""
+    cannot be looked up in a trigram index: too short, or a LIKE wildcard
+    (the indexes would not take it literally). A name is looked up by its
+    words of three letters or more; shorter words only narrow what those
+    found ("26-7KQ" folds to the single letter "k": a part of a reference,
+    not a name to look for)."""
     if len(text) < TRIGRAM or any(c in text for c in ("%", "_", "\\")):
         return None
-    words = fold_text(text).split()
-    long_words = [word for word in words if len(word) >= TRIGRAM]
-    if words and not long_words:
-        return None
-    return long_words
+    return [word for word in fold_text(text).split() if len(word) >= TRIGRAM]
 
 
 def _sqlite_candidates(text: str, words: list[str]) -> sa.Select:

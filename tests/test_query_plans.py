@@ -220,13 +220,17 @@ def test_search_reads_the_trigram_indexes(username, login_as):
     never by a scan of the cases, incidents or people."""
     client = login_as(username)
     reference = db.session.scalar(sa.select(Case.reference).where(Case.id == _case_of(username)))
+    indexes = SEARCH_INDEXES[db.session.get_bind().dialect.name]
+    every_plan = []
+    # A part of a reference (whose folded words are too short to be a name)
+    # reads the reference, code and police-number indexes; a name the names'.
     for text in (reference[3:10], "Omurbekova"):
         plans = _search_plans(client, text)
-        assert plans, text
-        dialect = db.session.get_bind().dialect.name
-        for index in SEARCH_INDEXES[dialect]:
-            assert any(index in plan for plan in plans), (text, index, plans)
+        assert any(index in plan for plan in plans for index in indexes), (text, plans)
         assert full_scans(client, f"/cases?q={text}") == [], text
+        every_plan += plans
+    for index in indexes:
+        assert any(index in plan for plan in every_plan), (index, every_plan)
 
 
 def test_a_one_letter_search_reads_only_the_visible_cases(login_as):

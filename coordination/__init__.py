@@ -97,6 +97,10 @@ def _load_config(app: Flask, config) -> None:
         app.config["BABEL_DEFAULT_LOCALE"] = default_language
     if os.environ.get("REDIS_URL"):
         app.config["REDIS_URL"] = os.environ["REDIS_URL"]
+    for name in ("DOCUMENT_STORE", "DOCUMENTS_FOLDER", "DOCUMENTS_S3_BUCKET",
+                 "DOCUMENTS_S3_PREFIX", "DOCUMENTS_S3_ENDPOINT_URL", "DOCUMENTS_S3_REGION"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
     if os.environ.get("PROXY_FIX_X_FOR"):
         app.config["PROXY_FIX_X_FOR"] = int(os.environ["PROXY_FIX_X_FOR"])
     if os.environ.get("RATELIMIT_STORAGE_URI"):

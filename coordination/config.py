@@ -168,9 +168,18 @@ class BaseConfig:
     #: Minutes in which the author of a case note may correct it (a setting).
     NOTE_EDIT_MINUTES = 30
     #: Where documents are stored: ``local`` (a folder; DOCUMENTS_FOLDER, by
-    #: default ``documents/`` in the instance folder, outside the web root).
+    #: default ``documents/`` in the instance folder, outside the web root),
+    #: or ``s3``: a bucket of an S3-compatible store that several app servers
+    #: share (MinIO, Ceph, a cloud's). The environment sets all of these.
     DOCUMENT_STORE = "local"
     DOCUMENTS_FOLDER: str | None = None
+    #: ``s3``: the bucket (it must exist), the key prefix, the endpoint of a
+    #: store other than AWS's, its region. Credentials come the way boto3
+    #: finds them (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, a role).
+    DOCUMENTS_S3_BUCKET: str | None = None
+    DOCUMENTS_S3_PREFIX = "documents/"
+    DOCUMENTS_S3_ENDPOINT_URL: str | None = None
+    DOCUMENTS_S3_REGION: str | None = None
 
     #: Warnings of a protection order's end come this long before it.
     ORDER_WARNING_HOURS = 24

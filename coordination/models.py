@@ -17,7 +17,7 @@ from coordination.cases.models import (  # noqa: F401
 )
 from coordination.consent.models import ConsentRecord  # noqa: F401
 from coordination.deliveries.models import Delivery  # noqa: F401
-from coordination.documents.models import CaseDocument  # noqa: F401
+from coordination.documents.models import CaseDocument, MeetingDocument  # noqa: F401
 from coordination.followups.models import FollowUp  # noqa: F401
 from coordination.meetings.models import (  # noqa: F401
     AgendaItem,

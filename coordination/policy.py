@@ -27,10 +27,10 @@ from coordination.agencies.models import Agency, AgencyType
 from coordination.api.models import ApiClient
 from coordination.cases.models import Case, CaseStatus, Person
 from coordination.consent.models import ConsentRecord, ConsentScope
-from coordination.documents.models import CaseDocument
+from coordination.documents.models import CaseDocument, MeetingDocument
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
-from coordination.meetings.models import AgendaItem, Meeting
+from coordination.meetings.models import AgendaItem, Meeting, MeetingStatus
 from coordination.notes.models import CaseNote, NoteVisibility
 from coordination.programmes.models import CorrectionalProgramme
 from coordination.protection.models import ProtectionOrder
@@ -134,6 +134,11 @@ class Action(enum.Enum):
     #: Download a document: the agencies that see restricted fields and the
     #: agency that attached it. Case document.
     READ_DOCUMENT = "read_document"
+    #: Attach a document to a meeting that is not cancelled: its committee's members. Meeting.
+    ATTACH_MEETING_DOCUMENT = "attach_meeting_document"
+    #: Download a meeting's document: the members of the committee holding the
+    #: meeting, as they alone open the meeting. Meeting document.
+    READ_MEETING_DOCUMENT = "read_meeting_document"
     #: Print the case summary: the lead agency. Case.
     PRINT_CASE_SUMMARY = "print_case_summary"
     #: Print the referral letter: the sending and the receiving agency. Referral.
@@ -797,6 +802,18 @@ def _read_document(user, document, sees):
     # A certificate or a court decision says more than the restricted fields.
     return sees() and (user.agency_id == document.agency_id
                        or _view_restricted(user, document.case, sees))
+
+
+@rule(Meeting, Action.ATTACH_MEETING_DOCUMENT)
+def _attach_meeting_document(user, meeting, sees):
+    return meeting.status != MeetingStatus.CANCELLED and _meeting_work(user, meeting, sees)
+
+
+@rule(MeetingDocument, Action.READ_MEETING_DOCUMENT)
+def _read_meeting_document(user, document, sees):
+    # Whoever opens the meeting reads its files; the attending agencies do
+    # not open the meeting page, so neither do they read its documents.
+    return _meeting_work(user, document.meeting, sees)
 
 
 @rule(Case, Action.PRINT_CASE_SUMMARY)

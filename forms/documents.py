@@ -1,4 +1,4 @@
-"""Attaching a document to a case."""
+"""Attaching a document to a case or a meeting."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -19,3 +19,10 @@ class UploadForm(BaseForm):
     file = FileField(_l("File (PDF, JPEG or PNG)"),
                      validators=[FileRequired(_l("Choose a file."))],
                      render_kw={"accept": "application/pdf,image/jpeg,image/png"})
+
+
+class MeetingUploadForm(BaseForm):
+    """A meeting's document: its type and the file."""
+
+    kind = UploadForm.kind
+    file = UploadForm.file

@@ -15,6 +15,14 @@ db = current_app.extensions["migrate"].db
 target_metadata = db.metadata
 
 
+def _include_name(name, type_, parent_names) -> bool:
+    """Leave SQLite's FTS5 search table (made by its migration, not by the
+    models) out of autogenerate's comparison, which would drop it."""
+    from coordination.cases.search import DATABASE_ONLY_TABLES
+
+    return not (type_ == "table" and name in DATABASE_ONLY_TABLES)
+
+
 def _options(url_or_connection) -> dict:
     is_sqlite = str(db.engine.url).startswith("sqlite")
     return {
@@ -23,6 +31,7 @@ def _options(url_or_connection) -> dict:
         "compare_server_default": False,
         # SQLite cannot ALTER most things; batch mode copies the table instead.
         "render_as_batch": is_sqlite,
+        "include_name": _include_name,
     }
 
 

@@ -79,6 +79,7 @@ ROUTES = {
     "audit.list_events": "/audit",
     "audit.export": "/audit/events.csv",
     "documents.download": "/documents/1",
+    "documents.download_meeting_document": "/meeting-documents/1",
     "printing.case_summary": "/cases/{case}/summary.pdf",
     "printing.referral_letter": "/referrals/1/letter.pdf",
     "printing.order_record": "/orders/1/record.pdf",
@@ -123,6 +124,7 @@ POST_ROUTES = {
     "meetings.add_decision": "/meetings/1/decisions",
     "meetings.mark_held": "/meetings/1/held",
     "documents.upload": "/cases/{case}/documents",
+    "documents.upload_to_meeting": "/meetings/1/documents",
     "notes.add": "/cases/{case}/notes",
     "notes.edit": "/notes/1/edit",
     "safety.save": "/cases/{case}/safety-plan",
@@ -203,7 +205,8 @@ def _karasuu_object(endpoint: str) -> int:
     from coordination.referrals.models import Referral
 
     if endpoint.startswith("meetings.") and endpoint not in ("meetings.remove_item",
-                                                             "meetings.note"):
+                                                             "meetings.note") \
+            or endpoint == "documents.upload_to_meeting":
         return _karasuu_meeting()
     if endpoint == "notes.edit":  # the demo data has no notes: write one
         return written_note("41706226").id

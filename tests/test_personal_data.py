@@ -22,6 +22,7 @@ from coordination.models_base import (
 #: Text columns that hold no personal data, each with the reason. A new text
 #: column must be marked personal or added here.
 NOT_PERSONAL = {
+    "meeting_documents.title": "the meeting's day, the type and extension; never the uploaded name",
     "territories.code": "the official classifier code of a territory",
     "territories.name_en": "the name of a district or village, public",
     "territories.name_ru": "the name of a district or village, public",
@@ -45,6 +46,8 @@ NOT_PERSONAL = {
     "notifications.dedupe_key": "kind and record ids, built by the code",
     "case_documents.stored_name": "a random name in the document store, never the uploaded one",
     "case_documents.sha256": "a checksum of the stored file",
+    "meeting_documents.stored_name": "a random name in the document store, never the uploaded one",
+    "meeting_documents.sha256": "a checksum of the stored file",
     "agencies.services": "what an institution offers, public (the referral directory)",
     "agencies.phone": "an institution's public phone, not a person's",
     "agencies.address": "an institution's public address, not a person's",

@@ -240,3 +240,59 @@ def test_an_inbox_page_walks_its_index_in_order(url, login_as):
     if postgresql:
         for method in ("seqscan", "mergejoin", "hashjoin", "bitmapscan"):
             connection.exec_driver_sql(f"SET LOCAL enable_{method} = on")
+
+def _search_plans(client, text: str) -> list[str]:
+    """The plans, as text, of the statements the case list runs for ``text``."""
+    statements = _selects_of(client, f"/cases?q={text}")
+    connection = db.session.connection()
+    plans = []
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("ANALYZE")
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        for statement, parameters in statements:
+            plans.append("\n".join(row[0] for row in connection.exec_driver_sql(
+                "EXPLAIN " + statement, parameters)))
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = on")
+    else:
+        for statement, parameters in statements:
+            plans.append("\n".join(row[-1] for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters)))
+    return [plan for plan, (statement, _p) in zip(plans, statements, strict=True)
+            if "case_search" in statement or "_trgm" in plan or "LIKE" in statement.upper()]
+
+
+#: The index each searched part reads, by database.
+SEARCH_INDEXES = {
+    "postgresql": ("ix_cases_reference_trgm", "ix_cases_survivor_code_trgm",
+                   "ix_incidents_crime_register_number_trgm",
+                   "ix_incidents_info_log_number_trgm", "ix_people_name_key_trgm"),
+    "sqlite": ("SCAN case_search VIRTUAL TABLE INDEX",),
+}
+
+
+@pytest.mark.parametrize("username", ["coordinator.sokuluk", "police.sokuluk"])
+def test_search_reads_the_trigram_indexes(username, login_as):
+    """Issue 16: a search is led by a trigram index of the whole country's
+    cases (GIN pg_trgm on PostgreSQL, the FTS5 trigram table on SQLite),
+    never by a scan of the cases, incidents or people."""
+    client = login_as(username)
+    reference = db.session.scalar(sa.select(Case.reference).where(Case.id == _case_of(username)))
+    indexes = SEARCH_INDEXES[db.session.get_bind().dialect.name]
+    every_plan = []
+    # A part of a reference (whose folded words are too short to be a name)
+    # reads the reference, code and police-number indexes; a name the names'.
+    for text in (reference[3:10], "Omurbekova"):
+        plans = _search_plans(client, text)
+        assert any(index in plan for plan in plans for index in indexes), (text, plans)
+        assert full_scans(client, f"/cases?q={text}") == [], text
+        every_plan += plans
+    for index in indexes:
+        assert any(index in plan for plan in every_plan), (index, every_plan)
+
+
+def test_a_one_letter_search_reads_only_the_visible_cases(login_as):
+    """No trigram serves one letter: it tests the user's visible cases by id."""
+    client = login_as("police.sokuluk")
+    assert full_scans(client, "/cases?q=A", whole_index_ok=True) == []
+    assert not any("case_search" in plan or "_trgm" in plan
+                   for plan in _search_plans(client, "A"))

@@ -88,7 +88,7 @@ def _target(endpoint: str, code: str):
         return _incoming_report(code)
     if endpoint in OBJECT_MODELS:
         return _object(endpoint, code)
-    if endpoint.startswith("meetings."):
+    if endpoint.startswith("meetings.") or endpoint == "documents.upload_to_meeting":
         return _meeting(code)
     return _case(code)
 
@@ -192,6 +192,8 @@ def _valid_body(endpoint: str, target, code: str) -> dict:
         "meetings.mark_held": {"version": version},
         "documents.upload": {"kind": "certificate", "about": "",
                              "file": (io.BytesIO(_png()), "scan.png")},
+        "documents.upload_to_meeting": {"kind": "other",
+                                        "file": (io.BytesIO(_png()), "sheet.png")},
         "notes.add": {"dated_on": day.isoformat(), "visibility": "involved",
                       "text": "Called her sister."},
         "notes.edit": {f"note{target.id}-dated_on": day.isoformat(),
@@ -240,8 +242,8 @@ def test_the_sweep_covers_every_step_route():
         "notifications.mark_read", "meetings.reschedule", "meetings.cancel",
         "meetings.propose", "meetings.add_case", "meetings.remove_item",
         "meetings.attendance", "meetings.add_decision", "meetings.mark_held",
-        "documents.upload", "notes.add", "notes.edit", "safety.save",
-        "transfers.propose", "transfers.accept", "transfers.decline", "transfers.cancel",
+        "documents.upload", "documents.upload_to_meeting", "notes.add", "notes.edit",
+        "safety.save", "transfers.propose", "transfers.accept", "transfers.decline", "transfers.cancel",
         "meetings.add_attendee", "meetings.remove_attendee", "meetings.note",
         "triage.attach", "triage.close"}
 

@@ -172,6 +172,10 @@ class Case(db.Model):
         # (pg_trgm, created by the migration); a plain index elsewhere.
         sa.Index("ix_cases_reference_trgm", "reference", postgresql_using="gin",
                  postgresql_ops={"reference": "gin_trgm_ops"}),
+        # The start of a survivor code, likewise (SQLite searches its FTS5
+        # table instead: migration 9d3f7a2c5e18, coordination/cases/search.py).
+        sa.Index("ix_cases_survivor_code_trgm", "survivor_code", postgresql_using="gin",
+                 postgresql_ops={"survivor_code": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

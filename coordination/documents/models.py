@@ -1,4 +1,5 @@
-"""A document attached to a case (and, optionally, to a person or an order on it)."""
+"""A document attached to a case (and, optionally, to a person or an order on it),
+or to a committee meeting."""
 from __future__ import annotations
 
 import enum
@@ -12,6 +13,7 @@ from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.cases.models import Case
 from coordination.extensions import db
+from coordination.meetings.models import Meeting
 from coordination.models_base import LabelledEnum, PersonalKind, enum_type, personal, utcnow
 
 
@@ -55,5 +57,36 @@ class CaseDocument(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship()
+    agency: Mapped[Agency] = relationship()
+    uploaded_by: Mapped[User] = relationship()
+
+
+class MeetingDocument(db.Model):
+    """A file of a committee meeting (a signed attendance sheet, a letter to
+    the committee, a copy of an order discussed). Read by the members of the
+    committee that holds the meeting, as the meeting itself is (policy).
+    Kept with the meeting: case retention does not reach it, as it does not
+    reach the minutes."""
+
+    __tablename__ = "meeting_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind))
+    media_type: Mapped[MediaType] = mapped_column(enum_type(MediaType))
+    #: The meeting's day, the type and the extension set by the content
+    #: (``2026-12-10-court_decision.pdf``), never the uploaded name: a
+    #: committee's record carries no names (the minutes hold references only),
+    #: and a file name is where a survivor's name would slip in.
+    title: Mapped[str] = mapped_column(sa.String(160))
+    #: Random name in the store; never derived from the uploaded name.
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()
     agency: Mapped[Agency] = relationship()
     uploaded_by: Mapped[User] = relationship()

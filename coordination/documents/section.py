@@ -4,7 +4,7 @@ from __future__ import annotations
 from coordination import policy
 from coordination.cases.page import CaseSection
 from coordination.documents.services import readable_documents
-from forms.documents import UploadForm
+from forms.documents import MeetingUploadForm, UploadForm
 from forms.fields import choices
 
 
@@ -18,6 +18,11 @@ def upload_form(user, case, display: bool = False) -> UploadForm:
               for o in case.protection_orders]
     form.about.choices = choices(about)
     return form
+
+
+def meeting_upload_form(user, meeting, display: bool = False) -> MeetingUploadForm:
+    """The form on the meeting page (a meeting has no people or orders to name)."""
+    return MeetingUploadForm(formdata=None) if display else MeetingUploadForm()
 
 
 def _build(user, case, can):

@@ -1,4 +1,4 @@
-"""Attaching, listing, downloading and removing a case's documents."""
+"""Attaching, listing, downloading and removing the documents of a case or a meeting."""
 from __future__ import annotations
 
 import hashlib
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone
 from sqlalchemy.orm import joinedload
 
 from coordination import policy
@@ -15,10 +16,16 @@ from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, Person, TimelineKind
 from coordination.cases.timeline import add_event
-from coordination.documents.content import display_name, sniff
-from coordination.documents.models import CaseDocument, DocumentKind
+from coordination.documents.content import EXTENSIONS, display_name, sniff
+from coordination.documents.models import (
+    CaseDocument,
+    DocumentKind,
+    MediaType,
+    MeetingDocument,
+)
 from coordination.documents.storage import document_store
 from coordination.extensions import db
+from coordination.meetings.models import Meeting
 from coordination.protection.models import ProtectionOrder
 from coordination.refusals import Forbidden, NotFound, RuleBroken
 from coordination.settings.services import get_setting
@@ -42,10 +49,9 @@ def size_limit() -> int:
     return get_setting("document_max_megabytes") * MEGABYTE
 
 
-def attach(user: User, case: Case, upload: Upload) -> CaseDocument:
-    """Check the file by its content, store it under a random name, record it."""
-    if not policy.can(user, policy.Action.ATTACH_DOCUMENT, case):
-        raise Forbidden("this user may not attach documents to this case")
+def _checked(upload: Upload) -> MediaType:
+    """The file's type judged by its content; RuleBroken for an empty,
+    oversized or refused file (whatever its name says)."""
     if not upload.data:
         raise RuleBroken(_("The file is empty."), field="file")
     if len(upload.data) > size_limit():
@@ -55,6 +61,14 @@ def attach(user: User, case: Case, upload: Upload) -> CaseDocument:
     if media_type is None:
         raise RuleBroken(_("Only PDF, JPEG and PNG files are accepted; this file is "
                            "none of them, whatever its name says."), field="file")
+    return media_type
+
+
+def attach(user: User, case: Case, upload: Upload) -> CaseDocument:
+    """Check the file by its content, store it under a random name, record it."""
+    if not policy.can(user, policy.Action.ATTACH_DOCUMENT, case):
+        raise Forbidden("this user may not attach documents to this case")
+    media_type = _checked(upload)
     _check_belongs(case, upload)
     document = CaseDocument(
         case_id=case.id, person_id=upload.person_id, order_id=upload.order_id,
@@ -119,3 +133,53 @@ def remove_case_documents(case_ids: list[int]) -> int:
         db.session.delete(document)
     db.session.flush()
     return len(documents)
+
+
+def attach_to_meeting(user: User, meeting: Meeting, upload: Upload) -> MeetingDocument:
+    """A meeting's document: the same checks and store as a case's."""
+    if not policy.can(user, policy.Action.ATTACH_MEETING_DOCUMENT, meeting):
+        raise Forbidden("this user may not attach documents to this meeting")
+    media_type = _checked(upload)
+    day = to_user_timezone(meeting.scheduled_for).date()
+    document = MeetingDocument(
+        meeting_id=meeting.id, kind=upload.kind, media_type=media_type,
+        # Never the uploaded name (MeetingDocument.title says why).
+        title=f"{day.isoformat()}-{upload.kind.value}.{EXTENSIONS[media_type]}",
+        stored_name=secrets.token_hex(16), size=len(upload.data),
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+        agency_id=user.agency_id, uploaded_by_id=user.id,
+    )
+    db.session.add(document)
+    db.session.flush()
+    document_store().put(document.stored_name, upload.data)
+    record(AuditAction.DOCUMENT_ATTACHED, user, "meeting_document", document.id)
+    return document
+
+
+def meeting_documents(user: User, meeting: Meeting) -> list[MeetingDocument]:
+    """The meeting's documents ``user`` may download, newest first."""
+    documents = db.session.scalars(
+        sa.select(MeetingDocument).where(MeetingDocument.meeting_id == meeting.id)
+        .options(joinedload(MeetingDocument.agency), joinedload(MeetingDocument.uploaded_by))
+        .order_by(MeetingDocument.uploaded_at.desc(), MeetingDocument.id.desc())).all()
+    return [d for d in documents if policy.can(user, policy.Action.READ_MEETING_DOCUMENT, d)]
+
+
+def get_meeting_document_or_404(user: User, document_id: int) -> MeetingDocument:
+    """The meeting's document if ``user`` may read it; otherwise 404, like a missing one."""
+    document = db.session.scalar(
+        sa.select(MeetingDocument).where(
+            MeetingDocument.id == document_id,
+            MeetingDocument.meeting_id.in_(
+                policy.visible_meetings(user).with_only_columns(Meeting.id))))
+    if document is None or not policy.can(user, policy.Action.READ_MEETING_DOCUMENT,
+                                          document):
+        raise NotFound()
+    return document
+
+
+def read_meeting_document(user: User, document: MeetingDocument) -> bytes:
+    """The stored bytes of a meeting's document ``user`` may read; audited."""
+    data = document_store().get(document.stored_name)
+    record(AuditAction.DOCUMENT_DOWNLOADED, user, "meeting_document", document.id)
+    return data

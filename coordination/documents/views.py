@@ -1,4 +1,4 @@
-"""Attaching a document from the case page and downloading one."""
+"""Attaching a document from the case page or the meeting page, and downloading one."""
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -12,11 +12,14 @@ from coordination.decorators import section_required
 from coordination.documents import services
 from coordination.documents.content import EXTENSIONS
 from coordination.documents.models import DocumentKind
-from coordination.documents.section import upload_form
+from coordination.documents.section import meeting_upload_form, upload_form
+from coordination.meetings.services import get_meeting_or_404
+from coordination.meetings.views import to_meeting
 from coordination.pipeline import acting_user, allow_write, step
 
 bp = Blueprint("documents", __name__)
 cases_section = section_required(policy.Section.CASES)
+meetings_section = section_required(policy.Section.MEETINGS)
 
 
 def _about(value: str) -> dict:
@@ -49,6 +52,33 @@ def download(document_id: int):
     document = services.get_document_or_404(user, document_id)
     data = services.read(user, document)
     allow_write("audit of a document download")
+    return _attachment(data, document)
+
+
+@bp.route("/meetings/<meeting:meeting_id>/documents", methods=["POST"])
+@meetings_section
+@step(load=get_meeting_or_404, action=policy.Action.ATTACH_MEETING_DOCUMENT,
+      back=to_meeting("documents"), form=meeting_upload_form)
+def upload_to_meeting(user, meeting, form):
+    file = form.file.data
+    # One byte more than the limit is enough to refuse an oversized file.
+    data = file.stream.read(services.size_limit() + 1)
+    services.attach_to_meeting(user, meeting, services.Upload(
+        kind=DocumentKind(form.kind.data), filename=file.filename, data=data))
+    return _("Document attached.")
+
+
+@bp.route("/meeting-documents/<meeting_document:document_id>")
+@meetings_section
+def download_meeting_document(document_id: int):
+    user = acting_user()
+    document = services.get_meeting_document_or_404(user, document_id)
+    data = services.read_meeting_document(user, document)
+    allow_write("audit of a document download")
+    return _attachment(data, document)
+
+
+def _attachment(data: bytes, document) -> Response:
     fallback = f"document.{EXTENSIONS[document.media_type]}"
     return Response(data, mimetype=document.media_type.value, headers={
         # Always a download, never shown in the page's origin.

@@ -7,6 +7,8 @@ from flask_babel import to_user_timezone
 
 from coordination import policy
 from coordination.accounts.models import User
+from coordination.documents import services as documents
+from coordination.documents.section import meeting_upload_form
 from coordination.followups.models import FollowUp
 from coordination.followups.section import set_owner_choices
 from coordination.meetings import services
@@ -45,6 +47,9 @@ class MeetingPage:
     note_form: DiscussionNoteForm | None = None
     #: Cases with a decision at this meeting (they stay on the agenda).
     decided: set[int] = field(default_factory=set)
+    #: The meeting's documents this user may download, and the upload form.
+    documents: list = field(default_factory=list)
+    document_form: object | None = None
 
 
 def build_meeting_page(user: User, meeting: Meeting) -> MeetingPage:
@@ -79,6 +84,9 @@ def build_meeting_page(user: User, meeting: Meeting) -> MeetingPage:
             set_decision_choices(page.decision_form, meeting)
         if scheduled:
             page.held_form = MeetingStepForm(formdata=None, version=meeting.version)
+    page.documents = documents.meeting_documents(user, meeting)
+    if policy.can(user, policy.Action.ATTACH_MEETING_DOCUMENT, meeting):
+        page.document_form = meeting_upload_form(user, meeting, display=True)
     return page
 
 

@@ -16,6 +16,13 @@ Units and their date basis (the ``month`` column):
 * ``referral``: sending; ``programme_start``: start; ``programme_end``: end;
 * ``closure``: the case's closing; ``open_follow_up``: the due date.
 
+Where: a unit is counted in the district the case was in when the unit
+happened (its date above). A case moved to another district (an accepted
+transfer, issue 16) keeps its earlier units where they happened: the
+``from_district_id`` of the first accepted transfer answered after the
+unit's moment, or the case's present district when there is none. An open
+follow-up is a present state and counts where the case is now.
+
 The consent rule, the one rule applied: a case whose consent to statistics
 was withdrawn, with no later consent to statistics in force, has no records.
 """
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -48,6 +56,7 @@ from coordination.statistics import codes
 from coordination.statistics.codes import flag, local_date, local_month, month_of, value_of
 from coordination.statistics.models import NOT_RECORDED
 from coordination.territories.models import Territory
+from coordination.transfers.models import CaseTransfer, TransferStatus
 
 MARRIAGE_FLAGS = ("bride_kidnapping", "forced_marriage", "early_marriage")
 
@@ -105,18 +114,39 @@ class _Context:
                 .join(Incident, Incident.id == IncidentViolenceForm.incident_id)
                 .where(among(Incident.case_id, ids))):
             self.forms[incident_id].append(form)
+        #: Accepted moves of each case, oldest first: (answered at, district left).
+        self.moves = defaultdict(list)
+        for row in _rows(sa.select(CaseTransfer.case_id, CaseTransfer.answered_at,
+                                   CaseTransfer.from_district_id)
+                         .where(among(CaseTransfer.case_id, ids),
+                                CaseTransfer.status == TransferStatus.ACCEPTED,
+                                CaseTransfer.answered_at.is_not(None))
+                         .order_by(CaseTransfer.answered_at, CaseTransfer.id)):
+            self.moves[row.case_id].append((row.answered_at, row.from_district_id))
         self.ids = ids
 
     def region(self, district_id: int) -> int:
         return self.regions.get(district_id) or district_id
 
+    def district_at(self, case, at: date | datetime | None) -> int:
+        """The district ``case`` was in at ``at`` (None: now)."""
+        if at is not None:
+            for answered_at, left in self.moves.get(case.id, ()):
+                moved = local_date(answered_at) if not isinstance(at, datetime) else answered_at
+                if moved > at:
+                    return left
+        return case.district_id
+
     def first(self, case_id: int, role: PersonRole):
         return next((p for p in self.people[case_id] if p.role == role), None)
 
 
-def _base(context: _Context, case, unit: str, source_id: int, month: int, **codes_) -> dict:
+def _base(context: _Context, case, unit: str, source_id: int, month: int,
+          at: date | datetime | None, **codes_) -> dict:
+    """One record, in the district the case was in at ``at`` (the unit's moment)."""
+    district_id = context.district_at(case, at)
     return {"unit": unit, "case_id": case.id, "source_id": source_id, "month": month,
-            "region_id": context.region(case.district_id), "district_id": case.district_id,
+            "region_id": context.region(district_id), "district_id": district_id,
             **codes_}
 
 
@@ -127,7 +157,7 @@ def _case_records(context: _Context, case) -> Iterable[dict]:
     survivor = context.first(case.id, PersonRole.SURVIVOR)
     relation = perpetrator.relationship_to_survivor if perpetrator else None
     before = [i.occurred_on for i in context.incidents[case.id] if i.occurred_on <= registered]
-    yield _base(context, case, "case", case.id, month,
+    yield _base(context, case, "case", case.id, month, case.created_at,
                 sex=value_of(survivor.sex if survivor else None),
                 relationship=value_of(relation),
                 perpetrator_sex=value_of(perpetrator.sex if perpetrator else None),
@@ -136,7 +166,8 @@ def _case_records(context: _Context, case) -> Iterable[dict]:
                 lag=codes.lag_band(max(before, default=None), registered))
     for person in context.people[case.id]:
         if person.role == PersonRole.SURVIVOR:
-            yield _base(context, case, "survivor", person.id, month, sex=value_of(person.sex),
+            yield _base(context, case, "survivor", person.id, month, case.created_at,
+                        sex=value_of(person.sex),
                         age_band=codes.age_band(person.birth_year, registered.year),
                         relationship=value_of(relation), intimate=flag(relation in codes.INTIMATE)
                         if relation else NOT_RECORDED)
@@ -147,13 +178,16 @@ def _incident_records(context: _Context, case) -> Iterable[dict]:
     sex = value_of(survivor.sex if survivor else None)
     for incident in context.incidents[case.id]:
         month = month_of(incident.occurred_on)
-        yield _base(context, case, "incident", incident.id, month, sex=sex,
+        yield _base(context, case, "incident", incident.id, month, incident.occurred_on,
+                    sex=sex,
                     reporter=value_of(incident.reported_by))
         for form in context.forms[incident.id] or [None]:
-            yield _base(context, case, "form", incident.id, month, sex=sex, form=value_of(form))
+            yield _base(context, case, "form", incident.id, month, incident.occurred_on,
+                        sex=sex, form=value_of(form))
         for name in MARRIAGE_FLAGS:
             if getattr(incident, name):
-                yield _base(context, case, "flag", incident.id, month, form=name)
+                yield _base(context, case, "flag", incident.id, month, incident.occurred_on,
+                            form=name)
 
 
 def _order_records(context: _Context, cases: dict) -> Iterable[dict]:
@@ -168,13 +202,16 @@ def _order_records(context: _Context, cases: dict) -> Iterable[dict]:
         month = local_month(order.issued_at)
         on_time = [check.on_time for check in checks.get(order.id, [])]
         # Checked on schedule: at least one check recorded, and none of them late.
-        yield _base(context, case, "order", order.id, month, sex=sex, outcome=order.kind.value,
+        yield _base(context, case, "order", order.id, month, order.issued_at,
+                    sex=sex, outcome=order.kind.value,
                     monitored=flag(order.electronic_monitoring),
                     in_time=flag(bool(on_time) and all(on_time)))
         for check, timely in zip(checks.get(order.id, []), on_time, strict=True):
-            yield _base(context, case, "check", check.id, month, in_time=flag(timely))
+            yield _base(context, case, "check", check.id, month, order.issued_at,
+                        in_time=flag(timely))
         if order.extended_at is not None:
             yield _base(context, case, "extension", order.id, local_month(order.extended_at),
+                        order.extended_at,
                         sex=sex, outcome=order.kind.value)
     for violation in _rows(sa.select(OrderViolation.id, OrderViolation.occurred_at,
                                      OrderViolation.recorded_at, ProtectionOrder.case_id,
@@ -187,7 +224,8 @@ def _order_records(context: _Context, cases: dict) -> Iterable[dict]:
         answered = (violation.closed_at if violation.status == FollowUpStatus.DONE
                     and violation.closed_at is not None else None)
         yield _base(context, case, "violation", violation.id,
-                    local_month(violation.occurred_at), sex=_survivor_sex(context, case.id),
+                    local_month(violation.occurred_at), violation.occurred_at,
+                    sex=_survivor_sex(context, case.id),
                     outcome=violation.kind.value, in_time=flag(answered is not None),
                     tenths=_tenths(violation.recorded_at, answered))
 
@@ -223,7 +261,7 @@ def _referral_records(context: _Context, cases: dict) -> Iterable[dict]:
         answered = referral.answered_at
         tenths = _tenths(referral.sent_at, answered)
         yield _base(context, cases[referral.case_id], "referral", referral.id,
-                    local_month(referral.sent_at),
+                    local_month(referral.sent_at), referral.sent_at,
                     agency_type=context.agency_types.get(referral.to_agency_id, NOT_RECORDED),
                     service=referral.service.value, outcome=referral.status.value,
                     tenths=tenths,
@@ -240,10 +278,11 @@ def _programme_records(context: _Context, cases: dict) -> Iterable[dict]:
         case = cases[programme.case_id]
         if programme.started_on is not None:
             yield _base(context, case, "programme_start", programme.id,
-                        month_of(programme.started_on))
+                        month_of(programme.started_on), programme.started_on)
         if programme.status in ended and programme.ended_on is not None:
             yield _base(context, case, "programme_end", programme.id,
-                        month_of(programme.ended_on), outcome=programme.status.value)
+                        month_of(programme.ended_on), programme.ended_on,
+                        outcome=programme.status.value)
 
 
 def _closure_records(context: _Context, cases: dict) -> Iterable[dict]:
@@ -255,7 +294,7 @@ def _closure_records(context: _Context, cases: dict) -> Iterable[dict]:
                                     TimelineEvent.kind == TimelineKind.CASE_CLOSED)
                              .group_by(TimelineEvent.case_id)):
         case = cases[case_id]
-        yield _base(context, case, "closure", case_id, local_month(at),
+        yield _base(context, case, "closure", case_id, local_month(at), at,
                     outcome=value_of(case.closure_reason))
 
 
@@ -265,7 +304,7 @@ def _follow_up_records(context: _Context, cases: dict) -> Iterable[dict]:
                            .where(among(FollowUp.case_id, context.ids),
                                   FollowUp.status == FollowUpStatus.OPEN)):
         yield _base(context, cases[follow_up.case_id], "open_follow_up", follow_up.id,
-                    month_of(follow_up.due_on),
+                    month_of(follow_up.due_on), None,
                     agency_type=context.agency_types.get(follow_up.owner_agency_id,
                                                          NOT_RECORDED))
 

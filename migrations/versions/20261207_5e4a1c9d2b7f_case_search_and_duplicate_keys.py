@@ -53,7 +53,11 @@ def _fill_name_keys(connection) -> None:
 
 def upgrade():
     connection = op.get_bind()
-    if connection.dialect.name == 'postgresql':
+    # pg_trgm when the server has it (it ships with PostgreSQL's contrib);
+    # without it the indexes below are plain ones and search scans.
+    trigrams = connection.dialect.name == 'postgresql' and bool(connection.scalar(sa.text(
+        "SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_trgm'")))
+    if trigrams:
         op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.add_column(sa.Column('name_key', sa.String(length=310), nullable=True))
@@ -62,9 +66,10 @@ def upgrade():
         batch_op.create_index('ix_people_birth_year_name_key', ['birth_year', 'name_key'],
                               unique=False)
     for table, index, column in _TRIGRAM:
+        gin = {'postgresql_using': 'gin', 'postgresql_ops': {column: 'gin_trgm_ops'}} \
+            if trigrams else {}
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.create_index(index, [column], unique=False, postgresql_using='gin',
-                                  postgresql_ops={column: 'gin_trgm_ops'})
+            batch_op.create_index(index, [column], unique=False, **gin)
 
 
 def downgrade():

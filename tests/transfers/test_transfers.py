@@ -230,3 +230,22 @@ def test_the_routes_move_a_case_and_refuse_outsiders(moving_case, login_as, brow
                          token_from=f"/transfers/{pid(transfer)}")
     assert accepted.status_code == 302
     assert committee.get(f"/cases/{pid(case)}").status_code == 200
+
+
+def test_statistics_keep_each_unit_in_the_district_where_it_happened(moving_case, user, agency):
+    """Issue 16, item 5: the registration and the incident happened in Sokuluk
+    and stay counted there after the move; what is open now counts in Kara-Suu."""
+    from coordination.statistics.records import records_for
+
+    case = moving_case
+    sokuluk, karasuu = territory_by_code(SOKULUK).id, territory_by_code(KARASUU).id
+    transfer = _propose(user("social.sokuluk"), case, KARASUU)
+    services.accept_transfer(user("coordinator.karasuu"), transfer, agency("KARASUU-SOCIAL").id)
+    db.session.flush()
+    db.session.expire_all()
+    assert case.district_id == karasuu
+    # What the layer stores on each change and what `flask statistics rebuild` writes.
+    where = {(r["unit"], r["district_id"]) for r in records_for([case.id])}
+    assert {("case", sokuluk), ("survivor", sokuluk), ("incident", sokuluk),
+            ("form", sokuluk), ("open_follow_up", karasuu)} <= where, where
+    assert ("case", karasuu) not in where and ("incident", karasuu) not in where

@@ -28,9 +28,9 @@ _SEGMENT_KINDS = {"cases": "case", "referrals": "referral", "followups": "follow
                   "orders": "order", "programmes": "programme", "consent": "consent",
                   "meetings": "meeting", "agenda": "agenda_item", "documents": "document",
                   "notes": "note", "transfers": "transfer", "people": "person",
-                  "deliveries": "delivery"}
+                  "deliveries": "delivery", "incidents": "incident"}
 _NUMERIC = re.compile(r"/(cases|referrals|followups|orders|programmes|consent|meetings|agenda"
-                      r"|documents|notes|transfers|people|deliveries)"
+                      r"|documents|notes|transfers|people|deliveries|incidents)"
                       r"/(\d+)(?=/|$|\?)")
 
 

@@ -118,6 +118,7 @@ class TimelineKind(LabelledEnum):
     FOLLOW_UP_REOPENED = "follow_up_reopened", _l("Follow-up reopened (marked done by mistake)")
     PERSON_ADDED = "person_added", _l("Person added")
     PERSON_CORRECTED = "person_corrected", _l("Person's details corrected")
+    INCIDENT_CORRECTED = "incident_corrected", _l("Incident corrected")
     RISK_ASSESSED = "risk_assessed", _l("Risk assessed")
     ORDER_ISSUED = "order_issued", _l("Protection order recorded")
     ORDER_EXTENDED = "order_extended", _l("Protection order extended")
@@ -325,6 +326,8 @@ class Incident(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship(back_populates="incidents")
+    #: Whose agency may correct the incident besides the case's keepers (issue 15).
+    recorded_by: Mapped[User] = relationship()
     form_rows: Mapped[list[IncidentViolenceForm]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )

@@ -104,6 +104,7 @@ POST_ROUTES = {
     "followups.undo_done": "/followups/1/undo",
     "cases.add_person": "/cases/{case}/people",
     "cases.correct_person": "/cases/people/1/correct",
+    "cases.correct_incident": "/cases/incidents/1/correct",
     "cases.record_incident": "/cases/{case}/incidents",
     "risk.assess": "/cases/{case}/risk",
     "protection.record": "/cases/{case}/orders",
@@ -194,7 +195,7 @@ def test_steps_on_another_districts_objects_answer_404(login_as, endpoint):
 
 
 def _karasuu_object(endpoint: str) -> int:
-    from coordination.cases.models import Person
+    from coordination.cases.models import Incident, Person
     from coordination.consent.models import ConsentRecord
     from coordination.followups.models import FollowUp
     from coordination.meetings.models import AgendaItem
@@ -211,7 +212,7 @@ def _karasuu_object(endpoint: str) -> int:
         return proposed_transfer("41706226", elsewhere=True).id
     model = {"consent.withdraw": ConsentRecord, "referrals.take_step": Referral,
              "followups.close": FollowUp, "followups.undo_done": FollowUp,
-             "cases.correct_person": Person,
+             "cases.correct_person": Person, "cases.correct_incident": Incident,
              "protection.change": ProtectionOrder,
              "protection.violation": ProtectionOrder,
              "order_checks.record": ProtectionOrder,

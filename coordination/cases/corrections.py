@@ -13,7 +13,6 @@ import itertools
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -41,7 +40,7 @@ from coordination.cases.services import (
     _optional,
     _person,
 )
-from coordination.cases.timeline import add_event
+from coordination.cases.timeline import add_event, change, code
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.refusals import Forbidden, NotFound, RuleBroken
@@ -70,15 +69,6 @@ class PersonCorrection:
 def _check(user: User, case: Case) -> None:
     if not policy.can(user, policy.Action.CORRECT_PEOPLE, case):
         raise Forbidden("this user may not change the people of this case")
-
-
-def _shown(value) -> str:
-    """A value as the timeline line shows it (labels for enums)."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return str(getattr(value, "label", value))
 
 
 def _clean(data: PersonCorrection) -> dict:
@@ -123,10 +113,7 @@ def correct_person(user: User, case: Case, person: Person, data: PersonCorrectio
     lines = []
     for name in changed:
         old, new = getattr(person, name), values[name]
-        if name in RESTRICTED:
-            lines.append(f"{name}: {_('changed')}")
-        else:
-            lines.append(f"{name}: {_shown(old)} → {_shown(new)}")
+        lines.append(name if name in RESTRICTED else change(name, old, new))
         setattr(person, name, new)
     # What the duplicate guard and the search compare, and the code lists
     # show, follow the corrected name (they were computed from the old one).
@@ -154,7 +141,8 @@ def add_person(user: User, case: Case, data: PersonData, now: datetime | None = 
     case.people.append(person)
     db.session.flush()
     now = now or utcnow()
-    add_event(case, TimelineKind.PERSON_ADDED, user, at=now).detail = f"role: {_shown(person.role)}"
+    add_event(case, TimelineKind.PERSON_ADDED, user, at=now,
+              detail=f"role: {code(person.role)}")
     record(AuditAction.PERSON_ADDED, user, "person", person.id)
     return person
 
@@ -163,14 +151,6 @@ def add_person(user: User, case: Case, data: PersonData, now: datetime | None = 
 INCIDENT_FIELDS = ("occurred_on", "place", "reported_by", "forms", "bride_kidnapping",
                    "forced_marriage", "early_marriage", "crime_register_number",
                    "info_log_number")
-
-
-def _shown_incident(name: str, value) -> str:
-    if name == "forms":
-        return ", ".join(str(form.label) for form in value) or "—"
-    if name == "occurred_on":
-        return format_date(value)
-    return _shown(value)
 
 
 def correct_incident(user: User, incident: Incident, data: IncidentData,
@@ -204,8 +184,7 @@ def correct_incident(user: User, incident: Incident, data: IncidentData,
     changed = [name for name in INCIDENT_FIELDS if getattr(incident, name) != values[name]]
     if not changed:
         raise RuleBroken(_("Nothing was changed."))
-    lines = [f"{name}: {_shown_incident(name, getattr(incident, name))} → "
-             f"{_shown_incident(name, values[name])}" for name in changed]
+    lines = [change(name, getattr(incident, name), values[name]) for name in changed]
     for name in changed:
         if name == "forms":
             kept = set(values["forms"])

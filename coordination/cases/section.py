@@ -9,6 +9,7 @@ from coordination import policy
 from coordination.cases import services
 from coordination.cases.models import Case, CaseStatus, Incident, Person, TimelineEvent
 from coordination.cases.page import CaseSection
+from coordination.cases.timeline import detail_lines
 from coordination.extensions import db
 from coordination.refusals import NotFound
 from forms.cases import (
@@ -124,7 +125,9 @@ def _incidents(user, case, can):
 
 
 def _timeline(user, case, can):
-    return {}
+    # The details in the reader's words (coordination/cases/timeline.py).
+    return {"details": {event.id: detail_lines(event) for event in case.timeline
+                        if event.detail}}
 
 
 summary = CaseSection("summary", "cases/section_summary.html", _summary, options=(

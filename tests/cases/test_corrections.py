@@ -62,7 +62,7 @@ def test_correct_an_incident_with_old_and_new_values_and_the_layer_kept(
     page = client.get(f"/cases/{pid(case)}?lang=ru").text
     timeline = page[page.index('id="timeline"'):]
     assert "Инцидент исправлен" in timeline
-    assert "Место: Общий дом → Общественное место" in timeline
+    assert "Место: Совместное жильё → Общественное место" in timeline
     assert "Физическое → Физическое, Сексуальное" in timeline
     assert "Ранний брак: нет → да" in timeline
     # The audit: the fields, never their values.
@@ -77,6 +77,7 @@ def test_correct_an_incident_with_old_and_new_values_and_the_layer_kept(
     result = app.test_cli_runner().invoke(args=["statistics", "check"])
     assert result.exit_code == 0, result.output
     # The same page posted again is stale: nothing is saved over the correction.
+    client.get("/profile?lang=en")
     response = client.post(url, data={**body, f"incident{incident.id}-incident-place":
                                       "workplace"}, follow_redirects=True)
     assert "Someone changed this" in response.text

@@ -178,7 +178,7 @@ def _valid_body(endpoint: str, target, code: str) -> dict:
         "risk.assess": {"yes": ["weapons", "threats_to_kill"], "raised_to": "", "reason": ""},
         "protection.record": {"kind": "temporary", "issued_at": moment,
                               "prohibitions": "prohibits_violence"},
-        "protection.change": {"step": "revoke", "version": version},
+        "protection.change": {"step": "revoke", "version": version, "reason": "Court"},
         "protection.violation": {"occurred_at": moment},
         "order_checks.record": {"method": "visit", "outcome": "kept", "stated_at": moment,
                                 "note": "", "corrects": ""},

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from coordination.accounts.models import User
+from coordination.agencies.models import AgencyType
 from coordination.cases.models import (
     Case,
     IncidentPlace,
@@ -27,6 +28,7 @@ from coordination.cases.models import (
     TimelineKind,
     ViolenceForm,
 )
+from coordination.consent.models import ConsentScope
 from coordination.models_base import utcnow
 
 #: The words of each field a detail line names.
@@ -41,7 +43,8 @@ FIELD_LABELS = {
     "forced_marriage": _l("Forced marriage"), "early_marriage": _l("Early marriage"),
     "crime_register_number": _l("Register of crimes and misdemeanours number"),
     "info_log_number": _l("Information log number"),
-    "agency_types": _l("Agency types"), "statistics": _l("Anonymized statistics"),
+    "covers": _l("Covers"), "reason": _l("Reason"), "action": _l("Action"),
+    "outcome": _l("Outcome"),
 }
 #: Fields whose stored codes are members of an enumeration (lists for "forms").
 _ENUMS: dict[str, type[enum.Enum]] = {
@@ -49,6 +52,8 @@ _ENUMS: dict[str, type[enum.Enum]] = {
     "place": IncidentPlace, "reported_by": Reporter, "forms": ViolenceForm,
 }
 _DATES = frozenset({"occurred_on"})
+#: Free text (a reason given): shown as written, never split at an arrow.
+_TEXT = frozenset({"reason", "action", "outcome"})
 #: What an empty value is stored and shown as.
 NOTHING = "—"
 
@@ -89,6 +94,11 @@ def code(value) -> str:
     return str(value)
 
 
+def text(name: str, value: str) -> str:
+    """The detail line of free text (a reason), on one line."""
+    return f"{name}: {' '.join(value.split())}"
+
+
 def change(name: str, old, new) -> str:
     """The detail line of ``name`` changed from ``old`` to ``new``."""
     return f"{name}: {code(old)} → {code(new)}"
@@ -101,6 +111,8 @@ def _words(name: str, stored: str) -> str:
         return stored
     if stored in ("yes", "no"):
         return _("yes") if stored == "yes" else _("no")
+    if name == "covers":  # agency types and the consent's other scopes
+        return ", ".join(_covered(part) for part in stored.split(","))
     kind = _ENUMS.get(name)
     if kind is not None:
         try:
@@ -115,6 +127,15 @@ def _words(name: str, stored: str) -> str:
     return stored
 
 
+def _covered(part: str) -> str:
+    for kind in (AgencyType, ConsentScope):
+        try:
+            return str(kind(part).label)
+        except ValueError:
+            continue
+    return part
+
+
 def detail_lines(event: TimelineEvent) -> list[str]:
     """The event's detail as the reader reads it: ``Field: old → new``."""
     lines = []
@@ -127,7 +148,7 @@ def detail_lines(event: TimelineEvent) -> list[str]:
             lines.append(f"{label}: {_('changed')}")
             continue
         old, arrow, new = rest.partition(" → ")
-        if arrow:
+        if arrow and name not in _TEXT:
             lines.append(f"{label}: {_words(name, old)} → {_words(name, new)}")
         else:
             lines.append(f"{label}: {_words(name, rest)}")

@@ -7,7 +7,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from coordination import policy
 from coordination.cases import services
-from coordination.cases.models import Case, CaseStatus, Incident, Person, TimelineEvent
+from coordination.cases.models import (
+    Case,
+    CaseStatus,
+    Incident,
+    Person,
+    TimelineEvent,
+    gendered_reporter,
+)
 from coordination.cases.page import CaseSection
 from coordination.cases.timeline import detail_lines
 from coordination.extensions import db
@@ -118,7 +125,10 @@ def load_incident(user, incident_id: int) -> Incident:
 
 
 def _incidents(user, case, can):
-    return {"form": NewIncidentForm(formdata=None)
+    survivor = next((p for p in case.people if p.role.value == "survivor"), None)
+    return {"reporter": lambda incident: gendered_reporter(
+                incident.reported_by, survivor.sex if survivor else None),
+            "form": NewIncidentForm(formdata=None)
             if can(policy.Action.RECORD_INCIDENT, case) else None,
             "corrections": {i.id: incident_correction_form(user, i, display=True)
                             for i in case.incidents if can(policy.Action.CORRECT_INCIDENT, i)}}
@@ -136,7 +146,8 @@ summary = CaseSection("summary", "cases/section_summary.html", _summary, options
 people = CaseSection("people", "cases/section_people.html", _people,
                      options=(selectinload(Case.people),))
 incidents = CaseSection("incidents", "cases/section_incidents.html", _incidents,
-                        options=(selectinload(Case.incidents).joinedload(Incident.recorded_by),))
+                        options=(selectinload(Case.incidents).joinedload(Incident.recorded_by),
+                                 selectinload(Case.people)))
 timeline = CaseSection("timeline", "cases/section_timeline.html", _timeline, options=(
     selectinload(Case.timeline).joinedload(TimelineEvent.related_agency),
     selectinload(Case.timeline).joinedload(TimelineEvent.user),

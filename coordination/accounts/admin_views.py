@@ -128,10 +128,15 @@ def credential(user_id: int):
     one-time password, shown once; a reload finds it gone."""
     kept = shown_once.take(user_id)
     if kept is None:
+        # Nothing kept for this browser: answer like the account's page
+        # (404 for an account outside the user's scope), then send there.
+        administration.get_user_or_404(acting_user(), user_id)
         flash(_("The one-time password is shown only once. If it was not noted, reset "
                 "the password."), "info")
         return redirect(url_for("users.show_user", user_id=user_id))
     kind, password = kept
+    # Kept by this session's own POST, which was authorized (a head who
+    # confirmed another agency's held account may not open its page).
     target = db.session.get(User, user_id)
     if target is None:
         raise NotFound()

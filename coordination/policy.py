@@ -25,7 +25,7 @@ import coordination.models  # noqa: F401  (every model, before the aliases below
 from coordination.accounts.models import Role, User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.api.models import ApiClient
-from coordination.cases.models import Case, CaseStatus, Person
+from coordination.cases.models import Case, CaseStatus, Incident, Person
 from coordination.consent.models import ConsentRecord, ConsentScope
 from coordination.documents.models import CaseDocument, MeetingDocument
 from coordination.extensions import db
@@ -125,6 +125,8 @@ class Action(enum.Enum):
     #: Mark a follow-up done or cancel it. Follow-up.
     CLOSE_FOLLOW_UP = "close_follow_up"
     CORRECT_PEOPLE = "correct_people"  #: case: add a person, correct one's details
+    #: Correct an incident's date, place, reporter, forms and flags. Incident.
+    CORRECT_INCIDENT = "correct_incident"
     UNDO_FOLLOW_UP_DONE = "undo_follow_up_done"  #: follow-up: a mistaken "done", briefly
     WITHDRAW_CONSENT = "withdraw_consent"  #: consent record
     #: Record a check of an order (visit, call ...) or correct one. Protection order.
@@ -650,6 +652,17 @@ def _correct_people(user, case, sees):
 @rule(Person, Action.CORRECT_PEOPLE)
 def _correct_person(user, person, sees):
     return _correct_people(user, person.case, sees)
+
+
+@rule(Incident, Action.CORRECT_INCIDENT)
+def _correct_incident(user, incident, sees):
+    # Who keeps the record (as for the people), and the agency that recorded
+    # this incident: the police who added a later one with its register
+    # number correct their own entry.
+    case = incident.case
+    return _correct_people(user, case, sees) or (
+        _open(case) and incident.recorded_by.agency_id == user.agency_id
+        and _works_on(user, case, sees))
 
 
 @rule(Case, Action.CLOSE_CASE)

@@ -107,7 +107,7 @@ def kind_converter(kind: str) -> type[BaseConverter]:
 #: URL converter name -> what it names. Each kind has its own key.
 KINDS = ("case", "referral", "follow_up", "order", "programme", "consent", "meeting",
          "agenda_item", "document", "note", "transfer", "person", "delivery",
-         "incoming_report", "meeting_document")
+         "incoming_report", "meeting_document", "incident")
 
 
 #: The kind of each model whose records URLs name, by class name.
@@ -116,7 +116,7 @@ KIND_OF = {"Case": "case", "Referral": "referral", "FollowUp": "follow_up",
            "ConsentRecord": "consent", "Meeting": "meeting", "AgendaItem": "agenda_item",
            "CaseDocument": "document", "CaseNote": "note", "CaseTransfer": "transfer",
            "Person": "person", "Delivery": "delivery", "IncomingReport": "incoming_report",
-           "MeetingDocument": "meeting_document"}
+           "MeetingDocument": "meeting_document", "Incident": "incident"}
 
 
 def token(record) -> str:

@@ -248,6 +248,15 @@ class NewIncidentForm(BaseForm):
     incident = FormField(IncidentForm)
 
 
+class IncidentCorrectionForm(BaseForm):
+    """Correct an incident's date, place, reporter, forms, flags and register
+    numbers (issue 15), against the version the page showed. Each incident's
+    form has its own prefix (``incident<id>``): the page draws one per incident."""
+
+    incident = FormField(IncidentForm)
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
 class PersonCorrectionForm(BaseForm):
     """Correct or complete a person's details (issue 15), against the version
     the page showed."""

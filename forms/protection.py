@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from coordination.protection.models import PROHIBITION_LABELS, PROHIBITIONS, OrderKind
 from forms import BaseForm
@@ -40,6 +40,9 @@ class OrderForm(BaseForm):
 
 class OrderStepForm(BaseForm):
     step = HiddenField(validators=[DataRequired()])  #: "extend" or "revoke"
+    #: Why the order is revoked (asked on the confirmation page; the service
+    #: requires it for a revocation).
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=500)])
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
 

@@ -28,9 +28,10 @@ _SEGMENT_KINDS = {"cases": "case", "referrals": "referral", "followups": "follow
                   "orders": "order", "programmes": "programme", "consent": "consent",
                   "meetings": "meeting", "agenda": "agenda_item", "documents": "document",
                   "notes": "note", "transfers": "transfer", "people": "person",
-                  "deliveries": "delivery", "meeting-documents": "meeting_document"}
+                  "deliveries": "delivery", "meeting-documents": "meeting_document",
+                  "incidents": "incident"}
 _NUMERIC = re.compile(r"/(cases|referrals|followups|orders|programmes|consent|meetings|agenda"
-                      r"|documents|notes|transfers|people|deliveries|meeting-documents)"
+                      r"|documents|notes|transfers|people|deliveries|meeting-documents|incidents)"
                       r"/(\d+)(?=/|$|\?)")
 
 

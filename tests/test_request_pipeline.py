@@ -19,7 +19,7 @@ from flask import g
 
 from coordination import policy
 from coordination.agencies.models import Agency, AgencyType
-from coordination.cases.models import Case, Person
+from coordination.cases.models import Case, Incident, Person
 from coordination.consent.models import ConsentRecord
 from coordination.demo import demo_usernames
 from coordination.extensions import db
@@ -43,7 +43,8 @@ DISTRICTS = {"sokuluk": "41708222", "karasuu": "41706226"}
 OBJECT_MODELS = {
     "consent.withdraw": ConsentRecord, "referrals.take_step": Referral,
     "followups.close": FollowUp, "followups.undo_done": FollowUp,
-    "cases.correct_person": Person, "protection.change": ProtectionOrder,
+    "cases.correct_person": Person, "cases.correct_incident": Incident,
+    "protection.change": ProtectionOrder,
     "protection.violation": ProtectionOrder, "programmes.move": CorrectionalProgramme,
     "order_checks.record": ProtectionOrder, "order_checks.answer_extension": ProtectionOrder,
     "meetings.remove_item": AgendaItem, "meetings.note": AgendaItem,
@@ -164,6 +165,12 @@ def _valid_body(endpoint: str, target, code: str) -> dict:
         "cases.correct_person": {"last_name": "Asanova", "first_name": "Aiya",
                                  "sex": "female", "birth_year": 1990, "relationship": "",
                                  "version": version},
+        "cases.correct_incident": {f"incident{target.id}-incident-occurred_on":
+                                   day.isoformat(),
+                                   f"incident{target.id}-incident-forms": "psychological",
+                                   f"incident{target.id}-incident-place": "public_place",
+                                   f"incident{target.id}-incident-reported_by": "survivor",
+                                   f"incident{target.id}-version": version},
         "cases.record_incident": {"incident-occurred_on": day.isoformat(),
                                   "incident-forms": "psychological",
                                   "incident-place": "shared_home",
@@ -171,7 +178,7 @@ def _valid_body(endpoint: str, target, code: str) -> dict:
         "risk.assess": {"yes": ["weapons", "threats_to_kill"], "raised_to": "", "reason": ""},
         "protection.record": {"kind": "temporary", "issued_at": moment,
                               "prohibitions": "prohibits_violence"},
-        "protection.change": {"step": "revoke", "version": version},
+        "protection.change": {"step": "revoke", "version": version, "reason": "Court"},
         "protection.violation": {"occurred_at": moment},
         "order_checks.record": {"method": "visit", "outcome": "kept", "stated_at": moment,
                                 "note": "", "corrects": ""},
@@ -236,6 +243,7 @@ def test_the_sweep_covers_every_step_route():
         "cases.change_status", "cases.reassign_lead", "consent.add", "consent.withdraw",
         "referrals.send", "referrals.take_step", "followups.add", "followups.close",
         "followups.undo_done", "cases.add_person", "cases.correct_person",
+        "cases.correct_incident",
         "cases.record_incident", "risk.assess", "protection.record", "protection.change",
         "protection.violation", "order_checks.record", "order_checks.answer_extension",
         "programmes.refer", "programmes.move",

@@ -88,7 +88,7 @@ SAVED, STALE = "saved", "stale"
 #: Steps that answer or carry on a referral (the receiving agency's).
 ANSWER_STEPS = ("accept", "decline", "start", "complete")
 #: Steps whose form needs a note (a reason or an outcome); the note is kept.
-NEEDS_NOTE = {"decline", "complete", "done"}
+NEEDS_NOTE = {"decline", "complete", "done", "cancel", "revoke"}
 
 
 def csrf_token(text: str) -> str | None:

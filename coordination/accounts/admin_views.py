@@ -5,11 +5,20 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from coordination import csv_import, policy
-from coordination.accounts import administration, imports, two_factor
+from coordination.accounts import administration, imports, shown_once, two_factor
 from coordination.accounts.models import Role, User
 from coordination.accounts.services import recent_logins
 from coordination.agencies.models import Agency
@@ -100,12 +109,46 @@ def new_user():
                        form.full_name.data, Role(form.role.data), form.language.data or None)
         if created is not REFUSED:
             user, password = created
-            if password is None:  # held: the agency head prints the credential
-                return render_template("users/held.html", user=user, created=True)
-            # Shown in this response only: never stored, flashed or redirected.
-            return render_template("users/temporary_password.html", user=user,
-                                   password=password, created=True)
+            # Held (password None): the agency head prints the credential.
+            return _show_once(user, "created", password)
     return render_template("users/new.html", form=form)
+
+
+def _show_once(user: User, kind: str, password: str | None):
+    """Post/redirect/get: the credential page is a GET, so a reload does not
+    post the form again (coordination/accounts/shown_once.py)."""
+    shown_once.keep(user.id, kind, password)
+    return redirect(url_for("users.credential", user_id=user.id))
+
+
+@bp.route("/<int:user_id>/credential")
+@administration_section
+def credential(user_id: int):
+    """The page after an account was created, reset or confirmed: the
+    one-time password, shown once; a reload finds it gone."""
+    kept = shown_once.take(user_id)
+    if kept is None:
+        # Nothing kept for this browser: answer like the account's page
+        # (404 for an account outside the user's scope), then send there.
+        administration.get_user_or_404(acting_user(), user_id)
+        flash(_("The one-time password is shown only once. If it was not noted, reset "
+                "the password."), "info")
+        return redirect(url_for("users.show_user", user_id=user_id))
+    kind, password = kept
+    # Kept by this session's own POST, which was authorized (a head who
+    # confirmed another agency's held account may not open its page).
+    target = db.session.get(User, user_id)
+    if target is None:
+        raise NotFound()
+    if password is None:
+        page = render_template("users/held.html", user=target, created=kind == "created")
+    else:
+        page = render_template("users/temporary_password.html", user=target,
+                               password=password, created=kind == "created",
+                               confirmed=kind == "confirmed")
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"  # nor kept by the browser's cache
+    return response
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
@@ -140,11 +183,10 @@ def _confirmed(user_id: int, act, title: str, message: str, button: str, done: s
     if form.validate_on_submit():
         result = attempt(form, act, actor, target)
         if result is not REFUSED:
-            if result is not None:  # a temporary password: shown in this response only
-                return render_template("users/temporary_password.html", user=target,
-                                       password=result, created=False)
+            if result is not None:  # a temporary password: shown once, on the next page
+                return _show_once(target, "reset", result)
             if target.is_held:  # reset by an administrator: the head prints it
-                return render_template("users/held.html", user=target, created=False)
+                return _show_once(target, "reset", None)
             flash(done, "success")
             return redirect(url_for("users.show_user", user_id=target.id))
     return render_template("core/confirm.html", form=form, title=title, message=message,
@@ -205,9 +247,8 @@ def confirm_account(user_id: int):
     if form.validate_on_submit():
         password = attempt(form, administration.confirm_account, actor, target)
         if password is not REFUSED:
-            # Shown in this response only, to be printed and handed over.
-            return render_template("users/temporary_password.html", user=target,
-                                   password=password, created=False, confirmed=True)
+            # Shown once on the next page, to be printed and handed over.
+            return _show_once(target, "confirmed", password)
     return render_template(
         "core/confirm.html", form=form, title=_("Confirm the account"),
         message=_("An administrator created this account or reset its password. Confirm "

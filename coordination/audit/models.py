@@ -48,6 +48,7 @@ class AuditAction(enum.StrEnum):
     #: Field names in ``fields``; the old and new values are in the case's timeline.
     PERSON_CORRECTED = "person_corrected"
     INCIDENT_RECORDED = "incident_recorded"
+    INCIDENT_CORRECTED = "incident_corrected"
     RISK_ASSESSED = "risk_assessed"
     ORDER_RECORDED = "order_recorded"
     ORDER_CHANGED = "order_changed"

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.accounts.models import User
@@ -118,6 +119,7 @@ class TimelineKind(LabelledEnum):
     FOLLOW_UP_REOPENED = "follow_up_reopened", _l("Follow-up reopened (marked done by mistake)")
     PERSON_ADDED = "person_added", _l("Person added")
     PERSON_CORRECTED = "person_corrected", _l("Person's details corrected")
+    INCIDENT_CORRECTED = "incident_corrected", _l("Incident corrected")
     RISK_ASSESSED = "risk_assessed", _l("Risk assessed")
     ORDER_ISSUED = "order_issued", _l("Protection order recorded")
     ORDER_EXTENDED = "order_extended", _l("Protection order extended")
@@ -294,6 +296,76 @@ class Person(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="people")
 
+    @property
+    def child_witness(self) -> bool:
+        """A child recorded as a survivor because they witnessed the violence
+        (the law counts them as survivors): every survivor after the first,
+        the one the case was registered for."""
+        if self.role != PersonRole.SURVIVOR or self.case is None:
+            return False
+        first = next((p for p in self.case.people if p.role == PersonRole.SURVIVOR), None)
+        return first is not None and first is not self
+
+    @property
+    def role_label(self) -> str:
+        """The role in the grammatical gender of the person's sex: Russian has
+        «пострадавшая» for a woman or a girl; Kyrgyz, without grammatical
+        gender, keeps «жабыр тарткан адам» and tells a girl from a boy
+        («кыз бала», «уул бала»)."""
+        return gendered_role(self.role, self.sex)
+
+    @property
+    def relationship_label(self) -> str:
+        """Who the person is to the survivor, in the words of their sex."""
+        if self.relationship_to_survivor is None:
+            return ""
+        return gendered_relationship(self.relationship_to_survivor, self.sex)
+
+
+def gendered_role(role: PersonRole, sex: Sex | None) -> str:
+    """``role``'s label for a woman or a man; the neutral label otherwise.
+    (The alleged perpetrator is «лицо, совершившее насилие» whatever the
+    sex: the glossary's term agrees with «лицо».)"""
+    if sex == Sex.FEMALE:
+        labels = {PersonRole.SURVIVOR: pgettext("female", "Survivor"),
+                  PersonRole.CHILD: pgettext("female", "Child")}
+    elif sex == Sex.MALE:
+        labels = {PersonRole.SURVIVOR: pgettext("male", "Survivor"),
+                  PersonRole.CHILD: pgettext("male", "Child")}
+    else:
+        labels = {}
+    return labels.get(role) or str(role.label)
+
+
+def gendered_relationship(relationship: Relationship, sex: Sex | None) -> str:
+    """``relationship``'s label for a woman or a man (a wife, a husband)."""
+    if sex == Sex.FEMALE:
+        labels = {Relationship.SPOUSE: pgettext("her relationship", "Spouse"),
+                  Relationship.FORMER_SPOUSE: pgettext("her relationship", "Former spouse"),
+                  Relationship.DE_FACTO_PARTNER: pgettext("her relationship", "De facto partner"),
+                  Relationship.PARENT: pgettext("her relationship", "Parent"),
+                  Relationship.CHILD: pgettext("her relationship", "Child"),
+                  Relationship.PARENT_IN_LAW: pgettext("her relationship", "Parent-in-law")}
+    elif sex == Sex.MALE:
+        labels = {Relationship.SPOUSE: pgettext("his relationship", "Spouse"),
+                  Relationship.FORMER_SPOUSE: pgettext("his relationship", "Former spouse"),
+                  Relationship.DE_FACTO_PARTNER: pgettext("his relationship", "De facto partner"),
+                  Relationship.PARENT: pgettext("his relationship", "Parent"),
+                  Relationship.CHILD: pgettext("his relationship", "Child"),
+                  Relationship.PARENT_IN_LAW: pgettext("his relationship", "Parent-in-law")}
+    else:
+        labels = {}
+    return labels.get(relationship) or str(relationship.label)
+
+
+def gendered_reporter(reporter: Reporter, survivor_sex: Sex | None) -> str:
+    """Who reported, where it was the survivor herself or himself."""
+    if reporter == Reporter.SURVIVOR and survivor_sex == Sex.FEMALE:
+        return pgettext("female", "The survivor")
+    if reporter == Reporter.SURVIVOR and survivor_sex == Sex.MALE:
+        return pgettext("male", "The survivor")
+    return str(reporter.label)
+
 
 class Incident(db.Model):
     """One episode of violence recorded on a case."""
@@ -329,6 +401,8 @@ class Incident(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship(back_populates="incidents")
+    #: Whose agency may correct the incident besides the case's keepers (issue 15).
+    recorded_by: Mapped[User] = relationship()
     form_rows: Mapped[list[IncidentViolenceForm]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )

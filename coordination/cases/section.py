@@ -7,13 +7,22 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from coordination import policy
 from coordination.cases import services
-from coordination.cases.models import Case, CaseStatus, Person, TimelineEvent
+from coordination.cases.models import (
+    Case,
+    CaseStatus,
+    Incident,
+    Person,
+    TimelineEvent,
+    gendered_reporter,
+)
 from coordination.cases.page import CaseSection
+from coordination.cases.timeline import detail_lines
 from coordination.extensions import db
 from coordination.refusals import NotFound
 from forms.cases import (
     AddPersonForm,
     CaseStatusForm,
+    IncidentCorrectionForm,
     NewIncidentForm,
     PersonCorrectionForm,
     ReassignLeadForm,
@@ -88,13 +97,47 @@ def _people(user, case, can):
             "add_form": add_person_form(user, case, display=True) if correct else None}
 
 
+def incident_correction_form(user, incident: Incident, display: bool = False
+                             ) -> IncidentCorrectionForm:
+    """The correction form of ``incident``: drawn filled with what is recorded,
+    or read from the posted data under the same prefix."""
+    prefix = f"incident{incident.id}"
+    if not display:
+        return IncidentCorrectionForm(prefix=prefix)
+    form = IncidentCorrectionForm(formdata=None, prefix=prefix, version=incident.version)
+    sub = form.incident.form
+    sub.occurred_on.data = incident.occurred_on
+    sub.place.data, sub.reported_by.data = incident.place.value, incident.reported_by.value
+    sub.forms.data = [f.value for f in incident.forms]
+    for name in ("bride_kidnapping", "forced_marriage", "early_marriage",
+                 "crime_register_number", "info_log_number"):
+        getattr(sub, name).data = getattr(incident, name)
+    return form
+
+
+def load_incident(user, incident_id: int) -> Incident:
+    """The incident if its case is visible to ``user`` (404 otherwise)."""
+    incident = db.session.scalar(sa.select(Incident).join(Incident.case).where(
+        Incident.id == incident_id, policy.case_visibility_per_row(user)))
+    if incident is None:
+        raise NotFound()
+    return incident
+
+
 def _incidents(user, case, can):
-    return {"form": NewIncidentForm(formdata=None)
-            if can(policy.Action.RECORD_INCIDENT, case) else None}
+    survivor = next((p for p in case.people if p.role.value == "survivor"), None)
+    return {"reporter": lambda incident: gendered_reporter(
+                incident.reported_by, survivor.sex if survivor else None),
+            "form": NewIncidentForm(formdata=None)
+            if can(policy.Action.RECORD_INCIDENT, case) else None,
+            "corrections": {i.id: incident_correction_form(user, i, display=True)
+                            for i in case.incidents if can(policy.Action.CORRECT_INCIDENT, i)}}
 
 
 def _timeline(user, case, can):
-    return {}
+    # The details in the reader's words (coordination/cases/timeline.py).
+    return {"details": {event.id: detail_lines(event) for event in case.timeline
+                        if event.detail}}
 
 
 summary = CaseSection("summary", "cases/section_summary.html", _summary, options=(
@@ -103,7 +146,8 @@ summary = CaseSection("summary", "cases/section_summary.html", _summary, options
 people = CaseSection("people", "cases/section_people.html", _people,
                      options=(selectinload(Case.people),))
 incidents = CaseSection("incidents", "cases/section_incidents.html", _incidents,
-                        options=(selectinload(Case.incidents),))
+                        options=(selectinload(Case.incidents).joinedload(Incident.recorded_by),
+                                 selectinload(Case.people)))
 timeline = CaseSection("timeline", "cases/section_timeline.html", _timeline, options=(
     selectinload(Case.timeline).joinedload(TimelineEvent.related_agency),
     selectinload(Case.timeline).joinedload(TimelineEvent.user),

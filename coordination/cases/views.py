@@ -22,7 +22,14 @@ from coordination.cases.models import (
     Sex,
 )
 from coordination.cases.page import build_case_page, page_options
-from coordination.cases.section import add_person_form, lead_form, load_person, status_form
+from coordination.cases.section import (
+    add_person_form,
+    incident_correction_form,
+    lead_form,
+    load_incident,
+    load_person,
+    status_form,
+)
 from coordination.cases.steps import load_case, to_case
 from coordination.decorators import section_required
 from coordination.i18n import current_language
@@ -167,3 +174,13 @@ def correct_person(user, person, form):
         phone=form.phone.data if restricted else person.phone,
         address=form.address.data if restricted else person.address), form.version.data)
     return _("The person's details were corrected.")
+
+
+@bp.route("/incidents/<incident:incident_id>/correct", methods=["POST"])
+@cases_section
+@step(load=load_incident, action=policy.Action.CORRECT_INCIDENT, back=to_case("incidents"),
+      form=incident_correction_form)
+def correct_incident(user, incident, form):
+    corrections.correct_incident(user, incident, incident_data(form.incident.form),
+                                 form.version.data)
+    return _("The incident was corrected.")

@@ -65,11 +65,21 @@ def record_override(user: User, object_type: str, object_id: int) -> None:
     record(AuditAction.CONSENT_OVERRIDDEN, user, object_type, object_id)
 
 
+def covered(consents) -> str:
+    """A timeline detail line naming what ``consents`` cover (agency types,
+    statistics), put into the reader's words when the timeline is drawn."""
+    return "covers: " + ",".join(
+        c.agency_type.value if c.scope == ConsentScope.SHARING else c.scope.value
+        for c in consents)
+
+
 def record_consent(
     user: User, case: Case, scope: ConsentScope, agency_type: AgencyType | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, timeline: bool = True,
 ) -> ConsentRecord:
     """Record consent for one scope (sharing with ``agency_type``, or statistics).
+    With ``timeline`` false the caller writes the timeline's line (one for
+    several consents recorded at once).
 
     Raises :class:`Forbidden` when the user's agency may not edit the
     case, :class:`RuleBroken` when that consent is already in force.
@@ -86,7 +96,9 @@ def record_consent(
                             recorded_at=now or utcnow())
     case.consents.append(consent)
     db.session.flush()
-    add_event(case, TimelineKind.CONSENT_RECORDED, user, at=consent.recorded_at)
+    if timeline:
+        add_event(case, TimelineKind.CONSENT_RECORDED, user, at=consent.recorded_at,
+                  detail=covered([consent]))
     record(AuditAction.CONSENT_RECORDED, user, "consent", consent.id)
     return consent
 
@@ -100,7 +112,8 @@ def withdraw_consent(user: User, consent: ConsentRecord, now: datetime | None = 
         raise RuleBroken(_("This consent was already withdrawn."))
     consent.withdrawn_at = now or utcnow()
     consent.withdrawn_by_id = user.id
-    add_event(case, TimelineKind.CONSENT_WITHDRAWN, user, at=consent.withdrawn_at)
+    add_event(case, TimelineKind.CONSENT_WITHDRAWN, user, at=consent.withdrawn_at,
+              detail=covered([consent]))
     record(AuditAction.CONSENT_WITHDRAWN, user, "consent", consent.id)
 
 
@@ -128,4 +141,10 @@ def record_consents(user: User, case: Case, agency_types: list[AgencyType], stat
     new = [pair for pair in wanted if pair not in in_force]
     if not new:
         raise RuleBroken(_("This consent is already recorded."))
-    return [record_consent(user, case, scope, agency_type, now) for scope, agency_type in new]
+    now = now or utcnow()
+    consents = [record_consent(user, case, scope, agency_type, now, timeline=False)
+                for scope, agency_type in new]
+    # One line for what was given at once, naming it: "Consent recorded —
+    # covers: Police, Social protection" rather than the same words three times.
+    add_event(case, TimelineKind.CONSENT_RECORDED, user, at=now, detail=covered(consents))
+    return consents

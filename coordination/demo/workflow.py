@@ -120,7 +120,8 @@ def _referral(rng, case, staff, sent_at: datetime, now: datetime) -> None:
         return
     roll = rng.random()
     if roll < 0.08:
-        move_referral(sender, referral, "cancel", referral.version, now=answer_at)
+        move_referral(sender, referral, "cancel", referral.version,
+                      "Пострадавшая переехала к родственникам", now=answer_at)
         return
     if roll < 0.2:
         move_referral(receiver, referral, "decline", referral.version,
@@ -130,7 +131,7 @@ def _referral(rng, case, staff, sent_at: datetime, now: datetime) -> None:
     if rng.random() < 0.05:
         lead = staff[case.lead_agency.type]
         move_referral(lead, referral, "revoke", referral.version,
-                      now=answer_at + timedelta(days=1))
+                      "Услугу оказывает другая организация", now=answer_at + timedelta(days=1))
         return
     started = answer_at + timedelta(days=rng.uniform(0.5, 5))
     if started > now or rng.random() < 0.15:

@@ -12,7 +12,7 @@ def upload_form(user, case, display: bool = False) -> UploadForm:
     """The form, its "about" choices being the people and orders of this case."""
     form = UploadForm(formdata=None) if display else UploadForm()
     about = [("", "—")]
-    about += [(f"person-{p.id}", f"{p.role.label}: {p.last_name} {p.first_name}")
+    about += [(f"person-{p.id}", f"{p.role_label}: {p.last_name} {p.first_name}")
               for p in case.people]
     about += [(f"order-{o.id}", f"{o.kind.label} · {o.issued_at:%Y-%m-%d}")
               for o in case.protection_orders]

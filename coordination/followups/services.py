@@ -15,7 +15,7 @@ from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, CaseStatus, RiskLevel, TimelineKind
-from coordination.cases.timeline import add_event
+from coordination.cases.timeline import add_event, text
 from coordination.consent.services import record_override, require_cover
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
@@ -88,7 +88,8 @@ def add_follow_up(
                          self_assigned=owner.id == user.agency_id, legal_ground=legal_ground)
     case.follow_ups.append(follow_up)
     db.session.flush()
-    add_event(case, TimelineKind.FOLLOW_UP_ADDED, user, at=now, related_agency_id=owner.id)
+    add_event(case, TimelineKind.FOLLOW_UP_ADDED, user, at=now, related_agency_id=owner.id,
+              detail=text("action", follow_up.action))
     if owner.id != user.agency_id:
         notify(owner.id, NotificationKind.FOLLOW_UP_ASSIGNED, case.id, user.agency_id, at=now)
     record(AuditAction.FOLLOW_UP_ADDED, user, "follow_up", follow_up.id)
@@ -134,7 +135,11 @@ def close_follow_up(
     follow_up.closed_by_id = user.id
     follow_up.closed_at = now
     kind = TimelineKind.FOLLOW_UP_DONE if done else TimelineKind.FOLLOW_UP_CANCELLED
-    add_event(follow_up.case, kind, user, at=now, related_agency_id=follow_up.owner_agency_id)
+    # Which follow-up, and what was done or why it was dropped: the case's
+    # timeline otherwise says "Follow-up done" alike for every one.
+    add_event(follow_up.case, kind, user, at=now, related_agency_id=follow_up.owner_agency_id,
+              detail="\n".join((text("action", follow_up.action),
+                                 text("outcome" if done else "reason", note))))
     record(AuditAction.FOLLOW_UP_CLOSED, user, "follow_up", follow_up.id)
     db.session.flush()
     return follow_up
@@ -299,7 +304,8 @@ def undo_done(user: User, follow_up: FollowUp, expected_version: int | None,
     follow_up.closed_by_id = None
     follow_up.closed_at = None
     add_event(follow_up.case, TimelineKind.FOLLOW_UP_REOPENED, user, at=now,
-              related_agency_id=follow_up.owner_agency_id)
+              related_agency_id=follow_up.owner_agency_id,
+              detail=text("action", follow_up.action))
     record(AuditAction.FOLLOW_UP_REOPENED, user, "follow_up", follow_up.id)
     db.session.flush()
     return follow_up

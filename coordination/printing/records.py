@@ -61,7 +61,9 @@ def _people(case: Case, restricted: bool) -> Part:
 
     def row(person: Person) -> list[str]:
         name = " ".join(filter(None, (person.last_name, person.first_name, person.patronymic)))
-        cells = [person.role.label, name,
+        role = person.role_label + (f" ({_('child who witnessed the violence')})"
+                                    if person.child_witness else "")
+        cells = [role, name,
                  f"{person.sex.label}, {person.birth_year or '—'}"]
         if restricted:
             cells += [person.phone or "—", person.address or "—"]

@@ -24,7 +24,9 @@ class OrderKind(LabelledEnum):
 class OrderStatus(LabelledEnum):
     """Derived from the dates and the revocation, never stored."""
 
-    ACTIVE = "active", _l("Active")
+    #: "In force", not "Active": in Russian the case status's word
+    #: («В работе», work in progress) said nothing of an order's force.
+    ACTIVE = "active", _l("In force")
     EXPIRED = "expired", _l("Expired")
     REVOKED = "revoked", _l("Revoked")
 

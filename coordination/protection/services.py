@@ -17,7 +17,7 @@ from coordination.agencies.models import AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, TimelineKind
-from coordination.cases.timeline import add_event
+from coordination.cases.timeline import add_event, text
 from coordination.extensions import db
 from coordination.followups.services import FollowUpData, add_follow_up
 from coordination.i18n import ngettext
@@ -125,8 +125,9 @@ def extend_order(user: User, order: ProtectionOrder, expected_version: int | Non
 
 
 def revoke_order(user: User, order: ProtectionOrder, expected_version: int | None,
-                 now: datetime | None = None) -> ProtectionOrder:
-    """Revoke an active order."""
+                 reason: str | None, now: datetime | None = None) -> ProtectionOrder:
+    """Revoke an active order, for ``reason`` (required: the survivor loses
+    a protection, and whoever reads the case must be able to see why)."""
     now = now or utcnow()
     if not policy.can(user, policy.Action.CHANGE_ORDER, order):
         raise Forbidden("only the issuing agency changes an order")
@@ -134,8 +135,11 @@ def revoke_order(user: User, order: ProtectionOrder, expected_version: int | Non
     if order.status(now) != OrderStatus.ACTIVE:
         raise RuleBroken(_("This step is not possible now: %(what)s.",
                               what=describe(order, now)))
+    if not (reason or "").strip():
+        raise RuleBroken(_("Give the reason for revoking the order."), field="reason")
     order.revoked_at = now
-    add_event(order.case, TimelineKind.ORDER_REVOKED, user, at=now)
+    add_event(order.case, TimelineKind.ORDER_REVOKED, user, at=now,
+              detail=text("reason", reason))
     record(AuditAction.ORDER_CHANGED, user, "protection_order", order.id)
     db.session.flush()
     return order

@@ -13,6 +13,7 @@ from coordination.pipeline import Confirmation, step
 from coordination.protection import services
 from coordination.protection.models import OrderKind
 from coordination.protection.section import order_form
+from coordination.refusals import NotFound
 from coordination.settings.services import get_setting
 from forms.protection import OrderStepForm, ViolationForm
 
@@ -45,7 +46,7 @@ def _order_confirmation(order) -> Confirmation | None:
         return Confirmation(
             _("Revoke the protection order"),
             _("The order will stop protecting the survivor now; this cannot be undone."),
-            _("Revoke the order"))
+            _("Revoke the order"), reason="reason", reason_label=_("Reason"))
     return None
 
 
@@ -55,8 +56,12 @@ def _order_confirmation(order) -> Confirmation | None:
       back=to_case("orders"), form=lambda user, obj: OrderStepForm(),
       confirm=lambda user, order: _order_confirmation(order))
 def change(user, order, form):
-    actions = {"extend": services.extend_order, "revoke": services.revoke_order}
-    actions[form.step.data](user, order, form.version.data)
+    if form.step.data == "revoke":
+        services.revoke_order(user, order, form.version.data, form.reason.data)
+    elif form.step.data == "extend":
+        services.extend_order(user, order, form.version.data)
+    else:
+        raise NotFound()  # no such step: like a URL that names none
     return _("Protection order updated.")
 
 

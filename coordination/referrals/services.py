@@ -14,7 +14,7 @@ from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, RiskLevel, TimelineKind
-from coordination.cases.timeline import add_event
+from coordination.cases.timeline import add_event, text
 from coordination.consent.services import record_override, require_cover
 from coordination.extensions import db
 from coordination.models_base import utcnow
@@ -144,7 +144,8 @@ def move_referral(
 ) -> Referral:
     """Take one step of the referral's life cycle (see :data:`TRANSITIONS`).
 
-    ``decline`` needs a reason and ``complete`` an outcome in ``note``.
+    ``decline``, ``cancel`` and ``revoke`` need a reason and ``complete``
+    an outcome in ``note``; the reason of an ending goes into the timeline.
     Raises :class:`Forbidden` when the step is not the user's agency's
     to take, :class:`Stale` when the page was stale, and
     :class:`RuleBroken` when the step does not follow from the status.
@@ -161,6 +162,10 @@ def move_referral(
     note = (note or "").strip() or None
     if step == "decline" and not note:
         raise RuleBroken(_("Give the reason for declining."))
+    if step in ("cancel", "revoke") and not note:
+        # The receiving agency stops its work: it (and the case's other
+        # readers) must be able to see why, in the timeline.
+        raise RuleBroken(_("Give the reason for ending the referral."))
     if step == "complete" and not note:
         raise RuleBroken(_("Describe the outcome."))
     now = now or utcnow()
@@ -177,7 +182,8 @@ def move_referral(
     if transition.to in FINAL_STATUSES:
         referral.closed_at = now
     add_event(referral.case, transition.timeline, user, at=now,
-              related_agency_id=referral.to_agency_id)
+              related_agency_id=referral.to_agency_id,
+              detail=text("reason", note) if step in ("decline", "cancel", "revoke") else None)
     record(AuditAction.REFERRAL_CHANGED, user, "referral", referral.id)
     db.session.flush()
     return referral

@@ -252,13 +252,24 @@ def test_admin_creates_a_user_who_must_change_the_password(login_as, client, age
     response = post_form(client, "/admin/users/new", {
         "full_name": "Марат Исаков", "username": "m.isakov", "agency": police.id,
         "role": "member", "language": "ky"})
-    assert response.status_code == 200  # the password is in this response only
-    password = re.search(r'<code class="secret">([^<]+)</code>', response.text).group(1)
-    # Not in a URL, not in the session cookie (a flash message would be there).
-    assert "Location" not in response.headers
+    # Post/redirect/get (issue 15): a reload of the page that shows the
+    # password must not post the form again.
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/credential")
+    # Not in the URL, not readable in the session cookie (kept encrypted, for one page).
     with client.session_transaction() as session:
-        assert password not in repr(dict(session))
-    assert "no-store" in response.headers["Cache-Control"]
+        kept = repr(dict(session))
+    shown = client.get(response.headers["Location"])
+    assert shown.status_code == 200 and "no-store" in shown.headers["Cache-Control"]
+    password = re.search(r'<code class="secret">([^<]+)</code>', shown.text).group(1)
+    assert password not in kept and password not in response.headers["Location"]
+    # A reload shows it no more, and creates nothing.
+    before = _user_count()
+    reload = client.get(response.headers["Location"])
+    assert reload.status_code == 302 and password not in reload.text
+    assert _user_count() == before
+    with client.session_transaction() as session:
+        assert "shown_once" not in session
 
     newcomer = browser()
     assert login(newcomer, "m.isakov", password).headers["Location"] == "/profile/password"
@@ -306,7 +317,8 @@ def test_reset_through_the_page_shows_the_password_once(login_as, client, browse
     url = f"/admin/users/{police_id}/reset-password"
     page = client.get(url)
     assert "Reset the password" in page.text
-    response = client.post(url, data={"csrf_token": csrf_token(page.text)})
+    response = client.post(url, data={"csrf_token": csrf_token(page.text)},
+                           follow_redirects=True)
     password = re.search(r'<code class="secret">([^<]+)</code>', response.text).group(1)
     assert password not in client.get(f"/admin/users/{police_id}").text
     assert login(browser(), "ministry.analyst", password).status_code == 302

@@ -126,9 +126,9 @@ STEPS = {
     "start": ("police.sokuluk", {ReferralStatus.ACCEPTED}, False),
     "complete": ("police.sokuluk", {ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS}, True),
     "cancel": ("coordinator.sokuluk",
-               {ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS}, False),
+               {ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS}, True),
     "revoke": ("social.sokuluk",
-               {ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS}, False),
+               {ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS}, True),
 }
 
 
@@ -296,7 +296,8 @@ def test_cancelled_referral_ends_the_receivers_access(new_case, user, agency, lo
     db.session.commit()
     client = login_as("police.sokuluk")
     assert client.get(f"/cases/{pid(case)}").status_code == 200
-    services.move_referral(user("coordinator.sokuluk"), referral, "cancel", referral.version)
+    services.move_referral(user("coordinator.sokuluk"), referral, "cancel", referral.version,
+                           "Она отказалась от помощи полиции")
     db.session.commit()
     assert client.get(f"/cases/{pid(case)}").status_code == 404
 

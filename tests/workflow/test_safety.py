@@ -178,13 +178,16 @@ def test_violation_creates_an_urgent_police_follow_up(new_case, user, agency):
 def test_only_the_issuing_agency_revokes_and_stale_is_refused(new_case, user):
     order = _temporary(user, _police_case(new_case))
     with pytest.raises(PermissionError):
-        orders.revoke_order(user("social.sokuluk"), order, order.version, now=NOW)
+        orders.revoke_order(user("social.sokuluk"), order, order.version, "Court", now=NOW)
     seen = order.version
     orders.extend_order(user("police.sokuluk"), order, seen, now=NOW)
     db.session.flush()
     with pytest.raises(Stale):
-        orders.revoke_order(user("police.sokuluk"), order, seen, now=NOW)
-    orders.revoke_order(user("police.sokuluk"), order, order.version, now=NOW)
+        orders.revoke_order(user("police.sokuluk"), order, seen, "Court", now=NOW)
+    with pytest.raises(RuleBroken, match="reason"):
+        orders.revoke_order(user("police.sokuluk"), order, order.version, " ", now=NOW)
+    orders.revoke_order(user("police.sokuluk"), order, order.version,
+                        "The court set the order aside", now=NOW)
     assert order.status(NOW) == OrderStatus.REVOKED
 
 

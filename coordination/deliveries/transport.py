@@ -98,7 +98,7 @@ def _put(target, delivery_id: int, attempts: int, at: datetime | None = None) ->
     """Enqueue (or schedule at ``at``) the job of one delivery's attempt;
     False when the very same job is already waiting."""
     from rq.exceptions import DuplicateJobError
-    from rq.job import Job, JobStatus
+    from rq.job import Job
 
     from coordination.deliveries import jobs
 
@@ -113,14 +113,27 @@ def _put(target, delivery_id: int, attempts: int, at: datetime | None = None) ->
                 target.enqueue_at(_utc(at), jobs.deliver, delivery_id, **options)
             return True
         except DuplicateJobError:
-            # Waiting already, or ended without running this attempt (it
-            # raised, or was stopped): then it is replaced once.
-            old = Job.fetch(options["job_id"], connection=target.connection)
-            if old.get_status(refresh=False) in (JobStatus.QUEUED, JobStatus.SCHEDULED,
-                                                 JobStatus.STARTED, JobStatus.DEFERRED):
+            if _waiting(target, options["job_id"]):
                 return False
-            old.delete()
+            # Ended without sending (it raised, was stopped) or lost from
+            # its list: replaced, once.
+            Job.fetch(options["job_id"], connection=target.connection).delete()
     return False
+
+
+def _waiting(target, job: str) -> bool:
+    """Whether the job is really on its way: in the queue, in the schedule,
+    or running (its hash alone may outlive a lost list)."""
+    from rq.job import Job, JobStatus
+    from rq.registry import ScheduledJobRegistry
+
+    status = Job.fetch(job, connection=target.connection).get_status(refresh=False)
+    connection = target.connection
+    if status == JobStatus.QUEUED:
+        return connection.lpos(target.key, job) is not None
+    if status == JobStatus.SCHEDULED:
+        return connection.zscore(ScheduledJobRegistry(queue=target).key, job) is not None
+    return status == JobStatus.STARTED
 
 
 def enqueue_committed(announced: list) -> int:

@@ -494,3 +494,18 @@ def test_intake_records_the_safe_phone_and_the_case_page_shows_it(login_as):
     assert [(p.role, p.first_name) for p in case.people if p.safe_phone == SAFE_PHONE] == [
         (PersonRole.SURVIVOR, "Айгүл")]
     assert f"Safe phone: {SAFE_PHONE}" in client.get(response.headers["Location"]).text
+
+
+def test_a_job_lost_from_its_list_is_enqueued_again_by_the_sweep(app, rq_queue, user,
+                                                                 channels, smtp_server):
+    """Its hash alone does not count as waiting: the sweep replaces it."""
+    from coordination.deliveries.services import enqueue_email
+
+    delivery = enqueue_email(_officer(user), "s", "b")
+    db.session.commit()
+    assert rq_queue.count == 1 and transport.sweep() == 0  # waiting: not twice
+    rq_queue.connection.delete(rq_queue.key)  # the list is lost, the job's hash is not
+    assert transport.sweep() == 1
+    run_worker(rq_queue)
+    db.session.refresh(delivery)
+    assert delivery.status == DeliveryStatus.SENT and len(smtp_server.messages) == 1

@@ -169,7 +169,8 @@ def schedule_retry(delivery_id: int, attempts: int, at: datetime) -> None:
 def sweep(now: datetime | None = None, overdue_by: timedelta = timedelta(0),
           limit: int = 1000) -> int:
     """Enqueue the waiting rows due for at least ``overdue_by``: those Redis
-    never got or lost. Returns how many jobs were added."""
+    never got or lost. Returns how many jobs were added. The worker's own
+    session: its read is ended (rolled back) before the calls to Redis."""
     target = queue()
     if target is None:
         return 0
@@ -188,6 +189,8 @@ def schedule_sweep(now: datetime | None = None) -> None:
     from coordination.deliveries import jobs
 
     target = queue()
+    if target is None:
+        return
     period = current_app.config["DELIVERY_SWEEP_SECONDS"]
     moment = (now or utcnow()).replace(tzinfo=UTC).timestamp()
     at = (math.floor(moment / period) + 1) * period

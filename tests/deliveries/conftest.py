@@ -148,6 +148,7 @@ def rq_queue(app, monkeypatch):
     finally:
         for key in queue.connection.scan_iter(match=f"*{queue.name}*"):
             queue.connection.delete(key)
+        queue.connection.srem("rq:queues", queue.key)  # RQ's set of every queue
 
 
 def run_worker(queue) -> bool:

@@ -54,7 +54,7 @@ run: translations
 		$(BIN)/flask run --host 127.0.0.1 --port $(PORT); \
 	fi
 
-## The delivery worker: sends the outbox's e-mail, SMS and webhooks (docs/deliveries.md).
+## The delivery worker (RQ with its scheduler, on REDIS_URL): sends the outbox's e-mail, SMS and webhooks (docs/deliveries.md).
 worker: translations
 	$(BIN)/flask deliveries work
 

@@ -72,9 +72,9 @@ def create_app(config: type[BaseConfig] | Mapping | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
-    from coordination.deliveries import worker
+    from coordination.deliveries import transport
 
-    worker.init_app(app)
+    transport.init_app(app)
     return app
 
 

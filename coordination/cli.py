@@ -192,15 +192,20 @@ def restore_command(path):
               help="Years after closure (default RETENTION_YEARS).")
 @click.option("--dry-run", is_flag=True, help="List the cases due; change nothing.")
 def retention_command(years, dry_run):
-    """Remove the personal data of cases closed more than N years ago."""
+    """Remove the personal data of cases closed more than N years ago (and of
+    incoming reports closed without a case as long ago)."""
     years = years or current_app.config["RETENTION_YEARS"]
     result = retention.apply_retention(years, utcnow(), dry_run=dry_run)
     if dry_run:
         click.echo(_("Cases due for anonymization (closed more than %(years)d years ago): "
                      "%(count)d", years=years, count=len(result.case_ids)))
+        click.echo(_("Incoming reports closed without a case and due: %(count)d",
+                     count=len(result.report_ids)))
         return
     db.session.commit()
     click.echo(_("Cases anonymized: %(count)d", count=len(result.case_ids)))
+    click.echo(_("Incoming reports closed without a case anonymized: %(count)d",
+                 count=len(result.report_ids)))
 
 
 @click.command("seed-synthetic")

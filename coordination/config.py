@@ -228,8 +228,11 @@ class BaseConfig:
     DELIVERY_MAX_ATTEMPTS = 6
     DELIVERY_BACKOFF_BASE_SECONDS = 30
     DELIVERY_BACKOFF_MAX_SECONDS = 3600
-    #: The worker looks at the outbox this often when nothing wakes it.
-    DELIVERY_POLL_SECONDS = 15
+    #: The RQ queue on ``REDIS_URL`` that carries the deliveries to the worker.
+    DELIVERY_QUEUE = "deliveries"
+    #: The worker enqueues again what Redis missed (it was down at a commit)
+    #: this often, and at its start.
+    DELIVERY_SWEEP_SECONDS = 60
     #: The address of the app given in messages to staff (no path, no id).
     DELIVERY_SITE_URL: str | None = None
 

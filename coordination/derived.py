@@ -24,11 +24,13 @@ _BY_CASE: tuple[type, ...] = ()
 _BY_INCIDENT: tuple[type, ...] = ()
 _BY_ORDER: tuple[type, ...] = ()
 _CASE: type | None = None
+#: An incoming report has statistical records of its own, with or without a case.
+_REPORT: type | None = None
 _AGENCY: type | None = None
 
 
 def _new_pending() -> dict[str, set]:
-    return {"case": set(), "incident": set(), "order": set(), "agency": set()}
+    return {"case": set(), "incident": set(), "order": set(), "agency": set(), "report": set()}
 
 
 def _pending(session: Session) -> list[dict[str, set]]:
@@ -47,6 +49,8 @@ def _agency_moved(obj) -> set[int] | None:
 
 
 def _key(obj) -> tuple[str, object] | None:
+    if isinstance(obj, _REPORT):
+        return "report", obj.id
     if isinstance(obj, _CASE):
         return "case", obj.id
     if isinstance(obj, _BY_INCIDENT):
@@ -64,21 +68,25 @@ def _key(obj) -> tuple[str, object] | None:
 def _note(session: Session, obj) -> None:
     key = _key(obj)
     if key is not None and key[1] is not None:
-        for pending in _pending(session):
+        statistics, access = _pending(session)
+        # A report decides no one's access: only its statistical records.
+        for pending in (statistics,) if key[0] == "report" else (statistics, access):
             pending[key[0]].add(key[1])
 
 
 def _after_flush(session: Session, _context) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, (_CASE, _AGENCY, *_BY_INCIDENT, *_BY_ORDER, *_BY_CASE)):
+        if isinstance(obj, (_CASE, _AGENCY, _REPORT, *_BY_INCIDENT, *_BY_ORDER, *_BY_CASE)):
             _note(session, obj)
 
 
 def _case_ids(session: Session, pending: dict[str, set]) -> set[int]:
     from coordination.cases.models import Incident
     from coordination.protection.models import ProtectionOrder
+    from coordination.statistics.records import report_key
 
     ids = {i for i in pending["case"] if i is not None}
+    ids |= {report_key(i) for i in pending.get("report", ())}
     if pending["incident"]:
         ids |= set(session.scalars(sa.select(Incident.case_id)
                                    .where(Incident.id.in_(pending["incident"]))))
@@ -122,7 +130,7 @@ def _forget(session: Session, *_args) -> None:
 
 def install() -> None:
     """Listen to every session's flushes and commits (once per process)."""
-    global _BY_CASE, _BY_INCIDENT, _BY_ORDER, _CASE, _AGENCY
+    global _BY_CASE, _BY_INCIDENT, _BY_ORDER, _CASE, _AGENCY, _REPORT
     if _CASE is not None:
         return
     from coordination.agencies.models import Agency
@@ -140,8 +148,9 @@ def install() -> None:
     from coordination.protection.models import OrderViolation, ProtectionOrder
     from coordination.referrals.models import Referral
     from coordination.transfers.models import CaseTransfer
+    from coordination.triage.models import IncomingReport
 
-    _CASE, _AGENCY = Case, Agency
+    _CASE, _AGENCY, _REPORT = Case, Agency, IncomingReport
     _BY_INCIDENT, _BY_ORDER = (IncidentViolenceForm,), (OrderViolation, OrderCheck)
     _BY_CASE = (Person, Incident, ProtectionOrder, Referral, CorrectionalProgramme,
                 ConsentRecord, TimelineEvent, FollowUp, CaseTransfer)

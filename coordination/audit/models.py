@@ -128,6 +128,8 @@ class AuditAction(enum.StrEnum):
     ORDER_RECORD_PRINTED = "order_record_printed"
     #: The retention rule removed the personal data of a long-closed case.
     CASE_ANONYMIZED = "case_anonymized"
+    #: ... and of an incoming report closed without a case.
+    REPORT_ANONYMIZED = "report_anonymized"
     #: An administrator put a failed delivery back in the outbox, or discarded it.
     DELIVERY_RETRIED = "delivery_retried"
     DELIVERY_DISCARDED = "delivery_discarded"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from coordination.accounts.models import User
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
+from coordination.deliveries import transport
 from coordination.deliveries.models import Delivery, DeliveryStatus
 from coordination.extensions import db
 from coordination.models_base import utcnow
@@ -64,6 +65,7 @@ def retry(user: User, delivery: Delivery, now: datetime | None = None) -> None:
     delivery.status, delivery.attempts = DeliveryStatus.PENDING, 0
     delivery.next_attempt_at = delivery.changed_at = now
     db.session.flush()
+    transport.announce(delivery)
     record(AuditAction.DELIVERY_RETRIED, user, "delivery", delivery.id)
 
 

@@ -7,17 +7,23 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from coordination.deliveries import worker
+from coordination.deliveries import transport, worker
 from coordination.deliveries.settings import any_channel_on
 
 deliveries_cli = AppGroup("deliveries", help="E-mail, SMS and webhooks from the outbox.")
 
 
 @deliveries_cli.command("work")
-@click.option("--once", is_flag=True, help="One pass over the outbox, then exit.")
-def work(once):
-    """Send what the outbox holds, with retries (``make worker``)."""
-    worker.run(once=once)
+@click.option("--burst", is_flag=True,
+              help="Send what is waiting and due, then exit (cron, a check).")
+def work(burst):
+    """The RQ worker that sends the outbox's deliveries, with retries
+    (``make worker``). Needs Redis (``REDIS_URL``)."""
+    try:
+        worker.run(burst=burst)
+    except RuntimeError as error:
+        click.echo(f"deliveries: {error}; the outbox waits", err=True)
+        sys.exit(1)
 
 
 @deliveries_cli.command("ready")
@@ -27,7 +33,7 @@ def ready():
     if not any_channel_on(current_app.config):
         click.echo("deliveries: no channel switched on; the outbox waits")
         sys.exit(1)
-    if not worker.redis_answers():
+    if not transport.redis_answers():
         click.echo("deliveries: Redis (REDIS_URL) does not answer; the outbox waits")
         sys.exit(1)
     click.echo("deliveries: ready")

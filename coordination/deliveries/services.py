@@ -1,7 +1,8 @@
 """Writing deliveries to the outbox, in the caller's transaction.
 
-Nothing here sends: these functions add rows and flush, and the worker
-(:mod:`coordination.deliveries.worker`) sends them after the commit. A
+Nothing here sends: these functions add rows, and after the commit each
+row's RQ job (:mod:`coordination.deliveries.transport`) has the worker
+send it. A
 request that rolls back takes its deliveries with it.
 """
 from __future__ import annotations
@@ -17,18 +18,16 @@ from flask_babel import gettext as _
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.consent.models import ConsentRecord, ConsentScope
+from coordination.deliveries import transport
 from coordination.deliveries.models import Channel, Delivery
 from coordination.extensions import db
 from coordination.models_base import utcnow
-
-#: ``db.session.info`` flag: this transaction wrote deliveries (wakes the worker).
-ADDED = "deliveries_added"
 
 
 def _add(delivery: Delivery) -> Delivery:
     delivery.next_attempt_at = delivery.created_at = utcnow()
     db.session.add(delivery)
-    db.session.info[ADDED] = True
+    transport.announce(delivery)  # its RQ job goes after the commit
     return delivery
 
 

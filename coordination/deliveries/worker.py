@@ -1,22 +1,22 @@
 """The worker: sends what the outbox holds, with retries and backoff.
 
-A plain loop over the outbox table (docs/decisions.md says why not RQ): the
-table is the queue, the retry state and the dead-letter list, so there is one
-truth, in the database the administrator's page reads. Redis, when there,
-only wakes the worker as soon as a request commits deliveries
-(:func:`wake`); without it the worker looks every ``DELIVERY_POLL_SECONDS``.
+RQ on the shared Redis is the transport (docs/decisions.md): a job per
+delivery, enqueued after the commit that wrote it (:mod:`.transport`), run
+by :func:`coordination.deliveries.jobs.deliver`, which calls
+:func:`process_one` here. The outbox table stays the one truth: status,
+attempts, ``next_attempt_at`` (exponential backoff) and the dead-letter list
+are its columns, which the administrator's page reads.
 
 Each delivery is tried in its own transaction, and the worker is a process
-of its own like the CLI, so it commits (after each delivery). On PostgreSQL
-the row is locked with SKIP LOCKED, so several workers share the outbox; on
-SQLite run one. Delivery is at least once: a crash between sending and the
-commit sends again, so webhooks carry the delivery's id for the partner to
+of its own like the CLI, so a job commits its attempt. On PostgreSQL the row
+is locked with SKIP LOCKED, so several workers share the queue; on SQLite
+run one. Delivery is at least once: a crash between sending and the commit
+sends again, so webhooks carry the delivery's id for the partner to
 recognise a repeat.
 """
 from __future__ import annotations
 
 import logging
-import time
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -31,23 +31,11 @@ from coordination.models_base import utcnow
 
 log = logging.getLogger(__name__)
 
-#: The Redis list a commit pushes to, to wake a waiting worker.
-WAKE_KEY = "coordination:deliveries:wake"
-
-
 def backoff(attempts: int, config=None) -> timedelta:
     """The wait after the ``attempts``-th failure: BASE * 2**(attempts-1), capped."""
     config = config or current_app.config
     seconds = config["DELIVERY_BACKOFF_BASE_SECONDS"] * 2 ** max(attempts - 1, 0)
     return timedelta(seconds=min(seconds, config["DELIVERY_BACKOFF_MAX_SECONDS"]))
-
-
-def due_ids(now: datetime, limit: int = 100) -> list[int]:
-    """The waiting deliveries whose time has come, oldest first."""
-    return list(db.session.scalars(
-        sa.select(Delivery.id).where(Delivery.status == DeliveryStatus.PENDING,
-                                     Delivery.next_attempt_at <= now)
-        .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)))
 
 
 def process_one(delivery_id: int, now: datetime | None = None) -> DeliveryStatus | None:
@@ -124,97 +112,22 @@ def _send(delivery: Delivery, address: str | None) -> None:
                               config["WEBHOOK_TIMEOUT"])
 
 
-def process_due(now: datetime | None = None, limit: int = 100) -> int:
-    """One pass over the outbox: each due delivery tried and committed on
-    its own (a failure of one never undoes another). Returns how many were tried."""
-    tried = 0
-    due = due_ids(now or utcnow(), limit)
-    db.session.commit()  # end the listing's (read-only) transaction before locking rows
-    for delivery_id in due:
-        if process_one(delivery_id, now) is not None:
-            tried += 1
-        db.session.commit()
-    return tried
+def run(burst: bool = False) -> None:
+    """The worker (``flask deliveries work``, ``make worker``): a sweep of
+    the outbox, the periodic sweep scheduled, then an RQ worker with its
+    scheduler on the deliveries' queue (until stopped; ``burst``: until the
+    queue is empty). Raises RuntimeError when Redis does not answer."""
+    from rq import SimpleWorker
 
+    from coordination.deliveries import transport
 
-def redis_client():
-    """The shared Redis, or None when ``REDIS_URL`` is not set."""
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
-
-
-def redis_answers() -> bool:
-    client = redis_client()
-    if client is None:
-        return False
-    try:
-        return bool(client.ping())
-    except Exception:  # any failure to connect means "no"
-        return False
-
-
-def wake() -> None:
-    """Tell a waiting worker there is work (after a commit with deliveries).
-    Best effort: if Redis is away, the worker's next look finds the rows."""
-    client = redis_client()
-    if client is None:
-        return
-    try:
-        client.lpush(WAKE_KEY, "1")
-        client.ltrim(WAKE_KEY, 0, 0)  # one pending signal is enough
-    except Exception:  # the outbox row is safe in the database either way
-        log.info("could not wake the delivery worker; it will look on its own")
-
-
-def wait_for_work(seconds: float) -> bool:
-    """Wait until woken through Redis or ``seconds`` pass; True if woken."""
-    client = redis_client()
-    if client is None:
-        time.sleep(seconds)
-        return False
-    try:
-        return client.blpop([WAKE_KEY], timeout=max(int(seconds), 1)) is not None
-    except Exception:
-        time.sleep(seconds)
-        return False
-
-
-def run(once: bool = False) -> None:
-    """The worker's loop (``flask deliveries work``, ``make worker``)."""
-    poll = current_app.config["DELIVERY_POLL_SECONDS"]
-    while True:
-        tried = process_due()
-        if tried:
-            log.info("deliveries tried: %s", tried)
-        if once:
-            return
-        wait_for_work(poll)
-
-
-_listening = False
-
-
-def init_app(app) -> None:
-    """Wake the worker after each commit that wrote deliveries (registered
-    once per process on the session class every app shares)."""
-    global _listening
-    if _listening:
-        return
-    from flask import has_app_context
-    from flask_sqlalchemy.session import Session
-    from sqlalchemy import event
-
-    @event.listens_for(Session, "after_commit")
-    def _after_commit(session):
-        if session.info.pop(services.ADDED, False) and has_app_context():
-            wake()
-
-    @event.listens_for(Session, "after_rollback")
-    def _after_rollback(session):
-        session.info.pop(services.ADDED, None)
-
-    _listening = True
+    if not transport.redis_answers():
+        raise RuntimeError("Redis (REDIS_URL) does not answer")
+    found = transport.sweep()
+    if found:
+        log.info("deliveries: %s waiting deliveries enqueued at start", found)
+    if not burst:
+        transport.schedule_sweep()
+    queue = transport.queue()
+    SimpleWorker([queue], connection=queue.connection).work(
+        burst=burst, with_scheduler=True, logging_level="INFO")

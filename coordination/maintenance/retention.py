@@ -15,10 +15,16 @@ has it raised, so an open form on it goes stale. What stays: everything the aggr
 violence, referrals, orders, risk levels, consents), so statistics do not
 change. The case's closure is its latest ``case_closed`` timeline event
 (for a case closed without one, e.g. imported, its last update).
+
+An incoming report that became a case or was attached to one goes with its
+case (it has ``case_id``). One closed without a case has no case to wait
+for: its own closing (the triage decision) starts the same period, and
+then its summary and the caller's contact go (``due_report_ids``); its
+source, times and district stay, which is what the statistics count.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -30,13 +36,16 @@ from coordination.cases.models import Case, CaseStatus, Person, TimelineEvent, T
 from coordination.extensions import db
 from coordination.models_base import REMOVED, DataSubject, personal_columns
 
-__all__ = ["REMOVED", "anonymize", "apply_retention", "due_case_ids"]
+__all__ = ["REMOVED", "anonymize", "anonymize_reports", "apply_retention", "due_case_ids",
+           "due_report_ids"]
 
 
 @dataclass(frozen=True)
 class RetentionResult:
     case_ids: list[int]
     dry_run: bool
+    #: Incoming reports closed without a case.
+    report_ids: list[int] = field(default_factory=list)
 
 
 def _add_years(moment: datetime, years: int) -> datetime:
@@ -65,6 +74,39 @@ def due_case_ids(years: int, now: datetime) -> list[int]:
                Case.id.in_(sa.select(Person.case_id).where(Person.last_name != REMOVED)))
         .order_by(Case.id)
     ))
+
+
+def due_report_ids(years: int, now: datetime) -> list[int]:
+    """Incoming reports closed without a case more than ``years`` years
+    before ``now`` that still hold their summary."""
+    from coordination.triage.models import IncomingReport, ReportStatus
+
+    if years < 1:
+        raise ValueError("the retention period is at least one year")
+    return list(db.session.scalars(
+        sa.select(IncomingReport.id)
+        .where(IncomingReport.status == ReportStatus.CLOSED, IncomingReport.case_id.is_(None),
+               IncomingReport.first_action_at < _add_years(now, -years),
+               IncomingReport.summary != REMOVED)
+        .order_by(IncomingReport.id)))
+
+
+def anonymize_reports(report_ids: list[int]) -> None:
+    """Remove what the reports ``report_ids`` say (every column marked
+    personal); audited per report. The caller commits."""
+    from coordination.triage.models import IncomingReport
+
+    if not report_ids:
+        return
+    table = IncomingReport.__table__
+    columns = [column for column in personal_columns(db.metadata, DataSubject.CASE)
+               if column.table is table]
+    values = {column.name: None if column.nullable else REMOVED for column in columns}
+    db.session.execute(sa.update(table).where(table.c.id.in_(report_ids))
+                       .values({**values, "version": table.c.version + 1}))
+    for report_id in report_ids:
+        record(AuditAction.REPORT_ANONYMIZED, None, "incoming_report", report_id)
+    db.session.expire_all()
 
 
 def _personal_columns_by_table() -> dict[sa.Table, list[sa.Column]]:
@@ -117,8 +159,10 @@ def anonymize(case_ids: list[int]) -> None:
 
 
 def apply_retention(years: int, now: datetime, dry_run: bool = False) -> RetentionResult:
-    """Anonymize the cases due under the rule (or only list them)."""
-    case_ids = due_case_ids(years, now)
+    """Anonymize the cases and the reports closed without a case that are
+    due under the rule (or only list them)."""
+    case_ids, report_ids = due_case_ids(years, now), due_report_ids(years, now)
     if not dry_run:
         anonymize(case_ids)
-    return RetentionResult(case_ids, dry_run)
+        anonymize_reports(report_ids)
+    return RetentionResult(case_ids, dry_run, report_ids)

@@ -35,6 +35,8 @@ from coordination.statistics import codes, protection, query
 from coordination.statistics.models import NOT_RECORDED
 from coordination.statistics.protection import Protection
 from coordination.statistics.query import Group, Scope
+from coordination.statistics.records import REPORT_FIRST_ACTION_HOURS
+from coordination.triage.models import ReportSource
 from exports.report import Cell, Chart, Report, Series, Table
 
 #: Agency types that receive referrals and own follow-ups (not the ministry).
@@ -388,6 +390,37 @@ def lag_table(context: Context) -> Table:
                           _("From the latest incident on or before the registration day.")))
 
 
+def triage_table(context: Context) -> Table:
+    """Incoming reports by source: how many, how many had their first triage
+    decision, the median time to it and the share within the deadline."""
+    groups = query.counts("report", context.scope, ("in_time", "reporter"))
+    hours = query.medians("report", context.scope, "reporter", "tenths")
+    body = []
+    for source in ReportSource:
+        code = source.value
+        received_cell, _received = context.cell(query.add(
+            *(g for (_flag, by), g in groups.items() if by == code)))
+        acted = query.add(groups.get(("y", code), EMPTY), groups.get(("n", code), EMPTY))
+        acted_cell, acted_count = context.cell(acted)
+        median = hours.get(code) if acted_count else None
+        median_cell = (Cell(round(median / 10, 1), _number(round(median / 10, 1)))
+                       if median is not None else acted_cell if acted_count is None else DASH)
+        body.append((source.label, [received_cell, acted_cell, median_cell,
+                                    _share_cell(context, groups.get(("y", code), EMPTY),
+                                                acted)]))
+    return Table("triage", _("Time from an incoming report to the first action"),
+                 _("Source"), [_("Reports received"), _("Acted on"),
+                               _("Median hours to the first action"),
+                               _("Acted on within %(hours)d hours, %%",
+                                 hours=REPORT_FIRST_ACTION_HOURS)], body, has_totals=False,
+                 k=context.protection.k,
+                 note=_note(_("incoming report"), _("receipt"), " ".join((
+                     _("The first action is the triage decision: a new case, an attachment "
+                       "to a case or a closing with a reason."),
+                     _("A share or median resting on a figure shown as “<k” is not "
+                       "shown.")))))
+
+
 def repeat_table(context: Context) -> Table:
     groups = query.counts("case", context.scope, ("repeat",))
     repeat_cell, repeat = context.cell(groups.get(("y",), EMPTY))
@@ -529,6 +562,7 @@ def build(request: ReportRequest, today: date) -> tuple[Report, list[str]]:
               relationship_table(context), *police_series(context),
               rates_table(context, territories.population_for(units, request.last_month.year)),
               *referral_tables(context), reporters_table(context), lag_table(context),
+              triage_table(context),
               repeat_table(context), *outcome_tables(context), orders_table(context),
               order_checks_table(context),
               flags_table(context), risk_table(context), overdue_table(context, today)]

@@ -53,6 +53,7 @@ BREAKDOWN_NAMES = {
     "response_service": _l("Answers to referrals by service"),
     "reporters": _l("Who reported"),
     "lag": _l("Time from incident to registration"),
+    "triage": _l("Time from an incoming report to the first action"),
     "repeat": _l("Repeat cases"),
     "closures": _l("Cases closed, by reason"),
     "programmes": _l("Correctional programmes"),

@@ -25,8 +25,8 @@ MAX_MONTHS = 60
 #: The report's breakdowns, by the key of their table (``?table=forms&table=...``).
 BREAKDOWNS = ("cases", "months", "ytd", "survivors", "forms", "relationship", "police",
               "police_sex", "rates", "referrals", "response", "response_service", "reporters",
-              "lag", "repeat", "closures", "programmes", "orders", "order_checks", "flags",
-              "risk", "overdue")
+              "lag", "triage", "repeat", "closures", "programmes", "orders", "order_checks",
+              "flags", "risk", "overdue")
 
 
 @dataclass

@@ -38,6 +38,7 @@ GROUPINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("referral", ("service", "tenths")),
     ("programme_start", ()), ("programme_end", ("outcome",)), ("closure", ("outcome",)),
     ("open_follow_up", ("agency_type",)),
+    ("report", ("in_time", "reporter")), ("report", ("reporter", "tenths")),
 )
 SLOTS = ("a", "b", "c")
 

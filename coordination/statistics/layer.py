@@ -21,6 +21,7 @@ from coordination.statistics import aggregates
 from coordination.statistics.cellkey import new_record_key
 from coordination.statistics.models import StatisticalRecord
 from coordination.statistics.records import among, records_for
+from coordination.triage.models import IncomingReport
 
 #: Units that are events of another unit share its key (an incident's forms
 #: are the incident counted under each form).
@@ -66,13 +67,21 @@ def refresh(case_ids: Iterable[int], *, aggregate: bool = True) -> int:
     return written
 
 
+def all_keys() -> list[int]:
+    """The ``case_id`` of every unit's records, in order: the reports'
+    (negative, :func:`records.report_key`), then the cases'."""
+    reports = db.session.scalars(sa.select(-IncomingReport.id).order_by(IncomingReport.id.desc()))
+    return [*reports, *db.session.scalars(sa.select(Case.id).order_by(Case.id))]
+
+
 def rebuild(progress: Callable[[int], None] | None = None,
             commit: Callable[[], None] | None = None) -> int:
     """Recompute the whole layer from the case records, keeping every key."""
     table = StatisticalRecord.__table__
-    db.session.execute(table.delete().where(table.c.case_id.not_in(sa.select(Case.id))))
+    ids = all_keys()
+    db.session.execute(table.delete().where(table.c.case_id.not_in(
+        sa.select(Case.id).union_all(sa.select(-IncomingReport.id)))))
     written = 0
-    ids = list(db.session.scalars(sa.select(Case.id).order_by(Case.id)))
     for chunk in _chunks(ids, 2000):
         written += _recompute(chunk)
         if commit is not None:
@@ -135,7 +144,7 @@ def differences(case_ids: Iterable[int] | None = None) -> int:
 
     table = StatisticalRecord.__table__
     if case_ids is None:
-        case_ids = list(db.session.scalars(sa.select(Case.id)))
+        case_ids = all_keys()
         stored_query = sa.select(*(table.c[name] for name in _COMPARED))
     else:
         case_ids = list(case_ids)

@@ -14,7 +14,13 @@ Units and their date basis (the ``month`` column):
 * ``order``: issue; ``extension``: extension; ``violation``: the violation;
   ``check`` (a check of an order, corrections left out): the order's issue;
 * ``referral``: sending; ``programme_start``: start; ``programme_end``: end;
-* ``closure``: the case's closing; ``open_follow_up``: the due date.
+* ``closure``: the case's closing; ``open_follow_up``: the due date;
+* ``report`` (an incoming report from 102, 112, 117, 111 or elsewhere, in
+  the triage queue, whether or not it became a case): its receipt. Its
+  ``case_id`` is minus the report's id (:func:`report_key`), for a report
+  may have no case; the source is its ``reporter``, its state today its
+  ``outcome``, the time to the first triage decision its ``tenths`` and
+  ``in_time`` (within ``REPORT_FIRST_ACTION_HOURS``).
 
 Where: a unit is counted in the district the case was in when the unit
 happened (its date above). A case moved to another district (an accepted
@@ -25,12 +31,14 @@ follow-up is a present state and counts where the case is now.
 
 The consent rule, the one rule applied: a case whose consent to statistics
 was withdrawn, with no later consent to statistics in force, has no records.
+A report is the call, counted before anyone asked the survivor; it carries
+no survivor's dimension, and the rule does not reach it.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -309,11 +317,47 @@ def _follow_up_records(context: _Context, cases: dict) -> Iterable[dict]:
                                                          NOT_RECORDED))
 
 
-def records_for(case_ids: Iterable[int]) -> list[dict]:
-    """Every statistical record of the cases ``case_ids`` (keys not included)."""
-    case_ids = sorted(set(case_ids))
-    if not case_ids:
+#: The first triage decision counts as "in time" within this many hours.
+REPORT_FIRST_ACTION_HOURS = 24
+
+
+def report_key(report_id: int) -> int:
+    """The ``case_id`` of a report's record: minus its id (cases are positive)."""
+    return -report_id
+
+
+def report_records(report_ids: list[int]) -> list[dict]:
+    """The records of the incoming reports ``report_ids``."""
+    from coordination.triage.models import IncomingReport
+
+    if not report_ids:
         return []
+    regions = dict(_rows(sa.select(Territory.id, Territory.parent_id)))
+    deadline = timedelta(hours=REPORT_FIRST_ACTION_HOURS)
+    records = []
+    for report in _rows(sa.select(IncomingReport.id, IncomingReport.source,
+                                  IncomingReport.received_at, IncomingReport.district_id,
+                                  IncomingReport.status, IncomingReport.first_action_at)
+                        .where(among(IncomingReport.id, report_ids))):
+        acted = report.first_action_at
+        records.append({
+            "unit": "report", "case_id": report_key(report.id), "source_id": report.id,
+            "month": local_month(report.received_at),
+            "region_id": regions.get(report.district_id) or report.district_id,
+            "district_id": report.district_id, "reporter": report.source.value,
+            "outcome": report.status.value, "tenths": _tenths(report.received_at, acted),
+            "in_time": "" if acted is None else flag(acted - report.received_at <= deadline)})
+    return records
+
+
+def records_for(case_ids: Iterable[int]) -> list[dict]:
+    """Every statistical record of the cases ``case_ids`` (keys not included);
+    a negative id stands for a report (:func:`report_key`)."""
+    case_ids = sorted(set(case_ids))
+    reports = report_records([-i for i in case_ids if i < 0])
+    case_ids = [i for i in case_ids if i > 0]
+    if not case_ids:
+        return reports
     context = _Context(case_ids)
     cases = context.cases
     records: list[dict] = []
@@ -323,4 +367,4 @@ def records_for(case_ids: Iterable[int]) -> list[dict]:
     for part in (_order_records, _referral_records, _programme_records, _closure_records,
                  _follow_up_records):
         records.extend(part(context, cases))
-    return records
+    return records + reports

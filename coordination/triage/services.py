@@ -2,7 +2,8 @@
 to a case the user can see, or a closing with a reason.
 
 The time from the call to the first triage decision is kept
-(``first_action_at``); :func:`first_action_minutes` aggregates it in SQL.
+(``first_action_at``); the statistics layer has a record per report with
+it (``coordination.statistics.records.report_records``).
 """
 from __future__ import annotations
 
@@ -146,28 +147,3 @@ def close_report(user: User, report: IncomingReport, reason: ClosingReason,
     record(AuditAction.REPORT_TRIAGED, user, "incoming_report", report.id)
     db.session.flush()
     return report
-
-
-def first_action_minutes(district_ids: sa.Select | None, start: datetime, end: datetime
-                         ) -> tuple[float | None, int]:
-    """Mean minutes from the call to the first triage decision, and how many
-    reports were decided, for reports received in ``[start, end)`` (in the
-    districts of ``district_ids``, a ``SELECT`` of ids, or everywhere).
-
-    Aggregated in SQL (epoch seconds on both databases); the statistics layer
-    applies its disclosure rule to the count before showing the mean.
-    """
-    bind = db.session.get_bind()
-    if bind.dialect.name == "postgresql":
-        seconds = sa.func.extract("epoch", IncomingReport.first_action_at
-                                  - IncomingReport.received_at)
-    else:
-        seconds = (sa.func.julianday(IncomingReport.first_action_at)
-                   - sa.func.julianday(IncomingReport.received_at)) * 86400
-    query = sa.select(sa.func.avg(seconds), sa.func.count(IncomingReport.id)).where(
-        IncomingReport.first_action_at.is_not(None),
-        IncomingReport.received_at >= start, IncomingReport.received_at < end)
-    if district_ids is not None:
-        query = query.where(IncomingReport.district_id.in_(district_ids))
-    mean, count = db.session.execute(query).one()
-    return (None if mean is None else float(mean) / 60), int(count)

@@ -7,6 +7,9 @@ from coordination.api import clients
 from coordination.api.models import Scope
 from coordination.extensions import db
 
+# The deliveries' real parts (SMTP server, HTTP receivers, Redis) for the journey.
+from tests.deliveries.conftest import channels, receiver, rq_queue, smtp_server  # noqa: F401
+
 ALL_SCOPES = frozenset(Scope)
 
 

@@ -1,18 +1,27 @@
-"""Real parts for the deliveries: an SMTP server (aiosmtpd) and HTTP
-receivers (http.server in a thread), both on 127.0.0.1 with free ports."""
+"""Real parts for the deliveries: an SMTP server (aiosmtpd), HTTP
+receivers (http.server in a thread), both on 127.0.0.1 with free ports, and
+the real Redis with RQ's worker run in the test's process."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import threading
+import uuid
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email import policy as email_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from coordination.deliveries import jobs, transport
+from coordination.deliveries.models import Delivery, DeliveryStatus
+from coordination.extensions import db
+from coordination.models_base import utcnow
 from tests.workflow.conftest import new_case  # noqa: F401 (the workflow's case fixture)
 
 
@@ -115,3 +124,56 @@ def channels(app, monkeypatch, smtp_server, receiver):
     for key, value in settings.items():
         monkeypatch.setitem(app.config, key, value)
     return gateway, partner
+
+
+#: A Redis database of the deliveries' tests; each test has a queue of its own.
+REDIS_URL = os.environ.get("TEST_DELIVERIES_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def rq_queue(app, monkeypatch):
+    """The real Redis as the deliveries' transport, with a queue (and job
+    ids) of this test's own, so that parallel runs do not meet; skipped
+    when Redis does not answer (``.ci/run`` starts one, and there it fails)."""
+    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    monkeypatch.setitem(app.config, "DELIVERY_QUEUE", f"deliveries-test-{uuid.uuid4().hex}")
+    if not transport.redis_answers():
+        message = f"Redis is not reachable at {REDIS_URL} (start redis-server to run this test)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    queue = transport.queue()
+    try:
+        yield queue
+    finally:
+        for key in queue.connection.scan_iter(match=f"*{queue.name}*"):
+            queue.connection.delete(key)
+        queue.connection.srem("rq:queues", queue.key)  # RQ's set of every queue
+
+
+def run_worker(queue) -> bool:
+    """RQ's SimpleWorker in this process, in burst mode with its scheduler:
+    it moves the scheduled jobs that are due to the queue, runs every job
+    waiting, and returns whether it ran any. The test's database session is
+    the one the jobs use. The signal handlers RQ installs are put back."""
+    from rq import SimpleWorker
+
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return SimpleWorker([queue], connection=queue.connection).work(
+            burst=True, with_scheduler=True, logging_level="WARNING")
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+
+def run_jobs_inline() -> int:
+    """Each waiting, due delivery's job (:func:`jobs.deliver`) called here,
+    without a queue: for the tests of what is sent, not how it travels.
+    Returns how many were tried."""
+    db.session.expire_all()
+    waiting = list(db.session.scalars(sa.select(Delivery.id).where(
+        Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= utcnow())
+        .order_by(Delivery.id)))
+    db.session.commit()
+    return sum(jobs.deliver(delivery_id) is not None for delivery_id in waiting)

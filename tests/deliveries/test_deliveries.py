@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import signal
+import time
 from datetime import timedelta
 
 import pytest
@@ -15,12 +17,13 @@ from coordination.cases.models import PersonRole
 from coordination.consent.models import ConsentScope
 from coordination.consent.services import record_consent
 from coordination.deliveries import channels as channel_adapters
-from coordination.deliveries import worker
+from coordination.deliveries import transport, worker
 from coordination.deliveries.models import Channel, Delivery, DeliveryStatus
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.referrals import services as referral_services
 from coordination.referrals.models import LegalGround, Priority, ReferralService
+from tests.deliveries.conftest import run_jobs_inline, run_worker
 from tests.helpers import csrf_token, pid
 
 OFFICER_EMAIL, OFFICER_PHONE = "officer@police.example.kg", "+996555000111"
@@ -69,9 +72,9 @@ def test_channels_are_off_by_default_and_nothing_is_written(app, new_case, user,
 
 def test_police_officer_gets_email_and_sms_and_the_survivor_only_with_consent(
         app, login_as, new_case, user, agency, channels, smtp_server):
-    """Issue 18's closing case: a referral to the police reaches the officer
-    by e-mail and SMS through the worker; the survivor's safe phone gets one
-    content-free message, and only for the case where she agreed to it."""
+    """A referral to the police reaches the officer by e-mail and SMS through
+    the delivery job; the survivor's safe phone gets one content-free
+    message, and only for the case where she agreed to it."""
     gateway, partner = channels
     _officer(user)
     without, with_consent = new_case(), new_case()
@@ -85,13 +88,13 @@ def test_police_officer_gets_email_and_sms_and_the_survivor_only_with_consent(
     assert _refer_through_the_page(client, without, police).status_code == 302
     written = _deliveries()
     assert sorted(d.channel for d in written) == [Channel.EMAIL, Channel.SMS, Channel.WEBHOOK]
-    assert worker.process_due() == 3
+    assert run_jobs_inline() == 3
     assert [to for to, _message in smtp_server.messages] == [[OFFICER_EMAIL]]
     assert len(_sms_to(gateway, OFFICER_PHONE)) == 1
     assert _sms_to(gateway, SAFE_PHONE) == []  # no consent, nothing
 
     assert _refer_through_the_page(client, with_consent, police).status_code == 302
-    assert worker.process_due() == 4
+    assert run_jobs_inline() == 4
     assert len(smtp_server.messages) == 2 and len(_sms_to(gateway, OFFICER_PHONE)) == 2
     [to_her] = _sms_to(gateway, SAFE_PHONE)
     # In the deployment's language (Kyrgyz here): hers is not recorded.
@@ -130,7 +133,7 @@ def test_withdrawn_consent_before_sending_sends_nothing_to_her(
 
     withdraw_consent(coordinator, consent)
     db.session.commit()
-    worker.process_due()
+    run_jobs_inline()
     db.session.refresh(to_her)
     assert to_her.status == DeliveryStatus.DISCARDED
     assert _sms_to(gateway, SAFE_PHONE) == []
@@ -153,7 +156,7 @@ def test_a_rolled_back_request_sends_nothing(app, login_as, new_case, user, agen
         _refer_through_the_page(login_as("coordinator.sokuluk"), case,
                                 agency("SOKULUK-POLICE").id)
     assert _deliveries() == []
-    assert worker.process_due() == 0
+    assert run_jobs_inline() == 0
     assert smtp_server.messages == [] and gateway.requests == [] and partner.requests == []
 
 
@@ -207,7 +210,8 @@ def test_a_partner_that_never_accepts_ends_on_the_dead_letter_list(
     assert delivery.status == DeliveryStatus.DEAD and delivery.attempts == 3
     assert len(partner.requests) == 3
     db.session.commit()
-    assert worker.process_due(moment + timedelta(days=1)) == 0  # never tried again
+    # Never tried again (dead is not waiting).
+    assert worker.process_one(delivery.id, moment + timedelta(days=1)) is None
 
     client = login_as("admin")
     page = client.get("/admin/deliveries").text
@@ -259,7 +263,7 @@ def test_webhooks_are_signed_as_documented(app, receiver, monkeypatch):
 
     delivery = enqueue_webhook("police-system", {"event": "referral_received", "case": "x"})
     db.session.commit()
-    assert worker.process_due() == 1
+    assert run_jobs_inline() == 1
     [(headers, body, _status)] = partner.requests
     timestamp = headers["X-Coordination-Timestamp"]
     expected = hmac.new(b"partner-secret", timestamp.encode() + b"." + body,
@@ -291,7 +295,7 @@ def test_email_goes_through_the_smtp_server_in_the_users_language(
     subject, body, _sms = staff_message(officer)
     enqueue_email(officer, subject, body)
     db.session.commit()
-    assert worker.process_due() == 1
+    assert run_jobs_inline() == 1
     [(to, message)] = smtp_server.messages
     assert to == [OFFICER_EMAIL]
     assert message["Subject"] == subject != "Something new for your agency"
@@ -308,24 +312,141 @@ def test_an_smtp_server_that_is_down_is_retried(app, monkeypatch, user):
 
     delivery = enqueue_email(_officer(user), "s", "b")
     db.session.commit()
-    assert worker.process_due() == 1
+    assert run_jobs_inline() == 1
     assert (delivery.status, delivery.last_error) == (
         DeliveryStatus.PENDING, "ConnectionRefusedError")
 
 
-def test_the_real_redis_wakes_the_worker_after_a_commit(app, monkeypatch, user):
-    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/15")
-    if not worker.redis_answers():
-        pytest.skip("no Redis on 127.0.0.1:6379 (.ci/run starts one)")
-    monkeypatch.setitem(app.config, "DELIVERY_EMAIL_ENABLED", True)
-    worker.redis_client().delete(worker.WAKE_KEY)
-    assert worker.wait_for_work(1) is False  # nothing committed: it times out
+def test_jobs_go_to_redis_after_the_commit_and_the_rq_worker_sends_them(
+        app, rq_queue, new_case, user, agency, channels, smtp_server):
+    """RQ is the transport: one job per delivery, enqueued when the request
+    commits (not before), run by RQ's worker; the outbox row holds the state."""
+    gateway, partner = channels
+    _officer(user)
+    case = new_case()
+    referral_services.send_referral(user("coordinator.sokuluk"), case,
+                                    agency("SOKULUK-POLICE").id,
+                                    ReferralService.POLICE_PROTECTION, Priority.URGENT,
+                                    LegalGround.DANGER_TO_LIFE)
+    db.session.flush()
+    assert rq_queue.count == 0  # written, not yet committed: nothing in Redis
+    db.session.commit()
+    written = _deliveries()
+    assert len(written) == 3
+    assert sorted(rq_queue.job_ids) == sorted(
+        transport.job_id(rq_queue.name, d.id, 0) for d in written)
+    assert smtp_server.messages == []  # the request itself sends nothing
+
+    assert run_worker(rq_queue) is True
+    assert {d.status for d in _deliveries()} == {DeliveryStatus.SENT}
+    assert [to for to, _message in smtp_server.messages] == [[OFFICER_EMAIL]]
+    assert len(_sms_to(gateway, OFFICER_PHONE)) == 1 and len(partner.accepted()) == 1
+    assert rq_queue.count == 0
+
+
+def test_a_rollback_enqueues_nothing_not_even_from_a_savepoint(app, rq_queue, user, channels):
     from coordination.deliveries.services import enqueue_email
 
-    enqueue_email(_officer(user), "s", "b")
-    assert worker.redis_client().llen(worker.WAKE_KEY) == 0  # not before the commit
+    officer = _officer(user)
+    enqueue_email(officer, "s", "b")
+    db.session.flush()
+    db.session.rollback()
+    assert _deliveries() == [] and rq_queue.count == 0
+
+    officer = _officer(user)
+    kept = enqueue_email(officer, "kept", "b")
+    with db.session.begin_nested() as savepoint:
+        enqueue_email(officer, "dropped", "b")
+        db.session.flush()
+        savepoint.rollback()
     db.session.commit()
-    assert worker.wait_for_work(5) is True
+    assert [d.subject for d in _deliveries()] == ["kept"]
+    assert rq_queue.job_ids == [transport.job_id(rq_queue.name, kept.id, 0)]
+
+
+def test_a_failed_attempt_is_retried_through_the_rq_scheduler_with_backoff(
+        app, rq_queue, receiver, monkeypatch, user):
+    """A gateway that fails twice before it accepts: each failure is
+    committed in the row and its retry scheduled in RQ at
+    ``next_attempt_at`` (1 s, then 2 s here); the third attempt is sent."""
+    gateway = receiver(failures=2)
+    for key, value in {"DELIVERY_SMS_ENABLED": True, "SMS_GATEWAY_URL": gateway.url,
+                       "DELIVERY_BACKOFF_BASE_SECONDS": 1}.items():
+        monkeypatch.setitem(app.config, key, value)
+    from rq.registry import ScheduledJobRegistry
+
+    from coordination.deliveries.services import enqueue_sms
+
+    delivery = enqueue_sms(_officer(user), "Something to do")
+    db.session.commit()
+    scheduled = ScheduledJobRegistry(queue=rq_queue)
+    for attempt in (1, 2):
+        run_worker(rq_queue)
+        db.session.refresh(delivery)
+        assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, attempt)
+        assert delivery.last_error == "HTTP 503"
+        retry = transport.job_id(rq_queue.name, delivery.id, attempt)
+        assert scheduled.get_job_ids() == [retry]
+        at = scheduled.get_scheduled_time(retry).replace(tzinfo=None)
+        # Never before it is due (whole seconds, rounded up).
+        assert timedelta(0) <= at - delivery.next_attempt_at < timedelta(seconds=1)
+        assert run_worker(rq_queue) is False  # not yet
+        time.sleep(max((at - utcnow()).total_seconds(), 0) + 0.2)
+    run_worker(rq_queue)
+    db.session.refresh(delivery)
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 3)
+    assert [status for _h, _b, status in gateway.requests] == [503, 503, 200]
+    assert scheduled.get_job_ids() == [] and rq_queue.count == 0
+
+
+def test_what_redis_missed_at_the_commit_is_swept_when_the_worker_starts(
+        app, rq_queue, monkeypatch, user, smtp_server, login_as):
+    """Redis away when the request commits: the request succeeds, the row
+    waits; the worker's sweep enqueues it, once however often it sweeps."""
+    for key, value in {"DELIVERY_EMAIL_ENABLED": True, "SMTP_HOST": "127.0.0.1",
+                       "SMTP_PORT": smtp_server.port}.items():
+        monkeypatch.setitem(app.config, key, value)
+    from coordination.deliveries.services import enqueue_email
+    from tests.deliveries.conftest import _free_port
+
+    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{_free_port()}/0")
+    delivery = enqueue_email(_officer(user), "s", "b")
+    db.session.commit()  # the enqueue fails quietly
+    from tests.deliveries.conftest import REDIS_URL
+
+    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    assert rq_queue.count == 0 and delivery.status == DeliveryStatus.PENDING
+    assert transport.sweep() == 1
+    assert transport.sweep() == 0  # already waiting: not twice
+    # The periodic sweep takes only what is overdue by a whole period.
+    assert transport.sweep(overdue_by=timedelta(minutes=1)) == 0
+    run_worker(rq_queue)
+    db.session.refresh(delivery)
+    assert delivery.status == DeliveryStatus.SENT and len(smtp_server.messages) == 1
+
+
+def test_the_worker_command_needs_redis_and_sends_in_burst_mode(
+        app, rq_queue, monkeypatch, user, smtp_server):
+    for key, value in {"DELIVERY_EMAIL_ENABLED": True, "SMTP_HOST": "127.0.0.1",
+                       "SMTP_PORT": smtp_server.port}.items():
+        monkeypatch.setitem(app.config, key, value)
+    from coordination.deliveries.services import enqueue_email
+
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    runner = app.test_cli_runner()
+    try:
+        delivery = enqueue_email(_officer(user), "s", "b")
+        db.session.commit()
+        result = runner.invoke(args=["deliveries", "work", "--burst"])
+        assert result.exit_code == 0, result.output
+        db.session.refresh(delivery)
+        assert delivery.status == DeliveryStatus.SENT and len(smtp_server.messages) == 1
+        monkeypatch.setitem(app.config, "REDIS_URL", None)
+        result = runner.invoke(args=["deliveries", "work", "--burst"])
+        assert result.exit_code == 1 and "Redis" in result.output
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
 
 
 def test_make_run_starts_the_worker_only_with_a_channel_and_redis(app, monkeypatch):
@@ -373,3 +494,18 @@ def test_intake_records_the_safe_phone_and_the_case_page_shows_it(login_as):
     assert [(p.role, p.first_name) for p in case.people if p.safe_phone == SAFE_PHONE] == [
         (PersonRole.SURVIVOR, "Айгүл")]
     assert f"Safe phone: {SAFE_PHONE}" in client.get(response.headers["Location"]).text
+
+
+def test_a_job_lost_from_its_list_is_enqueued_again_by_the_sweep(app, rq_queue, user,
+                                                                 channels, smtp_server):
+    """Its hash alone does not count as waiting: the sweep replaces it."""
+    from coordination.deliveries.services import enqueue_email
+
+    delivery = enqueue_email(_officer(user), "s", "b")
+    db.session.commit()
+    assert rq_queue.count == 1 and transport.sweep() == 0  # waiting: not twice
+    rq_queue.connection.delete(rq_queue.key)  # the list is lost, the job's hash is not
+    assert transport.sweep() == 1
+    run_worker(rq_queue)
+    db.session.refresh(delivery)
+    assert delivery.status == DeliveryStatus.SENT and len(smtp_server.messages) == 1

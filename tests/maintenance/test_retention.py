@@ -68,3 +68,55 @@ def test_retention_command(app):
     assert result.exit_code == 0, result.output
     assert "Cases due for anonymization (closed more than 10 years ago): 0" in result.output
     assert runner.invoke(args=["retention", "--years", "0"]).exit_code != 0
+
+
+def test_a_report_closed_without_a_case_loses_what_it_said_after_the_period(user, app):
+    """A report closed without a case has no case to wait for: its closing
+    starts the period; then its summary and the caller's contact go, and its
+    statistical record stays as it was."""
+    from datetime import timedelta
+
+    from coordination.statistics.models import StatisticalRecord
+    from coordination.statistics.records import report_key
+    from coordination.territories.services import territory_by_code
+    from coordination.triage import services as triage
+    from coordination.triage.models import ClosingReason, IncomingReport, ReportSource
+
+    coordinator = user("coordinator.sokuluk")
+    now = datetime(2026, 11, 1, 9, 0)
+    reports = []
+    for summary in ("Closed, no contact", "Still waiting", "Became a case"):
+        reports.append(triage.record_report(coordinator, triage.ReportData(
+            source=ReportSource.FAMILY_LINE_117, received_at=now - timedelta(hours=2),
+            district_id=territory_by_code("41708222").id, summary=summary,
+            caller_contact="+996 700 123123"), now=now))
+    closed, waiting, opened = reports
+    triage.close_report(coordinator, closed, ClosingReason.NO_CONTACT, closed.version, now=now)
+    case = db.session.scalars(sa.select(Case).where(Case.status != CaseStatus.CLOSED)).first()
+    triage.case_opened(coordinator, opened, case, now=now)
+    db.session.commit()
+    record_before = db.session.execute(sa.select(StatisticalRecord.__table__).where(
+        StatisticalRecord.case_id == report_key(closed.id))).one()
+
+    assert retention.due_report_ids(10, datetime(2036, 10, 31)) == []  # not yet ten years
+    result = retention.apply_retention(10, datetime(2036, 11, 2), dry_run=True)
+    assert result.report_ids == [closed.id]
+    runner = app.test_cli_runner()
+    assert "Incoming reports closed without a case and due: 0" in runner.invoke(
+        args=["retention", "--years", "10", "--dry-run"]).output
+
+    retention.apply_retention(10, datetime(2036, 11, 2))
+    db.session.commit()
+    gone = db.session.get(IncomingReport, closed.id)
+    assert (gone.summary, gone.caller_contact) == (retention.REMOVED, None)
+    assert (gone.source, gone.received_at, gone.closing_reason) == (
+        ReportSource.FAMILY_LINE_117, now - timedelta(hours=2), ClosingReason.NO_CONTACT)
+    for kept in (waiting, opened):  # waiting, or with a case that is still open
+        assert db.session.get(IncomingReport, kept.id).caller_contact == "+996 700 123123"
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+        AuditEvent.action == AuditAction.REPORT_ANONYMIZED,
+        AuditEvent.object_id == closed.id)) == 1
+    record_after = db.session.execute(sa.select(StatisticalRecord.__table__).where(
+        StatisticalRecord.case_id == report_key(closed.id))).one()
+    assert record_after == record_before
+    assert retention.due_report_ids(10, datetime(2036, 11, 2)) == []  # done once

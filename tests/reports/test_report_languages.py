@@ -38,6 +38,7 @@ TITLES = [
     "Answers to referrals by service",
     "Who reported the incidents",
     "Time from the incident to the registration of the case",
+    "Time from an incoming report to the first action",
     "Repeat cases",
     "Cases closed, by reason",
     "Correctional programmes",

@@ -138,3 +138,46 @@ def test_checks_of_an_order_and_the_response_to_a_breach_reach_the_layer(new_cas
                     now=NOW + timedelta(hours=4))
     _step_keeps_the_layer_equal_to_a_recount(case)
     assert _records(case)[("violation", violation.id, "")].tenths == 30
+
+
+def _report_record(report):
+    from coordination.statistics.records import report_key
+
+    table = StatisticalRecord.__table__
+    return db.session.execute(sa.select(table).where(
+        table.c.case_id == report_key(report.id))).one()
+
+
+def test_an_incoming_report_and_the_time_to_its_first_action_reach_the_layer(user):
+    """A report is a unit of its own, with or without a case: its source, its
+    state and the tenths of hours from the call to the first triage decision."""
+    from coordination.territories.services import territory_by_code
+    from coordination.triage import services as triage
+    from coordination.triage.models import ClosingReason, ReportSource
+
+    coordinator = user("coordinator.sokuluk")
+    from coordination.models_base import utcnow
+
+    received = utcnow().replace(microsecond=0) - timedelta(hours=3)
+    report = triage.record_report(coordinator, triage.ReportData(
+        source=ReportSource.EMERGENCY_112, received_at=received,
+        district_id=territory_by_code("41708222").id, summary="Shouting next door"))
+    db.session.commit()
+    assert layer.differences() == 0
+    row = _report_record(report)
+    assert (row.unit, row.reporter, row.outcome, row.tenths, row.in_time) == (
+        "report", "112", "waiting", -1, "")
+    assert row.district_id == report.district_id and row.region_id != row.district_id
+    key = row.record_key
+
+    # Closed without a case, 2.5 hours after the call.
+    triage.close_report(coordinator, report, ClosingReason.NO_CONTACT, report.version,
+                        now=received + timedelta(hours=2, minutes=30))
+    db.session.commit()
+    assert layer.differences() == 0
+    row = _report_record(report)
+    assert (row.outcome, row.tenths, row.in_time, row.record_key) == ("closed", 25, "y", key)
+
+    layer.rebuild()
+    db.session.commit()
+    assert layer.differences() == 0 and _report_record(report).record_key == key

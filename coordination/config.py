@@ -107,6 +107,9 @@ class BaseConfig:
     #: (``flask retention``); aggregate statistics are kept.
     RETENTION_YEARS = 10
     CASES_PER_PAGE = 25
+    #: How long the navigation's badges are held in the session before they
+    #: are counted again (a change by the user counts them at once).
+    BADGE_SECONDS = 30
     #: Rows per page of the administration lists (users, agencies, histories).
     ADMIN_PER_PAGE = 50
 

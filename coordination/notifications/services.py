@@ -11,8 +11,8 @@ from sqlalchemy.orm import joinedload
 from coordination import policy
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
-from coordination.deliveries.dispatch import deliver_notification
 from coordination.counts import capped_count
+from coordination.deliveries.dispatch import deliver_notification
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.models_base import utcnow

@@ -33,10 +33,14 @@ class CaseAccess(db.Model):
         sa.Index("ix_case_access_agency_newest", "agency_id", "created_at", "case_id"),
         sa.Index("ix_case_access_case", "case_id"),
         # The same order within one value of each of the list's filters.
+        # The status index carries the risk level and the risk index the
+        # status after the key (which leaves the order as it is): a page or
+        # count filtered on both, and the home page's high-risk cases not
+        # closed, are then read from the index alone.
         sa.Index("ix_case_access_agency_status_newest",
-                 "agency_id", "status", "created_at", "case_id"),
+                 "agency_id", "status", "created_at", "case_id", "risk_level"),
         sa.Index("ix_case_access_agency_risk_newest",
-                 "agency_id", "risk_level", "created_at", "case_id"),
+                 "agency_id", "risk_level", "created_at", "case_id", "status"),
         sa.Index("ix_case_access_agency_district_newest",
                  "agency_id", "district_id", "created_at", "case_id"),
     )

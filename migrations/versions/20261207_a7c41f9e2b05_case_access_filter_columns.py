@@ -42,10 +42,15 @@ def upgrade():
     with op.batch_alter_table('case_access', schema=None) as batch_op:
         batch_op.alter_column('status', existing_type=_STATUS, nullable=False)
         batch_op.alter_column('district_id', existing_type=sa.Integer(), nullable=False)
+        # Each filter's index carries the other filter after the key (the
+        # order stays the list's): both filters, or the home page's high-risk
+        # cases not closed, are read from the index alone.
         batch_op.create_index('ix_case_access_agency_status_newest',
-                              ['agency_id', 'status', 'created_at', 'case_id'], unique=False)
+                              ['agency_id', 'status', 'created_at', 'case_id', 'risk_level'],
+                              unique=False)
         batch_op.create_index('ix_case_access_agency_risk_newest',
-                              ['agency_id', 'risk_level', 'created_at', 'case_id'], unique=False)
+                              ['agency_id', 'risk_level', 'created_at', 'case_id', 'status'],
+                              unique=False)
         batch_op.create_index('ix_case_access_agency_district_newest',
                               ['agency_id', 'district_id', 'created_at', 'case_id'],
                               unique=False)

@@ -11,6 +11,7 @@ from coordination.counts import Capped, count_format
 from coordination.followups.services import open_count
 from coordination.labels import label
 from coordination.notifications.services import unread_count
+from coordination.public_ids import token
 from coordination.referrals.services import awaiting_answer_count
 
 #: Template variable -> the section it tells about.
@@ -68,5 +69,7 @@ def _navigation() -> dict:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["label"] = label
     app.jinja_env.filters["countformat"] = count_format
+    # A record's opaque token: the lists name the row a step was taken on by it.
+    app.jinja_env.globals["token_of"] = token
     app.context_processor(_navigation)
     app.before_request(_forget_badges)

@@ -16,8 +16,11 @@ class FollowUpForm(BaseForm):
     action = StringField(
         _l("Action"), validators=[DataRequired(_l("Describe the action.")), Length(max=300)]
     )
+    #: ``data-narrows``: the page's script offers only this agency's staff
+    #: in the person responsible (static/js/app.js).
     owner_agency = SelectField(
-        _l("Owning agency"), coerce=int, invalid_choice_message=INVALID_CHOICE
+        _l("Owning agency"), coerce=int, invalid_choice_message=INVALID_CHOICE,
+        render_kw={"data-narrows": "owner_user"},
     )
     owner_user = SelectField(
         _l("Person responsible (optional)"), coerce=optional_int,

@@ -361,7 +361,8 @@ def test_a_self_assigned_follow_up_never_outlives_the_referral(given_by, user):
     db.session.flush()
     survives = given_by == "the committee"
     assert _both_forms(crisis, case) == {survives}
-    inbox = follow_ups.agency_follow_ups(crisis).items
+    inbox = follow_ups.follow_up_page(crisis, follow_ups.FollowUpFilters(), None, NOW.date(),
+                                      NOW.date() + timedelta(days=6), size=1000).page.rows
     assert (follow_up in inbox) is survives
 
 

@@ -7,6 +7,7 @@ fixed bound. A page that loaded something per row would grow with the rows.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -156,21 +157,51 @@ def test_case_page_with_one_referral_and_with_many(login_as, user):
 # --- inboxes and notifications -----------------------------------------------------------
 
 
+REFERRAL_LISTS = ["/referrals", "/referrals?box=outgoing&who=mine", "/referrals?box=in_progress",
+                  "/referrals?due=overdue", "/referrals?box=outgoing&due=week"]
+
+
 @pytest.mark.parametrize("username,code", [("police.sokuluk", "SOKULUK-POLICE"),
                                            ("coordinator.sokuluk", "SOKULUK-COMMITTEE")])
-def test_referral_inbox(username, code, login_as):
+@pytest.mark.parametrize("url", REFERRAL_LISTS)
+def test_referral_inbox(username, code, url, login_as):
     client = login_as(username)
-    counts = [statements_to_open(client, "/referrals")]
+    counts = [statements_to_open(client, url)]
     _more_referrals(code)
-    counts.append(statements_to_open(client, "/referrals"))
+    counts.append(statements_to_open(client, url))
     _same_and_bounded(counts)
 
 
-def test_follow_up_inbox(login_as):
+FOLLOW_UP_LISTS = ["/followups", "/followups?who=mine", "/followups?due=overdue",
+                   "/followups?who=mine&due=week"]
+
+
+@pytest.mark.parametrize("url", FOLLOW_UP_LISTS)
+def test_follow_up_inbox(url, login_as):
     client = login_as("social.sokuluk")
-    counts = [statements_to_open(client, "/followups")]
+    counts = [statements_to_open(client, url)]
     _more_follow_ups("SOKULUK-SOCIAL")
-    counts.append(statements_to_open(client, "/followups"))
+    counts.append(statements_to_open(client, url))
+    _same_and_bounded(counts)
+
+
+@pytest.mark.parametrize("url,code", [("/referrals", "SOKULUK-POLICE"),
+                                      ("/followups", "SOKULUK-SOCIAL")])
+def test_the_next_pages_of_an_inbox(url, code, login_as, monkeypatch):
+    """A page further on costs what the first does (one lookup of the
+    position more), whatever the page size: no OFFSET, no N+1."""
+    from coordination import keyset
+
+    client = login_as("police.sokuluk" if code.endswith("POLICE") else "social.sokuluk")
+    _more_referrals(code, 8)
+    _more_follow_ups(code, 8)
+    counts = []
+    for size in (2, 5):
+        monkeypatch.setattr(keyset, "PAGE_SIZE", size)
+        first = client.get(url).text
+        after = re.search(r'after=([a-z2-7]{13})" rel="next"', first)
+        assert after, "the first page links the next one"
+        counts.append(statements_to_open(client, f"{url}?after={after.group(1)}"))
     _same_and_bounded(counts)
 
 

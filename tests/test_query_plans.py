@@ -135,6 +135,11 @@ CASE_WORKER_PAGES = [
     "/cases?status=active&after={cursor}",
     "/cases?q={reference}", "/cases?q=A&status=open", "/referrals", "/followups",
     "/notifications", "/",
+    # The inbox's lists and filters (keyset pages, capped counts).
+    "/referrals?box=outgoing", "/referrals?box=in_progress", "/referrals?due=overdue",
+    "/referrals?due=week", "/referrals?box=outgoing&who=mine&due=overdue",
+    "/referrals?box=in_progress&who=mine", "/followups?who=mine", "/followups?due=overdue",
+    "/followups?who=mine&due=week",
 ]
 
 
@@ -221,3 +226,56 @@ def test_the_check_finds_a_full_scan(login_as):
         scans = list(_sqlite_scans(connection, *statements[0]))
     assert scans and "cases" in scans[0]
     assert client.get("/cases").status_code == 200
+
+
+#: The inbox pages whose rows come from one ordered index walk per status.
+INBOX_PAGES = {
+    "/referrals": "ix_referrals_to_agency_id_status_respond_by",
+    "/referrals?box=in_progress": "ix_referrals_to_agency_id_status_respond_by",
+    "/referrals?box=outgoing": "ix_referrals_from_agency_id_status_respond_by",
+    "/referrals?box=outgoing&who=mine": "ix_referrals_sent_by_id_status_respond_by",
+    "/referrals?box=in_progress&who=mine": "ix_referrals_answered_by_id_status_respond_by",
+    "/followups": "ix_follow_ups_owner_agency_id_status_due_on_id",
+    "/followups?who=mine": "ix_follow_ups_owner_user_id_status_due_on_id",
+}
+
+
+def _plan_text(connection, statement, parameters) -> str:
+    if connection.dialect.name == "postgresql":
+        return "\n".join(row[0] for row in connection.exec_driver_sql(
+            "EXPLAIN " + statement, parameters))
+    return "\n".join(row[-1] for row in connection.exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + statement, parameters))
+
+
+@pytest.mark.parametrize("url", list(INBOX_PAGES))
+def test_an_inbox_page_walks_its_index_in_order(url, login_as):
+    """The page's rows are read in the list's order from the list's index and
+    stop at the page: no sort of the agency's referrals or follow-ups
+    (a sort of the few rows the index walks returned, to merge two statuses,
+    is the page's own)."""
+    client = login_as("social.sokuluk")
+    connection = db.session.connection()
+    postgresql = connection.dialect.name == "postgresql"
+    if postgresql:
+        connection.exec_driver_sql("ANALYZE")
+        for method in ("seqscan", "mergejoin", "hashjoin", "bitmapscan"):
+            connection.exec_driver_sql(f"SET LOCAL enable_{method} = off")
+    pages = [(statement, parameters) for statement, parameters in _selects_of(client, url)
+             if " LIMIT " in statement and "count(" not in statement
+             and ("respond_by" in statement or "due_on" in statement)
+             and " IN (" not in statement]
+    assert pages, url
+    for statement, parameters in pages:
+        plan = _plan_text(connection, statement, parameters)
+        assert INBOX_PAGES[url] in plan, plan
+        if postgresql:
+            # Each walk is under its own Limit, never under a Sort.
+            assert "Sort" not in plan or "in_progress" in url, plan
+        else:
+            two_statuses = "UNION ALL" in statement
+            assert ("USE TEMP B-TREE FOR ORDER BY" not in plan
+                    or two_statuses and plan.count("USE TEMP B-TREE") == 1), plan
+    if postgresql:
+        for method in ("seqscan", "mergejoin", "hashjoin", "bitmapscan"):
+            connection.exec_driver_sql(f"SET LOCAL enable_{method} = on")

@@ -68,7 +68,8 @@ _CHOICE = re.compile(
 _FLASH = re.compile(r'<div class="flash flash-(\w+)"[^>]*>(.*?)</div>', re.S)
 _PAGER = re.compile(r'<nav class="pager".*?</nav>', re.S)
 _HREF = re.compile(r'href="([^"]+)"')
-_LIST_SECTION = re.compile(r'<section class="card">(.*?)</section>', re.S)
+#: The inbox's list (the expiring orders above it link cases too).
+_INBOX_LIST = re.compile(r'<section class="card" id="inbox-list"[^>]*>(.*?)</section>', re.S)
 _SELECT = re.compile(r'<select[^>]*name="(\w+)"[^>]*>(.*?)</select>', re.S)
 _OPTION = re.compile(r'<option[^>]*value="([^"]*)"')
 _SIGN_IN_FORM = re.compile(r'name="password"')
@@ -280,12 +281,16 @@ class Browser:
     # -- reading
 
     def referral_inbox(self) -> tuple[list[int], list[int]]:
-        """The cases of referrals awaiting the agency's answer, and of those in progress."""
-        sections = _LIST_SECTION.findall(self.get("/referrals", "GET /referrals").text)
-        if len(sections) != 3:
-            raise UnexpectedPage(f"the referral inbox has {len(sections)} lists, not 3")
-        incoming, _outgoing, in_progress = ([case_id for case_id, _ref in case_links(s)]
-                                            for s in sections)
+        """The cases of referrals awaiting the agency's answer, and of those in
+        progress: the first page of each of the inbox's two lists."""
+        lists = []
+        for query, name in (("", "GET /referrals"),
+                            ("?box=in_progress", "GET /referrals?box=in_progress")):
+            found = _INBOX_LIST.search(self.get(f"/referrals{query}", name).text)
+            if found is None:
+                raise UnexpectedPage("the referral inbox has no list")
+            lists.append([case_id for case_id, _ref in case_links(found.group(1))])
+        incoming, in_progress = lists
         return incoming, in_progress
 
     def follow_up_cases(self) -> list[str]:

@@ -28,9 +28,13 @@ class FollowUpStatus(LabelledEnum):
 class FollowUp(db.Model):
     __tablename__ = "follow_ups"
     __table_args__ = (
-        # The inbox: an agency's open follow-ups by due date.
-        sa.Index("ix_follow_ups_owner_agency_id_status_due_on",
-                 "owner_agency_id", "status", "due_on"),
+        # The list: an agency's (or, for "mine", one person's) open
+        # follow-ups by due date and id, the keyset pages' order, read from
+        # the index and stopped at the page (coordination/keyset.py).
+        sa.Index("ix_follow_ups_owner_agency_id_status_due_on_id",
+                 "owner_agency_id", "status", "due_on", "id"),
+        sa.Index("ix_follow_ups_owner_user_id_status_due_on_id",
+                 "owner_user_id", "status", "due_on", "id"),
         # The access policy: the cases an agency owns work on that someone
         # else gave it (a self-assigned follow-up grants nothing).
         sa.Index("ix_follow_ups_owner_agency_id_self_assigned_case_id",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import request
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from coordination import policy
 from coordination.agencies.models import Agency
@@ -16,11 +17,20 @@ from forms.followups import FollowUpForm
 
 
 def set_owner_choices(form, agencies: list[Agency]) -> None:
-    """Owners from the policy (agencies serving the case's place), and their staff."""
+    """Owners from the policy (agencies serving the case's place), and their staff.
+
+    The person responsible is offered under their agency (an ``<optgroup>``
+    each, so without a script the list still shows whose staff is whose),
+    each option marked with its agency: the page's script (static/js/app.js)
+    then offers only the chosen agency's staff. The service refuses anyone
+    else (``add_follow_up``: "The person must work at the owning agency")."""
     form.owner_agency.choices = choices((a.id, a.name) for a in agencies)
-    form.owner_user.choices = choices(
-        [("", "—"), *((u.id, f"{u.full_name} ({u.agency.name})")
-                      for u in owner_people([a.id for a in agencies]))])
+    names = {a.id: a.name for a in agencies}
+    people = sorted(owner_people(list(names)), key=lambda u: (names[u.agency_id], u.full_name))
+    form.owner_user.choices = [
+        SelectChoice("", "—"),
+        *(SelectChoice(u.id, u.full_name, {"data-agency": str(u.agency_id)},
+                       optgroup=names[u.agency_id]) for u in people)]
 
 
 def add_form(user, case: Case, display: bool = False) -> FollowUpForm:

@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from coordination import policy
+from coordination import keyset, policy
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
@@ -23,6 +23,7 @@ from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.models_base import utcnow
 from coordination.notifications.models import NotificationKind
 from coordination.notifications.services import notify
+from coordination.public_ids import decode
 from coordination.referrals.models import LegalGround
 from coordination.refusals import Forbidden, NotFound, RuleBroken
 from coordination.workflow import check_version
@@ -152,17 +153,72 @@ def get_follow_up_or_404(user: User, follow_up_id: int) -> FollowUp:
     return follow_up
 
 
-def agency_follow_ups(user: User, page: int = 1, per_page: int = 50):
-    """The open follow-ups the user's agency owns, overdue (earliest due) first."""
-    query = (
-        sa.select(FollowUp)
-        .join(FollowUp.case)
-        .where(FollowUp.owner_agency_id == user.agency_id,
-               FollowUp.status == FollowUpStatus.OPEN, policy.case_visibility(user))
-        .order_by(FollowUp.due_on, FollowUp.id)
-        .options(joinedload(FollowUp.case), joinedload(FollowUp.owner_user))
-    )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+#: The due filters of the list: overdue, or due from today to the end of this week.
+DUE_FILTERS = ("overdue", "week")
+
+
+@dataclass(frozen=True)
+class FollowUpFilters:
+    mine: bool = False  #: only those naming the user as the person responsible
+    due: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> FollowUpFilters:
+        """The filters of a query string; anything unknown is left out."""
+        due = args.get("due", "")
+        return cls(mine=args.get("who") == "mine", due=due if due in DUE_FILTERS else "")
+
+    def args(self, **changes) -> dict:
+        """The query string of these filters (with ``changes``), defaults left out."""
+        values = {"who": "mine" if self.mine else "", "due": self.due, **changes}
+        return {key: value for key, value in values.items() if value}
+
+
+def _list_query(user: User, filters: FollowUpFilters, today: date, week_end: date) -> sa.Select:
+    """(due date, id) of the agency's open follow-ups under ``filters``, read
+    in order from the index on (owner agency or person, status, due date, id);
+    each row's case is checked against the user's case-access rows (a
+    self-assigned follow-up grants no access of its own)."""
+    conditions = [FollowUp.owner_agency_id == user.agency_id,
+                  FollowUp.status == FollowUpStatus.OPEN, policy.case_visibility(user)]
+    if filters.mine:
+        conditions.append(FollowUp.owner_user_id == user.id)
+    if filters.due == "overdue":
+        conditions.append(FollowUp.due_on < today)
+    elif filters.due == "week":
+        conditions.extend((FollowUp.due_on >= today, FollowUp.due_on <= week_end))
+    return (sa.select(FollowUp.due_on, FollowUp.id).join(FollowUp.case).where(*conditions)
+            .order_by(FollowUp.due_on, FollowUp.id))
+
+
+@dataclass
+class FollowUpPage:
+    filters: FollowUpFilters
+    page: keyset.KeysetPage
+    count: keyset.CappedCount
+
+
+def follow_up_page(user: User, filters: FollowUpFilters, after_token: str | None,
+                   today: date, week_end: date, size: int | None = None) -> FollowUpPage:
+    """One page of the open follow-ups the user's agency owns, overdue
+    (earliest due) first, starting after the follow-up ``after_token``
+    names, and their count stopped at the cap."""
+    size = size or keyset.PAGE_SIZE
+    query = _list_query(user, filters, today, week_end)
+    page_query = query
+    last_id = decode("follow_up", after_token) if after_token else None
+    if last_id is not None:
+        position = db.session.execute(sa.select(FollowUp.due_on, FollowUp.id)
+                                      .where(FollowUp.id == last_id)).first()
+        if position is not None:
+            page_query = query.where(keyset.after((FollowUp.due_on, FollowUp.id), position))
+    ids = keyset.first_rows([page_query], ("due_on", "id"), size + 1)
+    rows = {f.id: f for f in db.session.scalars(
+        sa.select(FollowUp).where(FollowUp.id.in_(ids[:size])).options(
+            joinedload(FollowUp.case), joinedload(FollowUp.owner_user)))}
+    shown = [rows[i] for i in ids[:size] if i in rows]
+    return FollowUpPage(filters, keyset.KeysetPage(shown, shown[-1] if len(ids) > size else None),
+                        keyset.capped_count_of([query]))
 
 
 def open_count(agency_id: int) -> int:

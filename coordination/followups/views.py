@@ -8,10 +8,14 @@ from coordination import policy
 from coordination.cases.steps import load_case, to_case
 from coordination.decorators import section_required
 from coordination.followups import services
-from coordination.followups.section import add_form, close_action
+from coordination.followups.section import add_form, close_action, follow_up_steps
 from coordination.models_base import utcnow
-from coordination.pipeline import Confirmation, acting_user, current_page, step
+from coordination.pipeline import Confirmation, acting_user, step
+from coordination.public_ids import decode
+from coordination.refusals import NotFound
 from coordination.replica.routing import reads_from_replica
+from coordination.week import this_week
+from coordination.worklists import acted_row, back_to_list
 from forms.followups import CloseFollowUpForm, UndoDoneForm
 from forms.referrals import legal_ground_value
 
@@ -23,10 +27,33 @@ cases_section = section_required(policy.Section.CASES)
 @cases_section
 @reads_from_replica
 def agency_list():
-    return render_template("followups/list.html",
-                           pagination=services.agency_follow_ups(acting_user(),
-                                                                 page=current_page()),
-                           today=utcnow().date())
+    user = acting_user()
+    week = this_week(utcnow())
+    filters = services.FollowUpFilters.from_args(request.args)
+    listed = services.follow_up_page(user, filters, request.args.get("after"), week.today,
+                                     week.last_day)
+    acted = acted_row(request.args)
+    return render_template(
+        "followups/list.html", listed=listed, today=week.today, acted=acted,
+        steps={f.id: follow_up_steps(user, f) for f in listed.page.rows},
+        undo=_undoable(user, acted, listed.page.rows))
+
+
+def _undoable(user, acted: str | None, rows: list):
+    """The follow-up just marked done from this list, while its "done" may
+    still be undone by this user (drawn with its undo button above the list)."""
+    follow_up_id = decode("follow_up", acted) if acted else None
+    if follow_up_id is None or any(f.id == follow_up_id for f in rows):
+        return None
+    try:
+        follow_up = services.get_follow_up_or_404(user, follow_up_id)
+    except NotFound:
+        return None
+    return follow_up if "undo" in follow_up_steps(user, follow_up) else None
+
+
+#: The lists a follow-up's step may be taken from, and how their filters are read.
+FROM_LISTS = {"followups": ("followups.agency_list", services.FollowUpFilters.from_args)}
 
 
 @bp.route("/cases/<case:case_id>/followups", methods=["POST"])
@@ -58,7 +85,8 @@ def _close_confirmation() -> Confirmation:
 @bp.route("/followups/<follow_up:follow_up_id>/close", methods=["POST"])
 @cases_section
 @step(load=services.get_follow_up_or_404, action=close_action,
-      back=to_case("follow-ups"), form=lambda user, obj: CloseFollowUpForm(),
+      back=back_to_list(FROM_LISTS, to_case("follow-ups")),
+      form=lambda user, obj: CloseFollowUpForm(),
       confirm=lambda user, follow_up: _close_confirmation())
 def close(user, follow_up, form):
     services.close_follow_up(user, follow_up, form.outcome.data == "done",
@@ -69,7 +97,7 @@ def close(user, follow_up, form):
 @bp.route("/followups/<follow_up:follow_up_id>/undo", methods=["POST"])
 @cases_section
 @step(load=services.get_follow_up_or_404, action=policy.Action.UNDO_FOLLOW_UP_DONE,
-      back=to_case("follow-ups"), form=lambda user, obj: UndoDoneForm())
+      back=back_to_list(FROM_LISTS, to_case("follow-ups")), form=lambda user, obj: UndoDoneForm())
 def undo_done(user, follow_up, form):
     services.undo_done(user, follow_up, form.version.data)
     return _("The follow-up is open again.")

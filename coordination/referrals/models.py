@@ -65,6 +65,17 @@ class Referral(db.Model):
                  "to_agency_id", "status", "case_id"),
         sa.Index("ix_referrals_from_agency_id_status_case_id",
                  "from_agency_id", "status", "case_id"),
+        # The inbox's lists: a page of one agency's (or, for "mine", one
+        # person's) referrals in one status, in deadline order, read from the
+        # index and stopped at the page (keyset pages: coordination/keyset.py).
+        sa.Index("ix_referrals_to_agency_id_status_respond_by",
+                 "to_agency_id", "status", "respond_by", "id"),
+        sa.Index("ix_referrals_from_agency_id_status_respond_by",
+                 "from_agency_id", "status", "respond_by", "id"),
+        sa.Index("ix_referrals_sent_by_id_status_respond_by",
+                 "sent_by_id", "status", "respond_by", "id"),
+        sa.Index("ix_referrals_answered_by_id_status_respond_by",
+                 "answered_by_id", "status", "respond_by", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from coordination import policy
+from coordination import keyset, policy
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction
@@ -21,6 +21,7 @@ from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.notifications.models import NotificationKind
 from coordination.notifications.services import notify
+from coordination.public_ids import decode
 from coordination.referrals.models import (
     FINAL_STATUSES,
     LegalGround,
@@ -199,33 +200,111 @@ def get_referral_or_404(user: User, referral_id: int) -> Referral:
 # --- the inbox ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Box:
+    """One list of the inbox: whose referrals (``side``: the receiving or the
+    sending agency) in which statuses, and who "mine" means in it."""
+
+    key: str
+    side: str  #: "to" or "from"
+    statuses: tuple[ReferralStatus, ...]
+    #: The column naming the user in "mine" (None: the list has no person yet).
+    mine: str | None
+    #: Whether the answer's deadline still runs (the due filters apply).
+    due: bool
+
+
+#: The inbox's lists, in the order of its tabs. Every list is in the order of
+#: the answer's deadline, earliest first (overdue on top), then the id.
+BOXES = {
+    "incoming": Box("incoming", "to", (ReferralStatus.SENT,), None, True),
+    "outgoing": Box("outgoing", "from", (ReferralStatus.SENT,), "sent_by_id", True),
+    "in_progress": Box("in_progress", "to", (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
+                       "answered_by_id", False),
+}
+#: The due filters: answer overdue, or due before the end of this week.
+DUE_FILTERS = ("overdue", "week")
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    box: str = "incoming"
+    mine: bool = False
+    due: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> InboxFilters:
+        """The filters of a query string; anything unknown is left out."""
+        box = args.get("box", "")
+        box = box if box in BOXES else "incoming"
+        due = args.get("due", "")
+        return cls(box=box, mine=args.get("who") == "mine" and BOXES[box].mine is not None,
+                   due=due if due in DUE_FILTERS and BOXES[box].due else "")
+
+    def args(self, **changes) -> dict:
+        """The query string of these filters (with ``changes``), defaults left out."""
+        values = {"box": self.box, "who": "mine" if self.mine else "", "due": self.due,
+                  **changes}
+        return {key: value for key, value in values.items()
+                if value and not (key == "box" and value == "incoming")}
+
+
+def _box_parts(user: User, box: Box, filters: InboxFilters, now: datetime,
+               week_end: datetime) -> list[sa.Select]:
+    """One ``SELECT`` of (deadline, id) per status of ``box``, each answered in
+    order by an index on (agency or person, status, deadline, id)."""
+    agency = Referral.to_agency_id if box.side == "to" else Referral.from_agency_id
+    conditions = [agency == user.agency_id]
+    if filters.mine and box.mine:
+        conditions.append(getattr(Referral, box.mine) == user.id)
+    if filters.due == "overdue":
+        conditions.append(Referral.respond_by < now)
+    elif filters.due == "week":
+        conditions.extend((Referral.respond_by >= now, Referral.respond_by < week_end))
+    return [sa.select(Referral.respond_by, Referral.id)
+            .where(*conditions, Referral.status == status)
+            .order_by(Referral.respond_by, Referral.id)
+            for status in box.statuses]
+
+
 @dataclass
-class ReferralInbox:
-    incoming: list[Referral]  #: awaiting this agency's answer, overdue first
-    outgoing: list[Referral]  #: sent by this agency, not answered yet
-    in_progress: list[Referral]  #: accepted by this agency, not completed
+class InboxPage:
+    filters: InboxFilters
+    page: keyset.KeysetPage
+    #: Each list's count under the same filters, stopped at the cap.
+    counts: dict[str, keyset.CappedCount]
 
 
-def inbox(user: User, limit: int = 200) -> ReferralInbox:
-    """The referral inbox of the user's agency (at most ``limit`` per list)."""
-    agency_id = user.agency_id
-    base = sa.select(Referral).options(
-        joinedload(Referral.case), joinedload(Referral.from_agency),
-        joinedload(Referral.to_agency),
-    ).limit(limit)
-    incoming = base.where(Referral.to_agency_id == agency_id,
-                          Referral.status == ReferralStatus.SENT).order_by(Referral.respond_by)
-    outgoing = base.where(Referral.from_agency_id == agency_id,
-                          Referral.status == ReferralStatus.SENT).order_by(Referral.respond_by)
-    working = base.where(
-        Referral.to_agency_id == agency_id,
-        Referral.status.in_([ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS]),
-    ).order_by(Referral.sent_at)
-    return ReferralInbox(
-        incoming=list(db.session.scalars(incoming)),
-        outgoing=list(db.session.scalars(outgoing)),
-        in_progress=list(db.session.scalars(working)),
-    )
+def inbox_page(user: User, filters: InboxFilters, after_token: str | None, now: datetime,
+               week_end: datetime, size: int | None = None) -> InboxPage:
+    """One page of one list of the user's agency's referral inbox.
+
+    The referrals of the lists are the agency's by involvement (received
+    and not declined, or sent), so every row's case is the agency's to see.
+    The page starts after the referral ``after_token`` names (a position
+    only: a token of another agency's referral moves nothing into view)."""
+    size = size or keyset.PAGE_SIZE
+    box = BOXES[filters.box]
+    parts = _box_parts(user, box, filters, now, week_end)
+    last_id = decode("referral", after_token) if after_token else None
+    if last_id is not None:
+        position = db.session.execute(sa.select(Referral.respond_by, Referral.id)
+                                      .where(Referral.id == last_id)).first()
+        if position is not None:
+            parts = [part.where(keyset.after((Referral.respond_by, Referral.id), position))
+                     for part in parts]
+    ids = keyset.first_rows(parts, ("respond_by", "id"), size + 1)
+    rows = {r.id: r for r in db.session.scalars(
+        sa.select(Referral).where(Referral.id.in_(ids[:size])).options(
+            joinedload(Referral.case), joinedload(Referral.from_agency),
+            joinedload(Referral.to_agency)))}
+    shown = [rows[i] for i in ids[:size] if i in rows]
+    counts = {key: keyset.capped_count_of(_box_parts(
+        user, other, InboxFilters(key, filters.mine and other.mine is not None,
+                                  filters.due if other.due else ""), now, week_end))
+        for key, other in BOXES.items()}
+    return InboxPage(filters, keyset.KeysetPage(shown, shown[-1] if len(ids) > size else None),
+                     counts)
 
 
 def awaiting_answer(user: User, limit: int) -> tuple[list[Referral], int]:

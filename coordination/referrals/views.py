@@ -12,8 +12,10 @@ from coordination.pipeline import Confirmation, acting_user, step
 from coordination.protection.services import expiring_orders
 from coordination.referrals import services
 from coordination.referrals.models import LegalGround, Priority, ReferralService
-from coordination.referrals.section import send_form, step_action
+from coordination.referrals.section import referral_steps, send_form, step_action
 from coordination.replica.routing import reads_from_replica
+from coordination.week import this_week
+from coordination.worklists import acted_row, back_to_list
 from forms.referrals import ReferralStepForm
 
 bp = Blueprint("referrals", __name__)
@@ -26,8 +28,13 @@ cases_section = section_required(policy.Section.CASES)
 def inbox():
     user = acting_user()
     now = utcnow()
-    return render_template("referrals/inbox.html", inbox=services.inbox(user), now=now,
-                           expiring=expiring_orders(user, now))
+    week = this_week(now)
+    filters = services.InboxFilters.from_args(request.args)
+    page = services.inbox_page(user, filters, request.args.get("after"), now, week.ends_at)
+    return render_template(
+        "referrals/inbox.html", inbox=page, now=now, expiring=expiring_orders(user, now),
+        steps={r.id: referral_steps(user, r) for r in page.page.rows},
+        boxes=services.BOXES, acted=acted_row(request.args))
 
 
 @bp.route("/cases/<case:case_id>/referrals", methods=["POST"])
@@ -43,12 +50,18 @@ def send(user, case, form):
 
 
 def _referral_confirmation() -> Confirmation | None:
-    """Cancelling and revoking end the referral for both agencies."""
+    """Declining, cancelling and revoking end the referral for both agencies."""
     if request.form.get("step") == "cancel":
         return Confirmation(
             _("Cancel the referral"),
             _("The receiving agency will no longer be asked to act; this cannot be undone."),
             _("Cancel the referral"), reason="note", reason_label=_("Reason"))
+    if request.form.get("step") == "decline":
+        return Confirmation(
+            _("Decline the referral"),
+            _("Your agency will not provide the service and will no longer see the case, "
+              "unless it is involved otherwise; the sender is told. This cannot be undone."),
+            _("Decline the referral"), reason="note", reason_label=_("Reason for declining"))
     if request.form.get("step") == "revoke":
         return Confirmation(
             _("Revoke the referral"),
@@ -61,8 +74,11 @@ def _referral_confirmation() -> Confirmation | None:
 @cases_section
 # Declining ends the receiver's involvement: unless the agency has another
 # part in the case, its page would now answer 404, so it goes to the inbox.
+# A step taken in a row of the inbox returns to the inbox as it was.
 @step(load=services.get_referral_or_404, action=step_action,
-      back=to_case_or("referrals", "referrals.inbox"), form=lambda user, obj: ReferralStepForm(),
+      back=back_to_list({"referrals": ("referrals.inbox", services.InboxFilters.from_args)},
+                        to_case_or("referrals", "referrals.inbox")),
+      form=lambda user, obj: ReferralStepForm(),
       confirm=lambda user, referral: _referral_confirmation())
 def take_step(user, referral, form):
     services.move_referral(user, referral, form.step.data, form.version.data, form.note.data)

@@ -98,7 +98,9 @@ def test_agency_list_is_overdue_first(new_case, user, agency, login_as):
     later = _add(coordinator, case, agency("SOKULUK-LSG"), due=date.today() + timedelta(days=9))
     overdue = _add(coordinator, case, agency("SOKULUK-LSG"), due=date(2026, 11, 21))
     db.session.commit()
-    items = services.agency_follow_ups(user("lsg.sokuluk")).items
+    today = date.today()
+    items = services.follow_up_page(user("lsg.sokuluk"), services.FollowUpFilters(), None,
+                                    today, today + timedelta(days=6), size=1000).page.rows
     ids = [f.id for f in items]
     assert ids.index(overdue.id) < ids.index(later.id)
     page = login_as("lsg.sokuluk").get("/followups").text

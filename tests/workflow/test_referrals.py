@@ -221,10 +221,14 @@ def test_inbox_lists_overdue_first(new_case, user, agency):
     early = _send(coordinator, new_case(), agency("SOKULUK-POLICE"), Priority.NORMAL,
                   LegalGround.DANGER_TO_LIFE, now=NOW)
     db.session.flush()
-    inbox = services.inbox(user("police.sokuluk"))
-    ids = [r.id for r in inbox.incoming]
+    def listed(who, box):
+        page = services.inbox_page(who, services.InboxFilters(box), None, NOW,
+                                   NOW + timedelta(days=7), size=1000)
+        return [r.id for r in page.page.rows]
+
+    ids = listed(user("police.sokuluk"), "incoming")
     assert ids.index(late.id) < ids.index(early.id)
-    assert early.id in [r.id for r in services.inbox(coordinator).outgoing]
+    assert early.id in listed(coordinator, "outgoing")
 
 
 # --- through the web, as users ------------------------------------------------------
@@ -279,7 +283,7 @@ def test_stale_form_shows_a_message_and_saves_nothing(new_case, user, agency, lo
     db.session.commit()
     response = client.post(f"/referrals/{pid(referral)}/step", data={
         "csrf_token": csrf_token(page.text), "step": "decline", "version": stale_version,
-        "note": "Нет мест"}, follow_redirects=True)
+        "note": "Нет мест", "confirmed": "1"}, follow_redirects=True)
     assert "Someone changed this while you had the page open" in response.text
     db.session.refresh(referral)
     assert referral.status == ReferralStatus.ACCEPTED
@@ -308,7 +312,7 @@ def test_declining_sends_the_receiver_back_to_its_inbox(new_case, user, agency, 
     page = client.get(f"/cases/{pid(case)}")
     response = client.post(f"/referrals/{pid(referral)}/step", data={
         "csrf_token": csrf_token(page.text), "step": "decline", "version": referral.version,
-        "note": "Нет врача"})
+        "note": "Нет врача", "confirmed": "1"})
     assert response.status_code == 302
     assert response.headers["Location"] == "/referrals"
     assert "Referral updated." in client.get("/referrals").text

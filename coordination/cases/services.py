@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from coordination import policy
+from coordination import keyset, policy
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
@@ -280,9 +280,10 @@ def _filtered(user: User, filters: CaseFilters) -> sa.Select:
     return query
 
 
-#: Counts on the case list stop here: the page says "200+" rather than
-#: counting every visible case on each request (docs/PERFORMANCE.md).
-COUNT_CAP = 200
+#: Counts on the case list stop where the inboxes' do (``keyset.COUNT_CAP``):
+#: the page says "200+" rather than counting every visible case on each
+#: request (docs/PERFORMANCE.md).
+COUNT_CAP = keyset.COUNT_CAP
 #: The ``kind`` of the list's cursors (``coordination.public_ids``): a cursor
 #: is a case's token that opens no case page.
 CURSOR_KIND = "case-list-cursor"

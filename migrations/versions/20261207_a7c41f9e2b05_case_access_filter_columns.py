@@ -8,7 +8,7 @@ The copies are filled from the cases here; afterwards
 transaction that changes the case.
 
 Revision ID: a7c41f9e2b05
-Revises: c6a1d9e3f207
+Revises: a7c3e9b15d42
 Create Date: 2026-12-07 16:10:00
 """
 from alembic import op
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = 'a7c41f9e2b05'
-down_revision = 'c6a1d9e3f207'
+down_revision = 'a7c3e9b15d42'
 branch_labels = None
 depends_on = None
 

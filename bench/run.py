@@ -38,6 +38,7 @@ from bench.signin import time_sign_ins  # noqa: E402
 from coordination import create_app, policy  # noqa: E402
 from coordination.accounts.models import Role, User  # noqa: E402
 from coordination.agencies.models import Agency, AgencyType  # noqa: E402
+from coordination.cases import services  # noqa: E402
 from coordination.cases.models import Case, CaseStatus  # noqa: E402
 from coordination.extensions import db  # noqa: E402
 from coordination.models_base import utcnow  # noqa: E402
@@ -142,8 +143,14 @@ def list_urls(username: str, per_page: int) -> dict[str, str]:
     count = db.session.scalar(visible.with_only_columns(sa.func.count(Case.id)))
     code = db.session.scalar(visible.with_only_columns(Case.survivor_code)
                              .order_by(Case.created_at.desc()).offset(10).limit(1))
-    last_page = max(1, math.ceil(count / per_page))
-    return {"first page": "/cases", "deep page": f"/cases?page={last_page}",
+    # The last page, reached as the list's own "next" links reach it: after
+    # the case just before it (keyset pagination, coordination/cases/services.py).
+    before_last = db.session.scalar(visible.with_only_columns(Case.id)
+                                    .order_by(*policy.newest_first(user))
+                                    .offset(max(0, count - per_page - 1)).limit(1))
+    deep = (f"/cases?after={encode(services.CURSOR_KIND, before_last)}"
+            if count > per_page else "/cases")
+    return {"first page": "/cases", "deep page": deep,
             "search": "/cases?" + urlencode({"q": code or "DV-2"}),
             "filter": f"/cases?status={CaseStatus.ACTIVE.value}"}
 

@@ -107,6 +107,9 @@ class BaseConfig:
     #: (``flask retention``); aggregate statistics are kept.
     RETENTION_YEARS = 10
     CASES_PER_PAGE = 25
+    #: How long the navigation's badges are held in the session before they
+    #: are counted again (a change by the user counts them at once).
+    BADGE_SECONDS = 30
     #: Rows per page of the administration lists (users, agencies, histories).
     ADMIN_PER_PAGE = 50
 
@@ -261,6 +264,9 @@ class TestingConfig(BaseConfig):
     TEMPORARY_PASSWORD_ARGON2_MEMORY_COST = 1024
     #: Documents uploaded by tests go to a scratch folder, not the instance's.
     DOCUMENTS_FOLDER = os.path.join(tempfile.gettempdir(), "coordination-test-documents")
+    #: Tests change the data behind a signed-in client and look at once; the
+    #: badges' own tests (tests/workflow/test_capped_counts.py) hold them.
+    BADGE_SECONDS = 0
 
 
 class ProductionConfig(BaseConfig):

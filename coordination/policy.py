@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -469,13 +470,48 @@ def visible_cases(user: User) -> sa.Select:
                                                 _ACCESS.agency_id == agency_id))
 
 
+@dataclass(frozen=True)
+class CaseListColumns:
+    """The columns the case list filters and orders :func:`visible_cases` by:
+    the access row's copies for an agency (one index per filter, in the
+    list's order), the case's own for the whole country."""
+
+    status: ColumnElement
+    risk_level: ColumnElement
+    district_id: ColumnElement
+    #: The list's key, newest first: (registration, case id).
+    created_at: ColumnElement
+    case_id: ColumnElement
+
+
+_CASE_COLUMNS = CaseListColumns(Case.status, Case.risk_level, Case.district_id,
+                                Case.created_at, Case.id)
+_ACCESS_COLUMNS = CaseListColumns(_ACCESS.status, _ACCESS.risk_level, _ACCESS.district_id,
+                                  _ACCESS.created_at, _ACCESS.case_id)
+
+
+def case_list_columns(user: User) -> CaseListColumns:
+    """Where :func:`visible_cases` (and :func:`visible_case_keys`) of ``user``
+    find the list's filters and key."""
+    return _CASE_COLUMNS if isinstance(_access_agency(user), bool) else _ACCESS_COLUMNS
+
+
 def newest_first(user: User) -> tuple:
     """The order of :func:`visible_cases` newest first: the access rows' own
     index (agency, registration, case) for an agency, so that a page costs a
     page; the cases' registration index for the whole country."""
-    if isinstance(_access_agency(user), bool):
-        return Case.created_at.desc(), Case.id.desc()
-    return _ACCESS.created_at.desc(), _ACCESS.case_id.desc()
+    columns = case_list_columns(user)
+    return columns.created_at.desc(), columns.case_id.desc()
+
+
+def visible_case_keys(user: User) -> sa.Select:
+    """``SELECT`` of the ids of the cases ``user`` may see without reading the
+    cases: the agency's access rows alone (the filters of
+    :func:`case_list_columns` apply), for counts that stop at a cap."""
+    agency_id = _access_agency(user)
+    if isinstance(agency_id, bool):
+        return sa.select(Case.id).where(sa.true() if agency_id else sa.false())
+    return sa.select(_ACCESS.case_id).where(_ACCESS.agency_id == agency_id)
 
 
 def visible_case(user: User, case_id: int) -> sa.Select:

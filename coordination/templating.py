@@ -1,10 +1,13 @@
 """What every template may use: labels, and which sections the user may open."""
 from __future__ import annotations
 
-from flask import Flask
+import time
+
+from flask import Flask, current_app, request, session
 from flask_login import current_user
 
 from coordination import policy
+from coordination.counts import Capped, count_format
 from coordination.followups.services import open_count
 from coordination.labels import label
 from coordination.notifications.services import unread_count
@@ -24,23 +27,49 @@ NAVIGATION = {
 }
 
 
+#: The session's copy of the badges: (user id, when counted, the counts).
+BADGES_KEY = "badges"
+
+
+def _badges() -> dict:
+    """The navigation's three badges, counted up to a cap, and counted again
+    only every ``BADGE_SECONDS`` or after the user changed something (a
+    request other than GET): the session holds them in between, so a page
+    view does not recount the agency's work (docs/PERFORMANCE.md)."""
+    now = time.time()
+    held = session.get(BADGES_KEY)
+    if (held and held.get("user") == current_user.id
+            and 0 <= now - held.get("at", 0) < current_app.config["BADGE_SECONDS"]):
+        return {name: Capped(value, more) for name, (value, more) in held["counts"].items()}
+    counts = {
+        "referrals": awaiting_answer_count(current_user.agency_id),
+        "followups": open_count(current_user.agency_id),
+        "notifications": unread_count(current_user),
+    }
+    session[BADGES_KEY] = {"user": current_user.id, "at": now, "counts": {
+        name: [int(value), bool(getattr(value, "more", False))]
+        for name, value in counts.items()}}
+    return counts
+
+
+def _forget_badges() -> None:
+    """A change (any request but GET or HEAD) may move a badge: count them again."""
+    if request.method not in ("GET", "HEAD"):
+        session.pop(BADGES_KEY, None)
+
+
 def _navigation() -> dict:
     signed_in = current_user.is_authenticated
     allowed = {name: signed_in and policy.may_use(current_user, section)
                for name, section in NAVIGATION.items()}
-    counts = {}
-    if allowed["may_use_cases"]:
-        # The badges: three indexed counts per page.
-        counts = {
-            "referrals": awaiting_answer_count(current_user.agency_id),
-            "followups": open_count(current_user.agency_id),
-            "notifications": unread_count(current_user),
-        }
+    counts = _badges() if allowed["may_use_cases"] else {}
     return {**allowed, "inbox_counts": counts}
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["label"] = label
+    app.jinja_env.filters["countformat"] = count_format
     # A record's opaque token: the lists name the row a step was taken on by it.
     app.jinja_env.globals["token_of"] = token
     app.context_processor(_navigation)
+    app.before_request(_forget_badges)

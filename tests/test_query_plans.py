@@ -26,6 +26,7 @@ from sqlalchemy import event
 
 from coordination.accounts.models import User
 from coordination.cases.models import Case
+from coordination.cases.services import CURSOR_KIND
 from coordination.extensions import db
 from coordination.meetings.models import Meeting
 from tests.helpers import pid
@@ -37,7 +38,7 @@ BIG_TABLES = frozenset({
     "referrals", "follow_ups", "protection_orders", "order_violations",
     "correctional_programmes", "consent_records", "risk_assessments",
     "notifications", "notification_reads", "audit_events", "meetings", "agenda_items",
-    "agenda_item_reasons", "meeting_attendances",
+    "agenda_item_reasons", "meeting_attendances", "case_access",
 })
 
 
@@ -129,9 +130,11 @@ def _meeting_of(committee_code: str) -> int:
 
 
 CASE_WORKER_PAGES = [
-    "/cases", "/cases?page=2", "/cases?status=active", "/cases?risk=high",
+    "/cases", "/cases?after={cursor}", "/cases?before={cursor}", "/cases?status=active",
+    "/cases?risk=high", "/cases?district={district}", "/cases?status=open&risk=high",
+    "/cases?status=active&after={cursor}",
     "/cases?q={reference}", "/cases?q=A&status=open", "/referrals", "/followups",
-    "/notifications",
+    "/notifications", "/",
     # The inbox's lists and filters (keyset pages, capped counts).
     "/referrals?box=outgoing", "/referrals?box=in_progress", "/referrals?due=overdue",
     "/referrals?due=week", "/referrals?box=outgoing&who=mine&due=overdue",
@@ -149,8 +152,44 @@ def test_lists_and_inboxes_use_indexes(username, url, login_as):
     # SQLite's case-insensitive LIKE or a non-C PostgreSQL collation): it
     # filters the visible set, which the indexes give. On a few hundred rows
     # PostgreSQL may as well walk a whole index of cases for its count.
-    assert full_scans(client, url.format(reference=reference),
-                      whole_index_ok="q=" in url) == []
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    url = url.format(reference=reference, cursor=pid(_case_of(username), CURSOR_KIND),
+                     district=user.agency.territory_id)
+    assert full_scans(client, url, whole_index_ok="q=" in url) == []
+
+
+def _list_statement(client, url: str) -> tuple[str, object]:
+    """The statement that reads the page of cases (the one with a LIMIT)."""
+    return next((statement, parameters) for statement, parameters in _selects_of(client, url)
+                if "FROM cases" in statement and "LIMIT" in statement.upper())
+
+
+@pytest.mark.parametrize(("url", "index"), [
+    ("/cases?status=active", "ix_case_access_agency_status_newest"),
+    ("/cases?risk=high", "ix_case_access_agency_risk_newest"),
+    ("/cases?district={district}", "ix_case_access_agency_district_newest"),
+    ("/cases?after={cursor}", "ix_case_access_agency_newest"),
+])
+def test_a_filtered_or_deep_page_walks_the_agency_rows_in_its_index(url, index, login_as):
+    """The filter's copy on the access rows serves it: the page starts in the
+    agency's rows of that value (or after the cursor) in the list's order,
+    rather than testing every visible case (docs/PERFORMANCE.md)."""
+    client = login_as("coordinator.sokuluk")
+    user = db.session.scalar(sa.select(User).where(User.username == "coordinator.sokuluk"))
+    url = url.format(district=user.agency.territory_id,
+                     cursor=pid(_case_of("coordinator.sokuluk"), CURSOR_KIND))
+    statement, parameters = _list_statement(client, url)
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("ANALYZE")
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = " ".join(str(row[0]) for row in connection.exec_driver_sql(
+            "EXPLAIN " + statement, parameters))
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = on")
+    else:
+        plan = " ".join(row[-1] for row in connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + statement, parameters))
+    assert index in plan, plan
 
 
 @pytest.mark.parametrize("username", ["coordinator.sokuluk", "police.sokuluk"])

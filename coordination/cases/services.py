@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from coordination import policy
+from coordination import keyset, policy
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
@@ -38,6 +38,7 @@ from coordination.cases.search import search_predicate
 from coordination.cases.timeline import add_event
 from coordination.extensions import db
 from coordination.models_base import utcnow
+from coordination.public_ids import decode, encode
 from coordination.refusals import Forbidden, NotFound, RuleBroken
 from coordination.territories.models import Territory, TerritoryLevel
 from coordination.workflow import check_version
@@ -258,48 +259,119 @@ class CaseFilters:
     query: str | None = None
 
 
-def _filtered(user: User, filters: CaseFilters) -> sa.Select:
-    query = policy.visible_cases(user)
+def _conditions(user: User, filters: CaseFilters) -> list:
+    """The filters as conditions on the list's columns (the access row's copies)."""
+    columns = policy.case_list_columns(user)
+    conditions = []
     if filters.status is not None:
-        query = query.where(Case.status == filters.status)
+        conditions.append(columns.status == filters.status)
     if filters.district_id is not None:
-        query = query.where(Case.district_id == filters.district_id)
+        conditions.append(columns.district_id == filters.district_id)
     if filters.risk is not None:
-        query = query.where(Case.risk_level == filters.risk)
+        conditions.append(columns.risk_level == filters.risk)
+    return conditions
+
+
+def _filtered(user: User, filters: CaseFilters) -> sa.Select:
+    query = policy.visible_cases(user).where(*_conditions(user, filters))
     found = search_predicate(filters.query or "")
     if found is not None:
         query = query.where(found)
     return query
 
 
-def list_cases(user: User, filters: CaseFilters, page: int = 1):
-    """One page of the cases ``user`` may see, newest first (a Pagination).
+#: Counts on the case list stop where the inboxes' do (``keyset.COUNT_CAP``):
+#: the page says "200+" rather than counting every visible case on each
+#: request (docs/PERFORMANCE.md).
+COUNT_CAP = keyset.COUNT_CAP
+#: The ``kind`` of the list's cursors (``coordination.public_ids``): a cursor
+#: is a case's token that opens no case page.
+CURSOR_KIND = "case-list-cursor"
 
-    Pages are numbered (``LIMIT``/``OFFSET``): the database walks the
-    agency's case-access rows newest first (``policy.newest_first``), so the
-    first page costs a page whatever the agency's size. The total is counted
-    from the access rows alone when nothing is filtered (docs/PERFORMANCE.md).
+
+@dataclass
+class CasePage:
+    """One page of the case list, walked by keyset: no offset, no page number."""
+
+    items: list[Case]
+    #: How many cases match, counted up to :data:`COUNT_CAP`.
+    total: int
+    #: True when more than ``total`` match (the count stopped at the cap).
+    more: bool
+    #: Opaque cursors (``after``/``before`` in the URL) of the next and the
+    #: previous page; None when there is none.
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+
+
+def _cursor_key(token: str | None) -> tuple[datetime, int] | None:
+    """The list key (registration, case id) of a cursor; None for anything else."""
+    case_id = decode(CURSOR_KIND, token) if token else None
+    if case_id is None:
+        return None
+    created_at = db.session.scalar(sa.select(Case.created_at).where(Case.id == case_id))
+    return None if created_at is None else (created_at, case_id)
+
+
+def list_cases(user: User, filters: CaseFilters, after: str | None = None,
+               before: str | None = None) -> CasePage:
+    """One page of the cases ``user`` may see, newest first.
+
+    Keyset pagination: the page starts after (or ends before) the case of a
+    cursor, so the database walks the agency's case-access rows newest first
+    from that key, in the index of the filter if there is one; a deep page
+    costs what the first does. A cursor that does not decode (or whose case
+    is gone) gives the first page. The count stops at :data:`COUNT_CAP`.
     """
-    query = _filtered(user, filters).order_by(*policy.newest_first(user))
-    query = query.options(joinedload(Case.district), joinedload(Case.lead_agency))
-    pagination = db.paginate(
-        query,
-        page=page,
-        per_page=current_app.config["CASES_PER_PAGE"],
-        error_out=False,
-        count=False,
-    )
-    pagination.total = count_cases(user, filters)
-    return pagination
+    per_page = current_app.config["CASES_PER_PAGE"]
+    columns = policy.case_list_columns(user)
+    key = sa.tuple_(columns.created_at, columns.case_id)
+    query = _filtered(user, filters).options(joinedload(Case.district),
+                                             joinedload(Case.lead_agency))
+    backwards = _cursor_key(before) if after is None else None
+    forwards = _cursor_key(after)
+    if backwards is not None:
+        rows = list(db.session.scalars(
+            query.where(key > backwards)
+            .order_by(columns.created_at.asc(), columns.case_id.asc()).limit(per_page + 1)))
+        newer, items = len(rows) > per_page, rows[:per_page][::-1]
+        older = True
+    else:
+        if forwards is not None:
+            query = query.where(key < forwards)
+        rows = list(db.session.scalars(
+            query.order_by(*policy.newest_first(user)).limit(per_page + 1)))
+        older, items = len(rows) > per_page, rows[:per_page]
+        newer = forwards is not None and bool(items)
+    total, more = capped_count(user, filters)
+    return CasePage(
+        items, total, more,
+        next_cursor=encode(CURSOR_KIND, items[-1].id) if older and items else None,
+        previous_cursor=encode(CURSOR_KIND, items[0].id) if newer and items else None)
 
 
 def count_cases(user: User, filters: CaseFilters) -> int:
-    """How many cases ``user`` may see that match ``filters``."""
-    unfiltered = (filters.status is None and filters.district_id is None
-                  and filters.risk is None and not (filters.query or "").strip())
-    if unfiltered:
-        return db.session.scalar(policy.count_visible_cases(user))
-    return db.session.scalar(_filtered(user, filters).with_only_columns(sa.func.count(Case.id)))
+    """How many cases ``user`` may see that match ``filters``, counted up to
+    :data:`COUNT_CAP`."""
+    return capped_count(user, filters)[0]
+
+
+def capped_count(user: User, filters: CaseFilters, cap: int | None = None) -> tuple[int, bool]:
+    """How many cases ``user`` may see that match ``filters``, counting at
+    most ``cap`` (the number, and whether more match).
+
+    Without a search the count reads the agency's access rows alone (the
+    filter's index); a search reads the cases it finds. Either way at most
+    ``cap + 1`` rows, whatever the size of the visible set.
+    """
+    cap = COUNT_CAP if cap is None else cap
+    if (filters.query or "").strip():
+        ids = _filtered(user, filters).with_only_columns(Case.id)
+    else:
+        ids = policy.visible_case_keys(user).where(*_conditions(user, filters))
+    found = db.session.scalar(
+        sa.select(sa.func.count()).select_from(ids.limit(cap + 1).subquery()))
+    return min(found, cap), found > cap
 
 
 def get_case_or_404(user: User, case_id: int, audit: bool = True, options=()) -> Case:

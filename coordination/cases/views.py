@@ -40,7 +40,6 @@ from coordination.pipeline import (
     acting_user,
     allow_write,
     attempt,
-    current_page,
     step,
 )
 from coordination.replica.routing import reads_from_replica
@@ -69,8 +68,9 @@ def list_cases():
             risk=RiskLevel(form.risk.data) if form.risk.data else None,
             query=form.q.data,
         )
-    pagination = services.list_cases(user, filters, page=current_page())
-    return render_template("cases/list.html", form=form, pagination=pagination)
+    page = services.list_cases(user, filters, after=request.args.get("after"),
+                               before=request.args.get("before"))
+    return render_template("cases/list.html", form=form, page=page)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from coordination.audit.services import record
 from coordination.cases.models import Case, CaseStatus, RiskLevel, TimelineKind
 from coordination.cases.timeline import add_event, text
 from coordination.consent.services import record_override, require_cover
+from coordination.counts import capped_count
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.models_base import utcnow
@@ -226,11 +227,10 @@ def follow_up_page(user: User, filters: FollowUpFilters, after_token: str | None
 
 
 def open_count(agency_id: int) -> int:
-    """Open follow-ups owned by the agency (the navigation's badge)."""
-    return db.session.scalar(
-        sa.select(sa.func.count(FollowUp.id)).where(
-            FollowUp.owner_agency_id == agency_id, FollowUp.status == FollowUpStatus.OPEN)
-    )
+    """Open follow-ups owned by the agency (the navigation's badge), counted
+    up to :data:`coordination.counts.PANEL_CAP`."""
+    return capped_count(sa.select(FollowUp.id).where(
+        FollowUp.owner_agency_id == agency_id, FollowUp.status == FollowUpStatus.OPEN))
 
 
 #: How far ahead the home page looks for follow-ups falling due.
@@ -249,19 +249,20 @@ def due_soon(user: User, today: date, limit: int) -> tuple[list[FollowUp], int]:
     rows = db.session.scalars(
         sa.select(FollowUp).where(*waiting).order_by(FollowUp.due_on, FollowUp.id)
         .limit(limit).options(joinedload(FollowUp.case), joinedload(FollowUp.owner_user)))
-    total = db.session.scalar(sa.select(sa.func.count(FollowUp.id)).where(*waiting))
-    return list(rows), total
+    return list(rows), capped_count(sa.select(FollowUp.id).where(*waiting))
 
 
 def _without_plan(user: User):
-    """Conditions on :class:`Case`: high risk, not closed, no open follow-up,
-    and this agency's to plan (it leads the case, or it is the committee that
-    coordinates the territory's cases); the caller keeps them within what the
-    user sees."""
+    """Conditions on :func:`policy.visible_cases`: high risk, not closed, no
+    open follow-up, and this agency's to plan (it leads the case, or it is
+    the committee that coordinates the territory's cases). Risk and status
+    are read from the agency's access rows (their risk index), so only the
+    agency's high-risk cases are looked at."""
+    columns = policy.case_list_columns(user)
     open_plan = sa.select(FollowUp.id).where(
         FollowUp.case_id == Case.id, FollowUp.status == FollowUpStatus.OPEN
     ).correlate(Case).exists()
-    conditions = [Case.risk_level == RiskLevel.HIGH, Case.status != CaseStatus.CLOSED,
+    conditions = [columns.risk_level == RiskLevel.HIGH, columns.status != CaseStatus.CLOSED,
                   ~open_plan]
     if user.agency.type != AgencyType.COMMITTEE:
         conditions.append(Case.lead_agency_id == user.agency_id)
@@ -274,10 +275,11 @@ def high_risk_without_plan(user: User, limit: int) -> tuple[list[Case], int]:
 
     Read from the agency's visible cases (its case-access rows), never from
     every high-risk case of the country."""
+    columns = policy.case_list_columns(user)
     query = policy.visible_cases(user).where(*_without_plan(user))
-    rows = db.session.scalars(query.order_by(Case.created_at, Case.id).limit(limit))
-    total = db.session.scalar(query.with_only_columns(sa.func.count(Case.id)))
-    return list(rows), total
+    rows = db.session.scalars(
+        query.order_by(columns.created_at, columns.case_id).limit(limit))
+    return list(rows), capped_count(query.with_only_columns(Case.id))
 
 
 def undo_window_open(follow_up: FollowUp, now: datetime) -> bool:

@@ -25,6 +25,7 @@ from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, CaseStatus, RiskLevel, TimelineKind
 from coordination.cases.timeline import add_event
+from coordination.counts import capped_count
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.followups.services import FollowUpData, add_follow_up
@@ -538,6 +539,5 @@ def open_committee_decisions(user: User, limit: int) -> tuple[list[FollowUp], in
         sa.select(FollowUp).join(FollowUp.case).where(*conditions)
         .order_by(FollowUp.due_on, FollowUp.id).limit(limit)
         .options(joinedload(FollowUp.case), joinedload(FollowUp.owner_agency)))
-    total = db.session.scalar(
-        sa.select(sa.func.count(FollowUp.id)).join(FollowUp.case).where(*conditions))
-    return list(rows), total
+    return list(rows), capped_count(
+        sa.select(FollowUp.id).join(FollowUp.case).where(*conditions))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from coordination import policy
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
+from coordination.counts import capped_count
 from coordination.deliveries.dispatch import deliver_notification
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
@@ -99,8 +100,9 @@ def _unread(user: User):
 
 
 def unread_count(user: User) -> int:
-    """Unread notifications of the user's agency (the navigation's badge)."""
-    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(_unread(user)))
+    """Unread notifications of the user's agency (the navigation's badge),
+    counted up to :data:`coordination.counts.PANEL_CAP`."""
+    return capped_count(sa.select(Notification.id).where(_unread(user)))
 
 
 def page_for(user: User, page: int = 1, per_page: int = 50):

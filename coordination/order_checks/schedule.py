@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from coordination.cases.models import RiskLevel
 from coordination.extensions import db
@@ -98,13 +98,22 @@ def last_check():
             .correlate(ProtectionOrder).scalar_subquery().label("last"))
 
 
+_ORDER = aliased(ProtectionOrder)
+
+
 def scheduled(where, now: datetime, settings: dict | None = None) -> list[Scheduled]:
     """The active orders matching ``where`` (SQL on the order joined to its
     case), each with its next check, soonest first; one query."""
     settings = settings or all_settings()
+    # The active orders, from the index on their end: few (an order lasts
+    # weeks), whatever the territory's history. Said as a set of ids so that
+    # the planners start from it rather than from the territory's cases
+    # (SQLite walked a district's 6,000 cases at 200,000 for 400 active orders).
+    active = sa.select(_ORDER.id).where(_ORDER.revoked_at.is_(None), _ORDER.valid_until > now)
     rows = db.session.execute(
         sa.select(ProtectionOrder, last_check()).join(ProtectionOrder.case)
-        .where(ProtectionOrder.revoked_at.is_(None), ProtectionOrder.valid_until > now,
+        .where(ProtectionOrder.id.in_(active),
+               ProtectionOrder.revoked_at.is_(None), ProtectionOrder.valid_until > now,
                ProtectionOrder.issued_at <= now, *where)
         .options(joinedload(ProtectionOrder.case), joinedload(ProtectionOrder.recorded_by)))
     result = []

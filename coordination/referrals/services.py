@@ -16,6 +16,7 @@ from coordination.audit.services import record
 from coordination.cases.models import Case, RiskLevel, TimelineKind
 from coordination.cases.timeline import add_event, text
 from coordination.consent.services import record_override, require_cover
+from coordination.counts import capped_count
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.notifications.models import NotificationKind
@@ -324,8 +325,7 @@ def awaiting_answer(user: User, limit: int) -> tuple[list[Referral], int]:
 
 
 def awaiting_answer_count(agency_id: int) -> int:
-    """Referrals waiting for the agency's answer (the navigation's badge)."""
-    return db.session.scalar(
-        sa.select(sa.func.count(Referral.id)).where(
-            Referral.to_agency_id == agency_id, Referral.status == ReferralStatus.SENT)
-    )
+    """Referrals waiting for the agency's answer (the navigation's badge and
+    the home panel), counted up to :data:`coordination.counts.PANEL_CAP`."""
+    return capped_count(sa.select(Referral.id).where(
+        Referral.to_agency_id == agency_id, Referral.status == ReferralStatus.SENT))

@@ -99,14 +99,19 @@ def agencies_seeing(case_ids: list[int]) -> dict[int, set[int]]:
     return seeing
 
 
+#: The case's columns each access row carries: the list's order and filters.
+_COPIED = (Case.created_at, Case.status, Case.risk_level, Case.district_id)
+
+
 def refresh(case_ids: Iterable[int]) -> None:
     """Replace the access rows of ``case_ids`` with what the rule says now."""
     table = CaseAccess.__table__
     for chunk in _chunks(sorted(set(case_ids))):
         db.session.execute(table.delete().where(table.c.case_id.in_(chunk)))
-        created = dict(db.session.execute(
-            sa.select(Case.id, Case.created_at).where(Case.id.in_(chunk))).all())
-        rows = [{"agency_id": agency_id, "case_id": case_id, "created_at": created[case_id]}
+        copied = {row.id: row for row in db.session.execute(
+            sa.select(Case.id, *_COPIED).where(Case.id.in_(chunk)))}
+        rows = [{"agency_id": agency_id, "case_id": case_id,
+                 **{column.key: getattr(copied[case_id], column.key) for column in _COPIED}}
                 for case_id, agencies in agencies_seeing(chunk).items()
                 for agency_id in agencies]
         if rows:
@@ -142,14 +147,18 @@ def rebuild(progress: Callable[[int], None] | None = None,
 
 
 def differences(case_ids: Iterable[int] | None = None) -> int:
-    """How many access rows differ from the rule (0: equal)."""
+    """How many access rows differ from the rule, or carry a case's
+    registration, status, risk or district other than the case's (0: equal)."""
     table = CaseAccess.__table__
     ids = (list(db.session.scalars(sa.select(Case.id))) if case_ids is None
            else list(case_ids))
-    stored = set(db.session.execute(sa.select(table.c.case_id, table.c.agency_id)
+    copies = [getattr(table.c, column.key) for column in _COPIED]
+    stored = set(db.session.execute(sa.select(table.c.case_id, table.c.agency_id, *copies)
                                     .where(table.c.case_id.in_(ids))).all())
     expected = set()
     for chunk in _chunks(ids, 5000):
-        expected |= {(case_id, agency_id) for case_id, agencies in
+        copied = {row[0]: tuple(row[1:]) for row in db.session.execute(
+            sa.select(Case.id, *_COPIED).where(Case.id.in_(chunk)))}
+        expected |= {(case_id, agency_id, *copied[case_id]) for case_id, agencies in
                      agencies_seeing(chunk).items() for agency_id in agencies}
     return len(stored ^ expected)

@@ -91,3 +91,33 @@ def test_rebuild_restores_rows_removed_behind_the_application(user):
     assert index.differences() > 0
     index.rebuild()
     assert index.differences() == 0
+
+
+def test_the_rows_carry_the_case_status_risk_and_district_after_each_change(new_case, user):
+    """The copies the case list filters on follow the case in the same
+    transaction: a risk assessment, a status change, a closure."""
+    from coordination.cases import services as cases
+    from coordination.risk import services as risk
+
+    coordinator = user("coordinator.sokuluk")
+    case = new_case()
+    risk.assess(coordinator, case, set(risk.questions()[:15]), now=NOW)
+    db.session.flush()
+    assert index.differences([case.id]) == 0
+    rows = db.session.scalars(sa.select(CaseAccess).where(CaseAccess.case_id == case.id)).all()
+    assert rows and {(r.risk_level, r.status, r.district_id) for r in rows} == {
+        (case.risk_level, case.status, case.district_id)}
+    cases.change_status(coordinator, case, CaseStatus.ACTIVE, case.version, now=NOW)
+    db.session.commit()
+    assert index.differences([case.id]) == 0
+    assert set(db.session.scalars(sa.select(CaseAccess.status).where(
+        CaseAccess.case_id == case.id))) == {CaseStatus.ACTIVE}
+
+
+def test_a_stale_copy_is_a_difference(new_case):
+    case = new_case()
+    db.session.execute(CaseAccess.__table__.update().where(CaseAccess.case_id == case.id)
+                       .values(status=CaseStatus.CLOSED))
+    assert index.differences([case.id]) > 0
+    index.refresh([case.id])
+    assert index.differences([case.id]) == 0

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from coordination.counts import Capped
 from coordination.extensions import db
 
 #: Where a list's count stops: "200+" is all a worker needs to know.
@@ -25,15 +26,7 @@ COUNT_CAP = 200
 PAGE_SIZE = 25
 
 
-@dataclass
-class CappedCount:
-    """A count that stopped at ``cap``: ``more`` when there were more."""
-
-    value: int
-    more: bool
-
-
-def capped_count_of(parts: list[sa.Select], cap: int = COUNT_CAP) -> CappedCount:
+def capped_count_of(parts: list[sa.Select], cap: int = COUNT_CAP) -> Capped:
     """How many rows the union of ``parts`` has, counting no further than
     ``cap`` + 1 in each part (each walks its own index and stops there)."""
     limited = [part.with_only_columns(sa.literal(1)).order_by(None).limit(cap + 1)
@@ -41,7 +34,7 @@ def capped_count_of(parts: list[sa.Select], cap: int = COUNT_CAP) -> CappedCount
     union = (limited[0] if len(limited) == 1
              else sa.union_all(*(part.subquery().select() for part in limited)))
     found = db.session.scalar(sa.select(sa.func.count()).select_from(union.subquery()))
-    return CappedCount(min(found, cap), found > cap)
+    return Capped(min(found, cap), found > cap)
 
 
 def after(keys: Sequence[sa.ColumnElement], values: Sequence) -> sa.ColumnElement[bool]:

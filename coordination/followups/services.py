@@ -17,7 +17,7 @@ from coordination.audit.services import record
 from coordination.cases.models import Case, CaseStatus, RiskLevel, TimelineKind
 from coordination.cases.timeline import add_event, text
 from coordination.consent.services import record_override, require_cover
-from coordination.counts import capped_count
+from coordination.counts import Capped, capped_count
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.models_base import utcnow
@@ -200,7 +200,7 @@ def _list_query(user: User, filters: FollowUpFilters, today: date, week_end: dat
 class FollowUpPage:
     filters: FollowUpFilters
     page: keyset.KeysetPage
-    count: keyset.CappedCount
+    count: Capped
 
 
 def follow_up_page(user: User, filters: FollowUpFilters, after_token: str | None,

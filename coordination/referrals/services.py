@@ -16,7 +16,7 @@ from coordination.audit.services import record
 from coordination.cases.models import Case, RiskLevel, TimelineKind
 from coordination.cases.timeline import add_event, text
 from coordination.consent.services import record_override, require_cover
-from coordination.counts import capped_count
+from coordination.counts import Capped, capped_count
 from coordination.extensions import db
 from coordination.models_base import utcnow
 from coordination.notifications.models import NotificationKind
@@ -278,7 +278,7 @@ class InboxPage:
     filters: InboxFilters
     page: keyset.KeysetPage
     #: Each list's count under the same filters, stopped at the cap.
-    counts: dict[str, keyset.CappedCount]
+    counts: dict[str, Capped]
 
 
 def inbox_page(user: User, filters: InboxFilters, after_token: str | None, now: datetime,

@@ -251,7 +251,8 @@ def test_the_sweep_covers_every_step_route():
         "meetings.propose", "meetings.add_case", "meetings.remove_item",
         "meetings.attendance", "meetings.add_decision", "meetings.mark_held",
         "documents.upload", "documents.upload_to_meeting", "notes.add", "notes.edit",
-        "safety.save", "transfers.propose", "transfers.accept", "transfers.decline", "transfers.cancel",
+        "safety.save", "transfers.propose", "transfers.accept", "transfers.decline",
+        "transfers.cancel",
         "meetings.add_attendee", "meetings.remove_attendee", "meetings.note",
         "triage.attach", "triage.close"}
 

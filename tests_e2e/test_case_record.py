@@ -53,7 +53,8 @@ def test_a_document_round_trips_and_the_summary_prints_in_kyrgyz(new_page, live_
         assert letter in text
 
 
-def test_the_printed_case_page_has_no_forms_and_a_confidentiality_header(new_page, live_app, base_url):
+def test_the_printed_case_page_has_no_forms_and_a_confidentiality_header(
+        new_page, live_app, base_url):
     coordinator = new_page()
     sign_in(coordinator, "coordinator.sokuluk")
     register_case(coordinator)

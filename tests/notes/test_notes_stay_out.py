@@ -15,8 +15,8 @@ from coordination.notes.models import NoteVisibility
 from coordination.statistics import layer
 from coordination.statistics.models import StatisticalRecord
 from tests.helpers import pid
-from tests.meetings.conftest import decide, meeting  # noqa: F401  (fixture)
-from tests.workflow.conftest import NOW, agency, new_case  # noqa: F401  (fixtures)
+from tests.meetings.conftest import decide
+from tests.workflow.conftest import NOW
 
 #: A note's words that nothing else in the demo data contains.
 NOTE = "Она сказала, что муж прячет нож в сарае (запись 7QX)"
@@ -61,7 +61,7 @@ def test_the_statistical_records_hold_no_note(new_case, user, login_as):
     assert MARK not in csv.data.decode("utf-8-sig")
 
 
-def test_the_minutes_and_the_agenda_hold_no_note(new_case, user, meeting, login_as):  # noqa: F811
+def test_the_minutes_and_the_agenda_hold_no_note(new_case, user, meeting, login_as):
     case = _noted_case(new_case, user)
     coordinator = user("coordinator.sokuluk")
     lsg = user("lsg.sokuluk")

@@ -51,3 +51,24 @@ def test_a_document_round_trips_and_the_summary_prints_in_kyrgyz(new_page, live_
     assert "Айгүл" in text and "КУПУЯ" in text
     for letter in ("ң", "ө", "ү"):
         assert letter in text
+
+
+def test_the_printed_case_page_has_no_forms_and_a_confidentiality_header(
+        new_page, live_app, base_url):
+    coordinator = new_page()
+    sign_in(coordinator, "coordinator.sokuluk")
+    register_case(coordinator)
+    header = coordinator.locator(".print-header")
+    contact = coordinator.locator("td.restricted-contact").first
+    # On screen: the forms, the navigation and the survivor's phone, no header.
+    assert coordinator.locator("main form").first.is_visible()
+    assert contact.is_visible() and "+996 555 123456" in contact.inner_text()
+    assert not header.is_visible()
+
+    coordinator.emulate_media(media="print")
+    for selector in ("form", "button", "nav", "header.topbar", ".restricted-contact"):
+        shown = coordinator.locator(selector).evaluate_all(
+            "nodes => nodes.filter(n => n.checkVisibility()).length")
+        assert shown == 0, selector
+    assert header.is_visible() and coordinator.locator(".print-footer").is_visible()
+    assert "Do not copy or pass on." in header.inner_text()

@@ -1,6 +1,6 @@
 """Issue 16 in the browser: a duplicate flagged at intake without disclosing an
-invisible case, a search by name, and a case moving from Sokuluk to Kara-Suu
-and back."""
+invisible case, a search by name, by part of a reference and by a police
+register number, and a case moving from Sokuluk to Kara-Suu and back."""
 from __future__ import annotations
 
 import re
@@ -8,8 +8,11 @@ from datetime import date, timedelta
 
 from tests_e2e.test_journey import choose, no_errors, sign_in, submit
 
+#: The police register (ERPP) number of the first case's incident.
+REGISTER_NUMBER = "ЕРПП 02-417-93851"
 
-def _intake(page, last: str, first: str, lead: str) -> None:
+
+def _intake(page, last: str, first: str, lead: str, register: str = "") -> None:
     page.goto("/cases/new?lang=en")
     form = page.locator("form.intake")
     choose(form, "lead_agency", lead)
@@ -18,6 +21,7 @@ def _intake(page, last: str, first: str, lead: str) -> None:
         "survivor-birth_year": "1987",
         "perpetrator-last_name": "Жумалиев", "perpetrator-first_name": "Талант",
         "incident-occurred_on": (date.today() - timedelta(days=2)).isoformat(),
+        "incident-crime_register_number": register,
     }
     for name, value in values.items():
         form.locator(f'[name="{name}"]').fill(value)
@@ -37,7 +41,7 @@ def _reference(page) -> str:
 def test_duplicate_search_and_transfer(new_page, base_url):
     coordinator = new_page()
     sign_in(coordinator, "coordinator.sokuluk")
-    _intake(coordinator, "Өмүрбекова", "Айгүл", "Комитет")
+    _intake(coordinator, "Өмүрбекова", "Айгүл", "Комитет", register=REGISTER_NUMBER)
     no_errors(coordinator)
     first = _reference(coordinator)
     case_path = coordinator.url.removeprefix(base_url)
@@ -59,6 +63,17 @@ def test_duplicate_search_and_transfer(new_page, base_url):
     coordinator.goto("/cases?q=Омурбекова&lang=en")
     listed = coordinator.locator("table").inner_text()
     assert first in listed and second in listed
+
+    # It finds the first case by a part of its reference, and by a part of the
+    # police register number, typed into the search box of the case list.
+    for typed in (first[-5:], "417-9385"):
+        coordinator.goto("/cases?lang=en")
+        search = coordinator.locator("form.filters")
+        search.locator('[name="q"]').fill(typed)
+        submit(search)
+        no_errors(coordinator)
+        listed = coordinator.locator("table").inner_text()
+        assert first in listed and second not in listed, typed
 
     # The case moves to Kara-Suu ...
     coordinator.goto(case_path)

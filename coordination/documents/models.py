@@ -11,10 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
-from coordination.cases.models import Case
+from coordination.cases.models import Case, Person
 from coordination.extensions import db
 from coordination.meetings.models import Meeting
 from coordination.models_base import LabelledEnum, PersonalKind, enum_type, personal, utcnow
+from coordination.protection.models import ProtectionOrder
 
 
 class DocumentKind(LabelledEnum):
@@ -59,6 +60,9 @@ class CaseDocument(db.Model):
     case: Mapped[Case] = relationship()
     agency: Mapped[Agency] = relationship()
     uploaded_by: Mapped[User] = relationship()
+    #: What the document is about, shown next to it on the case page.
+    person: Mapped[Person | None] = relationship()
+    order: Mapped[ProtectionOrder | None] = relationship()
 
 
 class MeetingDocument(db.Model):

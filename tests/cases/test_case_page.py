@@ -86,3 +86,18 @@ def test_case_page_needs_a_fixed_number_of_queries(login_as, user, app):
     # A fixed number whatever the case holds; the cap grows only with sections
     # (notes, documents, safety plan, order checks, transfers, who opened it).
     assert 0 < counts[1] <= 32
+
+
+def test_the_printed_case_page_carries_a_confidentiality_header_and_footer(login_as, user):
+    """Print-only elements (hidden on screen by app.css) in the user's language;
+    the restricted contacts are marked so that the print stylesheet drops them."""
+    client = login_as("coordinator.sokuluk")
+    case = db.session.scalars(
+        sa.select(Case).where(Case.district_id == user("coordinator.sokuluk").agency.territory_id)
+        .order_by(Case.id)).first()
+    page = client.get(f"/cases/{pid(case)}?lang=ru").text
+    warning = "Конфиденциально: материалы дела о семейном насилии. Не копировать и не передавать."
+    assert page.count(warning) == 2
+    assert page.count('class="print-only print-confidential print-header"') == 1
+    assert page.count('class="print-only print-confidential print-footer"') == 1
+    assert 'class="restricted-contact"' in page

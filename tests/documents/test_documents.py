@@ -199,3 +199,55 @@ def test_the_size_limit_is_a_setting(app):
 
     spec = SPECS["document_max_megabytes"]
     assert spec.maximum * 1024 * 1024 < app.config["MAX_CONTENT_LENGTH"]
+
+
+def _upload_about(client, case, about: str):
+    url = f"/cases/{pid(case)}"
+    token = csrf_token(client.get(url).text)
+    return client.post(f"{url}/documents", data={
+        "csrf_token": token, "kind": "consent_form", "about": about,
+        "file": (io.BytesIO(_pdf()), "согласие.pdf")}, content_type="multipart/form-data")
+
+
+def _case_with_an_order(code: str) -> Case:
+    return next(case for case in db.session.scalars(sa.select(Case).join(Case.district).where(
+        Territory.code == code, Case.status != CaseStatus.CLOSED).order_by(Case.id))
+        if case.protection_orders)
+
+
+def test_a_document_about_a_person_and_one_about_an_order(login_as, folder):
+    client = login_as("coordinator.sokuluk")
+    case = _case_with_an_order(SOKULUK)
+    person, order = case.people[0], case.protection_orders[0]
+    for about in (f"person-{person.id}", f"order-{order.id}"):
+        response = _upload_about(client, case, about)
+        assert response.status_code == 302, about
+    about_person, about_order = _documents(case)
+    assert (about_person.person_id, about_person.order_id) == (person.id, None)
+    assert (about_order.person_id, about_order.order_id) == (None, order.id)
+    section = client.get(f"/cases/{pid(case)}?lang=ru").text.split('id="documents"')[1]
+    shown = section.split('class="document-about"')
+    assert len(shown) == 3
+    # Newest first: the order's document, then the person's.
+    about_order_text, about_person_text = [part.split("</span>")[0] for part in shown[1:]]
+    assert about_person_text.startswith(">Касается: ")
+    assert f"{person.last_name} {person.first_name}" in about_person_text
+    assert about_order_text.startswith(">Касается: ")
+    assert order.issued_at.strftime("%Y-%m-%d") in about_order_text
+
+
+def test_a_person_or_order_of_another_case_is_refused_and_nothing_stored(login_as, folder):
+    client = login_as("coordinator.sokuluk")
+    case = _case(SOKULUK)
+    others = [c for c in db.session.scalars(sa.select(Case).where(Case.id != case.id)
+                                             .order_by(Case.id)) if c.protection_orders]
+    other = others[0]
+    for about in (f"person-{other.people[0].id}", f"order-{other.protection_orders[0].id}",
+                  "person-x", "order-"):
+        response = _upload_about(client, case, about)
+        assert response.status_code in (302, 400), about
+        assert _documents(case) == [] and _documents(other) == [], about
+    assert not folder.exists() or list(folder.iterdir()) == []
+    # The refusal is said in the user's language.
+    page = client.get(f"/cases/{pid(case)}").text
+    assert "Not a valid choice" in page or "Choose a value from the list." in page

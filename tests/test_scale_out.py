@@ -15,6 +15,7 @@ import uuid
 
 import pytest
 import redis
+import sqlalchemy as sa
 
 from coordination import create_app
 from tests.conftest import IsolatedClient, _config_dict
@@ -105,3 +106,47 @@ def test_an_account_locked_through_one_process_is_locked_in_the_other(app):
     refused = login(_client(second, "10.9.0.5"), "social.sokuluk")
     assert refused.status_code == 200
     assert "locked" in refused.text
+
+
+def _api_client_allowed(per_minute: int) -> str:
+    """A committed Sokuluk police API client of ``per_minute`` calls; its token."""
+    from coordination.accounts.models import User
+    from coordination.agencies.models import Agency
+    from coordination.api import clients
+    from coordination.api.models import Scope
+    from coordination.extensions import db
+
+    admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
+    police = db.session.scalar(sa.select(Agency).where(Agency.code == "SOKULUK-POLICE"))
+    client, token = clients.register(admin, clients.ClientData(
+        name="Police case register", agency_id=police.id,
+        scopes=frozenset({Scope.READ_CASES})))
+    client.rate_per_minute = per_minute
+    db.session.commit()
+    return token
+
+
+def _api_calls(process, token: str, count: int) -> list[int]:
+    return [process.test_client().get("/api/v1/cases?limit=1", headers={
+        "Authorization": f"Bearer {token}"}).status_code for _ in range(count)]
+
+
+def test_two_processes_share_an_api_clients_budget_through_redis(app, shared_redis):
+    store, prefix = shared_redis
+    settings = {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix}
+    first, second = _process(app, **settings), _process(app, **settings)
+    token = _api_client_allowed(3)
+    assert _api_calls(first, token, 2) == [200, 200]
+    assert list(store.scan_iter(match=f"*{prefix}*")), "the API counters are not in Redis"
+    # One call is left of the budget, whichever process gets it.
+    assert _api_calls(second, token, 2) == [200, 429]
+    assert _api_calls(first, token, 1) == [429]
+    # Another client's budget is its own.
+    assert _api_calls(second, _api_client_allowed(3), 1) == [200]
+
+
+def test_without_a_shared_store_each_process_counts_an_api_client_alone(app):
+    first, second = _process(app), _process(app)
+    token = _api_client_allowed(2)
+    assert _api_calls(first, token, 3) == [200, 200, 429]
+    assert _api_calls(second, token, 1) == [200]

@@ -58,8 +58,11 @@ def authenticate() -> None:
     client = client_of_token(token.strip()) if scheme.lower() == "bearer" else None
     if client is None:
         raise Unauthorized(_l("Send a valid API token: Authorization: Bearer <token>."))
-    if not _rate_limiter().hit(parse_limit(f"{client.rate_per_minute}/minute"), "api-client",
-                       str(client.id)):
+    # The deployment's key prefix, as for the sign-in limiter: two
+    # deployments (or test runs) sharing one Redis do not count together.
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    if not _rate_limiter().hit(parse_limit(f"{client.rate_per_minute}/minute"), prefix,
+                               "api-client", str(client.id)):
         raise TooManyRequests(_l("Too many calls from this client; wait a minute."))
     g.api_client = client
     g._login_user = client.service_user  # Flask-Login's current_user

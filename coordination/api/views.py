@@ -25,6 +25,7 @@ from coordination.api.http import (
 from coordination.api.models import Scope
 from coordination.api.openapi import document, operation
 from coordination.cases.models import Case
+from coordination.errors import problem
 from coordination.extensions import csrf, db
 from coordination.followups import services as follow_ups
 from coordination.followups.models import FollowUp, FollowUpStatus
@@ -225,7 +226,10 @@ def statistics():
     report_request = parse(acting_user(), request.args, utcnow().date())
     audit_request(report_request, "api", acting_user())
     if report_request.problems:
-        raise RuleBroken(" ".join(report_request.problems))
+        # Answered, not raised: a raised refusal rolls the request back, and
+        # with it the audit of the refused request (the page keeps it too).
+        refusal = RuleBroken(" ".join(report_request.problems))
+        return problem(refusal.status, refusal.message)
     report, _notes = build(report_request, utcnow().date())
     return answer(schemas.StatisticsOut(), report)
 

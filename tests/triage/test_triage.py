@@ -139,3 +139,43 @@ def test_time_to_first_action_is_in_the_statistics_layer(user):
             StatisticalRecord.unit == "report",
             StatisticalRecord.case_id.in_([report_key(first.id), report_key(second.id)]))).all())
     assert tenths == {first.id: 7, second.id: 3}  # 40 and 20 minutes, in tenths of hours
+
+
+def test_the_panel_is_on_the_police_home_page_for_its_district_only(login_as, browser):
+    from tests.helpers import login
+
+    report = _incoming_report(SOKULUK)
+    db.session.commit()
+    police = login_as("police.sokuluk")
+    home = police.get("/")
+    panel = home.text.split('id="triage-waiting"')[1].split("</section>")[0]
+    assert "Incoming reports to triage" in panel and "(1)" in panel
+    assert report.source.label in panel and "No incoming report is waiting." not in panel
+    other = browser()
+    login(other, "police.karasuu")
+    elsewhere = other.get("/").text.split('id="triage-waiting"')[1].split("</section>")[0]
+    assert "(0)" in elsewhere and "No incoming report is waiting." in elsewhere
+    social = browser()
+    login(social, "social.sokuluk")
+    assert 'id="triage-waiting"' not in social.get("/").text
+
+
+def test_attaching_to_an_invisible_closed_case_answers_as_a_missing_one(login_as):
+    """Not "this case is closed": that would tell the case exists."""
+    report = _incoming_report(SOKULUK)
+    db.session.commit()
+    foreign = db.session.scalar(sa.select(Case).join(Case.district).where(
+        Territory.code == KARASUU, Case.status == "closed").order_by(Case.id).limit(1))
+    assert foreign is not None
+    client = login_as("police.sokuluk")
+    token = csrf_token(client.get("/triage").text)
+    prefix = f"attach-{report.id}-"
+    answers = [client.post(f"/triage/{pid(report)}/attach", data={
+        "csrf_token": token, prefix + "version": report.version,
+        prefix + "reference": reference}, follow_redirects=True)
+        for reference in (foreign.reference, "DV-2026-NOSUCH")]
+    for answer in answers:
+        assert "No case with this reference among the cases you can see." in answer.text
+        assert "This case is closed" not in answer.text
+    db.session.refresh(report)
+    assert report.status == ReportStatus.WAITING and report.case_id is None

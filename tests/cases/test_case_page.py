@@ -86,3 +86,22 @@ def test_case_page_needs_a_fixed_number_of_queries(login_as, user, app):
     # A fixed number whatever the case holds; the cap grows only with sections
     # (notes, documents, safety plan, order checks, transfers, who opened it).
     assert 0 < counts[1] <= 32
+
+
+def test_every_section_link_has_a_translated_label(login_as, user):
+    """A section without a label showed its raw key ("safety-plan", "print")."""
+    import re
+
+    from coordination.case_sections import SECTIONS
+
+    client = login_as("coordinator.sokuluk")
+    case = db.session.scalars(sa.select(Case).where(
+        Case.district_id == user("coordinator.sokuluk").agency.territory_id)).first()
+    page = client.get(f"/cases/{pid(case)}?lang=ru").text
+    nav = page.split('class="section-links"', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'<a href="#([\w-]+)">([^<]*)</a>', nav)
+    assert len(links) >= 10
+    for key, text in links:
+        assert text.strip() and text.strip() != key
+        assert re.search("[а-яА-Я]", text), (key, text)
+    assert {key for key, _text in links} <= {section.key for section in SECTIONS}

@@ -72,6 +72,9 @@ def _build(user, case, can):
         if can(policy.Action.ADD_FOLLOW_UP, case) else None,
         "steps": {f.id: follow_up_steps(user, f) for f in case.follow_ups},
         "now": utcnow(),
+        # For the case summary: the open follow-up due soonest.
+        "next_due": min((f for f in case.follow_ups if f.status == FollowUpStatus.OPEN),
+                        key=lambda f: (f.due_on, f.id), default=None),
     }
 
 

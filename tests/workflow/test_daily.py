@@ -301,3 +301,43 @@ def test_consent_for_several_types_and_statistics_in_one_post(new_case, login_as
     covers = page[page.index('id="consent-covers"'):]
     assert "consent covers:" in covers[:400]
     assert "Police" in covers[:400] and "Social protection" in covers[:400]
+
+
+def test_the_summary_shows_orders_referrals_next_follow_up_and_risk_factors(
+        new_case, user, agency, login_as):
+    """Issue 15 item 2: the header of the case answers "what is going on"
+    without scrolling; the risk shows its factors, not only the count."""
+    from coordination.protection import services as protection
+    from coordination.protection.models import OrderKind
+    from coordination.referrals import services as referrals
+    from coordination.referrals.models import ReferralService
+    from coordination.risk import services as risk
+
+    case = new_case(opened_by="police.sokuluk")
+    now = utcnow()
+    risk.assess(user("coordinator.sokuluk"), case, {"weapons", "threats_to_kill"}, now=now)
+    protection.record_order(user("police.sokuluk"), case, protection.OrderData(
+        kind=OrderKind.TEMPORARY, issued_at=now.replace(tzinfo=None, microsecond=0)), now=now)
+    referrals.send_referral(user("coordinator.sokuluk"), case, agency("SOKULUK-POLICE").id,
+                            ReferralService.POLICE_PROTECTION, None,
+                            legal_ground=LegalGround.DANGER_TO_LIFE, now=now)
+    services.add_follow_up(user("coordinator.sokuluk"), case, services.FollowUpData(
+        action="Посетить семью", owner_agency_id=agency("SOKULUK-SOCIAL").id,
+        due_on=now.date() + timedelta(days=9), legal_ground=LegalGround.DANGER_TO_LIFE),
+        now=now)
+    services.add_follow_up(user("coordinator.sokuluk"), case, services.FollowUpData(
+        action="Позвонить", owner_agency_id=agency("SOKULUK-SOCIAL").id,
+        due_on=now.date() + timedelta(days=2), legal_ground=LegalGround.DANGER_TO_LIFE),
+        now=now)
+    db.session.commit()
+
+    page = login_as("coordinator.sokuluk").get(f"/cases/{pid(case)}?lang=en").text
+    summary = page.split('id="summary"', 1)[1].split("</section>", 1)[0]
+    assert "Weapons" in summary or "weapon" in summary.lower()
+    assert re.search(r'id="summary-orders">1 · until ', summary)
+    assert 'id="summary-referrals">1<' in summary
+    due = (now.date() + timedelta(days=2))
+    assert re.search(r'id="summary-follow-up">[^<]*' + str(due.day), summary)
+    risk_section = page.split('id="risk"', 1)[1].split("</section>", 1)[0]
+    factors = risk_section.split('class="risk-factors"', 1)[1].split("</ul>", 1)[0]
+    assert factors.count("<li>") == 2

@@ -171,6 +171,16 @@ def choose_first(enum_cls) -> list[SelectChoice]:
     return [SelectChoice("", CHOOSE), *enum_choices(enum_cls)]
 
 
+#: The message of a required select left at "— choose —".
+REQUIRED = _l("This field is required.")
+
+
+def choose_then(pairs) -> list[SelectChoice]:
+    """A "choose" option (empty value) and then ``(value, label)`` pairs:
+    a required choice is never pre-selected (issue 15, safe defaults)."""
+    return [SelectChoice("", CHOOSE), *choices(pairs)]
+
+
 def optional_int(value) -> int | None:
     """Coerce a select's value: the empty choice means None."""
     if value in ("", None):

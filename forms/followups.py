@@ -6,7 +6,7 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from forms import BaseForm
-from forms.fields import INVALID_CHOICE, DayField, optional_int
+from forms.fields import INVALID_CHOICE, REQUIRED, DayField, optional_int
 from forms.referrals import legal_ground_field
 
 
@@ -19,7 +19,8 @@ class FollowUpForm(BaseForm):
     #: ``data-narrows``: the page's script offers only this agency's staff
     #: in the person responsible (static/js/app.js).
     owner_agency = SelectField(
-        _l("Owning agency"), coerce=int, invalid_choice_message=INVALID_CHOICE,
+        _l("Owning agency"), coerce=optional_int, validators=[DataRequired(REQUIRED)],
+        invalid_choice_message=INVALID_CHOICE,
         render_kw={"data-narrows": "owner_user"},
     )
     owner_user = SelectField(

@@ -13,6 +13,7 @@ from coordination.meetings.models import AttendeeRole
 from forms import BaseForm
 from forms.fields import (
     INVALID_CHOICE,
+    REQUIRED,
     MomentField,
     MultiCheckboxField,
     enum_choices,
@@ -65,7 +66,8 @@ class AttendanceForm(BaseForm):
 class DecisionForm(FollowUpForm):
     """A follow-up decided at the meeting, on one of the agenda's cases."""
 
-    case = SelectField(_l("Case"), coerce=int, invalid_choice_message=INVALID_CHOICE)
+    case = SelectField(_l("Case"), coerce=optional_int, validators=[DataRequired(REQUIRED)],
+                       invalid_choice_message=INVALID_CHOICE)
 
 
 class AttendeeForm(BaseForm):

@@ -7,7 +7,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from coordination.referrals.models import LegalGround, Priority, ReferralService
 from forms import BaseForm
-from forms.fields import INVALID_CHOICE, choices, choose_first, enum_choices
+from forms.fields import (
+    INVALID_CHOICE,
+    REQUIRED,
+    choices,
+    choose_first,
+    enum_choices,
+    optional_int,
+)
 
 
 def legal_ground_field() -> SelectField:
@@ -28,7 +35,9 @@ def legal_ground_value(field: SelectField) -> LegalGround | None:
 class SendReferralForm(BaseForm):
     """The receiving agency's choices are set by the view from the policy."""
 
-    to_agency = SelectField(_l("Refer to"), coerce=int, invalid_choice_message=INVALID_CHOICE)
+    to_agency = SelectField(_l("Refer to"), coerce=optional_int,
+                            validators=[DataRequired(REQUIRED)],
+                            invalid_choice_message=INVALID_CHOICE)
     service = SelectField(
         _l("Service asked for"), choices=choose_first(ReferralService), default="",
         validators=[DataRequired(_l("Choose the service."))],

@@ -6,13 +6,14 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from forms import BaseForm
-from forms.fields import INVALID_CHOICE
+from forms.fields import INVALID_CHOICE, REQUIRED, optional_int
 
 
 class ProposeTransferForm(BaseForm):
     """District choices are set from the services (every other active district)."""
 
-    to_district = SelectField(_l("Move to district"), coerce=int,
+    to_district = SelectField(_l("Move to district"), coerce=optional_int,
+                              validators=[DataRequired(REQUIRED)],
                               invalid_choice_message=INVALID_CHOICE)
     note = StringField(_l("Note for the receiving committee (optional)"),
                        validators=[Optional(), Length(max=500)])

@@ -12,7 +12,7 @@ from coordination.cases.page import CaseSection
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.followups.services import owner_candidates, owner_people, undo_window_open
 from coordination.models_base import utcnow
-from forms.fields import choices
+from forms.fields import choose_then
 from forms.followups import FollowUpForm
 
 
@@ -24,7 +24,7 @@ def set_owner_choices(form, agencies: list[Agency]) -> None:
     each option marked with its agency: the page's script (static/js/app.js)
     then offers only the chosen agency's staff. The service refuses anyone
     else (``add_follow_up``: "The person must work at the owning agency")."""
-    form.owner_agency.choices = choices((a.id, a.name) for a in agencies)
+    form.owner_agency.choices = choose_then((a.id, a.name) for a in agencies)
     names = {a.id: a.name for a in agencies}
     people = sorted(owner_people(list(names)), key=lambda u: (names[u.agency_id], u.full_name))
     form.owner_user.choices = [
@@ -72,6 +72,9 @@ def _build(user, case, can):
         if can(policy.Action.ADD_FOLLOW_UP, case) else None,
         "steps": {f.id: follow_up_steps(user, f) for f in case.follow_ups},
         "now": utcnow(),
+        # For the case summary: the open follow-up due soonest.
+        "next_due": min((f for f in case.follow_ups if f.status == FollowUpStatus.OPEN),
+                        key=lambda f: (f.due_on, f.id), default=None),
     }
 
 

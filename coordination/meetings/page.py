@@ -13,7 +13,7 @@ from coordination.followups.models import FollowUp
 from coordination.followups.section import set_owner_choices
 from coordination.meetings import services
 from coordination.meetings.models import Meeting, MeetingStatus
-from forms.fields import choices
+from forms.fields import choices, choose_then
 from forms.meetings import (
     AgendaCaseForm,
     AttendanceForm,
@@ -98,6 +98,6 @@ def set_attendance_choices(form: AttendanceForm, meeting: Meeting) -> None:
 
 def set_decision_choices(form: DecisionForm, meeting: Meeting) -> None:
     """The agenda's open cases; owners among the agencies serving the territory."""
-    form.case.choices = choices(
+    form.case.choices = choose_then(
         (case.id, case.reference) for case in services.decision_cases(meeting))
     set_owner_choices(form, services.attendance_candidates(meeting))

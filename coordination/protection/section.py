@@ -53,6 +53,10 @@ def _build(user, case, can):
         "violation_form": ViolationForm(formdata=None) if active else None,
         "warning_hours": current_app.config["ORDER_WARNING_HOURS"],
         "now": now,
+        # For the case summary: the orders in force, the soonest to end first.
+        "in_force": sorted((o for o in case.protection_orders
+                            if o.status(now) == OrderStatus.ACTIVE),
+                           key=lambda o: o.valid_until),
     }
 
 

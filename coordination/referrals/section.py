@@ -10,9 +10,9 @@ from coordination.cases.page import CaseSection
 from coordination.consent.models import SHAREABLE_TYPES, ConsentScope
 from coordination.consent.services import consents_in_force
 from coordination.models_base import utcnow
-from coordination.referrals.models import Referral
+from coordination.referrals.models import FINAL_STATUSES, Referral
 from coordination.referrals.services import TRANSITIONS, referral_targets
-from forms.fields import choices
+from forms.fields import choose_then
 from forms.referrals import SendReferralForm
 
 
@@ -21,7 +21,7 @@ def send_form(user, case: Case, display: bool = False, targets=None) -> SendRefe
     form = SendReferralForm(formdata=None) if display else SendReferralForm()
     if targets is None:
         targets = referral_targets(user, case)
-    form.to_agency.choices = choices((a.id, a.name) for a in targets)
+    form.to_agency.choices = choose_then((a.id, a.name) for a in targets)
     return form
 
 
@@ -52,6 +52,9 @@ def _build(user, case, can):
         "receivers": targets,
         "steps": {r.id: referral_steps(user, r) for r in case.referrals},
         "now": utcnow(),
+        # For the case summary: referrals not yet finished (sent, accepted,
+        # in progress).
+        "open_count": sum(1 for r in case.referrals if r.status not in FINAL_STATUSES),
     }
 
 

@@ -19,8 +19,22 @@ def risk_form(user=None, case=None, display: bool = False) -> RiskForm:
     return form
 
 
+def risk_factors(assessment: RiskAssessment | None) -> list[str]:
+    """The "yes" answers of ``assessment`` by their question's label, in the
+    checklist's order (a question no longer asked comes last): what the
+    committee discusses, not only the count."""
+    if assessment is None:
+        return []
+    order = {key: i for i, key in enumerate(questions())}
+    yes = sorted((key for key, answer in (assessment.answers or {}).items() if answer),
+                 key=lambda key: (order.get(key, len(order)), key))
+    return [labels.label("risk_question", key) for key in yes]
+
+
 def _build(user, case, can):
-    return {"form": risk_form(display=True) if can(policy.Action.ASSESS_RISK, case) else None}
+    latest = case.risk_assessments[-1] if case.risk_assessments else None
+    return {"form": risk_form(display=True) if can(policy.Action.ASSESS_RISK, case) else None,
+            "factors": risk_factors(latest)}
 
 
 section = CaseSection("risk", "risk/section.html", _build, options=(

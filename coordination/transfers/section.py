@@ -9,14 +9,15 @@ from coordination.cases.page import CaseSection
 from coordination.i18n import current_language
 from coordination.transfers.models import CaseTransfer
 from coordination.transfers.services import destination_districts, pending_transfer
-from forms.fields import choices
+from forms.fields import choose_then
 from forms.transfers import ProposeTransferForm
 
 
 def propose_form(user, case: Case, display: bool = False) -> ProposeTransferForm:
     form = ProposeTransferForm(formdata=None) if display else ProposeTransferForm()
     lang = current_language()
-    form.to_district.choices = choices((d.id, d.name(lang)) for d in destination_districts(case))
+    form.to_district.choices = choose_then(
+        (d.id, d.name(lang)) for d in destination_districts(case))
     if display:
         form.version.data = case.version
     return form

@@ -101,3 +101,21 @@ def test_the_printed_case_page_carries_a_confidentiality_header_and_footer(login
     assert page.count('class="print-only print-confidential print-header"') == 1
     assert page.count('class="print-only print-confidential print-footer"') == 1
     assert 'class="restricted-contact"' in page
+
+def test_every_section_link_has_a_translated_label(login_as, user):
+    """A section without a label showed its raw key ("safety-plan", "print")."""
+    import re
+
+    from coordination.case_sections import SECTIONS
+
+    client = login_as("coordinator.sokuluk")
+    case = db.session.scalars(sa.select(Case).where(
+        Case.district_id == user("coordinator.sokuluk").agency.territory_id)).first()
+    page = client.get(f"/cases/{pid(case)}?lang=ru").text
+    nav = page.split('class="section-links"', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'<a href="#([\w-]+)">([^<]*)</a>', nav)
+    assert len(links) >= 10
+    for key, text in links:
+        assert text.strip() and text.strip() != key
+        assert re.search("[а-яА-Я]", text), (key, text)
+    assert {key for key, _text in links} <= {section.key for section in SECTIONS}

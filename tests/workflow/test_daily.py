@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from coordination.cases.models import RiskLevel
 from coordination.extensions import db
@@ -301,3 +302,93 @@ def test_consent_for_several_types_and_statistics_in_one_post(new_case, login_as
     covers = page[page.index('id="consent-covers"'):]
     assert "consent covers:" in covers[:400]
     assert "Police" in covers[:400] and "Social protection" in covers[:400]
+
+
+def test_the_summary_shows_orders_referrals_next_follow_up_and_risk_factors(
+        new_case, user, agency, login_as):
+    """Issue 15 item 2: the header of the case answers "what is going on"
+    without scrolling; the risk shows its factors, not only the count."""
+    from coordination.protection import services as protection
+    from coordination.protection.models import OrderKind
+    from coordination.referrals import services as referrals
+    from coordination.referrals.models import ReferralService
+    from coordination.risk import services as risk
+
+    case = new_case(opened_by="police.sokuluk")
+    now = utcnow()
+    risk.assess(user("coordinator.sokuluk"), case, {"weapons", "threats_to_kill"}, now=now)
+    protection.record_order(user("police.sokuluk"), case, protection.OrderData(
+        kind=OrderKind.TEMPORARY, issued_at=now.replace(tzinfo=None, microsecond=0)), now=now)
+    referrals.send_referral(user("coordinator.sokuluk"), case, agency("SOKULUK-POLICE").id,
+                            ReferralService.POLICE_PROTECTION, None,
+                            legal_ground=LegalGround.DANGER_TO_LIFE, now=now)
+    services.add_follow_up(user("coordinator.sokuluk"), case, services.FollowUpData(
+        action="Посетить семью", owner_agency_id=agency("SOKULUK-SOCIAL").id,
+        due_on=now.date() + timedelta(days=9), legal_ground=LegalGround.DANGER_TO_LIFE),
+        now=now)
+    services.add_follow_up(user("coordinator.sokuluk"), case, services.FollowUpData(
+        action="Позвонить", owner_agency_id=agency("SOKULUK-SOCIAL").id,
+        due_on=now.date() + timedelta(days=2), legal_ground=LegalGround.DANGER_TO_LIFE),
+        now=now)
+    db.session.commit()
+
+    page = login_as("coordinator.sokuluk").get(f"/cases/{pid(case)}?lang=en").text
+    summary = page.split('id="summary"', 1)[1].split("</section>", 1)[0]
+    assert "Weapons" in summary or "weapon" in summary.lower()
+    assert re.search(r'id="summary-orders">1 · until ', summary)
+    assert 'id="summary-referrals">1<' in summary
+    due = (now.date() + timedelta(days=2))
+    assert re.search(r'id="summary-follow-up">[^<]*' + str(due.day), summary)
+    risk_section = page.split('id="risk"', 1)[1].split("</section>", 1)[0]
+    factors = risk_section.split('class="risk-factors"', 1)[1].split("</ul>", 1)[0]
+    assert factors.count("<li>") == 2
+
+
+def test_required_selects_start_at_choose_and_refuse_it(new_case, agency, login_as, app,
+                                                       monkeypatch):
+    """Issue 15 item 6: "Refer to", "Owning agency", the decision's case and
+    the transfer's district offer "— choose —" first; posting it gets the
+    required message and changes nothing."""
+    from coordination.followups.models import FollowUp
+    from coordination.meetings.page import set_decision_choices
+    from coordination.referrals.models import Referral
+    from coordination.transfers.models import CaseTransfer as Transfer
+    from forms.meetings import DecisionForm
+
+    case = new_case()
+    client = login_as("social.sokuluk")
+    page = client.get(f"/cases/{pid(case)}?lang=ru").text
+    for name in ("to_agency", "owner_agency", "to_district"):
+        select = re.search(rf'<select[^>]*name="{name}"[^>]*>\s*<option([^>]*)>([^<]*)<', page)
+        assert select, name
+        assert 'value=""' in select.group(1) and select.group(2) == "— выберите —", name
+    token = csrf_token(page)
+    posts = {
+        "referrals": {"to_agency": "", "service": "shelter", "priority": "",
+                      "legal_ground": "danger_to_life"},
+        "followups": {"action": "Посетить", "owner_agency": "", "owner_user": "",
+                      "due_on": (utcnow().date() + timedelta(days=3)).isoformat(),
+                      "legal_ground": "danger_to_life"},
+        "transfer": {"to_district": "", "note": "", "version": str(case.version)},
+    }
+    for path, data in posts.items():
+        response = client.post(f"/cases/{pid(case)}/{path}?lang=ru",
+                               data={"csrf_token": token, **data}, follow_redirects=True)
+        assert response.status_code == 200, path
+        assert "Это поле обязательно." in response.text, path
+    for model in (Referral, FollowUp, Transfer):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(model).where(
+            model.case_id == case.id)) == 0
+
+    # The decision form: the agenda's cases after "— choose —", which is refused.
+    from coordination.meetings import page as meeting_page
+    monkeypatch.setattr(meeting_page.services, "decision_cases", lambda meeting: [case])
+    monkeypatch.setattr(meeting_page.services, "attendance_candidates",
+                        lambda meeting: [agency("SOKULUK-SOCIAL")])
+    with app.test_request_context(method="POST", data={"case": ""}):
+        form = DecisionForm()
+        set_decision_choices(form, None)
+        assert [c.value for c in form.case.choices] == ["", case.id]
+        assert form.owner_agency.choices[0].value == ""
+        form.validate()
+        assert str(form.case.errors[0]) == "This field is required."

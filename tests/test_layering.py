@@ -24,6 +24,9 @@ FORMS_ALLOWED = {
     "coordination.models_base": None,
     # The interface languages, each named in itself: a constant, not a service.
     "coordination.i18n": {"LANGUAGE_NAMES"},
+    # The country's date format, read and written: pure functions and
+    # patterns (no database, no service), shared by the fields and the reports.
+    "coordination": {"local_dates"},
 }
 
 

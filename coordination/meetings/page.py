@@ -7,6 +7,9 @@ from flask_babel import to_user_timezone
 
 from coordination import policy
 from coordination.accounts.models import User
+from coordination.agencies.models import Agency
+from coordination.cases.models import Case
+from coordination.consent.services import ConsentCover, consent_cover
 from coordination.documents import services as documents
 from coordination.documents.section import meeting_upload_form
 from coordination.followups.models import FollowUp
@@ -14,6 +17,7 @@ from coordination.followups.section import set_owner_choices
 from coordination.meetings import services
 from coordination.meetings.models import Meeting, MeetingStatus
 from forms.fields import choices, choose_then
+from forms.followups import WITHOUT_CONTACTS
 from forms.meetings import (
     AgendaCaseForm,
     AttendanceForm,
@@ -25,6 +29,17 @@ from forms.meetings import (
     RemoveAttendeeForm,
     RescheduleForm,
 )
+
+
+@dataclass
+class DecisionCover:
+    """For one case a decision may be recorded on: what the survivor's
+    consent covers, and the owners offered that will not see her contact
+    details (named, as the choices cannot be marked for several cases)."""
+
+    case: Case
+    cover: ConsentCover
+    without_contacts: list[Agency]
 
 
 @dataclass
@@ -40,6 +55,10 @@ class MeetingPage:
     remove_form: ButtonForm | None = None
     attendance_form: AttendanceForm | None = None
     decision_form: DecisionForm | None = None
+    #: Beside the decision form: each agenda case's consent cover.
+    decision_covers: list[DecisionCover] = field(default_factory=list)
+    #: The mark of an owner that will not see the contact details.
+    marker: str = WITHOUT_CONTACTS
     held_form: MeetingStepForm | None = None
     #: The full minutes: people present, the note on each case.
     attendee_form: AttendeeForm | None = None
@@ -81,7 +100,12 @@ def build_meeting_page(user: User, meeting: Meeting) -> MeetingPage:
         cases = services.decision_cases(meeting)
         if cases:
             page.decision_form = DecisionForm(formdata=None)
-            set_decision_choices(page.decision_form, meeting)
+            owners = services.attendance_candidates(meeting)
+            page.decision_covers = [decision_cover(case, owners) for case in cases]
+            # One case: its owners are marked in the choices themselves.
+            marked = (page.decision_covers[0].cover.without_contacts
+                      if len(cases) == 1 else frozenset())
+            set_decision_choices(page.decision_form, meeting, owners, marked)
         if scheduled:
             page.held_form = MeetingStepForm(formdata=None, version=meeting.version)
     page.documents = documents.meeting_documents(user, meeting)
@@ -96,8 +120,20 @@ def set_attendance_choices(form: AttendanceForm, meeting: Meeting) -> None:
         for agency in services.attendance_candidates(meeting))
 
 
-def set_decision_choices(form: DecisionForm, meeting: Meeting) -> None:
-    """The agenda's open cases; owners among the agencies serving the territory."""
+def set_decision_choices(form: DecisionForm, meeting: Meeting,
+                         owners: list[Agency] | None = None,
+                         without_contacts: frozenset[int] = frozenset()) -> None:
+    """The agenda's open cases; owners among the agencies serving the
+    territory, those in ``without_contacts`` marked."""
     form.case.choices = choose_then(
         (case.id, case.reference) for case in services.decision_cases(meeting))
-    set_owner_choices(form, services.attendance_candidates(meeting))
+    if owners is None:
+        owners = services.attendance_candidates(meeting)
+    set_owner_choices(form, owners, without_contacts)
+
+
+def decision_cover(case: Case, owners: list[Agency]) -> DecisionCover:
+    """What the consent covers on ``case``; the policy says which owners will
+    not see the contact details."""
+    cover = consent_cover(case, owners)
+    return DecisionCover(case, cover, [a for a in owners if a.id in cover.without_contacts])

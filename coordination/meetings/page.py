@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import to_user_timezone
+from wtforms.fields.choices import SelectChoice
 
 from coordination import policy
 from coordination.accounts.models import User
@@ -16,7 +17,7 @@ from coordination.followups.models import FollowUp
 from coordination.followups.section import set_owner_choices
 from coordination.meetings import services
 from coordination.meetings.models import Meeting, MeetingStatus
-from forms.fields import choices, choose_then
+from forms.fields import CHOOSE, choices
 from forms.followups import WITHOUT_CONTACTS
 from forms.meetings import (
     AgendaCaseForm,
@@ -102,10 +103,7 @@ def build_meeting_page(user: User, meeting: Meeting) -> MeetingPage:
             page.decision_form = DecisionForm(formdata=None)
             owners = services.attendance_candidates(meeting)
             page.decision_covers = [decision_cover(case, owners) for case in cases]
-            # One case: its owners are marked in the choices themselves.
-            marked = (page.decision_covers[0].cover.without_contacts
-                      if len(cases) == 1 else frozenset())
-            set_decision_choices(page.decision_form, meeting, owners, marked)
+            set_decision_choices(page.decision_form, meeting, owners, page.decision_covers)
         if scheduled:
             page.held_form = MeetingStepForm(formdata=None, version=meeting.version)
     page.documents = documents.meeting_documents(user, meeting)
@@ -122,14 +120,22 @@ def set_attendance_choices(form: AttendanceForm, meeting: Meeting) -> None:
 
 def set_decision_choices(form: DecisionForm, meeting: Meeting,
                          owners: list[Agency] | None = None,
-                         without_contacts: frozenset[int] = frozenset()) -> None:
-    """The agenda's open cases; owners among the agencies serving the
-    territory, those in ``without_contacts`` marked."""
-    form.case.choices = choose_then(
-        (case.id, case.reference) for case in services.decision_cases(meeting))
+                         covers: list[DecisionCover] = ()) -> None:
+    """The agenda's open cases; owners among the agencies serving the territory.
+
+    With ``covers`` (the page, not a post), each case's option lists the
+    owners that will not see its contact details, for the page's script; with
+    one case those owners are marked in the choices themselves."""
+    without = {item.case.id: item.cover.without_contacts for item in covers}
+    form.case.choices = [SelectChoice("", CHOOSE), *(
+        SelectChoice(case.id, case.reference, {"data-without-contacts": " ".join(
+            str(agency_id) for agency_id in sorted(without[case.id]))} if case.id in without
+            else {})
+        for case in services.decision_cases(meeting))]
     if owners is None:
         owners = services.attendance_candidates(meeting)
-    set_owner_choices(form, owners, without_contacts)
+    set_owner_choices(form, owners, covers[0].cover.without_contacts
+                      if len(covers) == 1 else frozenset())
 
 
 def decision_cover(case: Case, owners: list[Agency]) -> DecisionCover:

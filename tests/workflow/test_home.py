@@ -108,6 +108,18 @@ def test_mark_a_follow_up_done_from_home_and_land_back(new_case, user, agency, l
     # Done, it left the panel: the message is at the top of the panel.
     assert _placed(_panel(shown, "follow-ups-due")) == ["Follow-up closed."]
     assert _top(shown) == [] and f'id="row-{pid(follow_up)}"' not in shown
+    # A mistaken "done" is undone from the panel, as from the list.
+    panel = _panel(shown, "follow-ups-due")
+    assert f'action="/followups/{pid(follow_up)}/undo"' in panel
+    db.session.refresh(follow_up)
+    undone = client.post(f"/followups/{pid(follow_up)}/undo", data={
+        "csrf_token": csrf_token(shown), "version": follow_up.version,
+        "from_list": "home", "panel": "follow-ups-due"})
+    assert undone.headers["Location"].startswith("/?")
+    db.session.refresh(follow_up)
+    assert follow_up.status == FollowUpStatus.OPEN
+    shown = client.get(undone.headers["Location"]).text
+    assert _placed(_panel(shown, "follow-ups-due")) == ["The follow-up is open again."]
 
 
 def _temporary_order(user, case, ends_in: timedelta):

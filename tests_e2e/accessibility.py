@@ -14,3 +14,21 @@ def check_accessibility(page) -> None:
     bad = [v for v in results.response["violations"] if v.get("impact") in FAILING]
     assert not bad, (page.url, [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5])
                                 for v in bad])
+
+
+#: The two widths every page is checked at: a desktop and a phone.
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def check_both_widths(page) -> None:
+    """axe at the width in use and at the other one (phone from a desktop,
+    desktop from a phone), then the page back at its own width."""
+    own = page.viewport_size or DESKTOP
+    other = DESKTOP if own["width"] < DESKTOP["width"] else PHONE
+    check_accessibility(page)
+    page.set_viewport_size(other)
+    try:
+        check_accessibility(page)
+    finally:
+        page.set_viewport_size(own)

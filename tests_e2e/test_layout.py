@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests_e2e.accessibility import check_accessibility
+from tests_e2e.accessibility import check_both_widths
 from tests_e2e.test_journey import register_case, sign_in, submit
 
 PHONE = {"width": 390, "height": 844}
@@ -41,7 +41,7 @@ def test_the_header_takes_little_of_a_phone_screen(new_page, username, path):
     header = page.locator("header.topbar").bounding_box()
     assert header["height"] <= PHONE["height"] * HEADER_SHARE, header
     # Nothing of the header is cut off: every link can still be reached.
-    check_accessibility(page)
+    check_both_widths(page)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, None])
@@ -81,7 +81,7 @@ def test_focus_goes_to_the_first_error_after_a_refused_submit(new_page, live_app
     focused = page.evaluate("() => [document.activeElement.name, "
                             "document.activeElement.getAttribute('aria-invalid')]")
     assert focused == ["scheduled_for", "true"]
-    check_accessibility(page)
+    check_both_widths(page)
 
 
 def test_focus_goes_to_the_message_where_the_user_acted(new_page, base_url):

@@ -32,3 +32,15 @@ def check_both_widths(page) -> None:
         check_accessibility(page)
     finally:
         page.set_viewport_size(own)
+
+
+#: Pages that are the same on every visit (the sign-in form), checked once a run.
+_CHECKED_ONCE: set[str] = set()
+
+
+def check_once(page, name: str) -> None:
+    """:func:`check_both_widths` the first time the page named ``name`` is
+    visited in this run: the sign-in form, before every journey, is the same."""
+    if name not in _CHECKED_ONCE:
+        _CHECKED_ONCE.add(name)
+        check_both_widths(page)

@@ -11,8 +11,15 @@ from coordination.cases.models import Case
 from coordination.cases.page import CaseSection
 from coordination.consent.services import consent_cover
 from coordination.followups.models import FollowUp, FollowUpStatus
-from coordination.followups.services import owner_candidates, owner_people, undo_window_open
+from coordination.followups.services import (
+    get_follow_up_or_404,
+    owner_candidates,
+    owner_people,
+    undo_window_open,
+)
 from coordination.models_base import utcnow
+from coordination.public_ids import decode
+from coordination.refusals import NotFound
 from forms.fields import choose_then
 from forms.followups import WITHOUT_CONTACTS, FollowUpForm, owner_label
 
@@ -67,6 +74,20 @@ def follow_up_steps(user, follow_up: FollowUp) -> list[str]:
 #: The action of each button of a follow-up.
 OUTCOME_ACTIONS = {"done": policy.Action.COMPLETE_FOLLOW_UP,
                    "cancel": policy.Action.CANCEL_FOLLOW_UP}
+
+
+def undoable(user, acted: str | None, rows: list):
+    """The follow-up just marked done from a list (or a home panel), while
+    its "done" may still be undone by this user: drawn with its undo button
+    above the rows it has left."""
+    follow_up_id = decode("follow_up", acted) if acted else None
+    if follow_up_id is None or any(f.id == follow_up_id for f in rows):
+        return None
+    try:
+        follow_up = get_follow_up_or_404(user, follow_up_id)
+    except NotFound:
+        return None
+    return follow_up if "undo" in follow_up_steps(user, follow_up) else None
 
 
 def close_action(follow_up: FollowUp) -> policy.Action:

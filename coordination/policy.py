@@ -32,6 +32,7 @@ from coordination.documents.models import CaseDocument, MeetingDocument
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
 from coordination.meetings.models import AgendaItem, Meeting, MeetingStatus
+from coordination.models_base import PersonalKind
 from coordination.notes.models import CaseNote, NoteVisibility
 from coordination.programmes.models import CorrectionalProgramme
 from coordination.protection.models import ProtectionOrder
@@ -182,6 +183,17 @@ RECEIVER_INVOLVED = frozenset(
 RECEIVER_ACCEPTED = frozenset(
     {ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED}
 )
+
+
+#: The person fields ``VIEW_RESTRICTED`` guards: the contacts and where
+#: someone lives or shelters, i.e. the columns of :class:`Person` marked as
+#: such personal data (``phone``, ``safe_phone``, ``address``). Pages,
+#: printed records and the API show them only where that rule allows
+#: (tests/api/test_api_field_restrictions.py holds the API to it).
+RESTRICTED_PERSON_FIELDS = frozenset(
+    column.key for column in Person.__table__.columns
+    if "personal" in column.info
+    and column.info["personal"].kind in (PersonalKind.CONTACT, PersonalKind.ADDRESS))
 
 
 #: Who triages incoming reports: the district's committee and police.

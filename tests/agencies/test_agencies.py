@@ -227,7 +227,9 @@ def test_committee_sees_its_territorys_active_agencies_and_staff(login_as, clien
     assert "Test gone.sokuluk" not in page
     assert agency("SOKULUK-LSG").name not in page
     assert "Кара-Сууского" not in page and "Улугбек Рахимов" not in page
-    assert "5 active agencies" in page
+    # The district court too: it works on no case, but the committee reaches it.
+    assert agency("SOKULUK-COURT").name in page and "Асель Бейшеналиева" in page
+    assert "6 active agencies" in page
     assert 'href="/admin/users' not in page.split('class="page"')[1]  # read-only
 
 

@@ -61,7 +61,8 @@ def _declared(document: dict, schema_name: str) -> set[str]:
         seen.add(name)
         text = json.dumps(components[name])
         found |= {field for field in policy.RESTRICTED_PERSON_FIELDS if f'"{field}"' in text}
-        todo += [ref.split("/")[-1].rstrip('"') for ref in text.split('"$ref": "')[1:]]
+        todo += [ref.split('"', 1)[0].rsplit("/", 1)[-1]
+                 for ref in text.split('"$ref": "')[1:]]
     return found
 
 
@@ -191,3 +192,11 @@ def test_a_restricted_field_by_name_is_caught():
     assert leaks({"people": [{"address": None}]}, case, False, set()) == []
     # Where the rule says yes, a field the document declares must be there.
     assert leaks({"people": [{}]}, case, True, {"address"}) == ["missing address"]
+
+
+def test_declared_fields_are_found_through_references():
+    document = {"components": {"schemas": {
+        "CaseOut": {"properties": {"people": {"type": "array", "items": {
+            "$ref": "#/components/schemas/PersonOut"}}, "reference": {"type": "string"}}},
+        "PersonOut": {"properties": {"safe_phone": {"type": "string", "nullable": True}}}}}}
+    assert _declared(document, "CaseOut") == {"safe_phone"}

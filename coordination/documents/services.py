@@ -95,10 +95,12 @@ def _check_belongs(case: Case, upload: Upload) -> None:
 
 
 def readable_documents(user: User, case: Case) -> list[CaseDocument]:
-    """The case's documents ``user`` may download, newest first (one query)."""
+    """The case's documents ``user`` may download, newest first (one query);
+    a former party's own alone (``policy.items_read``)."""
     documents = db.session.scalars(
         sa.select(CaseDocument).where(CaseDocument.case_id == case.id)
-        .options(joinedload(CaseDocument.agency), joinedload(CaseDocument.uploaded_by))
+        .options(joinedload(CaseDocument.agency), joinedload(CaseDocument.uploaded_by),
+                 *policy.items_read(user, policy.case_reading(user, case)))
         .order_by(CaseDocument.uploaded_at.desc(), CaseDocument.id.desc())).all()
     return [d for d in documents
             if policy.can(user, policy.Action.READ_DOCUMENT, d, case_visible=True)]

@@ -82,11 +82,13 @@ def edit_note(user: User, note: CaseNote, data: NoteData, expected_version: int 
 
 
 def readable_notes(user: User, case: Case) -> list[CaseNote]:
-    """The notes of ``case`` that ``user`` may read, newest first (two queries)."""
+    """The notes of ``case`` that ``user`` may read, newest first (two queries);
+    a former party's own alone (``policy.items_read``)."""
     notes = db.session.scalars(
         sa.select(CaseNote).where(CaseNote.case_id == case.id)
         .options(joinedload(CaseNote.agency), joinedload(CaseNote.author),
-                 selectinload(CaseNote.revisions))
+                 selectinload(CaseNote.revisions),
+                 *policy.items_read(user, policy.case_reading(user, case)))
         .order_by(CaseNote.dated_on.desc(), CaseNote.id.desc())).all()
     return [n for n in notes if policy.can(user, policy.Action.READ_NOTE, n, case_visible=True)]
 

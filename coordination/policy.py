@@ -777,6 +777,19 @@ def items_read(user: User, reading: CaseReading) -> tuple:
                  for kind, where in criteria)
 
 
+def reads_item(user: User, item) -> bool:
+    """Whether ``user``, who sees the case of ``item`` (a referral, an order
+    ...), reads the item itself, for loaders by id: always when reading the
+    case in full; a former party, its own agency's (:func:`items_read`'s
+    predicate for the item's kind, asked in SQL)."""
+    reading = case_reading(user, item.case)
+    if reading is CaseReading.IN_FULL:
+        return True
+    kind = type(item)
+    return db.session.scalar(sa.select(kind.id).where(kind.id == item.id)
+                             .options(*items_read(user, reading))) is not None
+
+
 def _works_on(user: User, case: Case, sees) -> bool:
     """Sees the case and reads it in full: a former lead or committee (a case
     transferred away) only reads what it did, unless it has work on it now."""

@@ -32,6 +32,7 @@ from coordination.referrals.models import (
     ReferralService,
     ReferralStatus,
 )
+from coordination.refusals import NotFound
 from coordination.transfers import services
 from tests.helpers import login, pid
 from tests.transfers.test_transfers import KARASUU, _propose, moving_case  # noqa: F401
@@ -235,3 +236,17 @@ def test_after_closure_the_former_party_no_longer_sees_the_case(moved_with_histo
             Case.id == case.id, policy.case_visibility(former)))
         assert _signed_in(browser, username).get(f"/cases/{pid(case)}").status_code == 404
 
+
+
+def test_a_former_party_opens_by_id_only_its_own_referrals(moved_with_history, user):
+    """The loaders by id (the API's referral) follow the same reading."""
+    case, own, others, after = moved_with_history
+    for username in FORMER:
+        former = user(username)
+        mine = own[username]["referral"]
+        assert referral_services.get_referral_or_404(former, mine.id) == mine
+        for theirs in (others["referral"], after["referral"]):
+            with pytest.raises(NotFound):
+                referral_services.get_referral_or_404(former, theirs.id)
+    new_lead = user("social.karasuu")
+    assert referral_services.get_referral_or_404(new_lead, others["referral"].id)

@@ -19,24 +19,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, with_loader_criteria
 from sqlalchemy.sql.elements import ColumnElement
 
 import coordination.models  # noqa: F401  (every model, before the aliases below)
 from coordination.accounts.models import Role, User
 from coordination.agencies.models import NOT_CASE_WORKING, Agency, AgencyType
 from coordination.api.models import ApiClient, Scope
-from coordination.cases.models import Case, CaseStatus, Incident, Person
+from coordination.cases.models import Case, CaseStatus, Incident, Person, TimelineEvent
 from coordination.consent.models import ConsentRecord, ConsentScope
 from coordination.documents.models import CaseDocument, MeetingDocument
 from coordination.extensions import db
-from coordination.followups.models import FollowUp
+from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.meetings.models import AgendaItem, Meeting, MeetingStatus
-from coordination.models_base import PersonalKind
+from coordination.models_base import PersonalKind, utcnow
 from coordination.notes.models import CaseNote, NoteVisibility
-from coordination.programmes.models import CorrectionalProgramme
-from coordination.protection.models import ProtectionOrder
-from coordination.referrals.models import Referral, ReferralStatus
+from coordination.programmes.models import CorrectionalProgramme, ProgrammeStatus
+from coordination.protection.models import OrderStatus, OrderViolation, ProtectionOrder
+from coordination.referrals.models import FINAL_STATUSES, Referral, ReferralStatus
+from coordination.risk.models import RiskAssessment
 from coordination.territories.models import Territory, TerritoryLevel
 from coordination.territories.queries import (
     agencies_serving_territory,
@@ -86,6 +87,9 @@ class Action(enum.Enum):
     """Things a user may do; the object is named after each member."""
 
     VIEW_CASE = "view_case"  #: case
+    #: Read every section of a case, not only the items one's own agency did:
+    #: everyone who sees it but a former party (:func:`case_reading`). Case.
+    READ_WHOLE_CASE = "read_whole_case"
     #: See the restricted person fields (contacts, address or shelter). Case.
     VIEW_RESTRICTED = "view_restricted"
     EDIT_CASE = "edit_case"  #: case: status (not closing), consent, risk
@@ -415,10 +419,9 @@ def case_visibility(user: User) -> ColumnElement[bool]:
             .correlate(Case).exists())
 
 
-def case_visibility_per_row(user: User, former: bool = True) -> ColumnElement[bool]:
+def case_visibility_per_row(user: User) -> ColumnElement[bool]:
     """:func:`case_visibility` as a test of each row: correlated ``EXISTS``
-    lookups by case id. ``former=False`` leaves out the former lead and
-    committee of a case moved away (they may read it, not work on it).
+    lookups by case id.
 
     For queries that reach one case or a handful (a case page, a referral or
     follow-up by id, the orders expiring today): the set form would collect
@@ -454,9 +457,8 @@ def case_visibility_per_row(user: User, former: bool = True) -> ColumnElement[bo
         involved.append(cases_in_territory(agency.territory))
         former_party.append(located_in(agency.territory, _TRANSFER.from_district_id,
                                        _TRANSFER.from_municipality_id))
-    if former:
-        involved.append(sa.and_(Case.status != CaseStatus.CLOSED, exists(
-            _TRANSFER, _TRANSFER.status == TransferStatus.ACCEPTED, sa.or_(*former_party))))
+    involved.append(sa.and_(Case.status != CaseStatus.CLOSED, exists(
+        _TRANSFER, _TRANSFER.status == TransferStatus.ACCEPTED, sa.or_(*former_party))))
     return sa.or_(*involved)
 
 
@@ -644,8 +646,9 @@ def _view_case(user, case, sees):
 
 @rule(Case, Action.VIEW_RESTRICTED)
 def _view_restricted(user, case, sees):
+    # A former party that received a referral once reads no more than it did.
     return (leads(user, case) or _is_committee_for(user.agency, case)
-            or _receives_with_cover(user.agency, case))
+            or (_receives_with_cover(user.agency, case) and _reads_whole(user, case)))
 
 
 def _former_party(agency: Agency, case: Case) -> bool:
@@ -659,15 +662,143 @@ def _former_party(agency: Agency, case: Case) -> bool:
         for transfer in case.transfers)
 
 
-def _works_on(user: User, case: Case, sees) -> bool:
-    """Sees the case and is involved in it now: a former lead or committee
-    (a case transferred away) may only read it, unless involved otherwise."""
-    if not sees():
-        return False
-    if not _former_party(user.agency, case):
+# --- how much of a case: in full, or what one's own agency did -----------------
+
+
+class CaseReading(enum.Enum):
+    """How much of a case a user who sees it reads (:func:`case_reading`)."""
+
+    IN_FULL = "in_full"
+    #: The former lead or committee of a case moved away, with no work on it
+    #: now: the case's identity, the transfers it took part in, and the items
+    #: its own agency did (:func:`items_read`). Never the restricted fields.
+    AS_FORMER_PARTY = "as_former_party"
+
+
+def _involved_now(agency: Agency, case: Case) -> bool:
+    """Whether ``agency`` has work on ``case`` now: it leads it or is the
+    committee of its place, has a referral on it not yet finished (sent or
+    received), owns an open follow-up given to it, provides its programme
+    while it runs, or issued an order in force.
+
+    Read from the loaded items. Each of these is an item of the agency's own,
+    which reading as a former party keeps (:func:`items_read`): the answer is
+    the same before and after the case is loaded that way.
+    """
+    if case.lead_agency_id == agency.id or _is_committee_for(agency, case):
         return True
-    return bool(db.session.scalar(sa.select(sa.exists().where(
-        Case.id == case.id, case_visibility_per_row(user, former=False)))))
+    now = utcnow()
+    return (
+        any(referral.status not in FINAL_STATUSES
+            and agency.id in (referral.from_agency_id, referral.to_agency_id)
+            for referral in case.referrals)
+        or any(follow_up.status == FollowUpStatus.OPEN and not follow_up.self_assigned
+               and follow_up.owner_agency_id == agency.id for follow_up in case.follow_ups)
+        or any(programme.provider_agency_id == agency.id
+               and programme.status in (ProgrammeStatus.REFERRED, ProgrammeStatus.STARTED)
+               for programme in case.programmes)
+        or any(order.issuing_agency_id == agency.id and order.status(now) == OrderStatus.ACTIVE
+               for order in case.protection_orders))
+
+
+def case_reading(user: User, case: Case) -> CaseReading:
+    """How ``user``, who sees ``case``, reads it: the one decision behind the
+    case page's sections, its notes and documents, the restricted fields and
+    the right to work on the case.
+
+    A former party (the lead agency or committee before an accepted transfer,
+    reading until closure) with no work on the case now reads what its own
+    agency did; everyone else who sees the case reads it in full. Asks no
+    query when the case's transfers, referrals, follow-ups, programmes and
+    orders are loaded (the case page loads them).
+    """
+    agency = user.agency
+    if _former_party(agency, case) and not _involved_now(agency, case):
+        return CaseReading.AS_FORMER_PARTY
+    return CaseReading.IN_FULL
+
+
+def _reads_whole(user: User, case: Case) -> bool:
+    return case_reading(user, case) is CaseReading.IN_FULL
+
+
+def items_read(user: User, reading: CaseReading) -> tuple:
+    """Loader options keeping, of a case's items, those ``user`` reads: none
+    to add for :attr:`CaseReading.IN_FULL`; for a former party, the items its
+    own agency did, one SQL predicate per kind of item.
+
+    Added to the statement that loads the case (the sections read its
+    collections) and to the sections' own queries (notes, documents). Kept: incidents its staff
+    recorded, referrals it sent or received, follow-ups it owns or its staff
+    created, orders it issued (and the breaches its staff reported),
+    programmes it provides or its staff referred, risk assessments its staff
+    made, its notes and documents, its own timeline entries, and the
+    transfers it took part in. Nothing of the people or the consents: the
+    survivor code and the reference identify the case. Every section's items
+    are loaded with the case (``CaseSection.options``), so none is loaded
+    later without these.
+    """
+    if reading is CaseReading.IN_FULL:
+        return ()
+    agency = user.agency
+    agency_id = agency.id
+    staff = sa.select(User.id).where(User.agency_id == agency_id)
+    transfer_party = [CaseTransfer.from_lead_agency_id == agency_id,
+                      CaseTransfer.to_lead_agency_id == agency_id]
+    if agency.type == AgencyType.COMMITTEE:
+        transfer_party += [
+            located_in(agency.territory, CaseTransfer.from_district_id,
+                       CaseTransfer.from_municipality_id),
+            # A transfer has no municipality to go to: a municipality's
+            # committee took part only as the one it left.
+            located_in(agency.territory, CaseTransfer.to_district_id, sa.null())]
+    criteria = (
+        (Person, sa.false()),
+        (ConsentRecord, sa.false()),
+        (Incident, Incident.recorded_by_id.in_(staff)),
+        (Referral, sa.or_(Referral.from_agency_id == agency_id,
+                          Referral.to_agency_id == agency_id)),
+        (FollowUp, sa.or_(FollowUp.owner_agency_id == agency_id,
+                          FollowUp.created_by_id.in_(staff))),
+        (ProtectionOrder, ProtectionOrder.issuing_agency_id == agency_id),
+        (OrderViolation, OrderViolation.recorded_by_id.in_(staff)),
+        (CorrectionalProgramme, sa.or_(CorrectionalProgramme.provider_agency_id == agency_id,
+                                       CorrectionalProgramme.referred_by_id.in_(staff))),
+        (RiskAssessment, RiskAssessment.assessed_by_id.in_(staff)),
+        (CaseNote, CaseNote.agency_id == agency_id),
+        (CaseDocument, CaseDocument.agency_id == agency_id),
+        (TimelineEvent, TimelineEvent.agency_id == agency_id),
+        (CaseTransfer, sa.or_(*transfer_party)),
+    )
+    # The statement's own loaders (the sections' eager loads) apply them; the
+    # loaded objects do not carry them on, so that whoever loads the case next
+    # in the same session is not limited by them.
+    return tuple(with_loader_criteria(kind, where, propagate_to_loaders=False)
+                 for kind, where in criteria)
+
+
+def reads_item(user: User, item) -> bool:
+    """Whether ``user``, who sees the case of ``item`` (a referral, an order
+    ...), reads the item itself, for loaders by id: always when reading the
+    case in full; a former party, its own agency's (:func:`items_read`'s
+    predicate for the item's kind, asked in SQL)."""
+    reading = case_reading(user, item.case)
+    if reading is CaseReading.IN_FULL:
+        return True
+    kind = type(item)
+    return db.session.scalar(sa.select(kind.id).where(kind.id == item.id)
+                             .options(*items_read(user, reading))) is not None
+
+
+def _works_on(user: User, case: Case, sees) -> bool:
+    """Sees the case and reads it in full: a former lead or committee (a case
+    transferred away) only reads what it did, unless it has work on it now."""
+    return sees() and _reads_whole(user, case)
+
+
+@rule(Case, Action.READ_WHOLE_CASE)
+def _read_whole_case(user, case, sees):
+    return _works_on(user, case, sees)
 
 
 @rule(Case, Action.REFER, Action.ADD_FOLLOW_UP, Action.RECORD_INCIDENT, Action.ASSESS_RISK)
@@ -703,7 +834,8 @@ def _correct_people(user, case, sees):
     # case's other details), and the agency that registered the case, which
     # entered the people in the first place; an open case only.
     return _open(case) and (_edit_case(user, case, sees)
-                            or (user.agency_id == case.opening_agency_id and sees()))
+                            or (user.agency_id == case.opening_agency_id
+                                and _works_on(user, case, sees)))
 
 
 @rule(Person, Action.CORRECT_PEOPLE)
@@ -909,8 +1041,9 @@ def _add_note(user, case, sees):
 
 @rule(CaseNote, Action.READ_NOTE)
 def _read_note(user, note, sees):
-    return sees() and (note.visibility == NoteVisibility.INVOLVED
-                       or user.agency_id == note.agency_id)
+    return sees() and (user.agency_id == note.agency_id
+                       or (note.visibility == NoteVisibility.INVOLVED
+                           and _reads_whole(user, note.case)))
 
 
 @rule(CaseNote, Action.EDIT_NOTE)
@@ -926,7 +1059,8 @@ def _agency_consented(agency: Agency, case: Case) -> bool:
 @rule(Case, Action.VIEW_SAFETY_PLAN)
 def _view_safety_plan(user, case, sees):
     # The survivor's own plan: not even the committee, unless she consented.
-    return leads(user, case) or (sees() and _agency_consented(user.agency, case))
+    return leads(user, case) or (_agency_consented(user.agency, case)
+                                 and _works_on(user, case, sees))
 
 
 @rule(Case, Action.EDIT_SAFETY_PLAN)

@@ -154,6 +154,70 @@ def test_case_page_with_one_referral_and_with_many(login_as, user):
     _same_and_bounded(counts)
 
 
+def test_case_page_of_a_former_party_with_few_and_many_own_items(login_as, user, agency):
+    """Read as a former party (loaded again with its own items only), the
+    page still costs the same whatever it holds."""
+    from datetime import date
+
+    from coordination.cases import services as case_services
+    from coordination.cases.models import (
+        Incident,
+        IncidentPlace,
+        PersonRole,
+        Reporter,
+        Sex,
+        ViolenceForm,
+    )
+    from coordination.notes.models import CaseNote, NoteVisibility
+    from coordination.territories.services import territory_by_code
+    from coordination.transfers import services as transfers
+
+    social, police = user("social.sokuluk"), user("police.sokuluk")
+    case = case_services.register_case(police, case_services.CaseIntake(
+        district_id=territory_by_code("41708222").id, lead_agency_id=social.agency_id,
+        survivor=case_services.PersonData(PersonRole.SURVIVOR, "Асанова", "Айгүл",
+                                          Sex.FEMALE, 1990),
+        incident=case_services.IncidentData(
+            occurred_on=date(2026, 10, 1), forms=[ViolenceForm.PHYSICAL], place="shared_home",
+            reported_by="survivor")))
+    transfer = transfers.propose_transfer(social, case, transfers.TransferProposal(
+        territory_by_code("41706226").id, None, case.version))
+    transfers.accept_transfer(user("coordinator.karasuu"), transfer,
+                              agency("KARASUU-SOCIAL").id)
+    health = _agency("SOKULUK-HEALTH")
+    now = utcnow()
+
+    def add_items(indexes) -> None:
+        for index in indexes:
+            for author in (social, police):  # its own, and another agency's
+                db.session.add(Incident(
+                    case_id=case.id, occurred_on=date(2026, 10, 2 + index),
+                    place=IncidentPlace.SHARED_HOME, reported_by=Reporter.SURVIVOR,
+                    recorded_by_id=author.id))
+                db.session.add(CaseNote(
+                    case_id=case.id, agency_id=author.agency_id, author_id=author.id,
+                    dated_on=now.date(), visibility=NoteVisibility.INVOLVED,
+                    text=f"Note {index}", written_at=now))
+                db.session.add(FollowUp(
+                    case_id=case.id, action=f"Step {index}", owner_agency_id=health.id,
+                    due_on=now.date(), status=FollowUpStatus.DONE, created_by_id=author.id))
+            db.session.add(Referral(
+                case_id=case.id, from_agency_id=health.id, to_agency_id=social.agency_id,
+                service=ReferralService.OTHER, priority=Priority.NORMAL,
+                status=ReferralStatus.DECLINED, sent_by_id=police.id, sent_at=now,
+                respond_by=now + timedelta(days=1)))
+        db.session.commit()
+
+    # One of each to begin with: a list with no parents loads no children at all.
+    add_items(range(1))
+    client = login_as("social.sokuluk")
+    url = f"/cases/{pid(case)}"
+    counts = [statements_to_open(client, url)]
+    add_items(range(1, 7))
+    counts.append(statements_to_open(client, url))
+    _same_and_bounded(counts)
+
+
 # --- inboxes and notifications -----------------------------------------------------------
 
 

@@ -55,6 +55,9 @@ def lead_form(user, case: Case, display: bool = False) -> ReassignLeadForm:
 
 def _summary(user, case, can):
     return {
+        # The case's current risk is the new territory's assessment: a former
+        # party reads the identity of the case and its own assessments only.
+        "whole": can(policy.Action.READ_WHOLE_CASE, case),
         "status_form": status_form(user, case, display=True)
         if can(policy.Action.CHANGE_CASE_STATUS, case) else None,
         "lead_form": lead_form(user, case, display=True)
@@ -88,6 +91,8 @@ def load_person(user, person_id: int) -> Person:
 
 
 def _people(user, case, can):
+    if not can(policy.Action.READ_WHOLE_CASE, case):
+        return None
     restricted = can(policy.Action.VIEW_RESTRICTED, case)
     correct = can(policy.Action.CORRECT_PEOPLE, case)
     return {"show_restricted": restricted,

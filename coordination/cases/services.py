@@ -389,6 +389,21 @@ def get_case_or_404(user: User, case_id: int, audit: bool = True, options=()) ->
     return case
 
 
+def read_case_or_404(user: User, case_id: int, options=()) -> Case:
+    """The case as ``user`` reads it (:func:`get_case_or_404`, audited): in
+    full, or for a former party loaded again with only its own agency's items
+    (``policy.items_read``), so that every section drawn from the case's
+    collections shows no more. ``options`` are the sections' loader options.
+    """
+    case = get_case_or_404(user, case_id, options=options)
+    extra = policy.items_read(user, policy.case_reading(user, case))
+    if extra:
+        case = db.session.scalar(
+            policy.visible_case(user, case_id).options(*options, *extra)
+            .execution_options(populate_existing=True))
+    return case
+
+
 # --- managing the case ----------------------------------------------------------
 
 

@@ -97,7 +97,7 @@ def new_case():
 @cases_section
 def show_case(case_id: int):
     user = acting_user()
-    case = services.get_case_or_404(user, case_id, options=page_options())
+    case = services.read_case_or_404(user, case_id, options=page_options())
     # A view by another agency than the lead is audited: the one write a GET
     # makes, committed with the request.
     allow_write("audit of a case view")

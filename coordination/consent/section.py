@@ -10,6 +10,8 @@ from forms.consent import ConsentForm, WithdrawConsentForm
 
 
 def _build(user, case, can):
+    if not can(policy.Action.READ_WHOLE_CASE, case):
+        return None
     editable = can(policy.Action.EDIT_CASE, case)
     return {"form": ConsentForm(formdata=None) if editable else None,
             "withdraw_form": WithdrawConsentForm(formdata=None) if editable else None}

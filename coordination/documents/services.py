@@ -70,19 +70,30 @@ def attach(user: User, case: Case, upload: Upload) -> CaseDocument:
         raise Forbidden("this user may not attach documents to this case")
     media_type = _checked(upload)
     _check_belongs(case, upload)
-    document = CaseDocument(
+    document = _store(user, upload, CaseDocument(
         case_id=case.id, person_id=upload.person_id, order_id=upload.order_id,
-        kind=upload.kind, media_type=media_type,
-        title=display_name(upload.filename, media_type),
-        stored_name=secrets.token_hex(16), size=len(upload.data),
-        sha256=hashlib.sha256(upload.data).hexdigest(),
-        agency_id=user.agency_id, uploaded_by_id=user.id,
-    )
+        media_type=media_type, title=display_name(upload.filename, media_type)))
+    add_event(case, TimelineKind.DOCUMENT_ATTACHED, user, at=document.uploaded_at)
+    return document
+
+
+#: The audit's name for each kind of document.
+_OBJECT_TYPES = {CaseDocument: "case_document", MeetingDocument: "meeting_document"}
+
+
+def _store(user: User, upload: Upload, document: CaseDocument | MeetingDocument):
+    """The one way a file is kept, a case's or a meeting's: ``document`` (its
+    owner, type and title set) is completed and recorded, the bytes put in
+    the store under a random name; the attachment is audited."""
+    document.kind = upload.kind
+    document.stored_name = secrets.token_hex(16)
+    document.size = len(upload.data)
+    document.sha256 = hashlib.sha256(upload.data).hexdigest()
+    document.agency_id, document.uploaded_by_id = user.agency_id, user.id
     db.session.add(document)
     db.session.flush()
     document_store().put(document.stored_name, upload.data)
-    add_event(case, TimelineKind.DOCUMENT_ATTACHED, user, at=document.uploaded_at)
-    record(AuditAction.DOCUMENT_ATTACHED, user, "case_document", document.id)
+    record(AuditAction.DOCUMENT_ATTACHED, user, _OBJECT_TYPES[type(document)], document.id)
     return document
 
 
@@ -95,10 +106,12 @@ def _check_belongs(case: Case, upload: Upload) -> None:
 
 
 def readable_documents(user: User, case: Case) -> list[CaseDocument]:
-    """The case's documents ``user`` may download, newest first (one query)."""
+    """The case's documents ``user`` may download, newest first (one query);
+    a former party's own alone (``policy.items_read``)."""
     documents = db.session.scalars(
         sa.select(CaseDocument).where(CaseDocument.case_id == case.id)
-        .options(joinedload(CaseDocument.agency), joinedload(CaseDocument.uploaded_by))
+        .options(joinedload(CaseDocument.agency), joinedload(CaseDocument.uploaded_by),
+                 *policy.items_read(user, policy.case_reading(user, case)))
         .order_by(CaseDocument.uploaded_at.desc(), CaseDocument.id.desc())).all()
     return [d for d in documents
             if policy.can(user, policy.Action.READ_DOCUMENT, d, case_visible=True)]
@@ -115,10 +128,11 @@ def get_document_or_404(user: User, document_id: int) -> CaseDocument:
     return document
 
 
-def read(user: User, document: CaseDocument) -> bytes:
-    """The stored bytes of a document ``user`` may read; the download is audited."""
+def read(user: User, document: CaseDocument | MeetingDocument) -> bytes:
+    """The stored bytes of a document (a case's or a meeting's) ``user`` may
+    read, loaded through its ``get_..._or_404``; the download is audited."""
     data = document_store().get(document.stored_name)
-    record(AuditAction.DOCUMENT_DOWNLOADED, user, "case_document", document.id)
+    record(AuditAction.DOCUMENT_DOWNLOADED, user, _OBJECT_TYPES[type(document)], document.id)
     return data
 
 
@@ -141,19 +155,10 @@ def attach_to_meeting(user: User, meeting: Meeting, upload: Upload) -> MeetingDo
         raise Forbidden("this user may not attach documents to this meeting")
     media_type = _checked(upload)
     day = to_user_timezone(meeting.scheduled_for).date()
-    document = MeetingDocument(
-        meeting_id=meeting.id, kind=upload.kind, media_type=media_type,
+    return _store(user, upload, MeetingDocument(
+        meeting_id=meeting.id, media_type=media_type,
         # Never the uploaded name (MeetingDocument.title says why).
-        title=f"{day.isoformat()}-{upload.kind.value}.{EXTENSIONS[media_type]}",
-        stored_name=secrets.token_hex(16), size=len(upload.data),
-        sha256=hashlib.sha256(upload.data).hexdigest(),
-        agency_id=user.agency_id, uploaded_by_id=user.id,
-    )
-    db.session.add(document)
-    db.session.flush()
-    document_store().put(document.stored_name, upload.data)
-    record(AuditAction.DOCUMENT_ATTACHED, user, "meeting_document", document.id)
-    return document
+        title=f"{day.isoformat()}-{upload.kind.value}.{EXTENSIONS[media_type]}"))
 
 
 def meeting_documents(user: User, meeting: Meeting) -> list[MeetingDocument]:
@@ -177,9 +182,3 @@ def get_meeting_document_or_404(user: User, document_id: int) -> MeetingDocument
         raise NotFound()
     return document
 
-
-def read_meeting_document(user: User, document: MeetingDocument) -> bytes:
-    """The stored bytes of a meeting's document ``user`` may read; audited."""
-    data = document_store().get(document.stored_name)
-    record(AuditAction.DOCUMENT_DOWNLOADED, user, "meeting_document", document.id)
-    return data

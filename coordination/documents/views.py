@@ -36,12 +36,7 @@ def _about(value: str) -> dict:
 @step(load=load_case, action=policy.Action.ATTACH_DOCUMENT, back=to_case("documents"),
       form=upload_form)
 def upload(user, case, form):
-    file = form.file.data
-    # One byte more than the limit is enough to refuse an oversized file.
-    data = file.stream.read(services.size_limit() + 1)
-    services.attach(user, case, services.Upload(
-        kind=DocumentKind(form.kind.data), filename=file.filename, data=data,
-        **_about(form.about.data)))
+    services.attach(user, case, _received(form, **_about(form.about.data)))
     return _("Document attached.")
 
 
@@ -49,10 +44,7 @@ def upload(user, case, form):
 @cases_section
 def download(document_id: int):
     user = acting_user()
-    document = services.get_document_or_404(user, document_id)
-    data = services.read(user, document)
-    allow_write("audit of a document download")
-    return _attachment(data, document)
+    return _serve(user, services.get_document_or_404(user, document_id))
 
 
 @bp.route("/meetings/<meeting:meeting_id>/documents", methods=["POST"])
@@ -60,11 +52,7 @@ def download(document_id: int):
 @step(load=get_meeting_or_404, action=policy.Action.ATTACH_MEETING_DOCUMENT,
       back=to_meeting("documents"), form=meeting_upload_form)
 def upload_to_meeting(user, meeting, form):
-    file = form.file.data
-    # One byte more than the limit is enough to refuse an oversized file.
-    data = file.stream.read(services.size_limit() + 1)
-    services.attach_to_meeting(user, meeting, services.Upload(
-        kind=DocumentKind(form.kind.data), filename=file.filename, data=data))
+    services.attach_to_meeting(user, meeting, _received(form))
     return _("Document attached.")
 
 
@@ -72,8 +60,24 @@ def upload_to_meeting(user, meeting, form):
 @meetings_section
 def download_meeting_document(document_id: int):
     user = acting_user()
-    document = services.get_meeting_document_or_404(user, document_id)
-    data = services.read_meeting_document(user, document)
+    return _serve(user, services.get_meeting_document_or_404(user, document_id))
+
+
+# --- the one upload and download path of a case's and a meeting's documents ---
+
+
+def _received(form, **about) -> services.Upload:
+    """The posted file of an upload form (a case's or a meeting's)."""
+    file = form.file.data
+    # One byte more than the limit is enough to refuse an oversized file.
+    data = file.stream.read(services.size_limit() + 1)
+    return services.Upload(kind=DocumentKind(form.kind.data), filename=file.filename,
+                           data=data, **about)
+
+
+def _serve(user, document) -> Response:
+    """A document loaded through the policy, as a download (audited)."""
+    data = services.read(user, document)
     allow_write("audit of a document download")
     return _attachment(data, document)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from coordination import policy
 from coordination.cases.page import CaseSection
 from coordination.models_base import utcnow
-from coordination.notes.services import readable_notes, still_editable
+from coordination.notes.services import edit_window, readable_notes, still_editable
 from forms.notes import EditNoteForm, NoteForm
 
 
@@ -26,8 +26,9 @@ def edit_form(user=None, note=None, display: bool = False) -> EditNoteForm:
 def _build(user, case, can):
     now = utcnow()
     notes = readable_notes(user, case)
+    window = edit_window()  # one query for the page, not one per note
     editable = {n.id: edit_form(user, n, display=True) for n in notes
-                if can(policy.Action.EDIT_NOTE, n) and still_editable(n, now)}
+                if can(policy.Action.EDIT_NOTE, n) and still_editable(n, now, window)}
     form = note_form(display=True) if can(policy.Action.ADD_NOTE, case) else None
     if not notes and form is None:
         return None

@@ -56,8 +56,9 @@ def edit_window() -> timedelta:
     return timedelta(minutes=get_setting("note_edit_minutes"))
 
 
-def still_editable(note: CaseNote, now: datetime) -> bool:
-    return now - note.written_at <= edit_window()
+def still_editable(note: CaseNote, now: datetime, window: timedelta | None = None) -> bool:
+    """Within the edit window (``window``: read once by a caller asking of many notes)."""
+    return now - note.written_at <= (window if window is not None else edit_window())
 
 
 def edit_note(user: User, note: CaseNote, data: NoteData, expected_version: int | None,
@@ -82,11 +83,13 @@ def edit_note(user: User, note: CaseNote, data: NoteData, expected_version: int 
 
 
 def readable_notes(user: User, case: Case) -> list[CaseNote]:
-    """The notes of ``case`` that ``user`` may read, newest first (two queries)."""
+    """The notes of ``case`` that ``user`` may read, newest first (two queries);
+    a former party's own alone (``policy.items_read``)."""
     notes = db.session.scalars(
         sa.select(CaseNote).where(CaseNote.case_id == case.id)
         .options(joinedload(CaseNote.agency), joinedload(CaseNote.author),
-                 selectinload(CaseNote.revisions))
+                 selectinload(CaseNote.revisions),
+                 *policy.items_read(user, policy.case_reading(user, case)))
         .order_by(CaseNote.dated_on.desc(), CaseNote.id.desc())).all()
     return [n for n in notes if policy.can(user, policy.Action.READ_NOTE, n, case_visible=True)]
 

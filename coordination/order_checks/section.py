@@ -36,7 +36,8 @@ def check_form(user, order: ProtectionOrder, display: bool = False,
 
 
 def _build(user, case: Case, can):
-    if not case.protection_orders:
+    # The checks of an order are other agencies' work: not a former party's reading.
+    if not case.protection_orders or not can(policy.Action.READ_WHOLE_CASE, case):
         return None
     now = utcnow()
     order_ids = [o.id for o in case.protection_orders]

@@ -183,11 +183,12 @@ def record_violation(user: User, order: ProtectionOrder, occurred_at: datetime,
 
 
 def get_order_or_404(user: User, order_id: int) -> ProtectionOrder:
-    """The order if its case is visible to ``user``; 404 otherwise."""
+    """The order if its case is visible to ``user`` and they read it
+    (``policy.reads_item``: a former party, its own); 404 otherwise."""
     order = db.session.scalar(
         sa.select(ProtectionOrder).join(ProtectionOrder.case)
         .where(ProtectionOrder.id == order_id, policy.case_visibility_per_row(user)))
-    if order is None:
+    if order is None or not policy.reads_item(user, order):
         raise NotFound()
     return order
 

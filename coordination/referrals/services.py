@@ -195,14 +195,15 @@ def move_referral(
 
 
 def get_referral_or_404(user: User, referral_id: int) -> Referral:
-    """The referral if its case is visible to ``user``; 404 otherwise."""
+    """The referral if its case is visible to ``user`` and they read it
+    (``policy.reads_item``: a former party, its own); 404 otherwise."""
     query = (
         sa.select(Referral)
         .join(Referral.case)
         .where(Referral.id == referral_id, policy.case_visibility_per_row(user))
     )
     referral = db.session.scalar(query)
-    if referral is None:
+    if referral is None or not policy.reads_item(user, referral):
         raise NotFound()
     return referral
 

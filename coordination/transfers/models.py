@@ -27,8 +27,8 @@ class CaseTransfer(db.Model):
     An accepted transfer is also the record the statistics read to keep each
     unit in the territory where it happened: before ``answered_at`` the case
     was in ``from_district``, from then on in ``to_district`` (until the next
-    accepted transfer). The former committee and lead agency keep reading the
-    case until it is closed (coordination/policy.py).
+    accepted transfer). The former committee and lead agency keep reading
+    what they did on the case until it is closed (``policy.case_reading``).
     """
 
     __tablename__ = "case_transfers"

@@ -4,7 +4,8 @@ district's committee accepts (choosing the new lead) or declines.
 On acceptance the case takes the new district and lead; its open follow-ups
 owned by agencies that do not serve the new district go to the new lead;
 its timeline (the history) stays with it. The former lead agency and
-committee keep reading the case until it is closed (coordination/policy.py),
+committee keep reading what they did on the case until it is closed
+(``policy.case_reading``),
 and the accepted transfer tells the statistics where each unit happened.
 """
 from __future__ import annotations

@@ -165,6 +165,14 @@ def test_truth_table_with_transfers(moving_case, user, agency):
         assert db.session.scalar(policy.count_visible_cases(subject)) == len(listed)
         for case in cases:
             assert (case.id in listed) is expected(subject, case), (username, case.id)
+            # How much of it: only the moved case's former lead and committee,
+            # with no work on it now, read what they did (test_former_party.py).
+            if case.id in listed:
+                former = case.id == moving_case.id and username in ("social.sokuluk",
+                                                                    "coordinator.sokuluk")
+                assert policy.case_reading(subject, case) is (
+                    policy.CaseReading.AS_FORMER_PARTY if former
+                    else policy.CaseReading.IN_FULL), (username, case.id)
 
 
 def test_who_may_propose_answer_and_cancel(moving_case, user, agency):

@@ -206,3 +206,43 @@ def test_a_refused_form_is_open_again_and_the_others_closed(login_as, user):
     forms = _Forms(page).forms
     assert forms[f"/cases/{pid(case)}/status"] == (True, "change-status")
     assert forms[f"/cases/{pid(case)}/followups"] == (False, "add-follow-up")
+
+
+def test_the_summary_says_what_the_viewer_s_agency_should_do_next(login_as, client):
+    """A referral awaiting the agency's answer, linked to the referrals, in
+    the viewer's language."""
+    from coordination.referrals.models import Referral, ReferralStatus
+
+    referral = db.session.scalars(
+        sa.select(Referral).where(Referral.status == ReferralStatus.SENT)
+        .order_by(Referral.id)).first()
+    receiver = db.session.scalars(sa.select(User).where(
+        User.agency_id == referral.to_agency_id).order_by(User.id)).first()
+    case = referral.case
+    page = login_as(receiver.username).get(f"/cases/{pid(case)}").text
+    line = page.split('id="next-step"', 1)[1].split("</p>", 1)[0]
+    assert "What your agency should do next:" in line
+    assert '<a href="#referrals">Answer the referral from ' in line
+
+    page = client.get(f"/cases/{pid(case)}?lang=ru").text
+    line = page.split('id="next-step"', 1)[1].split("</p>", 1)[0]
+    assert "What your agency" not in line and 'href="#referrals"' in line
+
+
+def test_the_lead_is_asked_for_a_plan_of_a_high_risk_case_and_goes_to_its_form(login_as, user):
+    from coordination.cases.models import RiskLevel
+    from coordination.followups.models import FollowUpStatus
+
+    police = user("police.sokuluk")
+    case = _busy_case_led_by(police.agency_id)
+    case.risk_level = RiskLevel.HIGH
+    for follow_up in case.follow_ups:
+        follow_up.status = FollowUpStatus.CANCELLED
+    for referral in case.referrals:  # none awaiting the police's answer
+        referral.to_agency_id = case.opening_agency_id if referral.to_agency_id == \
+            police.agency_id else referral.to_agency_id
+    db.session.flush()
+    page = login_as("police.sokuluk").get(f"/cases/{pid(case)}").text
+    line = page.split('id="next-step"', 1)[1].split("</p>", 1)[0]
+    assert '<a href="#add-follow-up">High risk and no open follow-up' in line
+    assert 'id="add-follow-up"' in page

@@ -160,6 +160,10 @@ def test_on_a_phone_the_section_links_are_tabs(new_page, base_url):
     shown = page.evaluate(_SHOWN_SECTIONS_JS)
     assert len(shown) == 1 and page.locator(f"#{shown[0]} {target}").count() == 1
 
+    # On paper the file holds every section, even printed from a phone.
+    page.emulate_media(media="print")
+    assert len(page.evaluate(_SHOWN_SECTIONS_JS)) > 8
+    page.emulate_media(media="screen")
     # The desktop keeps the long page with its links.
     page.set_viewport_size({"width": 1280, "height": 900})
     assert len(page.evaluate(_SHOWN_SECTIONS_JS)) > 8

@@ -48,7 +48,7 @@
   /* 6. On a phone the section links are tabs: the stylesheet shows only the
      section the address names (:target), else the summary; the tab of the
      section shown is marked for assistive technology, and kept in view. */
-  var phone = window.matchMedia ? window.matchMedia("(max-width: 640px)") : null;
+  var phone = window.matchMedia ? window.matchMedia("screen and (max-width: 640px)") : null;
   function markCurrentTab() {
     var nav = document.querySelector(".section-links");
     if (!nav) { return; }

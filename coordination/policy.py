@@ -24,14 +24,15 @@ from sqlalchemy.sql.elements import ColumnElement
 
 import coordination.models  # noqa: F401  (every model, before the aliases below)
 from coordination.accounts.models import Role, User
-from coordination.agencies.models import Agency, AgencyType
-from coordination.api.models import ApiClient
+from coordination.agencies.models import NOT_CASE_WORKING, Agency, AgencyType
+from coordination.api.models import ApiClient, Scope
 from coordination.cases.models import Case, CaseStatus, Incident, Person
 from coordination.consent.models import ConsentRecord, ConsentScope
 from coordination.documents.models import CaseDocument, MeetingDocument
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
 from coordination.meetings.models import AgendaItem, Meeting, MeetingStatus
+from coordination.models_base import PersonalKind
 from coordination.notes.models import CaseNote, NoteVisibility
 from coordination.programmes.models import CorrectionalProgramme
 from coordination.protection.models import ProtectionOrder
@@ -76,6 +77,9 @@ class Section(enum.Enum):
     #: Recording an incoming report on a page (a hotline operator, a duty
     #: officer, a health post): anyone who works on cases, in their districts.
     RECORD_REPORT = "record_report"
+    #: The status of protection orders by their number (the API's
+    #: ``/orders``): a court, for the orders of its territory.
+    ORDER_STATUS = "order_status"
 
 
 class Action(enum.Enum):
@@ -165,6 +169,9 @@ class Action(enum.Enum):
     CANCEL_TRANSFER = "cancel_transfer"  #: transfer: withdrawn by the lead that proposed it
     #: Open a case from an incoming report, attach it to a case, or close it.
     TRIAGE_REPORT = "triage_report"  #: incoming report
+    #: Read an order's number, kind, status, dates and issuer (never a
+    #: person): a court, for an order on a case of its territory. Order.
+    READ_ORDER_STATUS = "read_order_status"
 
 
 #: A receiving agency is involved in the case while its referral is in these.
@@ -178,21 +185,33 @@ RECEIVER_ACCEPTED = frozenset(
 )
 
 
+#: The person fields ``VIEW_RESTRICTED`` guards: the contacts and where
+#: someone lives or shelters, i.e. the columns of :class:`Person` marked as
+#: such personal data (``phone``, ``safe_phone``, ``address``). Pages,
+#: printed records and the API show them only where that rule allows
+#: (tests/api/test_api_field_restrictions.py holds the API to it).
+RESTRICTED_PERSON_FIELDS = frozenset(
+    column.key for column in Person.__table__.columns
+    if "personal" in column.info
+    and column.info["personal"].kind in (PersonalKind.CONTACT, PersonalKind.ADDRESS))
+
+
 #: Who triages incoming reports: the district's committee and police.
 TRIAGE_AGENCY_TYPES = frozenset({AgencyType.COMMITTEE, AgencyType.POLICE})
 
 
 def works_on_cases(user: User) -> bool:
-    """Ministry analysts and administrators never work on cases; nor does an
-    account an administrator created or reset until its agency head has
-    confirmed it (``held_since``)."""
-    return (user.role != Role.ADMIN and user.agency.type != AgencyType.MINISTRY
+    """Ministry analysts, courts and administrators never work on cases; nor
+    does an account an administrator created or reset until its agency head
+    has confirmed it (``held_since``)."""
+    return (user.role != Role.ADMIN and handles_cases(user.agency)
             and getattr(user, "held_since", None) is None)
 
 
 def handles_cases(agency: Agency) -> bool:
-    """An agency whose staff work on cases (every type but the ministry)."""
-    return agency.type != AgencyType.MINISTRY
+    """An agency whose staff work on cases (every type but the ministry and
+    the courts)."""
+    return agency.type not in NOT_CASE_WORKING
 
 
 def held_by_four_eyes(actor: User, agency: Agency, role: Role) -> bool:
@@ -257,6 +276,8 @@ def may_use(user: User, section: Section) -> bool:
         return works_on_cases(user) and user.agency.type in TRIAGE_AGENCY_TYPES
     if section is Section.RECORD_REPORT:
         return works_on_cases(user)
+    if section is Section.ORDER_STATUS:
+        return user.role != Role.ADMIN and user.agency.type == AgencyType.COURT
     raise ValueError(f"unknown section {section!r}")
 
 
@@ -921,6 +942,8 @@ def _see_case_views(user, case, sees):
 #: Actions on accounts: decided without any case, for administrators and heads.
 _ACCOUNT_ACTIONS = frozenset({Action.MANAGE_USER, Action.MOVE_USER, Action.CREATE_USER_IN,
                               Action.CONFIRM_ACCOUNT})
+#: Actions decided without the case's visibility (their rule says who).
+_CASELESS_ACTIONS = _ACCOUNT_ACTIONS | {Action.READ_ORDER_STATUS}
 
 
 @rule(User, Action.MANAGE_USER)
@@ -941,6 +964,15 @@ def _confirm_account(user, target, sees):
 @rule(Agency, Action.CREATE_USER_IN)
 def _create_user_in(user, agency, sees):
     return _may_create_users_in(user, agency)
+
+
+@rule(ProtectionOrder, Action.READ_ORDER_STATUS)
+def _read_order_status(user, order, sees):
+    # Decided without the case's visibility: a court sees no case, only the
+    # orders on the cases of its territory (visible_order_statuses).
+    case = order.case
+    return may_use(user, Section.ORDER_STATUS) and place_in(
+        user.agency.territory, case.district, case.municipality_id)
 
 
 @rule(IncomingReport, Action.TRIAGE_REPORT)
@@ -978,8 +1010,8 @@ def can(user: User, action: Action, obj, case_visible: bool = False) -> bool:
     found = _RULES.get((type(obj), action))
     if found is None:
         raise ValueError(f"no rule for {action!r} on {type(obj).__name__}")
-    if action in _ACCOUNT_ACTIONS:
-        return found(user, obj, None)
+    if action in _CASELESS_ACTIONS:
+        return user.is_authenticated and found(user, obj, None)
     if not user.is_authenticated or not works_on_cases(user):
         return False
     case = case_of(obj)
@@ -1004,6 +1036,28 @@ def visible_reports(user: User) -> sa.Select:
     if territory.level == TerritoryLevel.MUNICIPALITY:
         return query.where(IncomingReport.district_id == territory.parent_id)
     return query.where(located_in(territory, IncomingReport.district_id, None))
+
+
+# --- the status of orders by number: a court --------------------------------------
+
+
+def visible_order_statuses(user: User) -> sa.Select:
+    """``SELECT`` of the protection orders whose status ``user`` may read by
+    number: for a court, those on the cases of its territory (a district
+    court its district's, a country-wide court every one); nobody else's.
+    The rule ``READ_ORDER_STATUS`` is the object form."""
+    if not user.is_authenticated or not may_use(user, Section.ORDER_STATUS):
+        return sa.select(ProtectionOrder).where(sa.false())
+    return (sa.select(ProtectionOrder).join(ProtectionOrder.case)
+            .where(cases_in_territory(user.agency.territory)))
+
+
+def may_hold_scope(agency: Agency, scope: Scope) -> bool:
+    """Whether an API client of ``agency`` may be given ``scope``: the
+    status of orders by number is a court's alone (issue 18)."""
+    if scope is Scope.READ_ORDER_STATUS:
+        return agency.type == AgencyType.COURT
+    return True
 
 
 # --- which expiring orders an agency watches ------------------------------------

@@ -9,6 +9,16 @@ from forms import BaseForm
 from forms.fields import INVALID_CHOICE, REQUIRED, DayField, optional_int
 from forms.referrals import legal_ground_field
 
+#: After an owning agency's name in the choices when the policy will not show
+#: it the survivor's contact details; the form's notice says how to change it.
+WITHOUT_CONTACTS = _l("will not see contact details")
+
+
+def owner_label(name: str, without_contacts: bool) -> str:
+    """An owning agency's choice: its name, marked when it will not see the
+    contact details (server-rendered, so the warning needs no script)."""
+    return f"{name} ({WITHOUT_CONTACTS})" if without_contacts else name
+
 
 class FollowUpForm(BaseForm):
     """Owner choices are set by the view from the policy."""

@@ -19,7 +19,7 @@ from forms.fields import (
     enum_choices,
     optional_int,
 )
-from forms.followups import FollowUpForm
+from forms.followups import WITHOUT_CONTACTS, FollowUpForm
 
 
 class MeetingForm(BaseForm):
@@ -66,8 +66,12 @@ class AttendanceForm(BaseForm):
 class DecisionForm(FollowUpForm):
     """A follow-up decided at the meeting, on one of the agenda's cases."""
 
+    #: ``data-marks``: with several cases on the agenda, the page's script marks
+    #: the owners that will not see the chosen case's contact details
+    #: (static/js/app.js); each case's option lists them.
     case = SelectField(_l("Case"), coerce=optional_int, validators=[DataRequired(REQUIRED)],
-                       invalid_choice_message=INVALID_CHOICE)
+                       invalid_choice_message=INVALID_CHOICE,
+                       render_kw={"data-marks": "owner_agency", "data-marker": WITHOUT_CONTACTS})
 
 
 class AttendeeForm(BaseForm):

@@ -43,11 +43,11 @@ class SendReferralForm(BaseForm):
         validators=[DataRequired(_l("Choose the service."))],
         invalid_choice_message=INVALID_CHOICE,
     )
-    #: Empty: derived from the service and the case's risk, as the hint says.
+    #: Empty: derived from the service and the case's risk; the page shows
+    #: the result with each service (``referrals.section.service_choices``).
     priority = SelectField(
         _l("Priority"),
-        choices=[*choices([("", _l("By the service: urgent for police protection, shelter and "
-                                   "medical care, otherwise normal"))]),
+        choices=[*choices([("", _l("As shown with the service"))]),
                  *enum_choices(Priority)],
         default="", invalid_choice_message=INVALID_CHOICE,
     )

@@ -43,9 +43,26 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     with db.engine.connect() as connection:
-        context.configure(connection=connection, **_options(connection))
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table by copying it and dropping the old one,
+            # which the references to it would refuse. Its own procedure for
+            # that: references off outside the transaction (on the driver's
+            # connection: SQLAlchemy's would begin one), checked before the
+            # commit, on again for the pooled connection.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, **_options(connection))
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"the migration left broken references: {broken}")
+        finally:
+            if sqlite:
+                connection.rollback()  # nothing left open: the pragma applies
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -149,7 +149,9 @@ ADMIN_POST_ROUTES = {
 OBJECTLESS = {"notifications.mark_read"}
 CASE_SECTION = {"cases.list_cases", "cases.new_case", "cases.show_case", "referrals.inbox",
                 "followups.agency_list", "notifications.inbox", "transfers.inbox"}
-NO_CASE_ACCESS = {"ministry.analyst", "admin"}
+#: The ministry and the courts work on no case (a court's system reads order
+#: status through the API), nor do administrators.
+NO_CASE_ACCESS = {"ministry.analyst", "admin", "court.sokuluk", "court.karasuu"}
 MEETINGS_SECTION = {"meetings.list_meetings", "meetings.show_meeting", "meetings.minutes",
                     "meetings.agenda"}
 COMMITTEE_HEADS = {"coordinator.sokuluk", "coordinator.karasuu"}
@@ -384,7 +386,7 @@ def _comparable(html: str, case_id: int | str) -> str:
 @pytest.mark.parametrize(
     ("username", "shows_cases"),
     [("coordinator.sokuluk", True), ("police.karasuu", True),
-     ("ministry.analyst", False), ("admin", False)],
+     ("ministry.analyst", False), ("admin", False), ("court.karasuu", False)],
 )
 def test_navigation_shows_only_what_the_role_may_use(login_as, user, username, shows_cases):
     client = login_as(username)
@@ -541,7 +543,7 @@ def test_municipality_actions_need_a_municipality_and_new_ones_a_district(login_
      ("coordinator.sokuluk", {"/admin/users", "/directory", "/cases", "/referrals",
                               "/followups", "/notifications", "/meetings", "/reports"}),
      ("police.sokuluk", {"/cases", "/referrals", "/followups", "/notifications", "/reports"}),
-     ("ministry.analyst", {"/reports"})],
+     ("ministry.analyst", {"/reports"}), ("court.sokuluk", {"/reports"})],
 )
 def test_navigation_links_follow_the_policy(login_as, username, links):
     page = login_as(username).get("/profile").text

@@ -19,7 +19,7 @@ from tests.conftest import DEMO_NOW, DEMO_SEED, separate_app
 CONTRACT_ACCOUNTS = {
     "coordinator.sokuluk", "police.sokuluk", "social.sokuluk", "lsg.sokuluk",
     "coordinator.karasuu", "police.karasuu", "social.karasuu", "lsg.karasuu",
-    "ministry.analyst", "admin",
+    "ministry.analyst", "admin", "court.sokuluk", "court.karasuu",
 }
 
 
@@ -38,7 +38,7 @@ def test_each_district_has_60_cases_over_18_months(code):
     types = set(db.session.scalars(
         sa.select(Agency.type).where(Agency.territory_id == district.id)))
     assert {AgencyType.COMMITTEE, AgencyType.POLICE, AgencyType.SOCIAL, AgencyType.LSG,
-            AgencyType.HEALTH, AgencyType.CRISIS_CENTRE} <= types
+            AgencyType.HEALTH, AgencyType.CRISIS_CENTRE, AgencyType.COURT} <= types
 
 
 def test_mix_is_realistic():

@@ -67,6 +67,7 @@ TERMS = [
     ("breakdown", r"\bbreakdowns?\b", r"разрез", r"бөлүштүрүү"),
     ("overdue", r"\boverdue\b", r"просроч", r"мөөнөтү өткөн"),
     ("ministry", r"\bministry\b", r"министерств", r"министрлик"),
+    ("court", r"\bcourts?\b", r"суд", r"сот"),
 ]
 
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]")

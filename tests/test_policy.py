@@ -24,7 +24,7 @@ def _all_cases() -> list[Case]:
 
 def _expected_visible(user: User, case: Case) -> bool:
     """DESIGN.md section 4, restated independently of the policy module."""
-    if user.role == "admin" or user.agency.type == AgencyType.MINISTRY:
+    if user.role == "admin" or user.agency.type in (AgencyType.MINISTRY, AgencyType.COURT):
         return False
     if user.agency.type == AgencyType.COMMITTEE and case.district_id == user.agency.territory_id:
         return True
@@ -125,11 +125,69 @@ def test_police_see_only_cases_they_are_involved_in(user):
     assert all(_expected_visible(police, c) for c in cases)
 
 
-@pytest.mark.parametrize("username", ["ministry.analyst", "admin"])
-def test_ministry_and_admin_see_no_case(username, user):
+@pytest.mark.parametrize("username", ["ministry.analyst", "admin", "court.sokuluk",
+                                      "court.karasuu"])
+def test_ministry_courts_and_admin_see_no_case(username, user):
     subject = user(username)
     assert db.session.scalars(policy.visible_cases(subject)).all() == []
     assert not policy.may_use(subject, policy.Section.CASES)
+    assert not policy.works_on_cases(subject)
+
+
+def test_a_court_is_given_no_case_work_even_by_involvement(user, agency):
+    """Were a court named on a case (an order recorded as issued by it, a
+    follow-up given to it), it would still see nothing: it works on no case."""
+    from coordination.protection.models import ProtectionOrder
+
+    clerk, court = user("court.sokuluk"), agency("SOKULUK-COURT")
+    order = db.session.scalar(sa.select(ProtectionOrder).join(ProtectionOrder.case).where(
+        Case.district_id == court.territory_id).order_by(ProtectionOrder.id).limit(1))
+    order.issuing_agency_id = court.id
+    db.session.flush()
+    case = order.case
+    for form in (policy.case_visibility, policy.case_visibility_per_row,
+                 policy.case_visibility_by_rule):
+        assert db.session.scalars(sa.select(Case.id).where(form(clerk))).all() == []
+    for action in (policy.Action.VIEW_CASE, policy.Action.VIEW_RESTRICTED,
+                   policy.Action.ADD_NOTE, policy.Action.REFER):
+        assert not policy.can(clerk, action, case), action
+    assert not policy.can(clerk, policy.Action.CHANGE_ORDER, order)
+
+
+def _orders():
+    from coordination.protection.models import ProtectionOrder
+
+    return db.session.scalars(sa.select(ProtectionOrder).order_by(ProtectionOrder.id)).all()
+
+
+@pytest.mark.parametrize("username", demo_usernames())
+def test_order_status_is_a_courts_for_the_orders_of_its_territory(username, user):
+    """The list form (the API's loader) and the rule agree, and say: a court,
+    for the orders on the cases of its district; nobody else, for none."""
+    from coordination.protection.models import ProtectionOrder
+
+    subject = user(username)
+    court = subject.agency.type == AgencyType.COURT and subject.role != "admin"
+    assert policy.may_use(subject, policy.Section.ORDER_STATUS) is court
+    readable = set(db.session.scalars(
+        policy.visible_order_statuses(subject).with_only_columns(ProtectionOrder.id)))
+    orders = _orders()
+    assert orders
+    for order in orders:
+        expected = court and order.case.district_id == subject.agency.territory_id
+        assert (order.id in readable) is expected, (username, order.id)
+        assert policy.can(subject, policy.Action.READ_ORDER_STATUS, order) is expected
+    assert bool(readable) is court
+
+
+def test_only_a_courts_client_may_hold_order_status():
+    from coordination.agencies.models import Agency
+    from coordination.api.models import Scope
+
+    for found in db.session.scalars(sa.select(Agency)):
+        assert policy.may_hold_scope(found, Scope.READ_ORDER_STATUS) is (
+            found.type == AgencyType.COURT), found.code
+        assert policy.may_hold_scope(found, Scope.READ_STATISTICS)
 
 
 def test_restricted_fields_for_lead_agency_and_committee(user):

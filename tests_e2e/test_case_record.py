@@ -6,6 +6,7 @@ import io
 
 from pypdf import PdfReader
 
+from tests_e2e.accessibility import check_both_widths
 from tests_e2e.test_journey import no_errors, open_form, register_case, sign_in, submit
 
 #: A small real PDF (the bytes must come back unchanged).
@@ -44,6 +45,7 @@ def test_a_document_round_trips_and_the_summary_prints_in_kyrgyz(new_page, live_
 
     # The lead agency prints the case summary, in Kyrgyz.
     coordinator.goto(case_path + "?lang=ky")
+    check_both_widths(coordinator)
     summary = coordinator.locator('#print a[href$="/summary.pdf"]').get_attribute("href")
     pdf = coordinator.context.request.get(summary)
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"

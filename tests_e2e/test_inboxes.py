@@ -4,7 +4,7 @@ inbox, the message beside the row and focused; the person responsible
 narrowed to the chosen agency by the app's own script."""
 from __future__ import annotations
 
-from tests_e2e.accessibility import check_accessibility
+from tests_e2e.accessibility import check_both_widths
 from tests_e2e.test_daily import PHONE, visit
 from tests_e2e.test_journey import open_form, sign_in, translated
 
@@ -25,9 +25,10 @@ def test_a_follow_up_is_marked_done_in_the_list_and_undone(new_page, live_app):
     # Announced and focused where the user acted.
     assert placed.get_attribute("role") == "status"
     assert page.evaluate("document.activeElement.classList.contains('placed-messages')")
-    check_accessibility(page)
+    check_both_widths(page)
     page.locator('form[action$="/undo"] button').click()
     page.wait_for_load_state()
+    check_both_widths(page)
     assert page.locator(".placed-messages .flash-success").inner_text().strip() == translated(
         live_app, "The follow-up is open again.", "ru")
 
@@ -42,13 +43,13 @@ def test_a_referral_is_accepted_in_the_inbox_at_phone_width(new_page, live_app):
     page.wait_for_load_state()
     assert page.locator(".placed-messages .flash-success").inner_text().strip() == translated(
         live_app, "Referral updated.", "ky")
-    check_accessibility(page)
+    check_both_widths(page)
     # Declining asks for the reason first, in place.
     decline = page.locator("#inbox-list details.confirm-step").first
     if decline.count():
         decline.locator("summary").click()
         assert decline.locator('textarea[name="note"][required]').is_visible()
-        check_accessibility(page)
+        check_both_widths(page)
 
 
 def test_the_person_responsible_follows_the_chosen_agency(new_page):
@@ -59,6 +60,7 @@ def test_the_person_responsible_follows_the_chosen_agency(new_page):
              for i in range(5)]
     for link in links:  # the first case the committee may still plan (not closed)
         page.goto(link)
+        check_both_widths(page)
         form = page.locator('form[action$="/followups"]')
         if form.count():
             break

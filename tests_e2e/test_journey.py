@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 from flask_babel import force_locale, gettext
 
+from tests_e2e.accessibility import check_both_widths, check_once
+
 DEMO_PASSWORD = "demo-password-1"
 LANGUAGES = ("ru", "ky", "en")
 
@@ -17,11 +19,13 @@ def translated(app, msgid: str, code: str) -> str:
 
 def sign_in(page, username: str) -> None:
     page.goto("/login?lang=en")
+    check_once(page, "sign-in")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     with page.expect_navigation():
         page.locator("form button[type=submit]").first.click()
     assert "/login" not in page.url, f"{username} could not sign in"
+    check_both_widths(page)
 
 
 def heading(page) -> str:
@@ -35,6 +39,7 @@ def check_languages(page, app, msgid: str | None = None) -> None:
         with page.expect_navigation():
             page.locator(f'nav.langs a[lang="{code}"]').click()
         assert page.locator("html").get_attribute("lang") == code, (page.url, code)
+        check_both_widths(page)
         shown = heading(page)
         if msgid is not None:
             assert shown == translated(app, msgid, code), (page.url, code)
@@ -71,6 +76,7 @@ def submit(form, button: str | None = None) -> None:
         form.locator("button[type=submit]").first
     with form.page.expect_navigation():
         target.click()
+    check_both_widths(form.page)
 
 
 def no_errors(page) -> None:
@@ -80,6 +86,7 @@ def no_errors(page) -> None:
 def register_case(page, app=None) -> str:
     """The intake form filled in; with ``app``, its languages checked too."""
     page.goto("/cases/new")
+    check_both_widths(page)
     if app is not None:
         check_languages(page, app, "Register a case")
     form = page.locator("form.intake")
@@ -152,6 +159,7 @@ def test_a_case_from_intake_to_the_committee_and_the_report(new_page, live_app, 
 
     # A follow-up for social protection, completed by the social worker.
     coordinator.goto(case_path)
+    check_both_widths(coordinator)
     follow_up = open_form(coordinator.locator('form[action$="/followups"]'))
     follow_up.locator('[name="action"]').fill("Home visit and benefits check")
     choose(follow_up, "owner_agency", "социального")
@@ -164,6 +172,7 @@ def test_a_case_from_intake_to_the_committee_and_the_report(new_page, live_app, 
     social.goto("/followups")
     check_languages(social, live_app, "Your agency's open follow-ups")
     social.goto(case_path)
+    check_both_widths(social)
     # Marking done is a confirm step in place: the button opens it, then it asks.
     step = social.locator("#follow-ups details.confirm-step", has_text="Mark done").first
     step.locator("summary").click()

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests_e2e.accessibility import check_accessibility
+from tests_e2e.accessibility import check_accessibility, check_both_widths
 from tests_e2e.test_journey import open_form, register_case, sign_in, submit
 
 PHONE = {"width": 390, "height": 844}
@@ -41,7 +41,7 @@ def test_the_header_takes_little_of_a_phone_screen(new_page, username, path):
     header = page.locator("header.topbar").bounding_box()
     assert header["height"] <= PHONE["height"] * HEADER_SHARE, header
     # Nothing of the header is cut off: every link can still be reached.
-    check_accessibility(page)
+    check_both_widths(page)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, None])
@@ -51,6 +51,7 @@ def test_touch_targets_are_at_least_24_px(new_page, base_url, viewport):
     case_path = register_case(page).removeprefix(base_url)
     for path in ("/?lang=ru", case_path + "?lang=ky", "/cases?lang=en", "/meetings/new?lang=ru"):
         page.goto(path)
+        check_both_widths(page)
         # Open every form the page keeps closed, so its controls are measured too.
         page.evaluate("() => document.querySelectorAll('main details').forEach(d => d.open = true)")
         small = page.evaluate(_TARGETS_JS)
@@ -61,6 +62,7 @@ def test_the_skip_link_is_the_first_stop_and_leads_to_the_content(new_page):
     page = new_page(PHONE)
     sign_in(page, "police.sokuluk")
     page.goto("/?lang=ru")
+    check_both_widths(page)
     page.keyboard.press("Tab")
     link = page.locator(".skip-link")
     assert page.evaluate("() => document.activeElement.className") == "skip-link"
@@ -74,6 +76,7 @@ def test_focus_goes_to_the_first_error_after_a_refused_submit(new_page, live_app
     page = new_page()
     sign_in(page, "coordinator.sokuluk")
     page.goto("/meetings/new?lang=ky")
+    check_both_widths(page)
     form = page.locator("main form").first
     form.locator('[name="scheduled_for"]').fill("кийинки жума")
     form.locator('[name="place"]').fill("Сокулук, акимиат")
@@ -81,7 +84,7 @@ def test_focus_goes_to_the_first_error_after_a_refused_submit(new_page, live_app
     focused = page.evaluate("() => [document.activeElement.name, "
                             "document.activeElement.getAttribute('aria-invalid')]")
     assert focused == ["scheduled_for", "true"]
-    check_accessibility(page)
+    check_both_widths(page)
 
 
 def test_focus_goes_to_the_message_where_the_user_acted(new_page, base_url):
@@ -89,6 +92,7 @@ def test_focus_goes_to_the_message_where_the_user_acted(new_page, base_url):
     sign_in(page, "coordinator.sokuluk")
     register_case(page)
     page.goto(page.url + "?lang=en")
+    check_both_widths(page)
     form = open_form(page.locator('form[action$="/followups"]'))
     form.locator('[name="action"]').fill("Home visit")
     form.locator('select[name="owner_agency"]').select_option(index=1)
@@ -114,6 +118,7 @@ def test_dates_follow_the_page_not_the_browser(new_page, chromium, base_url):
     page = new_page()
     sign_in(page, "coordinator.sokuluk")
     page.goto("/meetings/new?lang=ky")
+    check_both_widths(page)
     field = page.locator('[name="scheduled_for"]')
     assert field.get_attribute("type") == "text"
     assert field.get_attribute("placeholder") == "кк.аа.жжжж сс:мм"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from tests_e2e.accessibility import check_both_widths
 from tests_e2e.test_journey import choose, no_errors, open_form, sign_in, submit
 
 #: The police register (ERPP) number of the first case's incident.
@@ -14,6 +15,7 @@ REGISTER_NUMBER = "ЕРПП 02-417-93851"
 
 def _intake(page, last: str, first: str, lead: str, register: str = "") -> None:
     page.goto("/cases/new?lang=en")
+    check_both_widths(page)
     form = page.locator("form.intake")
     choose(form, "lead_agency", lead)
     values = {
@@ -61,6 +63,7 @@ def test_duplicate_search_and_transfer(new_page, base_url):
 
     # The committee finds both by name, in Russian spelling.
     coordinator.goto("/cases?q=Омурбекова&lang=en")
+    check_both_widths(coordinator)
     listed = coordinator.locator("table").inner_text()
     assert first in listed and second in listed
 
@@ -68,6 +71,7 @@ def test_duplicate_search_and_transfer(new_page, base_url):
     # police register number, typed into the search box of the case list.
     for typed in (first[-5:], "417-9385"):
         coordinator.goto("/cases?lang=en")
+        check_both_widths(coordinator)
         search = coordinator.locator("form.filters")
         search.locator('[name="q"]').fill(typed)
         submit(search)
@@ -77,6 +81,7 @@ def test_duplicate_search_and_transfer(new_page, base_url):
 
     # The case moves to Kara-Suu ...
     coordinator.goto(case_path)
+    check_both_widths(coordinator)
     propose = open_form(coordinator.locator('form[action$="/transfer"]'))
     choose(propose, "to_district", "Kara-Suu")
     submit(propose)
@@ -84,8 +89,10 @@ def test_duplicate_search_and_transfer(new_page, base_url):
     karasuu = new_page()
     sign_in(karasuu, "coordinator.karasuu")
     karasuu.goto("/transfers?lang=en")
+    check_both_widths(karasuu)
     with karasuu.expect_navigation():
         karasuu.locator(f"a:has-text('{first}')").click()
+    check_both_widths(karasuu)
     accept = karasuu.locator('form[action$="/accept"]')
     choose(accept, "lead_agency", "Комитет")
     submit(accept)
@@ -99,11 +106,14 @@ def test_duplicate_search_and_transfer(new_page, base_url):
     submit(back)
     no_errors(karasuu)
     coordinator.goto("/transfers?lang=en")
+    check_both_widths(coordinator)
     with coordinator.expect_navigation():
         coordinator.locator(f"a:has-text('{first}')").click()
+    check_both_widths(coordinator)
     accept = coordinator.locator('form[action$="/accept"]')
     choose(accept, "lead_agency", "Комитет")
     submit(accept)
     no_errors(coordinator)
     karasuu.goto(case_path)
+    check_both_widths(karasuu)
     assert first in karasuu.locator("h1").first.inner_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from tests_e2e.accessibility import check_both_widths
 from tests_e2e.test_journey import check_languages, no_errors, sign_in, submit
 
 SUMMARY = "Neighbour reports a woman crying for help, husband drunk"
@@ -28,6 +29,7 @@ def test_a_117_call_through_the_triage_queue_into_a_case(new_page, live_app):
     coordinator = new_page()
     sign_in(coordinator, "coordinator.sokuluk")
     coordinator.goto("/")
+    check_both_widths(coordinator)
     panel = coordinator.locator("#triage-waiting")
     assert "117" in panel.inner_text()
     with coordinator.expect_navigation():
@@ -36,6 +38,7 @@ def test_a_117_call_through_the_triage_queue_into_a_case(new_page, live_app):
     report = coordinator.locator("section.triage-report", has_text=SUMMARY)
     with coordinator.expect_navigation():
         report.locator("a", has_text="Open a new case").click()
+    check_both_widths(coordinator)
     intake = coordinator.locator("form.intake")
     # Prefilled from the report: the district and the day of the call.
     assert intake.locator('[name="incident-occurred_on"]').input_value() == \
@@ -56,4 +59,5 @@ def test_a_117_call_through_the_triage_queue_into_a_case(new_page, live_app):
     no_errors(coordinator)
     assert re.search(r"/cases/[a-z2-7]{13}$", coordinator.url), coordinator.url
     coordinator.goto("/triage")
+    check_both_widths(coordinator)
     assert SUMMARY not in coordinator.locator("main").inner_text()

@@ -19,6 +19,16 @@ class AgencyType(LabelledEnum):
     EDUCATION = "education", _l("Education")
     CRISIS_CENTRE = "crisis_centre", _l("Crisis centre")
     MINISTRY = "ministry", _l("Ministry")
+    #: A court: it reads the status of protection orders through its API
+    #: client, and works on no case.
+    COURT = "court", _l("Court")
+
+
+#: The types whose staff never work on cases: the ministry reads statistics,
+#: a court the status of protection orders. The access policy gives them no
+#: case (``policy.works_on_cases``); no agency of these types leads a case,
+#: receives a referral, owns a follow-up or is named by sharing consent.
+NOT_CASE_WORKING = frozenset({AgencyType.MINISTRY, AgencyType.COURT})
 
 
 class Agency(db.Model):

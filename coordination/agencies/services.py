@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from coordination import policy
 from coordination.accounts import session_store
 from coordination.accounts.models import SessionEnd, User
-from coordination.agencies.models import Agency, AgencyType
+from coordination.agencies.models import NOT_CASE_WORKING, Agency, AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, CaseStatus
@@ -128,16 +128,16 @@ def update_agency(
 ) -> None:
     """Change an agency's name, type and territory.
 
-    An agency never becomes or stops being the ministry: that would give its
-    users case access, or take a case-working agency's cases away, through
-    an edit.
+    An agency never becomes or stops being the ministry or a court: that
+    would give its users case access, or take a case-working agency's cases
+    away, through an edit (and a court's API clients read order status).
     """
     _require_admin(actor)
     name = _check_name(name)
     territory = _check_territory(territory)
-    if agency_type != agency.type and AgencyType.MINISTRY in (agency_type, agency.type):
-        raise AgencyError(_l("An agency cannot become the ministry or stop being it. "
-                             "Create a new agency instead."), "type")
+    if agency_type != agency.type and NOT_CASE_WORKING & {agency_type, agency.type}:
+        raise AgencyError(_l("An agency cannot become the ministry or a court, or stop "
+                             "being one. Create a new agency instead."), "type")
     if (name, agency_type, territory.id) != (agency.name, agency.type, agency.territory_id):
         agency.name = name
         agency.type = agency_type

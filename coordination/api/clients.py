@@ -61,7 +61,10 @@ def manageable_clients(user: User) -> sa.Select:
 
 def register(user: User, data: ClientData, now: datetime | None = None
              ) -> tuple[ApiClient, str]:
-    """Register a client for an agency; returns it and its token (shown once)."""
+    """Register a client for an agency; returns it and its token (shown once).
+
+    Raises :class:`Forbidden` for an agency ``user`` may not manage, and
+    :class:`RuleBroken` for a scope the agency's clients may not hold."""
     now = now or utcnow()
     agency = db.session.get(Agency, data.agency_id)
     if agency is None or not policy.can(user, policy.Action.CREATE_USER_IN, agency):
@@ -71,6 +74,9 @@ def register(user: User, data: ClientData, now: datetime | None = None
         raise RuleBroken(_("Give the client a name."), field="name")
     if not data.scopes:
         raise RuleBroken(_("Choose at least one permission."), field="scopes")
+    if not all(policy.may_hold_scope(agency, scope) for scope in data.scopes):
+        raise RuleBroken(_("Only a court's client may read the status of protection orders."),
+                         field="scopes")
     if not 1 <= data.lifetime_days <= MAX_LIFETIME.days:
         raise RuleBroken(_("A token lives between 1 and 730 days."), field="lifetime_days")
     service_user = User(

@@ -111,13 +111,18 @@ class FollowUpOut(Schema):
 
 
 class OrderStatusOut(Schema):
+    """What a court needs of an order, and nothing of the people on its case."""
+
     number = Token("order")
     kind = fields.Function(lambda o: o.kind.value, metadata={"enum": _values(OrderKind)})
     status = fields.Function(lambda o: o.status(utcnow()).value,
                              metadata={"enum": _values(OrderStatus)})
     issued_at = UtcDateTime()
-    valid_until = UtcDateTime()
+    valid_until = UtcDateTime(metadata={"description": "the end, an extension included"})
+    extended_at = UtcDateTime(allow_none=True)
     revoked_at = UtcDateTime(allow_none=True)
+    issuing_agency_code = fields.Function(lambda o: o.issuing_agency.code)
+    issuing_agency_name = fields.Function(lambda o: o.issuing_agency.name)
 
 
 class CellOut(Schema):

@@ -33,7 +33,7 @@ from coordination.pipeline import acting_user, authorize
 from coordination.protection.models import ProtectionOrder
 from coordination.referrals import services as referrals
 from coordination.referrals.models import Referral
-from coordination.refusals import NotFound, RuleBroken
+from coordination.refusals import Forbidden, NotFound, RuleBroken
 from coordination.replica.routing import reads_from_replica
 from coordination.territories.models import Territory, TerritoryLevel
 from coordination.triage import services as triage
@@ -197,12 +197,17 @@ def follow_up_done(follow_up_id):
 
 @bp.route("/orders/<order:order_id>")
 @requires(Scope.READ_ORDER_STATUS)
-@operation("The status of a protection order by its number", response=schemas.OrderStatusOut)
+@operation("The status of a protection order by its number (a court's client, for the "
+           "orders of its territory)", response=schemas.OrderStatusOut)
 def order_status(order_id):
-    order = db.session.scalar(sa.select(ProtectionOrder).join(ProtectionOrder.case).where(
-        ProtectionOrder.id == order_id, policy.case_visibility_per_row(acting_user())))
+    user = acting_user()
+    if not policy.may_use(user, policy.Section.ORDER_STATUS):
+        raise Forbidden(_l("Only a court's client may read the status of protection orders."))
+    order = db.session.scalar(policy.visible_order_statuses(user).where(
+        ProtectionOrder.id == order_id).options(joinedload(ProtectionOrder.issuing_agency)))
     if order is None:
         raise NotFound()
+    authorize(user, policy.Action.READ_ORDER_STATUS, order)
     return answer(schemas.OrderStatusOut(), order)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from coordination import keyset, policy
 from coordination.accounts.models import User
-from coordination.agencies.models import Agency, AgencyType
+from coordination.agencies.models import NOT_CASE_WORKING, Agency
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.folding import name_key
@@ -104,7 +104,7 @@ def lead_agency_candidates(user: User) -> list[Agency]:
         sa.select(Agency)
         .where(
             Agency.active.is_(True),
-            Agency.type != AgencyType.MINISTRY,
+            Agency.type.not_in(sorted(NOT_CASE_WORKING)),
             sa.or_(
                 Agency.id == user.agency_id,
                 Agency.territory_id.in_(districts),

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.accounts.models import User
-from coordination.agencies.models import AgencyType
+from coordination.agencies.models import NOT_CASE_WORKING, AgencyType
 from coordination.extensions import db
 from coordination.models_base import LabelledEnum, enum_type, utcnow
 
@@ -26,8 +26,8 @@ class ConsentScope(LabelledEnum):
     SAFE_CONTACT = "safe_contact", _l("Content-free messages to her safe phone")
 
 
-#: Agency types a survivor's sharing consent can name.
-SHAREABLE_TYPES = tuple(t for t in AgencyType if t != AgencyType.MINISTRY)
+#: Agency types a survivor's sharing consent can name (those working on cases).
+SHAREABLE_TYPES = tuple(t for t in AgencyType if t not in NOT_CASE_WORKING)
 
 
 class ConsentRecord(db.Model):

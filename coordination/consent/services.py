@@ -1,6 +1,7 @@
 """Recording and withdrawing the survivor's consent."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -23,6 +24,31 @@ from coordination.refusals import Forbidden, NotFound, RuleBroken
 def consents_in_force(case: Case) -> list[ConsentRecord]:
     """The case's consents that have not been withdrawn."""
     return [c for c in case.consents if c.in_force]
+
+
+@dataclass(frozen=True)
+class ConsentCover:
+    """What a form that gives work on a case to an agency says beforehand
+    (a referral, a follow-up, a committee's decision): the agency types the
+    survivor's sharing consent covers, and which of the agencies offered
+    will not see her contact details."""
+
+    #: In the order of :data:`SHAREABLE_TYPES`.
+    covered: list[AgencyType]
+    #: Ids of the offered agencies the policy does not show the restricted
+    #: fields to (``policy.agency_sees_restricted``).
+    without_contacts: frozenset[int]
+
+
+def consent_cover(case: Case, agencies=()) -> ConsentCover:
+    """The consent's cover on ``case``, and which of ``agencies`` will not
+    see the contact details: the policy answers, for each as the case
+    stands now (a follow-up or a decision alone does not show them)."""
+    covered = {c.agency_type for c in consents_in_force(case) if c.scope == ConsentScope.SHARING}
+    return ConsentCover(
+        covered=[t for t in SHAREABLE_TYPES if t in covered],
+        without_contacts=frozenset(
+            a.id for a in agencies if not policy.agency_sees_restricted(a, case)))
 
 
 def covers(case: Case, agency_type: AgencyType) -> bool:

@@ -57,6 +57,8 @@ class DemoDistrict:
     genitive: str
     #: The local self-government body the demo uses.
     lsg_name: str
+    #: The district court (it reads order status; no case work).
+    court_name: str
 
 
 DISTRICTS = (
@@ -71,6 +73,7 @@ DISTRICTS = (
         0.0,
         "Сокулукского района",
         "Айыл окмоту Сокулукского айыльного аймака",
+        "Сокулукский районный суд Чуйской области",
     ),
     DemoDistrict(
         "karasuu", "41706226",
@@ -84,6 +87,7 @@ DISTRICTS = (
         0.35,
         "Кара-Сууского района",
         "Мэрия города Кара-Суу",
+        "Карасуйский районный суд Ошской области",
     ),
 )
 
@@ -105,6 +109,7 @@ STAFF_NAMES = {
     "lsg": ("Эрмек Жумабаев", "Азамат Мамытов"),
     "health": ("Елена Кузнецова", "Нигора Турсунова"),
     "crisis": ("Чолпон Асанова", "Шахноза Холматова"),
+    "court": ("Асель Бейшеналиева", "Дилноза Абдуллаева"),
 }
 
 #: Weighted choices: (value, weight).
@@ -132,7 +137,8 @@ RISKS = [(RiskLevel.STANDARD, 48), (RiskLevel.MEDIUM, 30), (RiskLevel.HIGH, 15),
 def demo_usernames() -> list[str]:
     """Every account the demo set creates."""
     local = [f"{login}.{d.key}" for d in DISTRICTS for _type, _name, login, _role in AGENCIES]
-    return ["ministry.analyst", "admin", *local]
+    courts = [f"court.{d.key}" for d in DISTRICTS]
+    return ["ministry.analyst", "admin", *local, *courts]
 
 
 def pick(rng: random.Random, weighted):
@@ -204,9 +210,24 @@ def load_demo(seed: int, now: datetime | None = None) -> DemoSummary:
     add_order_checks(seed, district_staff, now)
     # The denominators of the statistics' rates, marked as demo figures.
     add_population(now, MONTHS)
+    # Last, drawing no random number: the rest of the demo stays as it was.
+    for index, district_spec in enumerate(DISTRICTS):
+        users.append(_add_court(district_spec, index))
+        agency_count += 1
     record(AuditAction.DEMO_DATA_LOADED)
     db.session.flush()
     return DemoSummary(agency_count, users, cases)
+
+
+def _add_court(spec: DemoDistrict, index: int) -> User:
+    """The district court and its clerk: a court works on no case; its
+    system reads the status of the district's protection orders (API)."""
+    court = Agency(code=f"{spec.key.upper()}-{AgencyType.COURT.value.upper()}",
+                   type=AgencyType.COURT, territory=territory_by_code(spec.code),
+                   name=spec.court_name)
+    db.session.add(court)
+    return create_user(f"court.{spec.key}", STAFF_NAMES["court"][index], court, Role.MEMBER,
+                       DEMO_PASSWORD)
 
 
 def _municipalities(district: Territory, spec: DemoDistrict) -> list[Territory]:

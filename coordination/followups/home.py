@@ -2,9 +2,12 @@
 due (overdue first) and the high-risk cases that have no plan yet."""
 from __future__ import annotations
 
-from coordination.followups.section import follow_up_steps
+from flask import request
+
+from coordination.followups.section import follow_up_steps, undoable
 from coordination.followups.services import DUE_SOON_DAYS, due_soon, high_risk_without_plan
 from coordination.home import HomePanel
+from coordination.worklists import acted_panel, acted_row
 
 #: Rows a panel shows; the lists have the rest.
 PANEL_ROWS = 10
@@ -13,10 +16,13 @@ PANEL_ROWS = 10
 def _due(user, now):
     today = now.date()
     rows, total = due_soon(user, today, PANEL_ROWS)
-    if not rows:
+    # Just marked done here: its undo stays beside the message, as in the list.
+    undo = (undoable(user, acted_row(request.args), rows)
+            if acted_panel(request.args) == due.key else None)
+    if not rows and undo is None:
         return None
     return {"rows": rows, "total": total, "today": today, "days": DUE_SOON_DAYS,
-            "steps": {f.id: follow_up_steps(user, f) for f in rows}}
+            "steps": {f.id: follow_up_steps(user, f) for f in rows}, "undo": undo}
 
 
 def _without_plan(user, now):

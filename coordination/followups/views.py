@@ -8,11 +8,9 @@ from coordination import policy
 from coordination.cases.steps import load_case, to_case
 from coordination.decorators import section_required
 from coordination.followups import services
-from coordination.followups.section import add_form, close_action, follow_up_steps
+from coordination.followups.section import add_form, close_action, follow_up_steps, undoable
 from coordination.models_base import utcnow
 from coordination.pipeline import Confirmation, acting_user, step
-from coordination.public_ids import decode
-from coordination.refusals import NotFound
 from coordination.replica.routing import reads_from_replica
 from coordination.week import this_week
 from coordination.worklists import acted_row, back_to_list
@@ -36,20 +34,7 @@ def agency_list():
     return render_template(
         "followups/list.html", listed=listed, today=week.today, acted=acted,
         steps={f.id: follow_up_steps(user, f) for f in listed.page.rows},
-        undo=_undoable(user, acted, listed.page.rows))
-
-
-def _undoable(user, acted: str | None, rows: list):
-    """The follow-up just marked done from this list, while its "done" may
-    still be undone by this user (drawn with its undo button above the list)."""
-    follow_up_id = decode("follow_up", acted) if acted else None
-    if follow_up_id is None or any(f.id == follow_up_id for f in rows):
-        return None
-    try:
-        follow_up = services.get_follow_up_or_404(user, follow_up_id)
-    except NotFound:
-        return None
-    return follow_up if "undo" in follow_up_steps(user, follow_up) else None
+        undo=undoable(user, acted, listed.page.rows))
 
 
 #: The lists a follow-up's step may be taken from, and how their filters are read.

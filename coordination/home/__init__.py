@@ -39,6 +39,11 @@ def panels() -> tuple[HomePanel, ...]:
     return current_app.extensions["home_panels"]
 
 
+def panel_keys() -> frozenset[str]:
+    """The keys of the panels (a step taken in one names it to come back to it)."""
+    return frozenset(panel.key for panel in panels())
+
+
 def build_home(user: User, now) -> list[ShownPanel]:
     """The panels for ``user``, each with what it shows."""
     shown = []

@@ -4,16 +4,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import to_user_timezone
+from wtforms.fields.choices import SelectChoice
 
 from coordination import policy
 from coordination.accounts.models import User
+from coordination.agencies.models import Agency
+from coordination.cases.models import Case
+from coordination.consent.services import ConsentCover, consent_cover
 from coordination.documents import services as documents
 from coordination.documents.section import meeting_upload_form
 from coordination.followups.models import FollowUp
 from coordination.followups.section import set_owner_choices
 from coordination.meetings import services
 from coordination.meetings.models import Meeting, MeetingStatus
-from forms.fields import choices, choose_then
+from forms.fields import CHOOSE, choices
+from forms.followups import WITHOUT_CONTACTS
 from forms.meetings import (
     AgendaCaseForm,
     AttendanceForm,
@@ -25,6 +30,17 @@ from forms.meetings import (
     RemoveAttendeeForm,
     RescheduleForm,
 )
+
+
+@dataclass
+class DecisionCover:
+    """For one case a decision may be recorded on: what the survivor's
+    consent covers, and the owners offered that will not see her contact
+    details (named, as the choices cannot be marked for several cases)."""
+
+    case: Case
+    cover: ConsentCover
+    without_contacts: list[Agency]
 
 
 @dataclass
@@ -40,6 +56,10 @@ class MeetingPage:
     remove_form: ButtonForm | None = None
     attendance_form: AttendanceForm | None = None
     decision_form: DecisionForm | None = None
+    #: Beside the decision form: each agenda case's consent cover.
+    decision_covers: list[DecisionCover] = field(default_factory=list)
+    #: The mark of an owner that will not see the contact details.
+    marker: str = WITHOUT_CONTACTS
     held_form: MeetingStepForm | None = None
     #: The full minutes: people present, the note on each case.
     attendee_form: AttendeeForm | None = None
@@ -81,7 +101,9 @@ def build_meeting_page(user: User, meeting: Meeting) -> MeetingPage:
         cases = services.decision_cases(meeting)
         if cases:
             page.decision_form = DecisionForm(formdata=None)
-            set_decision_choices(page.decision_form, meeting)
+            owners = services.attendance_candidates(meeting)
+            page.decision_covers = [decision_cover(case, owners) for case in cases]
+            set_decision_choices(page.decision_form, meeting, owners, page.decision_covers)
         if scheduled:
             page.held_form = MeetingStepForm(formdata=None, version=meeting.version)
     page.documents = documents.meeting_documents(user, meeting)
@@ -96,8 +118,28 @@ def set_attendance_choices(form: AttendanceForm, meeting: Meeting) -> None:
         for agency in services.attendance_candidates(meeting))
 
 
-def set_decision_choices(form: DecisionForm, meeting: Meeting) -> None:
-    """The agenda's open cases; owners among the agencies serving the territory."""
-    form.case.choices = choose_then(
-        (case.id, case.reference) for case in services.decision_cases(meeting))
-    set_owner_choices(form, services.attendance_candidates(meeting))
+def set_decision_choices(form: DecisionForm, meeting: Meeting,
+                         owners: list[Agency] | None = None,
+                         covers: list[DecisionCover] = ()) -> None:
+    """The agenda's open cases; owners among the agencies serving the territory.
+
+    With ``covers`` (the page, not a post), each case's option lists the
+    owners that will not see its contact details, for the page's script; with
+    one case those owners are marked in the choices themselves."""
+    without = {item.case.id: item.cover.without_contacts for item in covers}
+    form.case.choices = [SelectChoice("", CHOOSE), *(
+        SelectChoice(case.id, case.reference, {"data-without-contacts": " ".join(
+            str(agency_id) for agency_id in sorted(without[case.id]))} if case.id in without
+            else {})
+        for case in services.decision_cases(meeting))]
+    if owners is None:
+        owners = services.attendance_candidates(meeting)
+    set_owner_choices(form, owners, covers[0].cover.without_contacts
+                      if len(covers) == 1 else frozenset())
+
+
+def decision_cover(case: Case, owners: list[Agency]) -> DecisionCover:
+    """What the consent covers on ``case``; the policy says which owners will
+    not see the contact details."""
+    cover = consent_cover(case, owners)
+    return DecisionCover(case, cover, [a for a in owners if a.id in cover.without_contacts])

@@ -98,6 +98,11 @@ def meeting_counts(meeting_ids: list[int]) -> dict[int, MeetingCounts]:
 MEETING_PAGE_OPTIONS = (
     joinedload(Meeting.committee).joinedload(Agency.territory),
     selectinload(Meeting.agenda_items).joinedload(AgendaItem.case),
+    # Beside the decision form: what consent covers, and who sees the contacts.
+    selectinload(Meeting.agenda_items).joinedload(AgendaItem.case)
+    .selectinload(Case.consents),
+    selectinload(Meeting.agenda_items).joinedload(AgendaItem.case)
+    .selectinload(Case.referrals),
     selectinload(Meeting.attendances).joinedload(MeetingAttendance.agency),
     selectinload(Meeting.decisions).joinedload(FollowUp.case),
     selectinload(Meeting.decisions).joinedload(FollowUp.owner_agency),

@@ -15,6 +15,7 @@ from coordination.protection.models import OrderKind
 from coordination.protection.section import order_form
 from coordination.refusals import NotFound
 from coordination.settings.services import get_setting
+from coordination.worklists import back_to_list
 from forms.protection import OrderStepForm, ViolationForm
 
 bp = Blueprint("protection", __name__)
@@ -52,8 +53,9 @@ def _order_confirmation(order) -> Confirmation | None:
 
 @bp.route("/orders/<order:order_id>/step", methods=["POST"])
 @cases_section
+# Extending may be taken in the home page's panel of expiring orders too.
 @step(load=services.get_order_or_404, action=policy.Action.CHANGE_ORDER,
-      back=to_case("orders"), form=lambda user, obj: OrderStepForm(),
+      back=back_to_list({}, to_case("orders")), form=lambda user, obj: OrderStepForm(),
       confirm=lambda user, order: _order_confirmation(order))
 def change(user, order, form):
     if form.step.data == "revoke":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from coordination.home import HomePanel
+from coordination.referrals.section import referral_steps
 from coordination.referrals.services import awaiting_answer
 
 #: Rows a panel shows; the inbox has the rest.
@@ -10,7 +11,9 @@ PANEL_ROWS = 10
 
 def _build(user, now):
     rows, total = awaiting_answer(user, PANEL_ROWS)
-    return {"rows": rows, "total": total, "now": now}
+    # Answered in place, as in the inbox: the steps this user may take.
+    return {"rows": rows, "total": total, "now": now,
+            "steps": {r.id: referral_steps(user, r) for r in rows}}
 
 
 awaiting = HomePanel("referrals-awaiting", "referrals/home_awaiting.html", _build)

@@ -2,16 +2,21 @@
 from __future__ import annotations
 
 from flask import request
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from coordination import policy
 from coordination.cases.models import Case
 from coordination.cases.page import CaseSection
-from coordination.consent.models import SHAREABLE_TYPES, ConsentScope
-from coordination.consent.services import consents_in_force
+from coordination.consent.services import consent_cover
 from coordination.models_base import utcnow
-from coordination.referrals.models import FINAL_STATUSES, Referral
-from coordination.referrals.services import TRANSITIONS, referral_targets
+from coordination.referrals.models import FINAL_STATUSES, Referral, ReferralService
+from coordination.referrals.services import (
+    TRANSITIONS,
+    answer_hours,
+    derived_priority,
+    referral_targets,
+)
 from forms.fields import choose_then
 from forms.referrals import SendReferralForm
 
@@ -22,7 +27,25 @@ def send_form(user, case: Case, display: bool = False, targets=None) -> SendRefe
     if targets is None:
         targets = referral_targets(user, case)
     form.to_agency.choices = choose_then((a.id, a.name) for a in targets)
+    if display:
+        form.service.choices = choose_then(service_choices(case))
     return form
+
+
+def service_choices(case: Case) -> list[tuple[str, str]]:
+    """Each service with the priority its referral is saved with when none is
+    chosen, computed as ``send_referral`` computes it (``derived_priority``
+    on the case's risk), and the hours the receiver has to answer."""
+    hours = {}
+    pairs = []
+    for service in ReferralService:
+        priority = derived_priority(service, case.risk_level)
+        if priority not in hours:
+            hours[priority] = answer_hours(priority)
+        pairs.append((service.value, _(
+            "%(service)s — %(priority)s, answer within %(hours)s h",
+            service=service.label, priority=priority.label, hours=hours[priority])))
+    return pairs
 
 
 def referral_steps(user, referral: Referral) -> list[str]:
@@ -44,10 +67,8 @@ def step_action(referral: Referral) -> policy.Action:
 def _build(user, case, can):
     # The receivers, also listed with what each offers (the referral directory).
     targets = referral_targets(user, case) if can(policy.Action.REFER, case) else []
-    covered = {c.agency_type for c in consents_in_force(case)
-               if c.scope == ConsentScope.SHARING}
     return {
-        "covered": [t for t in SHAREABLE_TYPES if t in covered],
+        "cover": consent_cover(case),
         "form": send_form(user, case, display=True, targets=targets) if targets else None,
         "receivers": targets,
         "steps": {r.id: referral_steps(user, r) for r in case.referrals},

@@ -35,10 +35,14 @@ from coordination.settings.services import get_setting
 from coordination.workflow import check_version
 
 
+def answer_hours(priority: Priority) -> int:
+    """Hours the receiver has to answer a referral of ``priority`` (a setting)."""
+    return get_setting(f"referral_deadline_hours_{priority.value}")
+
+
 def response_deadline(priority: Priority, sent_at: datetime) -> datetime:
     """When an answer is due: the priority's deadline setting after sending."""
-    hours = get_setting(f"referral_deadline_hours_{priority.value}")
-    return sent_at + timedelta(hours=hours)
+    return sent_at + timedelta(hours=answer_hours(priority))
 
 
 def referral_targets(user: User, case: Case) -> list[Agency]:

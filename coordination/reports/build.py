@@ -16,7 +16,7 @@ from functools import lru_cache
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
-from coordination.agencies.models import AgencyType
+from coordination.agencies.models import NOT_CASE_WORKING, AgencyType
 from coordination.cases.models import (
     ClosureReason,
     Relationship,
@@ -39,8 +39,8 @@ from coordination.statistics.records import REPORT_FIRST_ACTION_HOURS
 from coordination.triage.models import ReportSource
 from exports.report import Cell, Chart, Report, Series, Table
 
-#: Agency types that receive referrals and own follow-ups (not the ministry).
-WORKING_TYPES = [t for t in AgencyType if t != AgencyType.MINISTRY]
+#: Agency types that receive referrals and own follow-ups (not the ministry, no court).
+WORKING_TYPES = [t for t in AgencyType if t not in NOT_CASE_WORKING]
 EMPTY: Group = (0, 0)
 DASH = Cell(None, "—")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from coordination.agencies.models import Agency, AgencyType
+from coordination.agencies.models import NOT_CASE_WORKING, Agency
 from coordination.territories.models import Territory, TerritoryLevel
 
 
@@ -70,7 +70,7 @@ def agencies_serving_territory(territory: Territory) -> sa.Select:
         sa.select(Agency)
         .where(
             Agency.active.is_(True),
-            Agency.type != AgencyType.MINISTRY,
+            Agency.type.not_in(sorted(NOT_CASE_WORKING)),
             sa.or_(
                 Agency.territory_id.in_([territory.id, *above]),
                 Agency.territory_id.in_(within),

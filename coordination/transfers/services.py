@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from coordination import policy
 from coordination.accounts.models import User
-from coordination.agencies.models import Agency, AgencyType
+from coordination.agencies.models import NOT_CASE_WORKING, Agency
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, TimelineKind
@@ -51,7 +51,7 @@ def destination_districts(case: Case) -> list[Territory]:
 def new_lead_candidates(transfer: CaseTransfer) -> list[Agency]:
     """Agencies that may lead the case in its new district."""
     query = agencies_serving_territory(transfer.to_district).where(
-        Agency.type != AgencyType.MINISTRY)
+        Agency.type.not_in(sorted(NOT_CASE_WORKING)))
     return list(db.session.scalars(query.order_by(Agency.name)))
 
 

@@ -79,6 +79,21 @@ def test_edit_is_audited_and_never_makes_or_unmakes_the_ministry(user, agency):
                                police.territory)
 
 
+def test_an_edit_never_makes_or_unmakes_a_court(user, agency):
+    """A court works on no case: becoming one would take the police's cases
+    away, and a court turned police would gain cases (and keep its clients)."""
+    admin, police, court = user("admin"), agency("SOKULUK-POLICE"), agency("SOKULUK-COURT")
+    with pytest.raises(services.AgencyError, match="court"):
+        services.update_agency(admin, police, police.name, AgencyType.COURT, police.territory)
+    with pytest.raises(services.AgencyError, match="court"):
+        services.update_agency(admin, court, court.name, AgencyType.POLICE, court.territory)
+    with pytest.raises(services.AgencyError, match="court"):
+        services.update_agency(admin, court, court.name, AgencyType.MINISTRY, court.territory)
+    services.update_agency(admin, court, "Сокулукский районный суд", AgencyType.COURT,
+                           court.territory)
+    assert court.name == "Сокулукский районный суд"
+
+
 def test_hand_over_says_whether_it_leads_open_cases_never_which(user, agency):
     social = agency("SOKULUK-SOCIAL")
     expected = db.session.scalars(sa.select(Case.reference).where(
@@ -212,7 +227,9 @@ def test_committee_sees_its_territorys_active_agencies_and_staff(login_as, clien
     assert "Test gone.sokuluk" not in page
     assert agency("SOKULUK-LSG").name not in page
     assert "Кара-Сууского" not in page and "Улугбек Рахимов" not in page
-    assert "5 active agencies" in page
+    # The district court too: it works on no case, but the committee reaches it.
+    assert agency("SOKULUK-COURT").name in page and "Асель Бейшеналиева" in page
+    assert "6 active agencies" in page
     assert 'href="/admin/users' not in page.split('class="page"')[1]  # read-only
 
 

@@ -6,8 +6,10 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from coordination.api.models import ApiClient
+from coordination.api import clients
+from coordination.api.models import ApiClient, Scope
 from coordination.extensions import db
+from coordination.refusals import RuleBroken
 from tests.api.conftest import bearer
 from tests.helpers import csrf_token
 
@@ -69,3 +71,29 @@ def test_another_agencys_client_is_404_to_a_head(login_as, api_client):
         response = client.post(f"/admin/api-clients/{made.id}/{action}",
                                data={"csrf_token": token})
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize("code", ["SOKULUK-POLICE", "SOKULUK-COMMITTEE", "MLSSM-GENDER"])
+def test_only_a_courts_client_is_given_order_status(user, agency, code):
+    with pytest.raises(RuleBroken) as refused:
+        clients.register(user("admin"), clients.ClientData(
+            "Register", agency(code).id, frozenset({Scope.READ_CASES, Scope.READ_ORDER_STATUS})))
+    assert refused.value.field == "scopes"
+    court, _token = clients.register(user("admin"), clients.ClientData(
+        "Court system", agency("SOKULUK-COURT").id, frozenset({Scope.READ_ORDER_STATUS})))
+    assert court.scope_set == {Scope.READ_ORDER_STATUS}
+
+
+def test_the_page_refuses_order_status_for_another_agency_in_the_users_language(
+        login_as, agency):
+    client = login_as("admin")
+    page = client.get("/admin/api-clients")
+    response = client.post("/admin/api-clients", data={
+        "csrf_token": csrf_token(page.text), "name": "Police register",
+        "agency": agency("SOKULUK-POLICE").id, "scopes": ["read_cases", "read_order_status"],
+        "lifetime_days": 30}, headers={"Accept-Language": "ru"})
+    assert response.status_code == 200
+    assert "Статус охранных ордеров может читать только клиент суда." in response.text
+    assert _TOKEN.search(response.text) is None
+    assert db.session.scalar(sa.select(ApiClient).where(ApiClient.name == "Police register")) \
+        is None

@@ -11,8 +11,10 @@ from coordination.api.models import Scope
 from coordination.cases.models import Case
 from coordination.extensions import db
 from coordination.followups.models import FollowUp, FollowUpStatus
+from coordination.models_base import utcnow
 from coordination.protection.models import ProtectionOrder
 from coordination.referrals.models import ReferralStatus
+from coordination.territories.models import Territory
 from tests.api.conftest import bearer
 from tests.api.test_api_access import _sokuluk_referral_to_police
 from tests.helpers import pid
@@ -100,28 +102,62 @@ def test_marking_a_follow_up_done(api_client, browser):
     assert done.json["status"] == "done"
 
 
-def _order_seen_by(client, seen: bool) -> ProtectionOrder:
-    visible = policy.visible_cases(client.service_user).with_only_columns(Case.id)
-    where = ProtectionOrder.case_id.in_(visible)
-    return db.session.scalar(sa.select(ProtectionOrder).where(where if seen else ~where)
-                             .order_by(ProtectionOrder.id).limit(1))
+def _order_in(district_code: str) -> ProtectionOrder:
+    return db.session.scalar(
+        sa.select(ProtectionOrder).join(ProtectionOrder.case).join(Case.district)
+        .where(Territory.code == district_code).order_by(ProtectionOrder.id).limit(1))
 
 
-def test_order_status_by_number(api_client, browser):
-    court, token = api_client("SOKULUK-POLICE", {Scope.READ_ORDER_STATUS}, name="Court")
-    _other, no_scope = api_client("SOKULUK-POLICE", {Scope.READ_CASES}, name="Register")
-    order, foreign = _order_seen_by(court, True), _order_seen_by(court, False)
+#: What a court reads of an order, and nothing else (issue 18 item 4).
+ORDER_STATUS_FIELDS = {"number", "kind", "status", "issued_at", "valid_until", "extended_at",
+                       "revoked_at", "issuing_agency_code", "issuing_agency_name"}
+
+
+def test_a_court_reads_the_status_of_its_districts_orders_by_number(api_client, browser):
+    _court, token = api_client("SOKULUK-COURT", {Scope.READ_ORDER_STATUS})
+    order, foreign = _order_in("41708222"), _order_in("41706226")
     assert order is not None and foreign is not None
     api = browser()
     answer = api.get(f"/api/v1/orders/{pid(order)}", headers=bearer(token))
     assert answer.status_code == 200
+    assert set(answer.json) == ORDER_STATUS_FIELDS
     assert answer.json["number"] == pid(order)
     assert answer.json["kind"] == order.kind.value
-    from coordination.models_base import utcnow
     assert answer.json["status"] == order.status(utcnow()).value
+    assert answer.json["issuing_agency_code"] == order.issuing_agency.code
+    assert answer.json["issuing_agency_name"] == order.issuing_agency.name
+    # Never a person: no name, contact or address of anyone on the case.
+    for person in order.case.people:
+        for value in (person.last_name, person.first_name, person.phone, person.address):
+            assert not value or value not in answer.text, value
+    # Another district's order answers exactly like one that does not exist.
     hidden = api.get(f"/api/v1/orders/{pid(foreign)}", headers=bearer(token))
     missing = api.get("/api/v1/orders/aaaaaaaaaaaaa", headers=bearer(token))
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json == missing.json
-    assert api.get(f"/api/v1/orders/{pid(order)}",
-                   headers=bearer(no_scope)).status_code == 403
+
+
+def test_only_a_courts_client_reads_order_status(api_client, browser):
+    """A client of another agency holding the scope (registered before the
+    rule) is refused by the policy; a court's client without it by its scope."""
+    order = _order_in("41708222")
+    police, police_token = api_client("SOKULUK-POLICE", {Scope.READ_CASES})
+    police.scopes = f"{Scope.READ_CASES.value} {Scope.READ_ORDER_STATUS.value}"
+    _court, no_scope = api_client("SOKULUK-COURT", {Scope.READ_STATISTICS})
+    db.session.commit()
+    api, url = browser(), f"/api/v1/orders/{pid(order)}"
+    # The district's police work on its cases, and still do not read order status here.
+    refused = api.get(url, headers=bearer(police_token, **{"Accept-Language": "ru"}))
+    assert refused.status_code == 403
+    assert refused.json["detail"] == "Статус охранных ордеров может читать только клиент суда."
+    assert api.get(url, headers=bearer(no_scope)).status_code == 403
+
+
+def test_a_court_sees_no_case_through_the_api(api_client, browser):
+    _court, token = api_client("SOKULUK-COURT", {Scope.READ_CASES, Scope.ANSWER_REFERRALS})
+    api = browser()
+    case = _order_in("41708222").case
+    assert api.get("/api/v1/cases", headers=bearer(token)).json["items"] == []
+    assert api.get(f"/api/v1/cases/{pid(case)}", headers=bearer(token)).status_code == 404
+    assert api.get("/api/v1/referrals", headers=bearer(token)).json["items"] == []
+    assert api.get("/api/v1/follow-ups", headers=bearer(token)).json["items"] == []

@@ -20,9 +20,10 @@ from schemathesis.specs.openapi.checks import (
 from coordination.extensions import db
 
 #: A client of each kind of agency that may call the API (the ministry's
-#: analysts read statistics; administrators have no agency work to do).
+#: analysts read statistics, a court order status; administrators have no
+#: agency work to do).
 AGENCIES = ("SOKULUK-COMMITTEE", "SOKULUK-POLICE", "SOKULUK-SOCIAL", "KARASUU-HEALTH",
-            "KARASUU-CRISIS_CENTRE", "MLSSM-GENDER")
+            "KARASUU-CRISIS_CENTRE", "MLSSM-GENDER", "SOKULUK-COURT")
 #: Generated calls per operation: bounded so that the run takes a few minutes.
 EXAMPLES = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

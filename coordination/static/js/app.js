@@ -111,6 +111,37 @@
       selects[i].addEventListener("change", function (event) { narrow(event.target); });
     }
   }
+  /* 5. The committee's decision: once a case is chosen, the owning agencies
+     that will not see its contact details (listed on the case's option,
+     data-without-contacts) are marked as the server marks them when the
+     agenda has one case, and only that case's consent line stays shown.
+     Without the script every case's line names them. */
+  function markOwners(select) {
+    var target = select.form && select.form.elements[select.getAttribute("data-marks")];
+    if (!target || !target.options) { return; }
+    var blocks = document.querySelectorAll(".decision-cover[data-case]");
+    for (var b = 0; b < blocks.length; b++) {
+      blocks[b].hidden = select.value !== "" && blocks[b].getAttribute("data-case") !== select.value;
+    }
+    var chosen = select.options[select.selectedIndex];
+    if (!select.value || !chosen) { return; }
+    var without = (chosen.getAttribute("data-without-contacts") || "").split(" ");
+    var suffix = " (" + select.getAttribute("data-marker") + ")";
+    for (var i = 0; i < target.options.length; i++) {
+      var option = target.options[i];
+      if (!option.value) { continue; }
+      var name = option.text.slice(-suffix.length) === suffix
+        ? option.text.slice(0, -suffix.length) : option.text;
+      option.text = without.indexOf(option.value) >= 0 ? name + suffix : name;
+    }
+  }
+  function markOwnerSelects() {
+    var selects = document.querySelectorAll("select[data-marks]");
+    for (var i = 0; i < selects.length; i++) {
+      markOwners(selects[i]);
+      selects[i].addEventListener("change", function (event) { markOwners(event.target); });
+    }
+  }
   function focusOn(moved) {
     if (!focusFirstError() && moved) {
       moved.setAttribute("tabindex", "-1");
@@ -119,6 +150,7 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     narrowSelects();
+    markOwnerSelects();
     openNamedForm();
     markCurrentTab();
     window.addEventListener("hashchange", function () { openNamedForm(); markCurrentTab(); });

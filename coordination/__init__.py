@@ -222,6 +222,9 @@ def _register_blueprints(app: Flask) -> None:
     from coordination.case_sections import SECTIONS
 
     app.extensions["case_sections"] = SECTIONS
+    from coordination.next_step import for_page
+
+    app.extensions["case_next_step"] = for_page
     from coordination.home_panels import PANELS
 
     app.extensions["home_panels"] = PANELS

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from coordination.extensions import db
+from coordination.pipeline import note_refused_form
 from coordination.refusals import Forbidden, NotFound, Refusal, RuleBroken, Stale
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ def _refusal(refusal: Refusal):
     target = g.get("refusal_target")
     if isinstance(refusal, RuleBroken) and target is not None:
         flash(refusal.message, "error")  # shown where the user acted
+        note_refused_form()
         return redirect(target())
     return render_error(400, refusal.message)
 

@@ -30,7 +30,16 @@ from dataclasses import dataclass
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import current_app, flash, g, has_request_context, redirect, render_template, request
+from flask import (
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -180,6 +189,7 @@ def step(load: Callable, action: policy.Action | Callable | None, back: Callable
             built = form(user, obj) if form is not None else None
             if built is not None and not built.validate():
                 flash_form_errors(built)
+                note_refused_form()
                 return redirect(back(user, obj))
             message = act(user, obj, built)
             flash(message, "success")
@@ -214,6 +224,17 @@ def flash_form_errors(form) -> None:
     """Show a form's validation messages where the user acted."""
     for message in _messages(form.errors):
         flash(message, "error")
+
+
+#: The category of the flashed "message" that names the form a refused step
+#: was posted from (its action URL): the page drawn next opens that form,
+#: kept closed otherwise, beside its messages; read and dropped with them.
+REFUSED_FORM = "refused-form"
+
+
+def note_refused_form() -> None:
+    """Name the form this refused step came from for the page drawn next."""
+    flash(url_for(request.endpoint, **(request.view_args or {})), REFUSED_FORM)
 
 
 def _messages(errors) -> list[str]:

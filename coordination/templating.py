@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, get_flashed_messages, request, session
 from flask_login import current_user
+from markupsafe import Markup
 
 from coordination import policy
 from coordination.counts import Capped, count_format
 from coordination.followups.services import open_count
 from coordination.labels import label
 from coordination.notifications.services import unread_count
+from coordination.pipeline import REFUSED_FORM
 from coordination.public_ids import token
 from coordination.referrals.services import awaiting_answer_count
 
@@ -66,10 +68,28 @@ def _navigation() -> dict:
     return {**allowed, "inbox_counts": counts}
 
 
+def shown_messages() -> list[tuple[str, str]]:
+    """The flashed messages to show, with their categories (the name of a
+    refused form is not one: see :data:`coordination.pipeline.REFUSED_FORM`)."""
+    return [(category, message) for category, message
+            in get_flashed_messages(with_categories=True) if category != REFUSED_FORM]
+
+
+def open_if_refused(action: str) -> Markup:
+    """The attributes of the ``<details>`` around the form posting to
+    ``action``: open (and marked, for the script to put the messages in it)
+    when a step posted from it was just refused; closed otherwise."""
+    refused = [message for category, message
+               in get_flashed_messages(with_categories=True) if category == REFUSED_FORM]
+    return Markup(" open data-refused") if action in refused else Markup("")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["label"] = label
     app.jinja_env.filters["countformat"] = count_format
     # A record's opaque token: the lists name the row a step was taken on by it.
     app.jinja_env.globals["token_of"] = token
+    app.jinja_env.globals["shown_messages"] = shown_messages
+    app.jinja_env.globals["open_if_refused"] = open_if_refused
     app.context_processor(_navigation)
     app.before_request(_forget_badges)

@@ -7,7 +7,7 @@ import io
 from pypdf import PdfReader
 
 from tests_e2e.accessibility import check_both_widths
-from tests_e2e.test_journey import no_errors, register_case, sign_in, submit
+from tests_e2e.test_journey import no_errors, open_form, register_case, sign_in, submit
 
 #: A small real PDF (the bytes must come back unchanged).
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -21,7 +21,7 @@ def test_a_document_round_trips_and_the_summary_prints_in_kyrgyz(new_page, live_
     sign_in(coordinator, "coordinator.sokuluk")
     case_path = register_case(coordinator).removeprefix(base_url)
 
-    upload = coordinator.locator('form[action$="/documents"]')
+    upload = open_form(coordinator.locator('form[action$="/documents"]'))
     upload.locator('select[name="kind"]').select_option("certificate")
     upload.locator('input[name="file"]').set_input_files(
         {"name": "справка Айгүл.pdf", "mimeType": "application/pdf", "buffer": PDF})
@@ -36,7 +36,7 @@ def test_a_document_round_trips_and_the_summary_prints_in_kyrgyz(new_page, live_
     assert download.headers["x-content-type-options"] == "nosniff"
 
     # A renamed executable is refused with a message, and nothing is listed.
-    upload = coordinator.locator('form[action$="/documents"]')
+    upload = open_form(coordinator.locator('form[action$="/documents"]'))
     upload.locator('input[name="file"]').set_input_files(
         {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00" * 64})
     submit(upload)
@@ -62,8 +62,10 @@ def test_the_printed_case_page_has_no_forms_and_a_confidentiality_header(
     register_case(coordinator)
     header = coordinator.locator(".print-header")
     contact = coordinator.locator("td.restricted-contact").first
-    # On screen: the forms, the navigation and the survivor's phone, no header.
-    assert coordinator.locator("main form").first.is_visible()
+    # On screen: the forms (one opened from its summary), the navigation and
+    # the survivor's phone, no header.
+    form = open_form(coordinator.locator("main details.form-disclosure form").first)
+    assert form.is_visible()
     assert contact.is_visible() and "+996 555 123456" in contact.inner_text()
     assert not header.is_visible()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests_e2e.accessibility import check_both_widths
 from tests_e2e.test_daily import PHONE, visit
-from tests_e2e.test_journey import sign_in, translated
+from tests_e2e.test_journey import open_form, sign_in, translated
 
 
 def test_a_follow_up_is_marked_done_in_the_list_and_undone(new_page, live_app):
@@ -65,6 +65,7 @@ def test_the_person_responsible_follows_the_chosen_agency(new_page):
         if form.count():
             break
     assert form.count(), "one of the committee's newest cases is open"
+    open_form(form)
     agencies = form.locator('select[name="owner_agency"] option')
     for index in range(min(agencies.count(), 3)):
         value = agencies.nth(index).get_attribute("value")

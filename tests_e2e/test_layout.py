@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests_e2e.accessibility import check_both_widths
-from tests_e2e.test_journey import register_case, sign_in, submit
+from tests_e2e.accessibility import check_accessibility, check_both_widths
+from tests_e2e.test_journey import open_form, register_case, sign_in, submit
 
 PHONE = {"width": 390, "height": 844}
 #: "Well under a third" of the phone's height: at most a sixth.
@@ -93,7 +93,7 @@ def test_focus_goes_to_the_message_where_the_user_acted(new_page, base_url):
     register_case(page)
     page.goto(page.url + "?lang=en")
     check_both_widths(page)
-    form = page.locator('form[action$="/followups"]')
+    form = open_form(page.locator('form[action$="/followups"]'))
     form.locator('[name="action"]').fill("Home visit")
     form.locator('select[name="owner_agency"]').select_option(index=1)
     due = date.today() + timedelta(days=5)
@@ -124,3 +124,52 @@ def test_dates_follow_the_page_not_the_browser(new_page, chromium, base_url):
     assert field.get_attribute("placeholder") == "кк.аа.жжжж сс:мм"
     assert page.locator('input[type="date"], input[type="month"], '
                         'input[type="datetime-local"]').count() == 0
+
+
+_SHOWN_SECTIONS_JS = """() => [...document.querySelectorAll('.case-sections > section')]
+  .filter(s => getComputedStyle(s).display !== 'none').map(s => s.id)"""
+
+
+def test_on_a_phone_the_section_links_are_tabs(new_page, base_url):
+    """Issue 15: one section at a time on a phone, chosen from a strip of tabs
+    that scrolls sideways; the summary when none is chosen; the desktop keeps
+    the long page."""
+    page = new_page(PHONE)
+    sign_in(page, "coordinator.sokuluk")
+    case_path = register_case(page).removeprefix(base_url).split("#")[0]
+    page.goto(case_path + "?lang=en")
+    assert page.evaluate(_SHOWN_SECTIONS_JS) == ["summary"]
+    tabs = page.get_by_role("navigation", name="Sections of the case")
+    assert tabs.locator("a[aria-current]").get_attribute("href") == "#summary"
+    strip = tabs.evaluate("n => [n.scrollWidth > n.clientWidth, n.getBoundingClientRect().height]")
+    assert strip[0] and strip[1] < 60, strip  # one row, scrolled sideways
+    check_accessibility(page)
+
+    tabs.get_by_role("link", name="Referrals", exact=True).click()
+    page.wait_for_function("() => location.hash === '#referrals'")
+    assert page.evaluate(_SHOWN_SECTIONS_JS) == ["referrals"]
+    assert [link.get_attribute("href") for link in tabs.locator("a[aria-current]").all()] \
+        == ["#referrals"]
+    assert page.locator("#referrals").is_visible()
+    assert not page.locator("#summary").is_visible()
+    check_accessibility(page)
+
+    # "What your agency should do next" leads to its form, opened, in its tab.
+    page.goto(case_path + "?lang=en")
+    step = page.locator("#next-step a")
+    target = step.get_attribute("href")
+    step.click()
+    page.wait_for_function(f"() => location.hash === '{target}'")
+    form = page.locator(target)
+    assert form.evaluate("d => d.tagName") == "DETAILS" and form.get_attribute("open") is not None
+    shown = page.evaluate(_SHOWN_SECTIONS_JS)
+    assert len(shown) == 1 and page.locator(f"#{shown[0]} {target}").count() == 1
+
+    # On paper the file holds every section, even printed from a phone.
+    page.emulate_media(media="print")
+    assert len(page.evaluate(_SHOWN_SECTIONS_JS)) > 8
+    page.emulate_media(media="screen")
+    # The desktop keeps the long page with its links.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert len(page.evaluate(_SHOWN_SECTIONS_JS)) > 8
+    assert tabs.locator("a[aria-current]").count() == 0

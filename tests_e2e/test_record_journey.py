@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 from tests_e2e.accessibility import check_both_widths
-from tests_e2e.test_journey import choose, no_errors, sign_in, submit
+from tests_e2e.test_journey import choose, no_errors, open_form, sign_in, submit
 
 #: The police register (ERPP) number of the first case's incident.
 REGISTER_NUMBER = "ЕРПП 02-417-93851"
@@ -82,7 +82,7 @@ def test_duplicate_search_and_transfer(new_page, base_url):
     # The case moves to Kara-Suu ...
     coordinator.goto(case_path)
     check_both_widths(coordinator)
-    propose = coordinator.locator('form[action$="/transfer"]')
+    propose = open_form(coordinator.locator('form[action$="/transfer"]'))
     choose(propose, "to_district", "Kara-Suu")
     submit(propose)
     no_errors(coordinator)
@@ -101,7 +101,7 @@ def test_duplicate_search_and_transfer(new_page, base_url):
     assert "Kara-Suu" in karasuu.locator("main").inner_text()
 
     # ... and back to Sokuluk; Kara-Suu keeps reading it while it is open.
-    back = karasuu.locator('form[action$="/transfer"]')
+    back = open_form(karasuu.locator('form[action$="/transfer"]'))
     choose(back, "to_district", "Sokuluk")
     submit(back)
     no_errors(karasuu)

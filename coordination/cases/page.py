@@ -47,6 +47,9 @@ class ShownSection:
 class CasePage:
     case: Case
     sections: list[ShownSection] = field(default_factory=list)
+    #: What the viewer's agency should do next, from what the sections
+    #: loaded (``coordination/next_step.py``, handed over like the sections).
+    next_step: object | None = None
 
 
 def sections() -> tuple[CaseSection, ...]:
@@ -69,4 +72,7 @@ def build_case_page(user: User, case: Case) -> CasePage:
         context = section.build(user, case, can)
         if context is not None:
             page.sections.append(ShownSection(section.key, section.template, context))
+    advise = current_app.extensions.get("case_next_step")
+    if advise is not None:
+        page.next_step = advise(user, page)
     return page

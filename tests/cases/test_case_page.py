@@ -1,13 +1,16 @@
 """The case page: people, incidents, timeline; restricted fields; audited views."""
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+
 import sqlalchemy as sa
 
 from coordination.accounts.models import User
 from coordination.audit.models import AuditAction, AuditEvent
 from coordination.cases.models import Case
 from coordination.extensions import db
-from tests.helpers import pid, statements_to_open
+from tests.helpers import csrf_token, pid, statements_to_open
 
 
 def _opened_by_police_led_by_other(police: User) -> Case:
@@ -119,3 +122,127 @@ def test_every_section_link_has_a_translated_label(login_as, user):
         assert text.strip() and text.strip() != key
         assert re.search("[а-яА-Я]", text), (key, text)
     assert {key for key, _text in links} <= {section.key for section in SECTIONS}
+
+
+class _Forms(HTMLParser):
+    """Every form of a page with the ``<details>`` around it: (open, id) or None."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._details: list[tuple[bool, str | None]] = []
+        self.forms: dict[str, tuple[bool, str | None] | None] = {}
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "details":
+            self._details.append(("open" in attributes, attributes.get("id")))
+        elif tag == "form":
+            self.forms[attributes["action"]] = self._details[-1] if self._details else None
+
+    def handle_endtag(self, tag):
+        if tag == "details":
+            self._details.pop()
+
+
+def _busy_case_led_by(agency_id: int) -> Case:
+    """An open case of the agency's with the most to show (orders, referrals...)."""
+    cases = db.session.scalars(sa.select(Case).where(Case.lead_agency_id == agency_id)).all()
+    return max(cases, key=lambda c: (c.status.value != "closed", len(c.protection_orders),
+                                     len(c.referrals) + len(c.follow_ups), -c.id))
+
+
+#: The forms kept closed until asked for, by the id of their ``<details>``.
+_CLOSED_FORMS = {"change-status": "status", "add-person": "people", "record-consent": "consent",
+                 "assess-risk": "risk", "write-safety-plan": "safety-plan",
+                 "record-order": "orders", "refer-to-programme": "programmes",
+                 "send-referral": "referrals", "add-follow-up": "followups",
+                 "write-note": "notes", "attach-document": "documents",
+                 "propose-transfer": "transfer", "record-incident": "incidents"}
+
+
+def test_the_case_page_forms_are_closed_until_asked_for(login_as, user):
+    """Issue 15: the page reads as a file; each form opens from its summary."""
+    police = user("police.sokuluk")
+    case = _busy_case_led_by(police.agency_id)
+    page = login_as("police.sokuluk").get(f"/cases/{pid(case)}").text
+    forms = _Forms(page).forms
+    for key, segment in _CLOSED_FORMS.items():
+        assert forms[f"/cases/{pid(case)}/{segment}"] == (False, key), key
+    # Every other form of the case itself, and every correction, too.
+    for action, details in forms.items():
+        if action.startswith(f"/cases/{pid(case)}/") or action.endswith("/correct"):
+            assert details is not None and details[0] is False, action
+    for key in _CLOSED_FORMS:
+        assert re.search(rf'<details class="form-disclosure" id="{key}">\s*<summary>', page), key
+
+
+def test_a_refused_form_is_open_again_and_the_others_closed(login_as, user):
+    police = user("police.sokuluk")
+    case = _busy_case_led_by(police.agency_id)
+    client = login_as("police.sokuluk")
+    page = client.get(f"/cases/{pid(case)}").text
+    # An empty follow-up: the form's own checks refuse it.
+    response = client.post(f"/cases/{pid(case)}/followups", data={"csrf_token": csrf_token(page)})
+    assert response.headers["Location"].endswith("#follow-ups")
+    page = client.get(response.headers["Location"]).text
+    forms = _Forms(page).forms
+    assert forms[f"/cases/{pid(case)}/followups"] == (True, "add-follow-up")
+    assert re.search(r'<details class="form-disclosure" id="add-follow-up" open data-refused>',
+                     page)
+    assert 'class="flash flash-error"' in page
+    for key, segment in _CLOSED_FORMS.items():
+        if key != "add-follow-up":
+            assert forms[f"/cases/{pid(case)}/{segment}"] == (False, key), key
+    # Drawn once: the next page has every form closed again.
+    forms = _Forms(client.get(f"/cases/{pid(case)}").text).forms
+    assert forms[f"/cases/{pid(case)}/followups"] == (False, "add-follow-up")
+
+    # A rule of the service refuses (the status it already has): that form opens.
+    response = client.post(f"/cases/{pid(case)}/status", data={
+        "csrf_token": csrf_token(page), "status": case.status.value, "version": case.version})
+    page = client.get(response.headers["Location"]).text
+    assert "The case already has this status." in page
+    forms = _Forms(page).forms
+    assert forms[f"/cases/{pid(case)}/status"] == (True, "change-status")
+    assert forms[f"/cases/{pid(case)}/followups"] == (False, "add-follow-up")
+
+
+def test_the_summary_says_what_the_viewer_s_agency_should_do_next(login_as, client):
+    """A referral awaiting the agency's answer, linked to the referrals, in
+    the viewer's language."""
+    from coordination.referrals.models import Referral, ReferralStatus
+
+    referral = db.session.scalars(
+        sa.select(Referral).where(Referral.status == ReferralStatus.SENT)
+        .order_by(Referral.id)).first()
+    receiver = db.session.scalars(sa.select(User).where(
+        User.agency_id == referral.to_agency_id).order_by(User.id)).first()
+    case = referral.case
+    page = login_as(receiver.username).get(f"/cases/{pid(case)}").text
+    line = page.split('id="next-step"', 1)[1].split("</p>", 1)[0]
+    assert "What your agency should do next:" in line
+    assert '<a href="#referrals">Answer the referral from ' in line
+
+    page = client.get(f"/cases/{pid(case)}?lang=ru").text
+    line = page.split('id="next-step"', 1)[1].split("</p>", 1)[0]
+    assert "What your agency" not in line and 'href="#referrals"' in line
+
+
+def test_the_lead_is_asked_for_a_plan_of_a_high_risk_case_and_goes_to_its_form(login_as, user):
+    from coordination.cases.models import RiskLevel
+    from coordination.followups.models import FollowUpStatus
+
+    police = user("police.sokuluk")
+    case = _busy_case_led_by(police.agency_id)
+    case.risk_level = RiskLevel.HIGH
+    for follow_up in case.follow_ups:
+        follow_up.status = FollowUpStatus.CANCELLED
+    for referral in case.referrals:  # none awaiting the police's answer
+        referral.to_agency_id = case.opening_agency_id if referral.to_agency_id == \
+            police.agency_id else referral.to_agency_id
+    db.session.flush()
+    page = login_as("police.sokuluk").get(f"/cases/{pid(case)}").text
+    line = page.split('id="next-step"', 1)[1].split("</p>", 1)[0]
+    assert '<a href="#add-follow-up">High risk and no open follow-up' in line
+    assert 'id="add-follow-up"' in page

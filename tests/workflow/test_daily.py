@@ -65,7 +65,11 @@ def test_high_risk_case_without_an_open_follow_up_is_listed_until_it_has_a_plan(
     case.risk_level = RiskLevel.HIGH
     db.session.commit()
     client = login_as("social.sokuluk")  # the lead agency
-    assert case.reference in _panel(client.get("/").text, "high-risk-without-plan")
+    panel = _panel(client.get("/").text, "high-risk-without-plan")
+    assert case.reference in panel
+    # The button leads to the case page's follow-up form, which it opens.
+    assert f'href="/cases/{pid(case)}#add-follow-up"' in panel
+    assert 'id="add-follow-up"' in client.get(f"/cases/{pid(case)}").text
     _add(user("coordinator.sokuluk"), case, agency("SOKULUK-LSG"))
     db.session.commit()
     assert case.reference not in _panel(client.get("/").text, "high-risk-without-plan")

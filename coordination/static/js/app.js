@@ -3,22 +3,70 @@
       section's anchor (#referrals ...); the flashed messages are moved into
       that section, under its heading, so they are seen (and, being
       role="status", announced).
+      A form whose step was refused is drawn open, and its messages go into it.
    2. Focus on the first error: a field marked aria-invalid, else the first
       error message, so a keyboard or screen-reader user lands on it. */
 (function () {
   "use strict";
-  function moveMessagesToSection() {
+  /* The element the URL's #fragment names, if any. */
+  function hashTarget() {
     var hash = window.location.hash;
     if (!hash || hash.length < 2) { return null; }
-    var target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    try {
+      return document.getElementById(decodeURIComponent(hash.slice(1)));
+    } catch (error) {
+      return null;  // a malformed fragment names nothing
+    }
+  }
+  function moveMessagesToSection() {
     var messages = document.querySelectorAll("main > .flash");
-    if (!target || !messages.length) { return null; }
-    var heading = target.querySelector("h2, h1");
-    var anchor = heading ? heading.nextSibling : target.firstChild;
+    if (!messages.length) { return null; }
+    /* A form whose step was refused is drawn open (data-refused): its
+       messages go into it, above the form, where the user acted. */
+    var target = document.querySelector("details[data-refused]");
+    var anchor;
+    if (target) {
+      var summary = target.querySelector("summary");
+      anchor = summary ? summary.nextSibling : target.firstChild;
+    } else {
+      target = hashTarget();
+      if (!target) { return null; }
+      var heading = target.querySelector("h2, h1");
+      anchor = heading ? heading.nextSibling : target.firstChild;
+    }
     for (var i = 0; i < messages.length; i++) {
       target.insertBefore(messages[i], anchor);
     }
     return messages[0];
+  }
+  /* 5. The case page's forms are closed until asked for (<details>); a link
+     to one of them (the summary's "what to do next") opens it. */
+  function openNamedForm() {
+    var target = hashTarget();
+    if (target && target.tagName === "DETAILS") { target.open = true; }
+  }
+  /* 6. On a phone the section links are tabs: the stylesheet shows only the
+     section the address names (:target), else the summary; the tab of the
+     section shown is marked for assistive technology, and kept in view. */
+  var phone = window.matchMedia ? window.matchMedia("screen and (max-width: 640px)") : null;
+  function markCurrentTab() {
+    var nav = document.querySelector(".section-links");
+    if (!nav) { return; }
+    var target = hashTarget();
+    var section = target && target.closest ? target.closest(".case-sections > section") : null;
+    var shown = "#" + (section ? section.id : "summary");
+    var tabs = phone && phone.matches;
+    var links = nav.querySelectorAll("a");
+    for (var i = 0; i < links.length; i++) {
+      if (tabs && links[i].getAttribute("href") === shown) {
+        links[i].setAttribute("aria-current", "true");
+        if (links[i].scrollIntoView) {
+          links[i].scrollIntoView({block: "nearest", inline: "nearest"});
+        }
+      } else {
+        links[i].removeAttribute("aria-current");
+      }
+    }
   }
   function focusFirstError() {
     var field = document.querySelector("[aria-invalid='true']");
@@ -103,6 +151,10 @@
   document.addEventListener("DOMContentLoaded", function () {
     narrowSelects();
     markOwnerSelects();
+    openNamedForm();
+    markCurrentTab();
+    window.addEventListener("hashchange", function () { openNamedForm(); markCurrentTab(); });
+    if (phone && phone.addEventListener) { phone.addEventListener("change", markCurrentTab); }
     var moved = moveMessagesToSection() || placedMessages();
     focusOn(moved);
     // Chromium applies the URL's #section after the page has loaded and,

@@ -250,3 +250,77 @@ def test_a_former_party_opens_by_id_only_its_own_referrals(moved_with_history, u
                 referral_services.get_referral_or_404(former, theirs.id)
     new_lead = user("social.karasuu")
     assert referral_services.get_referral_or_404(new_lead, others["referral"].id)
+
+
+def _assessed_high_in_karasuu(case, user):
+    from coordination.risk import services as risk
+
+    risk.assess(user("social.karasuu"), case, set(risk.questions()[:15]))
+    db.session.flush()
+    db.session.expire_all()
+
+
+def _list_rows(client, query: str = "") -> str:
+    page = client.get(f"/cases{query}")
+    assert page.status_code == 200
+    return page.text
+
+
+def test_the_case_list_shows_a_former_party_no_current_risk(moved_with_history, user,
+                                                             browser):
+    """Kara-Suu's assessment is not the Sokuluk committee's to read: its row
+    shows no level, and the high-risk filter does not list the case."""
+    case, _own, _others, _after = moved_with_history
+    _assessed_high_in_karasuu(case, user)
+    assert db.session.get(Case, case.id).risk_level.value == "high"
+    former = _signed_in(browser, "coordinator.sokuluk")
+    rows = _list_rows(former)
+    row = rows[rows.index(case.reference):]
+    row = row[:row.index("</tr>")]
+    assert "risk-high" not in row and "—" in row
+    assert case.reference not in _list_rows(former, "?risk=high")
+    assert policy.cases_read_as_former_party(user("coordinator.sokuluk"), [case.id]) \
+        == {case.id}
+    # Who reads the case in full still sees and filters by its level.
+    for username in ("social.karasuu", "police.sokuluk"):
+        reader = _signed_in(browser, username)
+        listed = _list_rows(reader, "?risk=high")
+        assert case.reference in listed, username
+        row = listed[listed.index(case.reference):]
+        assert "risk-high" in row[:row.index("</tr>")], username
+
+
+def test_a_former_party_finds_the_case_by_its_reference_not_by_names(moved_with_history,
+                                                                       browser):
+    case, own, _others, after = moved_with_history
+    after["incident"].crime_register_number = "KS-2026-7731"
+    own["coordinator.sokuluk"]["incident"].crime_register_number = "SK-2026-4410"
+    db.session.flush()
+    former = _signed_in(browser, "coordinator.sokuluk")
+    for text in ("Токтосунова", "Нургүл", "KS-2026-7731"):
+        assert case.reference not in _list_rows(former, f"?q={text}"), text
+    for text in (case.reference, case.survivor_code, "SK-2026-4410"):
+        assert case.reference in _list_rows(former, f"?q={text}"), text
+    # The new lead, reading in full, finds it by the survivor's name.
+    assert case.reference in _list_rows(_signed_in(browser, "social.karasuu"),
+                                        "?q=Токтосунова")
+
+
+def test_the_referral_letter_of_a_former_party_names_no_one(moved_with_history, user,
+                                                            browser):
+    """As its case page, a former party's printed letter holds no person and
+    no current risk level; the police, reading the case in full, print the
+    names."""
+    from tests.printing.test_printing import _printed
+
+    case, own, others, _after = moved_with_history
+    _assessed_high_in_karasuu(case, user)
+    for username in FORMER:
+        referral = own[username]["referral"]
+        text = _printed(_signed_in(browser, username), f"/referrals/{pid(referral)}/letter.pdf")
+        assert case.reference in text, username
+        for hidden in ("Токтосунова", "Нургүл", "High"):
+            assert hidden not in text, (username, hidden)
+    text = _printed(_signed_in(browser, "police.sokuluk"),
+                    f"/referrals/{pid(others['referral'])}/letter.pdf")
+    assert "Токтосунова" in text

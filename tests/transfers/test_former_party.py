@@ -324,3 +324,28 @@ def test_the_referral_letter_of_a_former_party_names_no_one(moved_with_history, 
     text = _printed(_signed_in(browser, "police.sokuluk"),
                     f"/referrals/{pid(others['referral'])}/letter.pdf")
     assert "Токтосунова" in text
+
+
+def test_the_api_gives_a_former_party_no_current_risk(moved_with_history, user, browser):
+    """The former lead's system reads the case as its staff do: no level."""
+    from coordination.api import clients
+    from coordination.api.models import Scope
+    from tests.api.conftest import bearer
+
+    case, _own, _others, _after = moved_with_history
+    _assessed_high_in_karasuu(case, user)
+
+    def risk_of(username: str) -> tuple[object, object]:
+        agency_id = user(username).agency_id
+        _client, token = clients.register(user("admin"), clients.ClientData(
+            name=f"{username} system", agency_id=agency_id,
+            scopes=frozenset({Scope.READ_CASES})))
+        db.session.flush()
+        api = browser()
+        listed = api.get("/api/v1/cases?limit=100", headers=bearer(token)).json["items"]
+        one = api.get(f"/api/v1/cases/{pid(case)}", headers=bearer(token)).json
+        return (next(item["risk_level"] for item in listed if item["reference"] == case.reference),
+                one["risk_level"])
+
+    assert risk_of("social.sokuluk") == (None, None)
+    assert risk_of("police.sokuluk") == ("high", "high")

@@ -3,7 +3,7 @@ not what the new district did after the move, nor what other agencies did
 before it; until the case is closed (issue 16, item 5)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -349,3 +349,26 @@ def test_the_api_gives_a_former_party_no_current_risk(moved_with_history, user, 
 
     assert risk_of("social.sokuluk") == (None, None)
     assert risk_of("police.sokuluk") == ("high", "high")
+
+
+def test_the_order_record_a_former_committee_prints_names_no_one(moved_with_history, user,
+                                                                  browser):
+    """The court order the Sokuluk committee recorded, ended before the move:
+    its record, printed by that committee now, holds no person."""
+    from coordination.protection.models import OrderKind, ProtectionOrder
+    from tests.printing.test_printing import _printed
+
+    case, _own, _others, _after = moved_with_history
+    committee = user("coordinator.sokuluk")
+    order = ProtectionOrder(
+        case_id=case.id, kind=OrderKind.COURT, issuing_agency_id=committee.agency_id,
+        issued_at=datetime(2026, 9, 1), valid_until=datetime(2026, 10, 1),
+        recorded_by_id=committee.id)
+    db.session.add(order)
+    db.session.flush()
+    db.session.expire_all()
+    assert policy.case_reading(committee, db.session.get(Case, case.id)) \
+        is policy.CaseReading.AS_FORMER_PARTY
+    text = _printed(_signed_in(browser, "coordinator.sokuluk"), f"/orders/{pid(order)}/record.pdf")
+    assert case.reference in text
+    assert "Токтосунова" not in text and "Нургүл" not in text

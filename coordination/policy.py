@@ -718,6 +718,66 @@ def case_reading(user: User, case: Case) -> CaseReading:
     return CaseReading.IN_FULL
 
 
+#: The case a former party's reading is tested on (:func:`reads_as_former_party`).
+_READ_CASE = aliased(Case)
+
+
+def reads_as_former_party(user: User, case_id=Case.id) -> ColumnElement[bool]:
+    """:func:`case_reading` as an SQL predicate on a case id column (the
+    case's, or a case-access row's): the cases ``user`` reads as a former
+    party. Lookups by case id, for the case list's rows and filters (its
+    page, the risk filter and count, the search); tests/transfers holds it to
+    :func:`case_reading` for every demo user and case after a move."""
+    if not user.is_authenticated or not works_on_cases(user):
+        return sa.false()
+    agency = user.agency
+    agency_id = agency.id
+    case = _READ_CASE
+
+    def exists(entity, *conditions) -> ColumnElement[bool]:
+        return sa.select(entity.id).where(entity.case_id == case.id, *conditions) \
+            .correlate(case).exists()
+
+    former_party = [_TRANSFER.from_lead_agency_id == agency_id]
+    involved_now = [
+        case.lead_agency_id == agency_id,
+        exists(_REFERRAL, _REFERRAL.status.not_in(FINAL_STATUSES),
+               sa.or_(_REFERRAL.from_agency_id == agency_id,
+                      _REFERRAL.to_agency_id == agency_id)),
+        exists(_FOLLOW_UP, _FOLLOW_UP.status == FollowUpStatus.OPEN,
+               _FOLLOW_UP.self_assigned.is_(False), _FOLLOW_UP.owner_agency_id == agency_id),
+        exists(_PROGRAMME, _PROGRAMME.provider_agency_id == agency_id,
+               _PROGRAMME.status.in_((ProgrammeStatus.REFERRED, ProgrammeStatus.STARTED))),
+        # ProtectionOrder.status: in force while not revoked and not yet ended.
+        exists(_ORDER, _ORDER.issuing_agency_id == agency_id, _ORDER.revoked_at.is_(None),
+               _ORDER.valid_until > utcnow()),
+    ]
+    if agency.type == AgencyType.COMMITTEE:
+        former_party.append(located_in(agency.territory, _TRANSFER.from_district_id,
+                                       _TRANSFER.from_municipality_id))
+        involved_now.append(cases_in_territory(agency.territory, case))
+    return sa.select(case.id).where(
+        case.id == case_id,
+        exists(_TRANSFER, _TRANSFER.status == TransferStatus.ACCEPTED, sa.or_(*former_party)),
+        sa.not_(sa.or_(*involved_now))).exists()
+
+
+def incidents_read_as_former_party(user: User) -> ColumnElement[bool]:
+    """SQL predicate on :class:`Incident`: those a former party reads (its
+    staff recorded them: :func:`items_read`), for the case list's search."""
+    return Incident.recorded_by_id.in_(sa.select(User.id).where(User.agency_id == user.agency_id))
+
+
+def cases_read_as_former_party(user: User, case_ids) -> frozenset[int]:
+    """Of ``case_ids`` (cases ``user`` sees: a page of the case list), those
+    ``user`` reads as a former party, in one query (:func:`reads_as_former_party`)."""
+    case_ids = list(case_ids)
+    if not case_ids:
+        return frozenset()
+    return frozenset(db.session.scalars(
+        sa.select(Case.id).where(Case.id.in_(case_ids), reads_as_former_party(user))))
+
+
 def _reads_whole(user: User, case: Case) -> bool:
     return case_reading(user, case) is CaseReading.IN_FULL
 
@@ -755,7 +815,7 @@ def items_read(user: User, reading: CaseReading) -> tuple:
     criteria = (
         (Person, sa.false()),
         (ConsentRecord, sa.false()),
-        (Incident, Incident.recorded_by_id.in_(staff)),
+        (Incident, incidents_read_as_former_party(user)),
         (Referral, sa.or_(Referral.from_agency_id == agency_id,
                           Referral.to_agency_id == agency_id)),
         (FollowUp, sa.or_(FollowUp.owner_agency_id == agency_id,

@@ -208,7 +208,11 @@ def page_args() -> tuple[int, int]:
 
 
 def page_of(query, id_column, schema):
-    """One page of ``query`` in id order after the cursor, and the next cursor."""
+    """One page of ``query`` in id order after the cursor, and the next cursor.
+
+    ``schema``: a schema, or a function giving the schema for the page's rows
+    (when what a row shows depends on the others: one query for the page).
+    """
     after, limit = page_args()
     rows = list(db.session.scalars(query.where(id_column > after).order_by(id_column)
                                    .limit(limit + 1)))
@@ -218,4 +222,6 @@ def page_of(query, id_column, schema):
     if more:
         cursor = base64.urlsafe_b64encode(json.dumps({"after": rows[-1].id}).encode()) \
             .decode().rstrip("=")
+    if not hasattr(schema, "dump"):
+        schema = schema(rows)
     return jsonify({"items": schema.dump(rows, many=True), "next_cursor": cursor})

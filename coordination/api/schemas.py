@@ -70,11 +70,21 @@ class CaseOut(Schema):
     id = Token("case")
     reference = fields.String()
     status = fields.Function(lambda c: c.status.value)
-    risk_level = fields.Function(lambda c: c.risk_level.value if c.risk_level else None,
-                                 allow_none=True)
+    #: None when not assessed, or for a case the agency reads as a former
+    #: party (``policy.case_reading``): the current level is not its to read.
+    risk_level = fields.Method("_risk_level", allow_none=True)
     district_code = fields.Function(lambda c: c.district.code)
     lead_agency_code = fields.Function(lambda c: c.lead_agency.code)
     created_at = UtcDateTime()
+
+    def __init__(self, *args, read_as_former_party: frozenset[int] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read_as_former_party = read_as_former_party
+
+    def _risk_level(self, case):
+        if case.risk_level is None or case.id in self.read_as_former_party:
+            return None
+        return case.risk_level.value
 
 
 class ReferralOut(Schema):

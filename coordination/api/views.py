@@ -63,9 +63,11 @@ def openapi():
 @operation("List the cases the agency may see", response=schemas.page_schema(schemas.CaseOut),
            paged=True)
 def list_cases():
-    query = policy.visible_cases(acting_user()).options(
+    user = acting_user()
+    query = policy.visible_cases(user).options(
         joinedload(Case.district), joinedload(Case.lead_agency))
-    return page_of(query, Case.id, schemas.CaseOut())
+    return page_of(query, Case.id, lambda cases: schemas.CaseOut(
+        read_as_former_party=policy.cases_read_as_former_party(user, (c.id for c in cases))))
 
 
 @bp.route("/cases/<case:case_id>")
@@ -74,8 +76,12 @@ def list_cases():
 def show_case(case_id):
     from coordination.cases.services import get_case_or_404
 
-    case = get_case_or_404(acting_user(), case_id)
-    return with_etag(answer(schemas.CaseOut(), case), case)
+    user = acting_user()
+    case = get_case_or_404(user, case_id)
+    schema = schemas.CaseOut(read_as_former_party=frozenset(
+        [case.id] if policy.case_reading(user, case) is policy.CaseReading.AS_FORMER_PARTY
+        else []))
+    return with_etag(answer(schema, case), case)
 
 
 # --- incoming reports ------------------------------------------------------------------

@@ -6,7 +6,8 @@ number of one of its incidents, or by the names of its people, each word of
 the text folded (coordination/cases/folding.py) and found anywhere in the
 folded name. The caller applies it *inside* ``policy.visible_cases(user)``:
 names are searched only among the cases whose page, and so whose names, the
-user may see (DESIGN.md section 4).
+user may see (DESIGN.md section 4); a case the user reads as a former party
+is found by what its page shows that user alone (:func:`_exact`).
 
 At national scale the predicate is led by an index of the text: a text
 that an index can serve (three characters or more, no LIKE wildcard) first
@@ -27,6 +28,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from coordination import policy
+from coordination.accounts.models import User
 from coordination.cases.folding import fold_text
 from coordination.cases.models import Case, Incident, Person
 from coordination.extensions import db
@@ -117,8 +120,9 @@ def _candidates(text: str) -> sa.Select | None:
     return None
 
 
-def search_predicate(text: str) -> ColumnElement[bool] | None:
-    """SQL predicate on :class:`Case`: the cases ``text`` finds (None: no text).
+def search_predicate(text: str, user: User) -> ColumnElement[bool] | None:
+    """SQL predicate on :class:`Case`: the cases ``text`` finds for ``user``
+    (None: no text).
 
     ``case.id IN (ids from the index)`` comes first when an index serves the
     text (module docstring), then the exact test, whose parts on incidents
@@ -129,28 +133,37 @@ def search_predicate(text: str) -> ColumnElement[bool] | None:
     text = " ".join(text.split())
     if not text:
         return None
-    exact = _exact(text)
+    exact = _exact(text, user)
     candidates = _candidates(text)
     if candidates is None:
         return exact
     return sa.and_(Case.id.in_(candidates), exact)
 
 
-def _exact(text: str) -> ColumnElement[bool]:
-    """The search's meaning, tested on one case."""
+def _exact(text: str, user: User) -> ColumnElement[bool]:
+    """The search's meaning, tested on one case.
+
+    A case ``user`` reads as a former party is found only by what its page
+    shows that user (``policy.case_reading``): its reference, its survivor
+    code, the register numbers of the incidents the user's agency recorded;
+    never by its people's names.
+    """
     upper = text.upper()
     pattern = f"%{_escape(text)}%"
+    as_former_party = policy.reads_as_former_party(user)
     parts = [
         Case.reference.like(f"%{_escape(upper)}%", escape="\\"),
         Case.survivor_code.startswith(upper, autoescape=True),
         sa.select(Incident.id).where(
             Incident.case_id == Case.id,
             sa.or_(Incident.crime_register_number.ilike(pattern, escape="\\"),
-                   Incident.info_log_number.ilike(pattern, escape="\\"))).exists(),
+                   Incident.info_log_number.ilike(pattern, escape="\\")),
+            sa.or_(sa.not_(as_former_party), policy.incidents_read_as_former_party(user)),
+        ).exists(),
     ]
     words = fold_text(text).split()
     if words:
-        parts.append(sa.select(Person.id).where(
+        parts.append(sa.and_(sa.not_(as_former_party), sa.select(Person.id).where(
             Person.case_id == Case.id,
-            *(Person.name_key.contains(word, autoescape=True) for word in words)).exists())
+            *(Person.name_key.contains(word, autoescape=True) for word in words)).exists()))
     return sa.or_(*parts)

@@ -268,13 +268,15 @@ def _conditions(user: User, filters: CaseFilters) -> list:
     if filters.district_id is not None:
         conditions.append(columns.district_id == filters.district_id)
     if filters.risk is not None:
-        conditions.append(columns.risk_level == filters.risk)
+        # A former party does not read the current risk level: it selects nothing.
+        conditions += [columns.risk_level == filters.risk,
+                       sa.not_(policy.reads_as_former_party(user, columns.case_id))]
     return conditions
 
 
 def _filtered(user: User, filters: CaseFilters) -> sa.Select:
     query = policy.visible_cases(user).where(*_conditions(user, filters))
-    found = search_predicate(filters.query or "")
+    found = search_predicate(filters.query or "", user)
     if found is not None:
         query = query.where(found)
     return query
@@ -302,6 +304,9 @@ class CasePage:
     #: previous page; None when there is none.
     next_cursor: str | None = None
     previous_cursor: str | None = None
+    #: The ids of the page's cases the user reads as a former party: their
+    #: rows show no current risk level (``policy.cases_read_as_former_party``).
+    read_as_former_party: frozenset[int] = frozenset()
 
 
 def _cursor_key(token: str | None) -> tuple[datetime, int] | None:
@@ -347,7 +352,9 @@ def list_cases(user: User, filters: CaseFilters, after: str | None = None,
     return CasePage(
         items, total, more,
         next_cursor=encode(CURSOR_KIND, items[-1].id) if older and items else None,
-        previous_cursor=encode(CURSOR_KIND, items[0].id) if newer and items else None)
+        previous_cursor=encode(CURSOR_KIND, items[0].id) if newer and items else None,
+        read_as_former_party=policy.cases_read_as_former_party(
+            user, (case.id for case in items)))
 
 
 def count_cases(user: User, filters: CaseFilters) -> int:

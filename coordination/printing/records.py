@@ -8,6 +8,7 @@ numbers only for the police) and the protection-order record.
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
@@ -16,7 +17,8 @@ from coordination.accounts.models import User
 from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
-from coordination.cases.models import Case, Person
+from coordination.cases.models import Case, Incident, Person
+from coordination.extensions import db
 from coordination.i18n import current_language
 from coordination.models_base import utcnow
 from coordination.protection.models import ProtectionOrder
@@ -39,19 +41,21 @@ def _frame(title: str, subtitle: str, what: str) -> dict:
     }
 
 
-def _case_lines(case: Case) -> list[tuple[str, str]]:
+def _case_lines(case: Case, risk: bool = True) -> list[tuple[str, str]]:
     place = case.district.name(current_language())
     if case.municipality is not None:
         place += ", " + case.municipality.name(current_language())
-    return [
+    lines = [
         (_("Reference"), case.reference),
         (_("Survivor code"), case.survivor_code),
         (_("District"), place),
         (_("Lead agency"), case.lead_agency.name),
         (_("Status"), case.status.label),
-        (_("Risk level"), case.risk_level.label if case.risk_level else "—"),
-        (_("Registered"), format_date(case.created_at)),
     ]
+    if risk:
+        lines.append((_("Risk level"), case.risk_level.label if case.risk_level else "—"))
+    lines.append((_("Registered"), format_date(case.created_at)))
+    return lines
 
 
 def _people(case: Case, restricted: bool) -> Part:
@@ -73,12 +77,12 @@ def _people(case: Case, restricted: bool) -> Part:
                 empty=_("None recorded."))
 
 
-def _incidents(case: Case, register_numbers: bool) -> Part:
+def _incidents(incidents: list[Incident], register_numbers: bool) -> Part:
     head = [_("Date"), _("Forms of violence"), _("Place")]
     if register_numbers:
         head.append(_("Register numbers"))
     rows = []
-    for incident in case.incidents:
+    for incident in incidents:
         cells = [format_date(incident.occurred_on),
                  ", ".join(form.label for form in incident.forms), incident.place.label]
         if register_numbers:
@@ -86,6 +90,26 @@ def _incidents(case: Case, register_numbers: bool) -> Part:
                                                   incident.info_log_number))) or "—")
         rows.append(cells)
     return Part(_("Incidents"), head=head, rows=rows, empty=_("None recorded."))
+
+
+def _case_as_read(user: User, case: Case, restricted: bool,
+                  register_numbers: bool | None = None) -> list[Part]:
+    """The case, its people and (with ``register_numbers`` given) its
+    incidents, as ``user`` reads the case (``policy.case_reading``): a former
+    party, as on the case page, reads no person and not the current risk
+    level, and only the incidents its own staff recorded."""
+    reading = policy.case_reading(user, case)
+    if reading is policy.CaseReading.IN_FULL:
+        parts = [Part(_("Case"), lines=_case_lines(case)), _people(case, restricted)]
+        incidents = case.incidents
+    else:
+        parts = [Part(_("Case"), lines=_case_lines(case, risk=False))]
+        incidents = list(db.session.scalars(
+            sa.select(Incident).where(Incident.case_id == case.id)
+            .order_by(Incident.occurred_on).options(*policy.items_read(user, reading))))
+    if register_numbers is not None:
+        parts.append(_incidents(incidents, register_numbers))
+    return parts
 
 
 def _orders(case: Case) -> Part:
@@ -108,7 +132,8 @@ def case_summary(user: User, case: Case) -> bytes:
         **_frame(_("Case summary"), case.lead_agency.name, _("Case summary %(reference)s",
                                                             reference=case.reference)),
         parts=[Part(_("Case"), lines=_case_lines(case)), _people(case, restricted=True),
-               _incidents(case, register_numbers=True), _orders(case), referrals, follow_ups])
+               _incidents(case.incidents, register_numbers=True), _orders(case), referrals,
+               follow_ups])
     pdf = render_record(data)
     record(AuditAction.CASE_SUMMARY_PRINTED, user, "case", case.id)
     return pdf
@@ -130,9 +155,9 @@ def referral_letter(user: User, referral: Referral) -> bytes:
     data = PrintedRecord(
         **_frame(_("Referral letter"), receiver.name,
                  _("Referral letter %(reference)s", reference=case.reference)),
-        parts=[letter, Part(_("Case"), lines=_case_lines(case)),
-               _people(case, restricted=policy.agency_sees_restricted(receiver, case)),
-               _incidents(case, register_numbers=_is_police(receiver))])
+        parts=[letter, *_case_as_read(user, case,
+                                      restricted=policy.agency_sees_restricted(receiver, case),
+                                      register_numbers=_is_police(receiver))])
     pdf = render_record(data)
     record(AuditAction.REFERRAL_LETTER_PRINTED, user, "referral", referral.id)
     return pdf
@@ -163,8 +188,8 @@ def order_record(user: User, order: ProtectionOrder) -> bytes:
     data = PrintedRecord(
         **_frame(_("Protection order record"), case.reference,
                  _("Protection order record %(reference)s", reference=case.reference)),
-        parts=[Part(_("Order"), lines=lines), Part(_("Case"), lines=_case_lines(case)),
-               _people(case, restricted=policy.can(user, policy.Action.VIEW_RESTRICTED, case)),
+        parts=[Part(_("Order"), lines=lines), *_case_as_read(
+            user, case, restricted=policy.can(user, policy.Action.VIEW_RESTRICTED, case)),
                violations])
     pdf = render_record(data)
     record(AuditAction.ORDER_RECORD_PRINTED, user, "order", order.id)

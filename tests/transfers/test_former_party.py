@@ -3,7 +3,7 @@ not what the new district did after the move, nor what other agencies did
 before it; until the case is closed (issue 16, item 5)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -250,3 +250,125 @@ def test_a_former_party_opens_by_id_only_its_own_referrals(moved_with_history, u
                 referral_services.get_referral_or_404(former, theirs.id)
     new_lead = user("social.karasuu")
     assert referral_services.get_referral_or_404(new_lead, others["referral"].id)
+
+
+def _assessed_high_in_karasuu(case, user):
+    from coordination.risk import services as risk
+
+    risk.assess(user("social.karasuu"), case, set(risk.questions()[:15]))
+    db.session.flush()
+    db.session.expire_all()
+
+
+def _list_rows(client, query: str = "") -> str:
+    page = client.get(f"/cases{query}")
+    assert page.status_code == 200
+    return page.text
+
+
+def test_the_case_list_shows_a_former_party_no_current_risk(moved_with_history, user,
+                                                             browser):
+    """Kara-Suu's assessment is not the Sokuluk committee's to read: its row
+    shows no level, and the high-risk filter does not list the case."""
+    case, _own, _others, _after = moved_with_history
+    _assessed_high_in_karasuu(case, user)
+    assert db.session.get(Case, case.id).risk_level.value == "high"
+    former = _signed_in(browser, "coordinator.sokuluk")
+    rows = _list_rows(former)
+    row = rows[rows.index(case.reference):]
+    row = row[:row.index("</tr>")]
+    assert "risk-high" not in row and "—" in row
+    assert case.reference not in _list_rows(former, "?risk=high")
+    assert policy.cases_read_as_former_party(user("coordinator.sokuluk"), [case.id]) \
+        == {case.id}
+    # Who reads the case in full still sees and filters by its level.
+    for username in ("social.karasuu", "police.sokuluk"):
+        reader = _signed_in(browser, username)
+        listed = _list_rows(reader, "?risk=high")
+        assert case.reference in listed, username
+        row = listed[listed.index(case.reference):]
+        assert "risk-high" in row[:row.index("</tr>")], username
+
+
+def test_a_former_party_finds_the_case_by_its_reference_not_by_names(moved_with_history,
+                                                                       browser):
+    case, own, _others, after = moved_with_history
+    after["incident"].crime_register_number = "KS-2026-7731"
+    own["coordinator.sokuluk"]["incident"].crime_register_number = "SK-2026-4410"
+    db.session.flush()
+    former = _signed_in(browser, "coordinator.sokuluk")
+    for text in ("Токтосунова", "Нургүл", "KS-2026-7731"):
+        assert case.reference not in _list_rows(former, f"?q={text}"), text
+    for text in (case.reference, case.survivor_code, "SK-2026-4410"):
+        assert case.reference in _list_rows(former, f"?q={text}"), text
+    # The new lead, reading in full, finds it by the survivor's name.
+    assert case.reference in _list_rows(_signed_in(browser, "social.karasuu"),
+                                        "?q=Токтосунова")
+
+
+def test_the_referral_letter_of_a_former_party_names_no_one(moved_with_history, user,
+                                                            browser):
+    """As its case page, a former party's printed letter holds no person and
+    no current risk level; the police, reading the case in full, print the
+    names."""
+    from tests.printing.test_printing import _printed
+
+    case, own, others, _after = moved_with_history
+    _assessed_high_in_karasuu(case, user)
+    for username in FORMER:
+        referral = own[username]["referral"]
+        text = _printed(_signed_in(browser, username), f"/referrals/{pid(referral)}/letter.pdf")
+        assert case.reference in text, username
+        for hidden in ("Токтосунова", "Нургүл", "High"):
+            assert hidden not in text, (username, hidden)
+    text = _printed(_signed_in(browser, "police.sokuluk"),
+                    f"/referrals/{pid(others['referral'])}/letter.pdf")
+    assert "Токтосунова" in text
+
+
+def test_the_api_gives_a_former_party_no_current_risk(moved_with_history, user, browser):
+    """The former lead's system reads the case as its staff do: no level."""
+    from coordination.api import clients
+    from coordination.api.models import Scope
+    from tests.api.conftest import bearer
+
+    case, _own, _others, _after = moved_with_history
+    _assessed_high_in_karasuu(case, user)
+
+    def risk_of(username: str) -> tuple[object, object]:
+        agency_id = user(username).agency_id
+        _client, token = clients.register(user("admin"), clients.ClientData(
+            name=f"{username} system", agency_id=agency_id,
+            scopes=frozenset({Scope.READ_CASES})))
+        db.session.flush()
+        api = browser()
+        listed = api.get("/api/v1/cases?limit=100", headers=bearer(token)).json["items"]
+        one = api.get(f"/api/v1/cases/{pid(case)}", headers=bearer(token)).json
+        return (next(item["risk_level"] for item in listed if item["reference"] == case.reference),
+                one["risk_level"])
+
+    assert risk_of("social.sokuluk") == (None, None)
+    assert risk_of("police.sokuluk") == ("high", "high")
+
+
+def test_the_order_record_a_former_committee_prints_names_no_one(moved_with_history, user,
+                                                                  browser):
+    """The court order the Sokuluk committee recorded, ended before the move:
+    its record, printed by that committee now, holds no person."""
+    from coordination.protection.models import OrderKind, ProtectionOrder
+    from tests.printing.test_printing import _printed
+
+    case, _own, _others, _after = moved_with_history
+    committee = user("coordinator.sokuluk")
+    order = ProtectionOrder(
+        case_id=case.id, kind=OrderKind.COURT, issuing_agency_id=committee.agency_id,
+        issued_at=datetime(2026, 9, 1), valid_until=datetime(2026, 10, 1),
+        recorded_by_id=committee.id)
+    db.session.add(order)
+    db.session.flush()
+    db.session.expire_all()
+    assert policy.case_reading(committee, db.session.get(Case, case.id)) \
+        is policy.CaseReading.AS_FORMER_PARTY
+    text = _printed(_signed_in(browser, "coordinator.sokuluk"), f"/orders/{pid(order)}/record.pdf")
+    assert case.reference in text
+    assert "Токтосунова" not in text and "Нургүл" not in text

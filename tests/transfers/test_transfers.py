@@ -163,6 +163,8 @@ def test_truth_table_with_transfers(moving_case, user, agency):
             sa.select(Case.id).where(policy.case_visibility_per_row(subject))))
         assert listed == per_row, username
         assert db.session.scalar(policy.count_visible_cases(subject)) == len(listed)
+        # The SQL form of the reading (the case list's rows and filters) agrees.
+        as_former_party = policy.cases_read_as_former_party(subject, listed)
         for case in cases:
             assert (case.id in listed) is expected(subject, case), (username, case.id)
             # How much of it: only the moved case's former lead and committee,
@@ -173,6 +175,7 @@ def test_truth_table_with_transfers(moving_case, user, agency):
                 assert policy.case_reading(subject, case) is (
                     policy.CaseReading.AS_FORMER_PARTY if former
                     else policy.CaseReading.IN_FULL), (username, case.id)
+                assert (case.id in as_former_party) is former, (username, case.id)
 
 
 def test_who_may_propose_answer_and_cancel(moving_case, user, agency):

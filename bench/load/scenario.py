@@ -66,8 +66,9 @@ _VERSION = re.compile(r'name="version" value="(\d+)"')
 _CHOICE = re.compile(
     r'(?:<button type="submit"|<input type="hidden") name="(step|outcome)" value="(\w+)"')
 _FLASH = re.compile(r'<div class="flash flash-(\w+)"[^>]*>(.*?)</div>', re.S)
-_PAGER = re.compile(r'<nav class="pager".*?</nav>', re.S)
-_HREF = re.compile(r'href="([^"]+)"')
+#: A keyset list's "next" link (the pager's ``rel="next"``; "Previous" and
+#: "Newest" lead back, and a last page has no "next").
+_NEXT = re.compile(r'<a href="([^"]+)" rel="next">')
 #: The inbox's list (the expiring orders above it link cases too).
 _INBOX_LIST = re.compile(r'<section class="card" id="inbox-list"[^>]*>(.*?)</section>', re.S)
 _SELECT = re.compile(r'<select[^>]*name="(\w+)"[^>]*>(.*?)</select>', re.S)
@@ -103,10 +104,12 @@ def case_links(text: str) -> list[tuple[str, str]]:
             for case_id, label in _CASE_LINK.findall(text)]
 
 
-def pager_links(text: str) -> list[str]:
-    """The links of a list's pager (previous / next), unescaped."""
-    match = _PAGER.search(text)
-    return [html.unescape(href) for href in _HREF.findall(match.group(0))] if match else []
+def next_link(text: str) -> str | None:
+    """The list's own link to its next page (a keyset cursor, ``after=...``),
+    unescaped; None on the last page. Lists have no page numbers: ``?page=N``
+    would open the first page again."""
+    match = _NEXT.search(text)
+    return html.unescape(match.group(1)) if match else None
 
 
 def select_options(text: str, name: str) -> list[str]:
@@ -299,7 +302,8 @@ class Browser:
                                                                 "GET /followups").text)]
 
     def browse_cases(self) -> list[str]:
-        """The case list as people use it: a filter or a search, a page or two on."""
+        """The case list as people use it: a filter or a search, then a page or
+        two on by the list's own "next" links (no further than its last page)."""
         first = self.get("/cases", "GET /cases")
         cases = case_links(first.text)
         roll = self.rng.random()
@@ -314,10 +318,10 @@ class Browser:
         else:
             page = first
         for _ in range(self.rng.randint(0, 3)):
-            following = pager_links(page.text)
-            if not following:
+            following = next_link(page.text)
+            if following is None:
                 break
-            page = self.get(following[-1], "GET /cases?page=")
+            page = self.get(following, "GET /cases?after=")
         return [case_id for case_id, _ref in case_links(page.text)] or \
             [case_id for case_id, _ref in cases]
 

@@ -288,9 +288,10 @@ def test_correcting_a_person_posts_the_form_as_drawn_and_is_verified(person):
 def test_a_second_correction_from_the_same_page_is_refused_as_stale(person):
     first, second = person("coordinator.sokuluk"), person("coordinator.sokuluk", seed=8)
     case_id = first.browse_cases()[0]
-    [form, *_] = scenario.correction_forms(first.case_page(case_id))
-    [theirs] = [f for f in scenario.correction_forms(second.case_page(case_id))
-                if f.object_id == form.object_id]
+    [link, *_] = scenario.correction_links(first.case_page(case_id))
+    [form] = scenario.correction_forms(first.correction_page(link))
+    [theirs] = scenario.correction_forms(second.correction_page(link))
+    assert theirs.object_id == form.object_id
     mark = audit_mark()
     assert (first.submit_correction(form), second.submit_correction(theirs)) == (SAVED, STALE)
     assert verify(person.ledger.saves, mark).lost_updates == 0

@@ -76,6 +76,10 @@ _OPTION = re.compile(r'<option[^>]*value="([^"]*)"')
 _SIGN_IN_FORM = re.compile(r'name="password"')
 _CORRECTION_FORM = re.compile(
     r'<form method="post" action="(/cases/people/([a-z2-7]{13})/correct)"[^>]*>(.*?)</form>', re.S)
+#: A person's "Correct or complete" link on a case page: the page again, with
+#: that person's correction form (the only one it draws).
+_CORRECTION_LINK = re.compile(
+    r'<a href="(/cases/[a-z2-7]{13}\?correct=[a-z2-7]{13})#correct-person"')
 _INPUT = re.compile(r'<input\b([^>]*)>')
 _ATTRIBUTE = re.compile(r'(\w[\w-]*)(?:="([^"]*)")?')
 _SELECTED = re.compile(r'<option\b([^>]*)>')
@@ -196,8 +200,14 @@ def form_fields(body: str) -> list[tuple[str, str]]:
     return posted
 
 
+def correction_links(text: str) -> list[str]:
+    """The links of a case page that open one person's correction form."""
+    return [html.unescape(path) for path in _CORRECTION_LINK.findall(text)]
+
+
 def correction_forms(text: str) -> list[CorrectionForm]:
-    """The person correction forms of a case page (those the user may use)."""
+    """The person correction forms of a page (a case page opened by a
+    person's correction link draws that person's)."""
     forms = []
     for action, object_id, body in _CORRECTION_FORM.findall(text):
         fields = form_fields(body)
@@ -389,15 +399,22 @@ class Browser:
 
     def correct_person(self, case_ids: list[str]) -> str | None:
         """Correct a person's details on one of ``case_ids``' pages (the patronymic,
-        set to a unique note, so that the last accepted correction is known);
-        the outcome, or None when none of the pages offers a correction."""
+        set to a unique note, so that the last accepted correction is known):
+        the case page, a person's correction link, its form. The outcome, or
+        None when none of the pages offers a correction."""
         candidates = list(case_ids)
         self.rng.shuffle(candidates)
         for case_id in candidates[:3]:
-            forms = correction_forms(self.case_page(case_id))
-            if forms:
-                return self.submit_correction(self.rng.choice(forms))
+            links = correction_links(self.case_page(case_id))
+            if links:
+                forms = correction_forms(self.correction_page(self.rng.choice(links)))
+                if forms:
+                    return self.submit_correction(forms[0])
         return None
+
+    def correction_page(self, link: str) -> str:
+        """A case page opened at one person's correction form (a ``correction_links`` link)."""
+        return self.get(link, "GET /cases/[id]?correct=").text
 
     def submit_correction(self, form: CorrectionForm) -> str:
         """Post a correction form as drawn, with a new patronymic; recorded in the ledger."""

@@ -3,6 +3,7 @@ actions, the people, the incidents and the timeline."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import request
 from sqlalchemy.orm import joinedload, selectinload
 
 from coordination import policy
@@ -18,6 +19,7 @@ from coordination.cases.models import (
 from coordination.cases.page import CaseSection
 from coordination.cases.timeline import detail_lines
 from coordination.extensions import db
+from coordination.public_ids import decode
 from coordination.refusals import NotFound
 from forms.cases import (
     AddPersonForm,
@@ -87,13 +89,22 @@ def load_person(user, person_id: int) -> Person:
     return person
 
 
+#: The case page's query parameter naming the person whose correction form is
+#: open (``?correct=<person's token>``).
+CORRECT_PARAMETER = "correct"
+
+
 def _people(user, case, can):
     restricted = can(policy.Action.VIEW_RESTRICTED, case)
     correct = can(policy.Action.CORRECT_PEOPLE, case)
-    return {"show_restricted": restricted,
+    # One person's correction form, drawn when asked for by its link: drawing
+    # every person's (folded) form cost most of the case page's time.
+    wanted = decode("person", request.args.get(CORRECT_PARAMETER, "")) if correct else None
+    correcting = next((p for p in case.people if p.id == wanted), None)
+    return {"show_restricted": restricted, "may_correct": correct,
             # Contact fields are corrected only by who may see them.
-            "corrections": {p.id: correction_form(p, restricted) for p in case.people}
-            if correct else {},
+            "correcting": correcting.id if correcting else None,
+            "correction": correction_form(correcting, restricted) if correcting else None,
             "add_form": add_person_form(user, case, display=True) if correct else None}
 
 

@@ -21,6 +21,7 @@ from coordination.cases.timeline import detail_lines
 from coordination.extensions import db
 from coordination.public_ids import decode
 from coordination.refusals import NotFound
+from coordination.territories.models import Territory
 from forms.cases import (
     AddPersonForm,
     CaseStatusForm,
@@ -89,9 +90,9 @@ def load_person(user, person_id: int) -> Person:
     return person
 
 
-#: The case page's query parameter naming the person whose correction form is
-#: open (``?correct=<person's token>``).
-CORRECT_PARAMETER = "correct"
+#: The case page's query parameters naming the person (``?correct=<token>``)
+#: or the incident (``?correct_incident=<token>``) whose correction form is open.
+CORRECT_PARAMETER, CORRECT_INCIDENT_PARAMETER = "correct", "correct_incident"
 
 
 def _people(user, case, can):
@@ -141,8 +142,21 @@ def _incidents(user, case, can):
                 incident.reported_by, survivor.sex if survivor else None),
             "form": NewIncidentForm(formdata=None)
             if can(policy.Action.RECORD_INCIDENT, case) else None,
-            "corrections": {i.id: incident_correction_form(user, i, display=True)
-                            for i in case.incidents if can(policy.Action.CORRECT_INCIDENT, i)}}
+            # Who may correct which incident: a link each; the form of the one
+            # asked for (``?correct_incident=``) alone, as for people.
+            "may_correct": {i.id for i in case.incidents
+                            if can(policy.Action.CORRECT_INCIDENT, i)},
+            "correction": _incident_correction(user, case, can)}
+
+
+def _incident_correction(user, case, can) -> IncidentCorrectionForm | None:
+    wanted = decode("incident", request.args.get(CORRECT_INCIDENT_PARAMETER, ""))
+    incident = next((i for i in case.incidents if i.id == wanted), None)
+    if incident is None or not can(policy.Action.CORRECT_INCIDENT, incident):
+        return None
+    form = incident_correction_form(user, incident, display=True)
+    form.incident_id = incident.id  # which incident's article draws it
+    return form
 
 
 def _timeline(user, case, can):
@@ -152,7 +166,10 @@ def _timeline(user, case, can):
 
 
 summary = CaseSection("summary", "cases/section_summary.html", _summary, options=(
-    joinedload(Case.district), joinedload(Case.municipality),
+    # The district's region and country: the agencies serving the case are
+    # found up its chain (policy.agencies_serving), which would load each.
+    joinedload(Case.district).joinedload(Territory.parent).joinedload(Territory.parent),
+    joinedload(Case.municipality),
     joinedload(Case.lead_agency), joinedload(Case.opening_agency)))
 people = CaseSection("people", "cases/section_people.html", _people,
                      options=(selectinload(Case.people),))

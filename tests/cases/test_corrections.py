@@ -48,7 +48,10 @@ def test_correct_an_incident_with_old_and_new_values_and_the_layer_kept(
     client = login_as("social.sokuluk")  # the lead agency
     page = client.get(f"/cases/{pid(case)}").text
     url = f"/cases/incidents/{pid(incident)}/correct"
-    assert url in page
+    # The page links the incident's correction; the link draws its form alone.
+    assert url not in page and f"?correct_incident={pid(incident)}#correct-incident" in page
+    page = client.get(f"/cases/{pid(case)}?correct_incident={pid(incident)}").text
+    assert page.count('action="/cases/incidents/') == 1 and url in page
     body = _incident_body(page, incident, occurred_on="2026-11-16", place="public_place",
                           forms=["physical", "sexual"], early_marriage="y")
     response = client.post(url, data=body)
@@ -147,7 +150,7 @@ def test_an_incident_correction_refused_by_the_rules_changes_nothing(
     case = new_case()
     incident = case.incidents[0]
     client = login_as("social.sokuluk")
-    page = client.get(f"/cases/{pid(case)}").text
+    page = client.get(f"/cases/{pid(case)}?correct_incident={pid(incident)}").text
     url = f"/cases/incidents/{pid(incident)}/correct"
     for changes, message in (({"forms": []}, "Choose at least one form of violence."),
                              ({"occurred_on": "2099-01-01"}, "future"),
@@ -244,7 +247,7 @@ def test_the_case_page_draws_one_persons_correction_form_when_asked(
     stale = client.post(url, data={**body, "last_name": "Другая"}, follow_redirects=True)
     assert "Someone changed this" in stale.text
     # Not a person of this case, not a person's token at all: the page, no form.
-    for wanted in (pid(other.people[0]), pid(case), "nonsense", "a" * 300):
+    for wanted in (pid(other.people[0]), pid(case.incidents[0]), "nonsense", "a" * 300):
         response = client.get(f"/cases/{pid(case)}", query_string={"correct": wanted})
         assert response.status_code == 200
         assert 'action="/cases/people/' not in response.text, wanted

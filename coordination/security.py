@@ -4,20 +4,24 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from coordination.accounts import session_store
-from coordination.accounts.models import SessionEnd, User
+from coordination.accounts.models import SessionEnd, User, UserSession
 from coordination.accounts.two_factor import must_enrol
+from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.extensions import db, login_manager
 from coordination.models_base import utcnow
 from coordination.pipeline import allow_write
+from coordination.settings.services import remember_stored_settings, stored_settings_column
 
 #: Nothing from other origins, no inline script or style, no framing.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -121,14 +125,27 @@ def _load_user(session_id: str) -> User | None:
     since, and only while the cookie's server-side session is open (not ended,
     idle or too old): a copied cookie dies with its session."""
     user_id, _sep, epoch = session_id.partition(":")
+    stored_token = session_store.token_hash(session.get(SESSION_TOKEN_KEY))
     try:
-        user = db.session.get(User, int(user_id))
-    except (ValueError, OverflowError):
+        user_id = int(user_id)
+    except ValueError:
         return None
-    if user is None or not user.is_active or epoch != str(user.session_epoch):
+    if stored_token is None or not -(1 << 63) <= user_id < 1 << 63:
         return None
-    row = session_store.find(session.get(SESSION_TOKEN_KEY))
-    if row is None or row.user_id != user.id:
+    # One round trip: the user with what every page reads of them (agency,
+    # its territory, the two-factor credential), the cookie's session, and the
+    # settings in force for the request.
+    found = db.session.execute(
+        sa.select(User, UserSession, stored_settings_column())
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.token_hash == stored_token)
+        .options(joinedload(User.agency).joinedload(Agency.territory),
+                 joinedload(User.two_factor))).first()
+    if found is None:  # no such user, or the cookie's session is not theirs
+        return None
+    user, row, stored_settings = found
+    remember_stored_settings(stored_settings)
+    if not user.is_active or epoch != str(user.session_epoch):
         return None
     reason = session_store.why_over(row)
     if reason is not None:

@@ -25,7 +25,8 @@ from bench.load.summary import (
     table,
 )
 from bench.load.verify import audit_mark, verify
-from coordination.cases.models import Person
+from coordination import policy
+from coordination.cases.models import Case, Person
 from coordination.extensions import db
 from coordination.followups.models import FollowUp
 from coordination.public_ids import decode
@@ -39,11 +40,13 @@ class FlaskTestClient:
     def __init__(self, client):
         self.client = client
         self.names: list[str] = []
+        self.paths: list[str] = []
 
     def request(self, method, path, *, name, data=None, check=None):
         response = self.client.open(path, method=method, data=data, follow_redirects=True)
         reply = Reply(response.status_code, response.text)
         self.names.append(name)
+        self.paths.append(path)
         problem = (check or scenario.expect_ok)(reply)
         if problem:
             raise UnexpectedPage(problem)
@@ -159,9 +162,37 @@ def test_coordinator_browses_filters_and_pages(person):
         coordinator.rng = FixedRandom(value)
         assert coordinator.browse_cases()
     assert {"GET /cases?q=", "GET /cases?status=", "GET /cases?risk=",
-            "GET /cases?page="} <= set(coordinator.client.names)
+            "GET /cases?after="} <= set(coordinator.client.names)
     case_id = coordinator.browse_cases()[0]
     assert coordinator.open_case(case_id) is not None
+
+
+def test_browsing_walks_the_list_by_its_next_links_and_stops_at_the_last_page(
+        person, app, user, monkeypatch):
+    """A keyset list has no page numbers (``?page=2`` is the first page again):
+    the walk follows each page's "next" link, and on the last page, where only
+    "Previous" and "Newest" lead anywhere, it stops instead of starting over."""
+    visible = db.session.scalar(policy.visible_cases(user("coordinator.sokuluk"))
+                                .with_only_columns(sa.func.count(Case.id)))
+    monkeypatch.setitem(app.config, "CASES_PER_PAGE", (visible + 1) // 2)  # two pages
+    coordinator = person("coordinator.sokuluk")
+    coordinator.rng = FixedRandom(0.9)  # the unfiltered list, then up to three pages on
+    shown = coordinator.browse_cases()
+    paths = coordinator.client.paths[coordinator.client.names.index("GET /cases"):]
+    assert len(paths) == 2 and "after=" in paths[1], paths
+    first = [case_id for case_id, _ref in scenario.case_links(coordinator.get(
+        "/cases", "GET /cases").text)]
+    assert shown and not set(shown) & set(first)
+    assert len(first) + len(shown) == visible
+
+
+def test_the_next_link_is_the_pagers_rel_next_only():
+    last_page = ('<nav class="pager"><a href="/cases?before=abc" rel="prev">Previous</a>'
+                 '<a href="/cases">Newest</a></nav>')
+    assert scenario.next_link(last_page) is None
+    middle = last_page.replace("</nav>", '<a href="/cases?status=open&amp;after=def" '
+                               'rel="next">Next</a></nav>')
+    assert scenario.next_link(middle) == "/cases?status=open&after=def"
 
 
 def test_analyst_reads_the_country_a_region_a_district_and_a_csv(person):
@@ -257,9 +288,10 @@ def test_correcting_a_person_posts_the_form_as_drawn_and_is_verified(person):
 def test_a_second_correction_from_the_same_page_is_refused_as_stale(person):
     first, second = person("coordinator.sokuluk"), person("coordinator.sokuluk", seed=8)
     case_id = first.browse_cases()[0]
-    [form, *_] = scenario.correction_forms(first.case_page(case_id))
-    [theirs] = [f for f in scenario.correction_forms(second.case_page(case_id))
-                if f.object_id == form.object_id]
+    [link, *_] = scenario.correction_links(first.case_page(case_id))
+    [form] = scenario.correction_forms(first.correction_page(link))
+    [theirs] = scenario.correction_forms(second.correction_page(link))
+    assert theirs.object_id == form.object_id
     mark = audit_mark()
     assert (first.submit_correction(form), second.submit_correction(theirs)) == (SAVED, STALE)
     assert verify(person.ledger.saves, mark).lost_updates == 0

@@ -35,6 +35,17 @@ from tests.helpers import DEMO_PASSWORD, pid, statements_to_open
 #: order checks, transfers and who opened it). What matters is that the count
 #: does not grow with the rows; each test checks that.
 BOUND = 40
+#: The pages of issue 17, pinned lower as statements were cut (2026-12-07:
+#: the signed-in user, their session, agency, territory, two-factor
+#: credential and the settings in one statement, the settings read once; on
+#: the case page the serving agencies read once and the district's chain with
+#: the case). A first request of a session, as measured here, also counts the
+#: navigation badges, and SQLite its ``BEGIN IMMEDIATE``. Before: list 13,
+#: inboxes 16, home 26, case page 35.
+CASE_LIST_BOUND = 9
+INBOX_BOUND = 12
+HOME_BOUND = 21
+CASE_PAGE_BOUND = 28
 #: The reports page runs one GROUP BY per series of figures of the report (about
 #: 35 for its 21 tables), the population lookups and the settings, whatever the data.
 REPORTS_BOUND = 80
@@ -111,7 +122,7 @@ def test_case_list(username, query, login_as, app):
     for per_page in (5, 25):
         with config(app, CASES_PER_PAGE=per_page):
             counts.append(statements_to_open(client, f"/cases{query}"))
-    _same_and_bounded(counts)
+    _same_and_bounded(counts, CASE_LIST_BOUND)
 
 
 def test_case_page_with_one_referral_and_with_many(login_as, user):
@@ -151,7 +162,7 @@ def test_case_page_with_one_referral_and_with_many(login_as, user):
                                      related_agency_id=sink.id))
     db.session.commit()
     counts.append(statements_to_open(client, url))
-    _same_and_bounded(counts)
+    _same_and_bounded(counts, CASE_PAGE_BOUND)
 
 
 def test_case_page_of_a_former_party_with_few_and_many_own_items(login_as, user, agency):
@@ -233,7 +244,7 @@ def test_referral_inbox(username, code, url, login_as):
     counts = [statements_to_open(client, url)]
     _more_referrals(code)
     counts.append(statements_to_open(client, url))
-    _same_and_bounded(counts)
+    _same_and_bounded(counts, INBOX_BOUND)
 
 
 FOLLOW_UP_LISTS = ["/followups", "/followups?who=mine", "/followups?due=overdue",
@@ -246,7 +257,7 @@ def test_follow_up_inbox(url, login_as):
     counts = [statements_to_open(client, url)]
     _more_follow_ups("SOKULUK-SOCIAL")
     counts.append(statements_to_open(client, url))
-    _same_and_bounded(counts)
+    _same_and_bounded(counts, INBOX_BOUND)
 
 
 @pytest.mark.parametrize("url,code", [("/referrals", "SOKULUK-POLICE"),
@@ -324,7 +335,7 @@ def test_home_page(username, code, login_as):
     if code.endswith("COMMITTEE"):
         _more_decisions(code, 12)
     counts.append(statements_to_open(client, "/"))
-    _same_and_bounded(counts)
+    _same_and_bounded(counts, HOME_BOUND)
 
 
 # --- meetings ---------------------------------------------------------------------------

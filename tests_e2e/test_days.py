@@ -153,9 +153,10 @@ def test_a_case_through_the_coordinator_police_and_social_worker(new_page, live_
     coordinator.message_in("follow-ups")
 
     # A correction: the survivor's first name, old and new in the timeline.
+    # The person's "Correct or complete" link opens the page at their form.
     people = coordinator.page.locator("#people")
-    coordinator.click(people.locator("summary").first, navigates=False)
-    correct = people.locator('form[action*="/correct"], form[id^="correct-"]').first
+    coordinator.click(people.locator("a.correct-person").first)
+    correct = coordinator.page.locator("form#correct-person")
     correct.locator('[name="first_name"]').fill("Айгерим")
     coordinator.click(correct.get_by_role("button").last)
     coordinator.message_in("people")

@@ -49,7 +49,12 @@ def test_touch_targets_are_at_least_24_px(new_page, base_url, viewport):
     page = new_page(viewport)
     sign_in(page, "coordinator.sokuluk")
     case_path = register_case(page).removeprefix(base_url)
-    for path in ("/?lang=ru", case_path + "?lang=ky", "/cases?lang=en", "/meetings/new?lang=ru"):
+    page.goto(case_path)
+    # The correction forms are drawn by their links (one person's, one incident's).
+    corrections = [page.locator(link).first.get_attribute("href").split("#")[0] + "&lang=ky"
+                   for link in ("a.correct-person", "a.correct-incident")]
+    for path in ("/?lang=ru", case_path + "?lang=ky", *corrections, "/cases?lang=en",
+                 "/meetings/new?lang=ru"):
         page.goto(path)
         check_both_widths(page)
         # Open every form the page keeps closed, so its controls are measured too.

@@ -66,8 +66,9 @@ _VERSION = re.compile(r'name="version" value="(\d+)"')
 _CHOICE = re.compile(
     r'(?:<button type="submit"|<input type="hidden") name="(step|outcome)" value="(\w+)"')
 _FLASH = re.compile(r'<div class="flash flash-(\w+)"[^>]*>(.*?)</div>', re.S)
-_PAGER = re.compile(r'<nav class="pager".*?</nav>', re.S)
-_HREF = re.compile(r'href="([^"]+)"')
+#: A keyset list's "next" link (the pager's ``rel="next"``; "Previous" and
+#: "Newest" lead back, and a last page has no "next").
+_NEXT = re.compile(r'<a href="([^"]+)" rel="next">')
 #: The inbox's list (the expiring orders above it link cases too).
 _INBOX_LIST = re.compile(r'<section class="card" id="inbox-list"[^>]*>(.*?)</section>', re.S)
 _SELECT = re.compile(r'<select[^>]*name="(\w+)"[^>]*>(.*?)</select>', re.S)
@@ -75,6 +76,10 @@ _OPTION = re.compile(r'<option[^>]*value="([^"]*)"')
 _SIGN_IN_FORM = re.compile(r'name="password"')
 _CORRECTION_FORM = re.compile(
     r'<form method="post" action="(/cases/people/([a-z2-7]{13})/correct)"[^>]*>(.*?)</form>', re.S)
+#: A person's "Correct or complete" link on a case page: the page again, with
+#: that person's correction form (the only one it draws).
+_CORRECTION_LINK = re.compile(
+    r'<a href="(/cases/[a-z2-7]{13}\?correct=[a-z2-7]{13})#correct-person"')
 _INPUT = re.compile(r'<input\b([^>]*)>')
 _ATTRIBUTE = re.compile(r'(\w[\w-]*)(?:="([^"]*)")?')
 _SELECTED = re.compile(r'<option\b([^>]*)>')
@@ -103,10 +108,12 @@ def case_links(text: str) -> list[tuple[str, str]]:
             for case_id, label in _CASE_LINK.findall(text)]
 
 
-def pager_links(text: str) -> list[str]:
-    """The links of a list's pager (previous / next), unescaped."""
-    match = _PAGER.search(text)
-    return [html.unescape(href) for href in _HREF.findall(match.group(0))] if match else []
+def next_link(text: str) -> str | None:
+    """The list's own link to its next page (a keyset cursor, ``after=...``),
+    unescaped; None on the last page. Lists have no page numbers: ``?page=N``
+    would open the first page again."""
+    match = _NEXT.search(text)
+    return html.unescape(match.group(1)) if match else None
 
 
 def select_options(text: str, name: str) -> list[str]:
@@ -193,8 +200,14 @@ def form_fields(body: str) -> list[tuple[str, str]]:
     return posted
 
 
+def correction_links(text: str) -> list[str]:
+    """The links of a case page that open one person's correction form."""
+    return [html.unescape(path) for path in _CORRECTION_LINK.findall(text)]
+
+
 def correction_forms(text: str) -> list[CorrectionForm]:
-    """The person correction forms of a case page (those the user may use)."""
+    """The person correction forms of a page (a case page opened by a
+    person's correction link draws that person's)."""
     forms = []
     for action, object_id, body in _CORRECTION_FORM.findall(text):
         fields = form_fields(body)
@@ -299,7 +312,8 @@ class Browser:
                                                                 "GET /followups").text)]
 
     def browse_cases(self) -> list[str]:
-        """The case list as people use it: a filter or a search, a page or two on."""
+        """The case list as people use it: a filter or a search, then a page or
+        two on by the list's own "next" links (no further than its last page)."""
         first = self.get("/cases", "GET /cases")
         cases = case_links(first.text)
         roll = self.rng.random()
@@ -314,10 +328,10 @@ class Browser:
         else:
             page = first
         for _ in range(self.rng.randint(0, 3)):
-            following = pager_links(page.text)
-            if not following:
+            following = next_link(page.text)
+            if following is None:
                 break
-            page = self.get(following[-1], "GET /cases?page=")
+            page = self.get(following, "GET /cases?after=")
         return [case_id for case_id, _ref in case_links(page.text)] or \
             [case_id for case_id, _ref in cases]
 
@@ -385,15 +399,22 @@ class Browser:
 
     def correct_person(self, case_ids: list[str]) -> str | None:
         """Correct a person's details on one of ``case_ids``' pages (the patronymic,
-        set to a unique note, so that the last accepted correction is known);
-        the outcome, or None when none of the pages offers a correction."""
+        set to a unique note, so that the last accepted correction is known):
+        the case page, a person's correction link, its form. The outcome, or
+        None when none of the pages offers a correction."""
         candidates = list(case_ids)
         self.rng.shuffle(candidates)
         for case_id in candidates[:3]:
-            forms = correction_forms(self.case_page(case_id))
-            if forms:
-                return self.submit_correction(self.rng.choice(forms))
+            links = correction_links(self.case_page(case_id))
+            if links:
+                forms = correction_forms(self.correction_page(self.rng.choice(links)))
+                if forms:
+                    return self.submit_correction(forms[0])
         return None
+
+    def correction_page(self, link: str) -> str:
+        """A case page opened at one person's correction form (a ``correction_links`` link)."""
+        return self.get(link, "GET /cases/[id]?correct=").text
 
     def submit_correction(self, form: CorrectionForm) -> str:
         """Post a correction form as drawn, with a new patronymic; recorded in the ledger."""

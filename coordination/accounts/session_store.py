@@ -38,11 +38,19 @@ def start(user: User, now: datetime | None = None) -> str:
     return token
 
 
-def find(token: str | None) -> UserSession | None:
-    """The session of ``token`` (open or ended), or None."""
+def token_hash(token: str | None) -> str | None:
+    """What ``user_sessions`` stores of ``token``; None for anything that is not one."""
     if not isinstance(token, str) or not token or len(token) > 128:
         return None
-    return db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _hash(token)))
+    return _hash(token)
+
+
+def find(token: str | None) -> UserSession | None:
+    """The session of ``token`` (open or ended), or None."""
+    stored = token_hash(token)
+    if stored is None:
+        return None
+    return db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == stored))
 
 
 def why_over(row: UserSession, now: datetime | None = None) -> SessionEnd | None:

@@ -3,6 +3,7 @@ actions, the people, the incidents and the timeline."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import request
 from sqlalchemy.orm import joinedload, selectinload
 
 from coordination import policy
@@ -18,7 +19,9 @@ from coordination.cases.models import (
 from coordination.cases.page import CaseSection
 from coordination.cases.timeline import detail_lines
 from coordination.extensions import db
+from coordination.public_ids import decode
 from coordination.refusals import NotFound
+from coordination.territories.models import Territory
 from forms.cases import (
     AddPersonForm,
     CaseStatusForm,
@@ -90,15 +93,24 @@ def load_person(user, person_id: int) -> Person:
     return person
 
 
+#: The case page's query parameters naming the person (``?correct=<token>``)
+#: or the incident (``?correct_incident=<token>``) whose correction form is open.
+CORRECT_PARAMETER, CORRECT_INCIDENT_PARAMETER = "correct", "correct_incident"
+
+
 def _people(user, case, can):
     if not can(policy.Action.READ_WHOLE_CASE, case):
         return None
     restricted = can(policy.Action.VIEW_RESTRICTED, case)
     correct = can(policy.Action.CORRECT_PEOPLE, case)
-    return {"show_restricted": restricted,
+    # One person's correction form, drawn when asked for by its link: drawing
+    # every person's (folded) form cost most of the case page's time.
+    wanted = decode("person", request.args.get(CORRECT_PARAMETER, "")) if correct else None
+    correcting = next((p for p in case.people if p.id == wanted), None)
+    return {"show_restricted": restricted, "may_correct": correct,
             # Contact fields are corrected only by who may see them.
-            "corrections": {p.id: correction_form(p, restricted) for p in case.people}
-            if correct else {},
+            "correcting": correcting.id if correcting else None,
+            "correction": correction_form(correcting, restricted) if correcting else None,
             "add_form": add_person_form(user, case, display=True) if correct else None}
 
 
@@ -135,8 +147,21 @@ def _incidents(user, case, can):
                 incident.reported_by, survivor.sex if survivor else None),
             "form": NewIncidentForm(formdata=None)
             if can(policy.Action.RECORD_INCIDENT, case) else None,
-            "corrections": {i.id: incident_correction_form(user, i, display=True)
-                            for i in case.incidents if can(policy.Action.CORRECT_INCIDENT, i)}}
+            # Who may correct which incident: a link each; the form of the one
+            # asked for (``?correct_incident=``) alone, as for people.
+            "may_correct": {i.id for i in case.incidents
+                            if can(policy.Action.CORRECT_INCIDENT, i)},
+            "correction": _incident_correction(user, case, can)}
+
+
+def _incident_correction(user, case, can) -> IncidentCorrectionForm | None:
+    wanted = decode("incident", request.args.get(CORRECT_INCIDENT_PARAMETER, ""))
+    incident = next((i for i in case.incidents if i.id == wanted), None)
+    if incident is None or not can(policy.Action.CORRECT_INCIDENT, incident):
+        return None
+    form = incident_correction_form(user, incident, display=True)
+    form.incident_id = incident.id  # which incident's article draws it
+    return form
 
 
 def _timeline(user, case, can):
@@ -146,7 +171,10 @@ def _timeline(user, case, can):
 
 
 summary = CaseSection("summary", "cases/section_summary.html", _summary, options=(
-    joinedload(Case.district), joinedload(Case.municipality),
+    # The district's region and country: the agencies serving the case are
+    # found up its chain (policy.agencies_serving), which would load each.
+    joinedload(Case.district).joinedload(Territory.parent).joinedload(Territory.parent),
+    joinedload(Case.municipality),
     joinedload(Case.lead_agency), joinedload(Case.opening_agency)))
 people = CaseSection("people", "cases/section_people.html", _people,
                      options=(selectinload(Case.people),))

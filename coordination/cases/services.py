@@ -35,6 +35,7 @@ from coordination.cases.models import (
 )
 from coordination.cases.references import new_reference, survivor_code
 from coordination.cases.search import search_predicate
+from coordination.cases.serving import serving_agencies
 from coordination.cases.timeline import add_event
 from coordination.extensions import db
 from coordination.models_base import utcnow
@@ -457,7 +458,7 @@ def change_status(
 
 def lead_candidates(case: Case) -> list[Agency]:
     """Agencies that may lead ``case``: those serving its place."""
-    return list(db.session.scalars(policy.agencies_serving(case)))
+    return serving_agencies(case)
 
 
 def reassign_lead(

@@ -15,6 +15,7 @@ from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, CaseStatus, RiskLevel, TimelineKind
+from coordination.cases.serving import serving_agencies
 from coordination.cases.timeline import add_event, text
 from coordination.consent.services import record_override, require_cover
 from coordination.counts import Capped, capped_count
@@ -31,7 +32,7 @@ from coordination.workflow import check_version
 
 def owner_candidates(case: Case) -> list[Agency]:
     """Agencies that may own a follow-up on ``case`` (those serving its place)."""
-    return list(db.session.scalars(policy.agencies_serving(case)))
+    return serving_agencies(case)
 
 
 def owner_people(agency_ids: list[int]) -> list[User]:

@@ -12,6 +12,7 @@ from coordination.agencies.models import Agency, AgencyType
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, TimelineKind
+from coordination.cases.serving import serving_agencies
 from coordination.cases.timeline import add_event
 from coordination.consent.services import record_override, require_cover
 from coordination.extensions import db
@@ -37,8 +38,7 @@ STEPS = {
 
 def providers(case: Case) -> list[Agency]:
     """Agencies serving the case's place that run programmes."""
-    query = policy.agencies_serving(case).where(Agency.type.in_(PROVIDER_TYPES))
-    return list(db.session.scalars(query))
+    return [agency for agency in serving_agencies(case) if agency.type in PROVIDER_TYPES]
 
 
 def refer(user: User, case: Case, provider_id: int, now: datetime | None = None,

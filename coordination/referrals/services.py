@@ -14,6 +14,7 @@ from coordination.agencies.models import Agency
 from coordination.audit.models import AuditAction
 from coordination.audit.services import record
 from coordination.cases.models import Case, RiskLevel, TimelineKind
+from coordination.cases.serving import serving_agencies
 from coordination.cases.timeline import add_event, text
 from coordination.consent.services import record_override, require_cover
 from coordination.counts import Capped, capped_count
@@ -47,8 +48,7 @@ def response_deadline(priority: Priority, sent_at: datetime) -> datetime:
 
 def referral_targets(user: User, case: Case) -> list[Agency]:
     """Agencies ``user`` may refer ``case`` to: those serving its place, not their own."""
-    query = policy.agencies_serving(case).where(Agency.id != user.agency_id)
-    return list(db.session.scalars(query))
+    return [agency for agency in serving_agencies(case) if agency.id != user.agency_id]
 
 
 #: Services that protect the survivor's safety now: urgent unless chosen otherwise.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -151,14 +151,58 @@ def default(key: str) -> int | bool:
 def get_setting(key: str) -> Any:
     """The stored value of setting ``key``, or its default; unknown keys raise."""
     _spec(key)
+    if has_request_context():
+        return _request_settings()[key]
     stored = db.session.get(Setting, key)
     return stored.value if stored is not None else default(key)
 
 
 def all_settings() -> dict[str, Any]:
-    """Every setting's current value, in one query."""
-    stored = {s.key: s.value for s in db.session.scalars(sa.select(Setting))}
+    """Every setting's current value, in one query (in a request: read once,
+    with the signed-in user when there is one; see :func:`stored_settings_column`)."""
+    if has_request_context():
+        return dict(_request_settings())
+    return _stored_now()
+
+
+def _stored_now() -> dict[str, Any]:
+    return _with_defaults({s.key: s.value for s in db.session.scalars(sa.select(Setting))})
+
+
+def _with_defaults(stored: dict[str, Any]) -> dict[str, Any]:
     return {key: stored.get(key, default(key)) for key in SPECS}
+
+
+#: Where a request keeps the settings it read (once per request: the home and
+#: case pages read them in several places, every page for two-factor sign-in).
+_REQUEST_KEY = "settings_in_force"
+
+
+def _request_settings() -> dict[str, Any]:
+    values = g.get(_REQUEST_KEY)
+    if values is None:
+        values = _stored_now()
+        setattr(g, _REQUEST_KEY, values)
+    return values
+
+
+def stored_settings_column() -> sa.ColumnElement:
+    """Every stored setting as one JSON object (``{key: value}``), as a column
+    that another statement carries: the signed-in user's lookup reads the
+    settings in the same round trip (no cache to go stale between worker
+    processes: each request reads what is stored). Give what it returned to
+    :func:`remember_stored_settings`."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        aggregate = sa.func.json_object_agg(Setting.key, Setting.value)
+    else:  # SQLite: the stored text parsed, so that values stay numbers and booleans
+        aggregate = sa.func.json_group_object(Setting.key, sa.func.json(Setting.value))
+    return sa.type_coerce(sa.select(aggregate).scalar_subquery(), sa.JSON)
+
+
+def remember_stored_settings(stored: dict[str, Any] | None) -> None:
+    """The request's settings are these stored values (from
+    :func:`stored_settings_column`; None when nothing is stored)."""
+    setattr(g, _REQUEST_KEY, _with_defaults(stored or {}))
 
 
 def _checked(values: dict[str, Any]) -> dict[str, int | bool]:
@@ -185,7 +229,8 @@ def update_settings(actor: User, values: dict[str, Any]) -> list[SettingChange]:
     """
     if not policy.may_use(actor, policy.Section.SETTINGS):
         raise Forbidden("only administrators change settings")
-    current = all_settings()
+    # Read now, not the request's copy: the history's old values are what is stored.
+    current = _stored_now()
     merged = {**current, **_checked(values)}
     for holds, key, message in CROSS_RULES:
         if not holds(merged):
@@ -205,6 +250,8 @@ def update_settings(actor: User, values: dict[str, Any]) -> list[SettingChange]:
         db.session.add(change)
         changes.append(change)
     db.session.flush()
+    if has_request_context():  # the rest of the request reads the new values
+        g.pop(_REQUEST_KEY, None)
     for change in changes:
         record(AuditAction.SETTING_CHANGED, actor, "setting_change", change.id)
     return changes

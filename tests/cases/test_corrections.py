@@ -16,7 +16,7 @@ from coordination.cases.models import IncidentPlace, PersonRole, Reporter, Sex, 
 from coordination.extensions import db
 from coordination.statistics import layer
 from coordination.statistics.models import StatisticalRecord
-from tests.helpers import csrf_token, pid
+from tests.helpers import csrf_token, login, pid
 from tests.workflow.conftest import NOW, new_case  # noqa: F401  (the fixture)
 
 
@@ -48,7 +48,10 @@ def test_correct_an_incident_with_old_and_new_values_and_the_layer_kept(
     client = login_as("social.sokuluk")  # the lead agency
     page = client.get(f"/cases/{pid(case)}").text
     url = f"/cases/incidents/{pid(incident)}/correct"
-    assert url in page
+    # The page links the incident's correction; the link draws its form alone.
+    assert url not in page and f"?correct_incident={pid(incident)}#correct-incident" in page
+    page = client.get(f"/cases/{pid(case)}?correct_incident={pid(incident)}").text
+    assert page.count('action="/cases/incidents/') == 1 and url in page
     body = _incident_body(page, incident, occurred_on="2026-11-16", place="public_place",
                           forms=["physical", "sexual"], early_marriage="y")
     response = client.post(url, data=body)
@@ -147,7 +150,7 @@ def test_an_incident_correction_refused_by_the_rules_changes_nothing(
     case = new_case()
     incident = case.incidents[0]
     client = login_as("social.sokuluk")
-    page = client.get(f"/cases/{pid(case)}").text
+    page = client.get(f"/cases/{pid(case)}?correct_incident={pid(incident)}").text
     url = f"/cases/incidents/{pid(incident)}/correct"
     for changes, message in (({"forms": []}, "Choose at least one form of violence."),
                              ({"occurred_on": "2099-01-01"}, "future"),
@@ -210,3 +213,53 @@ def test_a_person_added_months_later_reaches_the_layer(new_case, user):  # noqa:
     db.session.commit()
     assert layer.differences([case.id]) == 0
 
+
+
+def test_the_case_page_draws_one_persons_correction_form_when_asked(
+        new_case, login_as, browser, user, agency):  # noqa: F811
+    """Each person has a link to their correction form, which the case page
+    draws alone (``?correct=<person>``); nothing else asked for draws one."""
+    from coordination import policy
+    from coordination.referrals.models import LegalGround, Priority, ReferralService
+    from coordination.referrals.services import move_referral, send_referral
+
+    case, other = new_case(), new_case()
+    db.session.commit()
+    survivor = case.people[0]
+    client = login_as("social.sokuluk")  # the lead agency
+    page = client.get(f"/cases/{pid(case)}").text
+    assert 'action="/cases/people/' not in page  # no form drawn, folded or not
+    for person in case.people:
+        assert f'href="/cases/{pid(case)}?correct={pid(person)}#correct-person"' in page
+    opened = client.get(f"/cases/{pid(case)}?correct={pid(survivor)}").text
+    assert opened.count('action="/cases/people/') == 1
+    form = opened[opened.index('id="correct-person"'):]
+    form = form[:form.index("</form>")]
+    assert f'name="version" value="{survivor.version}"' in form
+    assert f'value="{survivor.last_name}"' in form and 'name="phone"' in form
+    # The form it draws is the one the correction takes, version check included.
+    body = {"csrf_token": csrf_token(opened), "version": survivor.version,
+            "last_name": "Сыдыкова", "first_name": survivor.first_name, "patronymic": "",
+            "sex": "female", "birth_year": survivor.birth_year or "", "relationship": "",
+            "phone": "", "address": ""}
+    url = f"/cases/people/{pid(survivor)}/correct"
+    assert client.post(url, data=body).status_code == 302
+    stale = client.post(url, data={**body, "last_name": "Другая"}, follow_redirects=True)
+    assert "Someone changed this" in stale.text
+    # Not a person of this case, not a person's token at all: the page, no form.
+    for wanted in (pid(other.people[0]), pid(case.incidents[0]), "nonsense", "a" * 300):
+        response = client.get(f"/cases/{pid(case)}", query_string={"correct": wanted})
+        assert response.status_code == 200
+        assert 'action="/cases/people/' not in response.text, wanted
+    # Who sees the case but may not correct its people gets neither link nor form.
+    police = user("police.sokuluk")
+    referral = send_referral(user("social.sokuluk"), case, agency("SOKULUK-POLICE").id,
+                             ReferralService.POLICE_PROTECTION, Priority.URGENT,
+                             LegalGround.DANGER_TO_LIFE, now=NOW)
+    move_referral(police, referral, "accept", referral.version, now=NOW)
+    db.session.commit()
+    assert not policy.can(police, policy.Action.CORRECT_PEOPLE, case)
+    police_client = browser()
+    assert login(police_client, "police.sokuluk").status_code == 302
+    police_page = police_client.get(f"/cases/{pid(case)}?correct={pid(survivor)}").text
+    assert "#correct-person" not in police_page and 'action="/cases/people/' not in police_page

@@ -148,3 +148,36 @@ def test_a_yes_no_setting_is_a_checkbox_on_the_page(login_as, client):
     # Unticking turns it off again.
     post_form(client, "/admin/settings", FORM)
     assert services.get_setting("two_factor_required_leads") is False
+
+
+def test_a_request_reads_the_settings_once_with_the_signed_in_user(login_as, client,
+                                                                    browser):
+    """The settings ride on the signed-in user's lookup (one round trip, no
+    copy kept between requests): what an administrator saves applies to
+    every other session's very next request."""
+    from sqlalchemy import event
+
+    from tests.helpers import login
+
+    head = browser()  # an agency head, signed in before the change
+    assert login(head, "coordinator.sokuluk").status_code == 302
+    assert head.get("/").status_code == 200
+    login_as("admin")
+    post_form(client, "/admin/settings", {**FORM, "suppression_k": 6,
+                                          "two_factor_required_leads": "y"})
+    statements = []
+
+    def capture(_connection, _cursor, statement, *_rest):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        page = client.get("/admin/settings").text
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    reading = [s for s in statements if "FROM settings" in s]
+    assert len(reading) == 1 and "FROM users" in reading[0], reading
+    assert 'name="suppression_k"' in page and 'value="6"' in page
+    # The head's next request (another session, as another worker would serve it).
+    response = head.get("/")
+    assert response.status_code == 302 and response.location.endswith("/profile/two-factor/setup")

@@ -240,7 +240,8 @@ def test_correct_a_person_with_old_and_new_values_in_the_timeline(new_case, logi
     old_year, old_name = survivor.birth_year, survivor.last_name
     new_year = (old_year or 1986) - 1
     client = login_as("social.sokuluk")  # the lead agency
-    page = client.get(f"/cases/{pid(case)}").text
+    # The person's "Correct or complete" link opens the page with their form.
+    page = client.get(f"/cases/{pid(case)}?correct={pid(survivor)}").text
     assert f"/cases/people/{pid(survivor)}/correct" in page
     data = {"csrf_token": csrf_token(page), "version": survivor.version,
             "last_name": "Исправленова", "first_name": survivor.first_name,

@@ -99,3 +99,14 @@ def test_each_district_has_a_held_and_a_scheduled_meeting(district, user):
     assert still_open
     assert open_decisions_to_review(coordinator, upcoming) == sorted(
         still_open, key=lambda d: (d.due_on, d.id))
+
+
+def test_what_the_system_writes_for_the_demo_staff_is_in_their_language():
+    """The follow-up a breach of an order gives the police is written in the
+    demo staff's Russian, not in the English of the command that loads it."""
+    from coordination.followups.models import FollowUp
+    from coordination.protection.models import OrderViolation
+
+    actions = set(db.session.scalars(sa.select(FollowUp.action).join(
+        OrderViolation, OrderViolation.follow_up_id == FollowUp.id)))
+    assert actions == {"Принять меры в связи с нарушением охранного ордера"}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from coordination.accounts.models import Role, User
 from coordination.accounts.services import create_user
@@ -160,6 +161,14 @@ class DemoSummary:
 
 def load_demo(seed: int, now: datetime | None = None) -> DemoSummary:
     """Load the demo set into an empty database; the caller commits."""
+    # The demo's staff write in Russian (its free texts are Russian), so the
+    # texts the system writes for them, such as the follow-up a breach of an
+    # order gives the police, are Russian too, not the CLI's English.
+    with force_locale("ru"):
+        return _load_demo(seed, now)
+
+
+def _load_demo(seed: int, now: datetime | None) -> DemoSummary:
     if not database_is_empty():
         raise RuntimeError("the database already has agencies; demo data goes in an empty one")
     # Made-up demo data, reproducible from the seed; nothing secret is drawn.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, g, has_request_context
+from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -250,7 +250,10 @@ def update_settings(actor: User, values: dict[str, Any]) -> list[SettingChange]:
         db.session.add(change)
         changes.append(change)
     db.session.flush()
-    if has_request_context():  # the rest of the request reads the new values
+    # What follows reads the new values: the rest of the request, and any
+    # request pushed later in the same application context (a CLI command's
+    # or a test's), which shares its ``g``.
+    if has_app_context():
         g.pop(_REQUEST_KEY, None)
     for change in changes:
         record(AuditAction.SETTING_CHANGED, actor, "setting_change", change.id)

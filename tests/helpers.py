@@ -52,6 +52,17 @@ def csrf_token(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
+def placed_messages(html: str) -> list[str]:
+    """The messages drawn where the user acted: beside a row, or above a
+    list's or a panel's rows."""
+    return re.findall(r'class="flash flash-\w+ flash-placed"[^>]*>([^<]*)<', html)
+
+
+def top_messages(html: str) -> list[str]:
+    """The messages drawn at the top of the page."""
+    return re.findall(r'<div class="flash flash-\w+" role[^>]*>([^<]*)<', html)
+
+
 def login(client, username: str, password: str = DEMO_PASSWORD):
     """Sign in through the real login form (CSRF included)."""
     page = client.get("/login")

@@ -17,21 +17,12 @@ from coordination.protection.models import OrderKind
 from coordination.referrals import services as referrals
 from coordination.referrals.models import LegalGround, Priority, ReferralService, ReferralStatus
 from coordination.settings.services import get_setting
-from tests.helpers import csrf_token, pid
+from tests.helpers import csrf_token, pid, placed_messages, top_messages
 
 
 def _panel(html: str, key: str) -> str:
     start = html.index(f'id="{key}"')
     return html[start:html.index("</section>", start)]
-
-
-def _placed(html: str) -> list[str]:
-    """The messages drawn beside a row or above a panel's rows."""
-    return re.findall(r'class="flash flash-\w+ flash-placed"[^>]*>([^<]*)<', html)
-
-
-def _top(html: str) -> list[str]:
-    return re.findall(r'<div class="flash flash-\w+" role[^>]*>([^<]*)<', html)
 
 
 def _send(user, case, agency):
@@ -61,8 +52,8 @@ def test_accept_a_referral_from_home_and_land_back_with_the_message_in_its_panel
     assert referral.status == ReferralStatus.ACCEPTED
     # No longer awaiting: the message is at the top of its panel, not the page's.
     shown = client.get(location).text
-    assert _placed(_panel(shown, "referrals-awaiting")) == ["Referral updated."]
-    assert _top(shown) == []
+    assert placed_messages(_panel(shown, "referrals-awaiting")) == ["Referral updated."]
+    assert top_messages(shown) == []
 
 
 def test_decline_from_home_is_confirmed_with_a_reason_beside_the_row(
@@ -80,7 +71,7 @@ def test_decline_from_home_is_confirmed_with_a_reason_beside_the_row(
     # Refused beside the row, in the panel; nothing changed.
     assert re.search(rf'id="row-{pid(referral)}".*?</tr>\s*<tr class="row-message">',
                      _panel(shown, "referrals-awaiting"), re.S)
-    assert _placed(shown) == ["Give the reason for declining."]
+    assert placed_messages(shown) == ["Give the reason for declining."]
     db.session.refresh(referral)
     assert referral.status == ReferralStatus.SENT
     done = client.post(f"/referrals/{pid(referral)}/step", data={**data, "note": "Нет врача"})
@@ -106,8 +97,8 @@ def test_mark_a_follow_up_done_from_home_and_land_back(new_case, user, agency, l
     assert follow_up.status == FollowUpStatus.DONE
     shown = client.get(response.headers["Location"]).text
     # Done, it left the panel: the message is at the top of the panel.
-    assert _placed(_panel(shown, "follow-ups-due")) == ["Follow-up closed."]
-    assert _top(shown) == [] and f'id="row-{pid(follow_up)}"' not in shown
+    assert placed_messages(_panel(shown, "follow-ups-due")) == ["Follow-up closed."]
+    assert top_messages(shown) == [] and f'id="row-{pid(follow_up)}"' not in shown
     # A mistaken "done" is undone from the panel, as from the list.
     panel = _panel(shown, "follow-ups-due")
     assert f'action="/followups/{pid(follow_up)}/undo"' in panel
@@ -119,7 +110,7 @@ def test_mark_a_follow_up_done_from_home_and_land_back(new_case, user, agency, l
     db.session.refresh(follow_up)
     assert follow_up.status == FollowUpStatus.OPEN
     shown = client.get(undone.headers["Location"]).text
-    assert _placed(_panel(shown, "follow-ups-due")) == ["The follow-up is open again."]
+    assert placed_messages(_panel(shown, "follow-ups-due")) == ["The follow-up is open again."]
 
 
 def _temporary_order(user, case, ends_in: timedelta):
@@ -153,10 +144,10 @@ def test_expiring_orders_panel_lists_the_window_only_and_extends_in_place(
     # Extended, it left the window: the message is in the panel, or on top
     # when no other order is left to show there.
     if 'id="orders-expiring"' in shown:
-        assert _placed(_panel(shown, "orders-expiring")) == ["Protection order updated."]
-        assert _top(shown) == []
+        assert placed_messages(_panel(shown, "orders-expiring")) == ["Protection order updated."]
+        assert top_messages(shown) == []
     else:
-        assert _top(shown) == ["Protection order updated."]
+        assert top_messages(shown) == ["Protection order updated."]
 
 
 def test_extend_from_home_unconfirmed_asks_first_and_comes_back_home(new_case, user, login_as,

@@ -24,21 +24,12 @@ from coordination.referrals.models import (
     ReferralStatus,
 )
 from coordination.week import this_week
-from tests.helpers import csrf_token, login, pid
+from tests.helpers import csrf_token, login, pid, placed_messages, top_messages
 
 
 def _send(user, case, to, priority=Priority.NORMAL, now=None):
     return referrals.send_referral(user, case, to.id, ReferralService.PSYCHOLOGICAL, priority,
                                    LegalGround.DANGER_TO_LIFE, now=now)
-
-
-def _placed(html: str) -> list[str]:
-    """The messages drawn beside a row or above the list (not at the page's top)."""
-    return re.findall(r'class="flash flash-\w+ flash-placed"[^>]*>([^<]*)<', html)
-
-
-def _top(html: str) -> list[str]:
-    return re.findall(r'<div class="flash flash-\w+" role[^>]*>([^<]*)<', html)
 
 
 def _token(client, url="/referrals") -> str:
@@ -68,7 +59,7 @@ def test_accept_in_place_returns_to_the_same_list_with_the_message(new_case, use
     assert referral.status == ReferralStatus.ACCEPTED
     # The accepted referral left "awaiting": the message is above the list, once.
     shown = client.get(location).text
-    assert _placed(shown) == ["Referral updated."] and _top(shown) == []
+    assert placed_messages(shown) == ["Referral updated."] and top_messages(shown) == []
     assert 'id="message-' + pid(referral) + '"' in shown
 
 
@@ -93,7 +84,7 @@ def test_decline_in_place_is_confirmed_and_needs_a_reason(new_case, user, agency
     refused = client.post(url, data={**data, "confirmed": "1", "note": "  "})
     assert refused.status_code == 302
     shown = client.get(refused.headers["Location"]).text
-    assert _placed(shown) == ["Give the reason for declining."]
+    assert placed_messages(shown) == ["Give the reason for declining."]
     assert re.search(rf'id="row-{pid(referral)}".*?</tr>\s*<tr class="row-message">', shown, re.S)
     db.session.refresh(referral)
     assert referral.status == ReferralStatus.SENT
@@ -102,7 +93,7 @@ def test_decline_in_place_is_confirmed_and_needs_a_reason(new_case, user, agency
     assert done.headers["Location"].startswith("/referrals?acted=")
     db.session.refresh(referral)
     assert (referral.status, referral.decline_reason) == (ReferralStatus.DECLINED, "Нет врача")
-    assert _placed(client.get(done.headers["Location"]).text) == ["Referral updated."]
+    assert placed_messages(client.get(done.headers["Location"]).text) == ["Referral updated."]
 
 
 def test_decline_from_the_case_page_asks_for_confirmation(new_case, user, agency, login_as):
@@ -268,7 +259,7 @@ def test_mark_done_in_place_is_confirmed_and_can_be_undone(social_follow_up, log
     db.session.refresh(follow_up)
     assert follow_up.status == FollowUpStatus.DONE
     shown = client.get(location).text
-    assert _placed(shown) == ["Follow-up closed."] and _top(shown) == []
+    assert placed_messages(shown) == ["Follow-up closed."] and top_messages(shown) == []
     assert f"/followups/{pid(follow_up)}/undo" in shown  # undo above the list
     undone = client.post(f"/followups/{pid(follow_up)}/undo", data={
         "csrf_token": csrf_token(shown), "version": follow_up.version,
@@ -277,7 +268,7 @@ def test_mark_done_in_place_is_confirmed_and_can_be_undone(social_follow_up, log
     db.session.refresh(follow_up)
     assert follow_up.status == FollowUpStatus.OPEN
     again = client.get(undone.headers["Location"]).text
-    assert _placed(again) == ["The follow-up is open again."]
+    assert placed_messages(again) == ["The follow-up is open again."]
     assert re.search(rf'id="row-{pid(follow_up)}".*?</tr>\s*<tr class="row-message">', again, re.S)
 
 
@@ -288,7 +279,7 @@ def test_done_without_a_note_is_refused_beside_the_row(social_follow_up, login_a
         "csrf_token": _token(client, "/followups"), "outcome": "done", "confirmed": "1",
         "note": "", "version": follow_up.version, "from_list": "followups"})
     shown = client.get(response.headers["Location"]).text
-    assert _placed(shown) == ["Say what was done."]
+    assert placed_messages(shown) == ["Say what was done."]
     db.session.refresh(follow_up)
     assert follow_up.status == FollowUpStatus.OPEN
 

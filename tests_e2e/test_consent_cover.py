@@ -3,23 +3,15 @@ a case marks the owning agencies that will not see its contact details, as
 the server names them beside the form, and leaves only that case's line."""
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
-
 from tests_e2e.test_daily import visit
-from tests_e2e.test_journey import no_errors, sign_in, submit, translated
+from tests_e2e.test_journey import schedule_meeting, sign_in, translated
 
 
 def test_choosing_the_case_marks_the_owners_that_will_not_see_contacts(new_page, live_app):
     page = new_page()
     sign_in(page, "coordinator.sokuluk")
     page.goto("/meetings/new?lang=ru")
-    form = page.locator("form.inline-form").first
-    form.locator('[name="scheduled_for"]').fill(f"{date.today() + timedelta(days=5)}T10:00")
-    form.locator('[name="place"]').fill("Сокулук, акимиат")
-    submit(form)
-    no_errors(page)
-    assert re.search(r"/meetings/[a-z2-7]{13}$", page.url), page.url
+    schedule_meeting(page, days_ahead=5)
     visit(page, page.url)
     decision = page.locator('form[action$="/decisions"]')
     cases = decision.locator('select[name="case"] option[value]:not([value=""])')

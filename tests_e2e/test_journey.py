@@ -83,6 +83,18 @@ def no_errors(page) -> None:
     assert page.locator(".error, .flash-error").count() == 0, page.content()[:3000]
 
 
+def schedule_meeting(page, days_ahead: int) -> None:
+    """From the new-meeting page, schedule one at 10:00 in ``days_ahead`` days;
+    the page is then the meeting's."""
+    form = page.locator("form.inline-form").first
+    day = date.today() + timedelta(days=days_ahead)
+    form.locator('[name="scheduled_for"]').fill(f"{day}T10:00")
+    form.locator('[name="place"]').fill("Сокулук, акимиат")
+    submit(form)
+    no_errors(page)
+    assert re.search(r"/meetings/[a-z2-7]{13}$", page.url), page.url
+
+
 def register_case(page, app=None) -> str:
     """The intake form filled in; with ``app``, its languages checked too."""
     page.goto("/cases/new")
@@ -186,12 +198,7 @@ def test_a_case_from_intake_to_the_committee_and_the_report(new_page, live_app, 
     # The committee meets about the case and prints the minutes.
     coordinator.goto("/meetings/new")
     check_languages(coordinator, live_app)
-    form = coordinator.locator("form.inline-form").first
-    form.locator('[name="scheduled_for"]').fill(f"{date.today() + timedelta(days=3)}T10:00")
-    form.locator('[name="place"]').fill("Сокулук, акимиат")
-    submit(form)
-    no_errors(coordinator)
-    assert re.search(r"/meetings/[a-z2-7]{13}$", coordinator.url), coordinator.url
+    schedule_meeting(coordinator, days_ahead=3)
     check_languages(coordinator, live_app)
     agenda = coordinator.locator('form[action$="/agenda"]')
     agenda.locator('[name="reference"]').fill(reference)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from coordination.accounts.models import User
 from coordination.agencies.models import Agency
@@ -34,7 +34,30 @@ class MediaType(enum.StrEnum):
     PNG = "image/png"
 
 
-class CaseDocument(db.Model):
+class StoredFile:
+    """What every stored file has, of a case or of a meeting: its type, the
+    content's media type, where the bytes are, and who uploaded it."""
+
+    kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind))
+    media_type: Mapped[MediaType] = mapped_column(enum_type(MediaType))
+    #: Random name in the store; never derived from the uploaded name.
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @declared_attr
+    def agency(cls) -> Mapped[Agency]:
+        return relationship()
+
+    @declared_attr
+    def uploaded_by(cls) -> Mapped[User]:
+        return relationship()
+
+
+class CaseDocument(StoredFile, db.Model):
     """One stored file. The bytes live in the document store under
     ``stored_name`` (random); the row holds who, when, what kind."""
 
@@ -44,28 +67,17 @@ class CaseDocument(db.Model):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("protection_orders.id"))
-    kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind))
-    media_type: Mapped[MediaType] = mapped_column(enum_type(MediaType))
     #: The name shown and offered on download: the uploaded name without any
     #: path, its extension set by the content. It may name the survivor.
     title: Mapped[str] = mapped_column(sa.String(160), info=personal(PersonalKind.FREE_TEXT))
-    #: Random name in the store; never derived from the uploaded name.
-    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
-    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship()
-    agency: Mapped[Agency] = relationship()
-    uploaded_by: Mapped[User] = relationship()
     #: What the document is about, shown next to it on the case page.
     person: Mapped[Person | None] = relationship()
     order: Mapped[ProtectionOrder | None] = relationship()
 
 
-class MeetingDocument(db.Model):
+class MeetingDocument(StoredFile, db.Model):
     """A file of a committee meeting (a signed attendance sheet, a letter to
     the committee, a copy of an order discussed). Read by the members of the
     committee that holds the meeting, as the meeting itself is (policy).
@@ -76,21 +88,10 @@ class MeetingDocument(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
-    kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind))
-    media_type: Mapped[MediaType] = mapped_column(enum_type(MediaType))
     #: The meeting's day, the type and the extension set by the content
     #: (``2026-12-10-court_decision.pdf``), never the uploaded name: a
     #: committee's record carries no names (the minutes hold references only),
     #: and a file name is where a survivor's name would slip in.
     title: Mapped[str] = mapped_column(sa.String(160))
-    #: Random name in the store; never derived from the uploaded name.
-    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
-    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting: Mapped[Meeting] = relationship()
-    agency: Mapped[Agency] = relationship()
-    uploaded_by: Mapped[User] = relationship()

@@ -1,7 +1,6 @@
 """Flask extensions, created unbound here and bound in ``create_app``."""
 from __future__ import annotations
 
-from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -9,6 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from coordination.catalogue import Babel
 from coordination.replica.session import RoutingSession
 
 #: Constraint names are fixed so that Alembic revisions can name what they drop.
@@ -31,4 +31,4 @@ db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = Babel()  # Flask-Babel's, with the catalogue found once per request

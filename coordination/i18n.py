@@ -155,6 +155,7 @@ def init_app(app: Flask) -> None:
         "BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "coordination" / "translations")
     )
     babel.init_app(app, locale_selector=select_locale)
+    babel.install_template_callables(app)
     app.before_request(_remember_requested_language)
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES, current_language=current_language,

@@ -21,6 +21,7 @@ import base64
 import hashlib
 import hmac
 import re
+from functools import lru_cache
 
 from flask import current_app
 from werkzeug.routing import BaseConverter
@@ -32,23 +33,32 @@ _TOKEN = re.compile(r"[a-z2-7]{13}")
 _ROUNDS = 4
 
 
-def _round_keys(kind: str) -> list[bytes]:
-    secret = current_app.config["SECRET_KEY"].encode()
-    return [hmac.new(secret, f"public-id:{kind}:{n}".encode(), hashlib.sha256).digest()
-            for n in range(_ROUNDS)]
+def _round_keys(kind: str) -> tuple[bytes, ...]:
+    return _keys(current_app.config["SECRET_KEY"], kind)
+
+
+# A page writes dozens of links: the keys are derived once per secret and kind.
+@lru_cache(maxsize=64)
+def _keys(secret: str, kind: str) -> tuple[bytes, ...]:
+    return tuple(hmac.digest(secret.encode(), f"public-id:{kind}:{n}".encode(), hashlib.sha256)
+                 for n in range(_ROUNDS))
 
 
 def _f(key: bytes, half: int) -> int:
-    return int.from_bytes(hmac.new(key, half.to_bytes(4, "big"), hashlib.sha256).digest()[:4],
-                          "big")
+    return int.from_bytes(hmac.digest(key, half.to_bytes(4, "big"), hashlib.sha256)[:4], "big")
 
 
 def encode(kind: str, record_id: int) -> str:
     """The URL token of record ``record_id`` of ``kind``."""
     if not 0 <= record_id < 1 << _ID_BITS:
         raise ValueError("record id out of range")
+    return _encode(_round_keys(kind), record_id)
+
+
+@lru_cache(maxsize=4096)
+def _encode(keys: tuple[bytes, ...], record_id: int) -> str:
     left, right = record_id >> 32, record_id & 0xFFFFFFFF
-    for key in _round_keys(kind):
+    for key in keys:
         left, right = right, left ^ _f(key, right)
     block = (left << 32 | right).to_bytes(8, "big")
     return base64.b32encode(block).decode().rstrip("=").lower()

@@ -83,7 +83,8 @@ def test_follow_up_form_without_consent_links_to_the_consent_form(new_case, logi
 
 def test_the_marker_is_translated(new_case, login_as):
     case = new_case()
-    page = login_as("coordinator.sokuluk").get(f"/cases/{pid(case)}?lang=ru&form=add-follow-up").text
+    page = login_as("coordinator.sokuluk").get(
+        f"/cases/{pid(case)}?lang=ru&form=add-follow-up").text
     assert MARKER not in page
     assert "(не увидит контактные данные)" in page
 

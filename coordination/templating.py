@@ -8,6 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from coordination import policy
+from coordination.cases.page import form_wanted, refused_actions
 from coordination.counts import Capped, count_format
 from coordination.followups.services import open_count
 from coordination.labels import label
@@ -79,9 +80,14 @@ def open_if_refused(action: str) -> Markup:
     """The attributes of the ``<details>`` around the form posting to
     ``action``: open (and marked, for the script to put the messages in it)
     when a step posted from it was just refused; closed otherwise."""
-    refused = [message for category, message
-               in get_flashed_messages(with_categories=True) if category == REFUSED_FORM]
-    return Markup(" open data-refused") if action in refused else Markup("")
+    return Markup(" open data-refused") if action in refused_actions() else Markup("")
+
+
+def open_on_demand(action: str) -> Markup:
+    """The attributes of the ``<details>`` around a case page form drawn on
+    demand (:func:`coordination.cases.page.form_wanted`): open, and marked
+    as :func:`open_if_refused` marks it when its step was just refused."""
+    return Markup(" open data-refused") if action in refused_actions() else Markup(" open")
 
 
 def init_app(app: Flask) -> None:
@@ -91,5 +97,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["token_of"] = token
     app.jinja_env.globals["shown_messages"] = shown_messages
     app.jinja_env.globals["open_if_refused"] = open_if_refused
+    app.jinja_env.globals["open_on_demand"] = open_on_demand
+    app.jinja_env.globals["form_wanted"] = form_wanted
     app.context_processor(_navigation)
     app.before_request(_forget_badges)

@@ -47,6 +47,11 @@ CASE_LIST_BOUND = 10
 INBOX_BOUND = 12
 HOME_BOUND = 21
 CASE_PAGE_BOUND = 28
+#: The case page of the lead agency, which may use most forms: each form is
+#: built (its choices read) only when asked for (``?form=<key>``), so the
+#: follow-up form's staff and the transfer's districts are read only then
+#: (2026-12-07; before, with every form built: 30).
+LEAD_CASE_PAGE_BOUND = 28
 #: The reports page runs one GROUP BY per series of figures of the report (about
 #: 35 for its 21 tables), the population lookups and the settings, whatever the data.
 REPORTS_BOUND = 80
@@ -164,6 +169,23 @@ def test_case_page_with_one_referral_and_with_many(login_as, user):
     db.session.commit()
     counts.append(statements_to_open(client, url))
     _same_and_bounded(counts, CASE_PAGE_BOUND)
+
+
+def test_the_lead_s_case_page_reads_a_form_s_choices_only_when_it_is_asked_for(login_as, user):
+    police = user("police.sokuluk")
+    case = db.session.scalars(sa.select(Case).where(
+        Case.lead_agency_id == police.agency_id, Case.status != CaseStatus.CLOSED,
+        ~Case.transfers.any()).order_by(Case.id)).first()
+    client = login_as("police.sokuluk")
+    url = f"/cases/{pid(case)}"
+    plain = statements_to_open(client, url)
+    assert plain == statements_to_open(client, url)
+    _same_and_bounded([plain], LEAD_CASE_PAGE_BOUND)
+    page = client.get(url).text
+    assert 'id="add-follow-up"' in page and 'id="propose-transfer"' in page  # its openers
+    # One form drawn: its own choices, one statement each.
+    assert statements_to_open(client, f"{url}?form=add-follow-up") == plain + 1
+    assert statements_to_open(client, f"{url}?form=propose-transfer") == plain + 1
 
 
 def test_case_page_of_a_former_party_with_few_and_many_own_items(login_as, user, agency):

@@ -21,7 +21,7 @@ def test_a_document_round_trips_and_the_summary_prints_in_kyrgyz(new_page, live_
     sign_in(coordinator, "coordinator.sokuluk")
     case_path = register_case(coordinator).removeprefix(base_url)
 
-    upload = open_form(coordinator.locator('form[action$="/documents"]'))
+    upload = open_form(coordinator, "attach-document")
     upload.locator('select[name="kind"]').select_option("certificate")
     upload.locator('input[name="file"]').set_input_files(
         {"name": "справка Айгүл.pdf", "mimeType": "application/pdf", "buffer": PDF})
@@ -36,7 +36,7 @@ def test_a_document_round_trips_and_the_summary_prints_in_kyrgyz(new_page, live_
     assert download.headers["x-content-type-options"] == "nosniff"
 
     # A renamed executable is refused with a message, and nothing is listed.
-    upload = open_form(coordinator.locator('form[action$="/documents"]'))
+    upload = open_form(coordinator, "attach-document")
     upload.locator('input[name="file"]').set_input_files(
         {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00" * 64})
     submit(upload)
@@ -62,9 +62,9 @@ def test_the_printed_case_page_has_no_forms_and_a_confidentiality_header(
     register_case(coordinator)
     header = coordinator.locator(".print-header")
     contact = coordinator.locator("td.restricted-contact").first
-    # On screen: the forms (one opened from its summary), the navigation and
+    # On screen: the forms (one opened from its link), the navigation and
     # the survivor's phone, no header.
-    form = open_form(coordinator.locator("main details.form-disclosure form").first)
+    form = open_form(coordinator, "add-person")
     assert form.is_visible()
     assert contact.is_visible() and "+996 555 123456" in contact.inner_text()
     assert not header.is_visible()

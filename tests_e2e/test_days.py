@@ -22,7 +22,7 @@ import pytest
 
 from tests_e2e.accessibility import DESKTOP, PHONE, check_both_widths
 from tests_e2e.conftest import OUTPUT
-from tests_e2e.test_journey import form_summary, sign_in, translated
+from tests_e2e.test_journey import form_opener, sign_in, translated
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -62,10 +62,13 @@ class Day:
         else:
             locator.click()
 
-    def open_form(self, form):
-        """Open the form's ``<details>`` on the case page (a click on its
-        summary: the forms are closed until asked for); returns the form."""
-        self.click(form_summary(form), navigates=False)
+    def open_form(self, key: str):
+        """Follow the opener link of the case page's form ``key`` (a click
+        and a page load: each form is drawn only when asked for); returns
+        the form, drawn open."""
+        self.click(form_opener(self.page, key))
+        form = self.page.locator(f"details#{key}[open] form")
+        assert form.is_visible(), key
         return form
 
     def choose(self, select, **option) -> None:
@@ -125,14 +128,14 @@ def test_a_case_through_the_coordinator_police_and_social_worker(new_page, live_
     case_path = coordinator.page.url.removeprefix(base_url).split("#")[0].split("?")[0]
     reference = re.search(r"DV-\d{4}-[0-9A-Z]{6}",
                           coordinator.page.locator("h1").first.inner_text()).group(0)
-    consent = coordinator.open_form(coordinator.page.locator('form[action$="/consent"]'))
+    consent = coordinator.open_form("record-consent")
     for kind in ("police", "social"):
         coordinator.tick(consent.locator(f'input[name="agency_types"][value="{kind}"]'))
     coordinator.tick(consent.locator('input[name="statistics"]'))
     coordinator.click(consent.get_by_role("button").last)
-    section = coordinator.page.locator("section:has(form[action$='/consent'])").get_attribute("id")
+    section = coordinator.page.locator("section:has(#record-consent)").get_attribute("id")
     coordinator.message_in(section)
-    referral = coordinator.open_form(coordinator.page.locator('form[action$="/referrals"]'))
+    referral = coordinator.open_form("send-referral")
     to_agency = referral.locator('select[name="to_agency"]')
     police_label = next(label for label in to_agency.locator("option").all_inner_texts()
                         if "ОВД" in label)
@@ -143,7 +146,7 @@ def test_a_case_through_the_coordinator_police_and_social_worker(new_page, live_
     coordinator.record()
 
     # A follow-up for social protection, due in two days (typed dd.mm.yyyy).
-    follow_up = coordinator.open_form(coordinator.page.locator('form[action$="/followups"]'))
+    follow_up = coordinator.open_form("add-follow-up")
     follow_up.locator('[name="action"]').fill("Үйгө баруу, жөлөкпулду текшерүү")
     owner = follow_up.locator('select[name="owner_agency"]')
     coordinator.choose(owner, label=next(label for label in owner.locator("option")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests_e2e.accessibility import check_both_widths
 from tests_e2e.test_daily import PHONE, visit
-from tests_e2e.test_journey import open_form, sign_in, translated
+from tests_e2e.test_journey import form_opener, open_form, sign_in, translated
 
 
 def test_a_follow_up_is_marked_done_in_the_list_and_undone(new_page, live_app):
@@ -61,11 +61,11 @@ def test_the_person_responsible_follows_the_chosen_agency(new_page):
     for link in links:  # the first case the committee may still plan (not closed)
         page.goto(link)
         check_both_widths(page)
-        form = page.locator('form[action$="/followups"]')
-        if form.count():
+        if form_opener(page, "add-follow-up").count():
             break
-    assert form.count(), "one of the committee's newest cases is open"
-    open_form(form)
+    assert form_opener(page, "add-follow-up").count(), \
+        "one of the committee's newest cases is open"
+    form = open_form(page, "add-follow-up")
     agencies = form.locator('select[name="owner_agency"] option')
     for index in range(min(agencies.count(), 3)):
         value = agencies.nth(index).get_attribute("value")

@@ -58,16 +58,21 @@ def choose(form, name: str, containing: str) -> None:
     select.select_option(label=matches[0])
 
 
-def form_summary(form):
-    """The summary that opens the ``<details>`` a case page's form is kept
-    closed in (issue 15: forms closed until asked for)."""
-    return form.locator("xpath=ancestor::details[1]/summary")
+def form_opener(page, key: str):
+    """The link drawn in place of the case page's form ``key`` (issue 17:
+    each form is drawn only when asked for, ``?form=<key>``)."""
+    return page.locator(f".form-opener#{key} > a")
 
 
-def open_form(form):
-    """Open the form's ``<details>`` (when closed) and return the form."""
-    if form.locator("xpath=ancestor::details[1][not(@open)]").count():
-        form_summary(form).click()
+def open_form(page, key: str):
+    """Follow the opener link of the case page's form ``key`` (a page load)
+    and return the form, drawn open on the page it leads to."""
+    with page.expect_navigation():
+        form_opener(page, key).click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"form={key}#{key}")
+    form = page.locator(f"details#{key}[open] form")
+    assert form.is_visible(), key
     return form
 
 
@@ -140,13 +145,13 @@ def test_a_case_from_intake_to_the_committee_and_the_report(new_page, live_app, 
 
     # Consent to share with the police and social protection (a follow-up
     # owned by an agency needs it as a referral does), then the referral.
-    consent = open_form(coordinator.locator('form[action$="/consent"]'))
+    consent = open_form(coordinator, "record-consent")
     consent.locator('input[name="agency_types"][value="police"]').check()
     consent.locator('input[name="agency_types"][value="social"]').check()
     consent.locator('input[name="statistics"]').check()
     submit(consent)
     no_errors(coordinator)
-    referral = open_form(coordinator.locator('form[action$="/referrals"]'))
+    referral = open_form(coordinator, "send-referral")
     choose(referral, "to_agency", "ОВД")
     referral.locator('select[name="service"]').select_option("police_protection")
     submit(referral)
@@ -163,7 +168,7 @@ def test_a_case_from_intake_to_the_committee_and_the_report(new_page, live_app, 
     step = police.locator('form.step-form:has(button[value="accept"])').first
     submit(step, "accept")
     no_errors(police)
-    order = open_form(police.locator('form[action$="/orders"]'))
+    order = open_form(police, "record-order")
     order.locator('select[name="kind"]').select_option("temporary")
     submit(order)
     no_errors(police)
@@ -172,7 +177,7 @@ def test_a_case_from_intake_to_the_committee_and_the_report(new_page, live_app, 
     # A follow-up for social protection, completed by the social worker.
     coordinator.goto(case_path)
     check_both_widths(coordinator)
-    follow_up = open_form(coordinator.locator('form[action$="/followups"]'))
+    follow_up = open_form(coordinator, "add-follow-up")
     follow_up.locator('[name="action"]').fill("Home visit and benefits check")
     choose(follow_up, "owner_agency", "социального")
     follow_up.locator('[name="due_on"]').fill((date.today() + timedelta(days=7)).isoformat())

@@ -98,7 +98,7 @@ def test_focus_goes_to_the_message_where_the_user_acted(new_page, base_url):
     register_case(page)
     page.goto(page.url + "?lang=en")
     check_both_widths(page)
-    form = open_form(page.locator('form[action$="/followups"]'))
+    form = open_form(page, "add-follow-up")
     form.locator('[name="action"]').fill("Home visit")
     form.locator('select[name="owner_agency"]').select_option(index=1)
     due = date.today() + timedelta(days=5)
@@ -159,12 +159,17 @@ def test_on_a_phone_the_section_links_are_tabs(new_page, base_url):
     assert not page.locator("#summary").is_visible()
     check_accessibility(page)
 
-    # "What your agency should do next" leads to its form, opened, in its tab.
+    # "What your agency should do next" leads to the page drawing its form
+    # (?form=<key>), opened, in its tab.
     page.goto(case_path + "?lang=en")
     step = page.locator("#next-step a")
-    target = step.get_attribute("href")
-    step.click()
-    page.wait_for_function(f"() => location.hash === '{target}'")
+    href = step.get_attribute("href")
+    key = href.split("#", 1)[1]
+    assert href.endswith(f"?form={key}#{key}"), href
+    with page.expect_navigation():
+        step.click()
+    page.wait_for_function(f"() => location.hash === '#{key}'")
+    target = f"#{key}"
     form = page.locator(target)
     assert form.evaluate("d => d.tagName") == "DETAILS" and form.get_attribute("open") is not None
     shown = page.evaluate(_SHOWN_SECTIONS_JS)

@@ -82,7 +82,7 @@ def test_duplicate_search_and_transfer(new_page, base_url):
     # The case moves to Kara-Suu ...
     coordinator.goto(case_path)
     check_both_widths(coordinator)
-    propose = open_form(coordinator.locator('form[action$="/transfer"]'))
+    propose = open_form(coordinator, "propose-transfer")
     choose(propose, "to_district", "Kara-Suu")
     submit(propose)
     no_errors(coordinator)
@@ -101,7 +101,7 @@ def test_duplicate_search_and_transfer(new_page, base_url):
     assert "Kara-Suu" in karasuu.locator("main").inner_text()
 
     # ... and back to Sokuluk; Kara-Suu keeps reading it while it is open.
-    back = open_form(karasuu.locator('form[action$="/transfer"]'))
+    back = open_form(karasuu, "propose-transfer")
     choose(back, "to_district", "Sokuluk")
     submit(back)
     no_errors(karasuu)

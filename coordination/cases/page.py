@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import current_app, get_flashed_messages, request
 
 from coordination import policy
 from coordination.accounts.models import User
 from coordination.cases.models import Case
+from coordination.pipeline import REFUSED_FORM
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,27 @@ class CasePage:
     #: What the viewer's agency should do next, from what the sections
     #: loaded (``coordination/next_step.py``, handed over like the sections).
     next_step: object | None = None
+
+
+#: The query parameter naming the one action form the case page draws
+#: (``?form=send-referral``), by the id of the element it is drawn in.
+FORM_PARAMETER = "form"
+
+
+def refused_actions() -> list[str]:
+    """The action URLs of the forms whose step was just refused (read from
+    the flashed messages, which the request keeps once read)."""
+    return [message for category, message
+            in get_flashed_messages(with_categories=True) if category == REFUSED_FORM]
+
+
+def form_wanted(key: str, action: str) -> bool:
+    """Whether the case page draws the form ``key`` (posting to ``action``)
+    on this request: asked for by its opener link (``?form=key``), or its
+    step was just refused (drawn again beside its messages). Otherwise the
+    page draws only the opener: building and drawing every form cost about
+    a third of the page (docs/decisions.md). Any other value draws nothing."""
+    return request.args.get(FORM_PARAMETER) == key or action in refused_actions()
 
 
 def sections() -> tuple[CaseSection, ...]:

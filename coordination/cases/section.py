@@ -3,7 +3,7 @@ actions, the people, the incidents and the timeline."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import request
+from flask import request, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
 from coordination import policy
@@ -16,7 +16,7 @@ from coordination.cases.models import (
     TimelineEvent,
     gendered_reporter,
 )
-from coordination.cases.page import CaseSection
+from coordination.cases.page import CaseSection, form_wanted
 from coordination.cases.timeline import detail_lines
 from coordination.extensions import db
 from coordination.public_ids import decode
@@ -57,14 +57,22 @@ def lead_form(user, case: Case, display: bool = False) -> ReassignLeadForm:
 
 
 def _summary(user, case, can):
+    may_change = can(policy.Action.CHANGE_CASE_STATUS, case)
+    # The serving agencies are read once per request (the referrals' receivers too).
+    may_hand_over = can(policy.Action.REASSIGN_LEAD, case) and any(
+        a.id != case.lead_agency_id for a in services.lead_candidates(case))
+    # Each form is built only when drawn (form_wanted); its opener is drawn
+    # when the user may act (``may_open``, the forms' keys).
     return {
         # The case's current risk is the new territory's assessment: a former
         # party reads the identity of the case and its own assessments only.
         "whole": can(policy.Action.READ_WHOLE_CASE, case),
-        "status_form": status_form(user, case, display=True)
-        if can(policy.Action.CHANGE_CASE_STATUS, case) else None,
-        "lead_form": lead_form(user, case, display=True)
-        if can(policy.Action.REASSIGN_LEAD, case) else None,
+        "may_open": {key for key, may in (("change-status", may_change),
+                                          ("hand-over-lead", may_hand_over)) if may},
+        "status_form": status_form(user, case, display=True) if may_change and form_wanted(
+            "change-status", url_for("cases.change_status", case_id=case.id)) else None,
+        "lead_form": lead_form(user, case, display=True) if may_hand_over and form_wanted(
+            "hand-over-lead", url_for("cases.reassign_lead", case_id=case.id)) else None,
     }
 
 
@@ -111,7 +119,9 @@ def _people(user, case, can):
             # Contact fields are corrected only by who may see them.
             "correcting": correcting.id if correcting else None,
             "correction": correction_form(correcting, restricted) if correcting else None,
-            "add_form": add_person_form(user, case, display=True) if correct else None}
+            "may_open": {"add-person"} if correct else set(),
+            "add_form": add_person_form(user, case, display=True) if correct and form_wanted(
+                "add-person", url_for("cases.add_person", case_id=case.id)) else None}
 
 
 def incident_correction_form(user, incident: Incident, display: bool = False
@@ -143,10 +153,12 @@ def load_incident(user, incident_id: int) -> Incident:
 
 def _incidents(user, case, can):
     survivor = next((p for p in case.people if p.role.value == "survivor"), None)
+    may_record = can(policy.Action.RECORD_INCIDENT, case)
     return {"reporter": lambda incident: gendered_reporter(
                 incident.reported_by, survivor.sex if survivor else None),
-            "form": NewIncidentForm(formdata=None)
-            if can(policy.Action.RECORD_INCIDENT, case) else None,
+            "may_open": {"record-incident"} if may_record else set(),
+            "form": NewIncidentForm(formdata=None) if may_record and form_wanted(
+                "record-incident", url_for("cases.record_incident", case_id=case.id)) else None,
             # Who may correct which incident: a link each; the form of the one
             # asked for (``?correct_incident=``) alone, as for people.
             "may_correct": {i.id for i in case.incidents

@@ -1,8 +1,10 @@
 """The documents section of the case page: the list and the upload form."""
 from __future__ import annotations
 
+from flask import url_for
+
 from coordination import policy
-from coordination.cases.page import CaseSection
+from coordination.cases.page import CaseSection, form_wanted
 from coordination.documents.services import readable_documents
 from forms.documents import MeetingUploadForm, UploadForm
 from forms.fields import choices
@@ -27,11 +29,14 @@ def meeting_upload_form(user, meeting, display: bool = False) -> MeetingUploadFo
 
 def _build(user, case, can):
     documents = readable_documents(user, case)
-    form = upload_form(user, case, display=True) \
-        if can(policy.Action.ATTACH_DOCUMENT, case) else None
-    if not documents and form is None:
+    may_attach = can(policy.Action.ATTACH_DOCUMENT, case)
+    if not documents and not may_attach:
         return None
-    return {"documents": documents, "form": form}
+    # The form only when drawn (form_wanted).
+    form = upload_form(user, case, display=True) if may_attach and form_wanted(
+        "attach-document", url_for("documents.upload", case_id=case.id)) else None
+    return {"documents": documents, "form": form,
+            "may_open": {"attach-document"} if may_attach else set()}
 
 
 section = CaseSection("documents", "documents/section.html", _build)

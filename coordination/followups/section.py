@@ -1,14 +1,14 @@
 """The action plan (follow-ups) section of the case page."""
 from __future__ import annotations
 
-from flask import request
+from flask import request, url_for
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from coordination import policy
 from coordination.agencies.models import Agency
 from coordination.cases.models import Case
-from coordination.cases.page import CaseSection
+from coordination.cases.page import CaseSection, form_wanted
 from coordination.consent.services import consent_cover
 from coordination.followups.models import FollowUp, FollowUpStatus
 from coordination.followups.services import (
@@ -106,8 +106,12 @@ def _shown_form(case: Case):
 
 
 def _build(user, case, can):
-    form, cover = _shown_form(case) if can(policy.Action.ADD_FOLLOW_UP, case) else (None, None)
+    may_add = can(policy.Action.ADD_FOLLOW_UP, case)
+    # The form (its owners, their staff and the consent's cover) only when drawn.
+    form, cover = _shown_form(case) if may_add and form_wanted(
+        "add-follow-up", url_for("followups.add", case_id=case.id)) else (None, None)
     return {
+        "may_open": {"add-follow-up"} if may_add else set(),
         "form": form,
         "cover": cover,
         "marker": WITHOUT_CONTACTS,

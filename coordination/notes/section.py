@@ -1,8 +1,10 @@
 """The notes section of the case page."""
 from __future__ import annotations
 
+from flask import url_for
+
 from coordination import policy
-from coordination.cases.page import CaseSection
+from coordination.cases.page import CaseSection, form_wanted
 from coordination.models_base import utcnow
 from coordination.notes.services import edit_window, readable_notes, still_editable
 from forms.notes import EditNoteForm, NoteForm
@@ -29,10 +31,14 @@ def _build(user, case, can):
     window = edit_window()  # one query for the page, not one per note
     editable = {n.id: edit_form(user, n, display=True) for n in notes
                 if can(policy.Action.EDIT_NOTE, n) and still_editable(n, now, window)}
-    form = note_form(display=True) if can(policy.Action.ADD_NOTE, case) else None
-    if not notes and form is None:
+    may_add = can(policy.Action.ADD_NOTE, case)
+    if not notes and not may_add:
         return None
-    return {"notes": notes, "form": form, "edit_forms": editable}
+    # The form only when drawn (form_wanted).
+    form = note_form(display=True) if may_add and form_wanted(
+        "write-note", url_for("notes.add", case_id=case.id)) else None
+    return {"notes": notes, "form": form, "edit_forms": editable,
+            "may_open": {"write-note"} if may_add else set()}
 
 
 section = CaseSection("notes", "notes/section.html", _build)

@@ -1,11 +1,12 @@
 """The correctional programme section of the case page."""
 from __future__ import annotations
 
+from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from coordination import policy
 from coordination.cases.models import Case
-from coordination.cases.page import CaseSection
+from coordination.cases.page import CaseSection, form_wanted
 from coordination.programmes.models import CorrectionalProgramme
 from coordination.programmes.services import STEPS, providers
 from forms.fields import choices
@@ -26,11 +27,16 @@ def programme_steps(user, programme: CorrectionalProgramme) -> list[str]:
 
 
 def _build(user, case, can):
-    form = refer_form(user, case, display=True) if can(policy.Action.REFER, case) else None
+    # The providers are among the serving agencies, read once per request.
+    may_refer = can(policy.Action.REFER, case) and bool(providers(case))
+    steps = {p.id: programme_steps(user, p) for p in case.programmes}
     return {
-        "form": form if form is not None and form.provider.choices else None,
-        "steps": {p.id: programme_steps(user, p) for p in case.programmes},
-        "step_form": ProgrammeStepForm(formdata=None),
+        "may_open": {"refer-to-programme"} if may_refer else set(),
+        # Built only when drawn (form_wanted).
+        "form": refer_form(user, case, display=True) if may_refer and form_wanted(
+            "refer-to-programme", url_for("programmes.refer", case_id=case.id)) else None,
+        "steps": steps,
+        "step_form": ProgrammeStepForm(formdata=None) if any(steps.values()) else None,
     }
 
 

@@ -1,13 +1,13 @@
 """The protection orders section of the case page."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import to_user_timezone
 from sqlalchemy.orm import selectinload
 
 from coordination import policy
 from coordination.cases.models import Case
-from coordination.cases.page import CaseSection
+from coordination.cases.page import CaseSection, form_wanted
 from coordination.models_base import utcnow
 from coordination.protection.models import OrderKind, OrderStatus, ProtectionOrder
 from forms.fields import choices
@@ -48,7 +48,10 @@ def _build(user, case, can):
     recordable = any(can(action, case) for _kind, action in KIND_ACTIONS)
     active = any(o.status(now) == OrderStatus.ACTIVE for o in case.protection_orders)
     return {
-        "form": order_form(user, case, display=True) if recordable else None,
+        "may_open": {"record-order"} if recordable else set(),
+        # Built only when drawn (form_wanted).
+        "form": order_form(user, case, display=True) if recordable and form_wanted(
+            "record-order", url_for("protection.record", case_id=case.id)) else None,
         "steps": {order.id: order_steps(user, order, now) for order in case.protection_orders},
         "violation_form": ViolationForm(formdata=None) if active else None,
         "warning_hours": current_app.config["ORDER_WARNING_HOURS"],

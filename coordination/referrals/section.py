@@ -1,13 +1,13 @@
 """The referrals section of the case page."""
 from __future__ import annotations
 
-from flask import request
+from flask import request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from coordination import policy
 from coordination.cases.models import Case
-from coordination.cases.page import CaseSection
+from coordination.cases.page import CaseSection, form_wanted
 from coordination.consent.services import consent_cover
 from coordination.models_base import utcnow
 from coordination.referrals.models import FINAL_STATUSES, Referral, ReferralService
@@ -67,9 +67,13 @@ def step_action(referral: Referral) -> policy.Action:
 def _build(user, case, can):
     # The receivers, also listed with what each offers (the referral directory).
     targets = referral_targets(user, case) if can(policy.Action.REFER, case) else []
+    # The form (its choices, what the consent covers) only when drawn.
+    wanted = bool(targets) and form_wanted(
+        "send-referral", url_for("referrals.send", case_id=case.id))
     return {
-        "cover": consent_cover(case),
-        "form": send_form(user, case, display=True, targets=targets) if targets else None,
+        "may_open": {"send-referral"} if targets else set(),
+        "cover": consent_cover(case) if wanted else None,
+        "form": send_form(user, case, display=True, targets=targets) if wanted else None,
         "receivers": targets,
         "steps": {r.id: referral_steps(user, r) for r in case.referrals},
         "now": utcnow(),

@@ -1,11 +1,12 @@
 """The risk assessment section of the case page."""
 from __future__ import annotations
 
+from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from coordination import labels, policy
 from coordination.cases.models import Case
-from coordination.cases.page import CaseSection
+from coordination.cases.page import CaseSection, form_wanted
 from coordination.risk.models import RiskAssessment
 from coordination.risk.services import questions
 from forms.fields import choices
@@ -33,7 +34,11 @@ def risk_factors(assessment: RiskAssessment | None) -> list[str]:
 
 def _build(user, case, can):
     latest = case.risk_assessments[-1] if case.risk_assessments else None
-    return {"form": risk_form(display=True) if can(policy.Action.ASSESS_RISK, case) else None,
+    may_assess = can(policy.Action.ASSESS_RISK, case)
+    # The checklist only when drawn (form_wanted).
+    return {"may_open": {"assess-risk"} if may_assess else set(),
+            "form": risk_form(display=True) if may_assess and form_wanted(
+                "assess-risk", url_for("risk.assess", case_id=case.id)) else None,
             "factors": risk_factors(latest)}
 
 

@@ -1,8 +1,10 @@
 """The safety plan section of the case page: the lead and consented agencies only."""
 from __future__ import annotations
 
+from flask import url_for
+
 from coordination import policy
-from coordination.cases.page import CaseSection
+from coordination.cases.page import CaseSection, form_wanted
 from coordination.safety.models import PARTS
 from coordination.safety.services import plan_of
 from forms.safety import SafetyPlanForm
@@ -15,15 +17,22 @@ def plan_form(user=None, case=None, display: bool = False) -> SafetyPlanForm:
     return SafetyPlanForm(formdata=None, obj=plan)
 
 
+def part_label(part: str) -> str:
+    """The label of a part of the plan, as its form names it, without
+    building the form (the plan is shown to more users than edit it)."""
+    return getattr(SafetyPlanForm, part).args[0]
+
+
 def _build(user, case, can):
     if not can(policy.Action.VIEW_SAFETY_PLAN, case):
         return None
     plan = plan_of(case)
-    form = plan_form(user, case, display=True) \
-        if can(policy.Action.EDIT_SAFETY_PLAN, case) else None
-    shown = form or SafetyPlanForm(formdata=None)
-    return {"plan": plan, "form": form,
-            "parts": [(part, shown[part].label.text) for part in PARTS]}
+    may_edit = can(policy.Action.EDIT_SAFETY_PLAN, case)
+    # The form only when drawn (form_wanted), filled with the plan read here.
+    form = SafetyPlanForm(formdata=None, obj=plan) if may_edit and form_wanted(
+        "write-safety-plan", url_for("safety.save", case_id=case.id)) else None
+    return {"plan": plan, "form": form, "may_open": {"write-safety-plan"} if may_edit else set(),
+            "parts": [(part, part_label(part)) for part in PARTS]}
 
 
 section = CaseSection("safety-plan", "safety/section.html", _build)

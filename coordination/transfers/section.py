@@ -1,11 +1,12 @@
 """The transfer section of the case page: proposals, answers, the form."""
 from __future__ import annotations
 
+from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from coordination import policy
 from coordination.cases.models import Case
-from coordination.cases.page import CaseSection
+from coordination.cases.page import CaseSection, form_wanted
 from coordination.i18n import current_language
 from coordination.transfers.models import CaseTransfer
 from coordination.transfers.services import destination_districts, pending_transfer
@@ -28,9 +29,13 @@ def _build(user, case, can):
     pending = pending_transfer(case)
     if not case.transfers and not may_propose:
         return None
+    may_open = may_propose and not pending
     return {
         "transfers": case.transfers,
-        "form": propose_form(user, case, display=True) if may_propose and not pending else None,
+        "may_open": {"propose-transfer"} if may_open else set(),
+        # Built (the districts read) only when drawn (form_wanted).
+        "form": propose_form(user, case, display=True) if may_open and form_wanted(
+            "propose-transfer", url_for("transfers.propose", case_id=case.id)) else None,
         "cancellable": pending if pending and policy.can(
             user, policy.Action.CANCEL_TRANSFER, pending, case_visible=True) else None,
     }

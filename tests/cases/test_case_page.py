@@ -4,8 +4,10 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
 import sqlalchemy as sa
 
+from coordination import policy
 from coordination.accounts.models import User
 from coordination.audit.models import AuditAction, AuditEvent
 from coordination.cases.models import Case
@@ -152,36 +154,106 @@ def _busy_case_led_by(agency_id: int) -> Case:
                                      len(c.referrals) + len(c.follow_ups), -c.id))
 
 
-#: The forms kept closed until asked for, by the id of their ``<details>``.
-_CLOSED_FORMS = {"change-status": "status", "add-person": "people", "record-consent": "consent",
-                 "assess-risk": "risk", "write-safety-plan": "safety-plan",
-                 "record-order": "orders", "refer-to-programme": "programmes",
-                 "send-referral": "referrals", "add-follow-up": "followups",
-                 "write-note": "notes", "attach-document": "documents",
-                 "propose-transfer": "transfer", "record-incident": "incidents"}
+#: The forms drawn on demand (``?form=<key>``), by the key naming them (the
+#: id of their ``<details>``, or of the opener drawn in its place), and the
+#: last segment of the URL each posts to.
+_ON_DEMAND = {"change-status": "status", "add-person": "people", "record-consent": "consent",
+              "assess-risk": "risk", "write-safety-plan": "safety-plan",
+              "record-order": "orders", "refer-to-programme": "programmes",
+              "send-referral": "referrals", "add-follow-up": "followups",
+              "write-note": "notes", "attach-document": "documents",
+              "propose-transfer": "transfer", "record-incident": "incidents"}
+
+#: The action that lets a user use each form (those the case page draws for
+#: any case the user may act on, whatever else it holds).
+_ACTIONS = {"change-status": policy.Action.CHANGE_CASE_STATUS,
+            "add-person": policy.Action.CORRECT_PEOPLE,
+            "record-consent": policy.Action.EDIT_CASE,
+            "assess-risk": policy.Action.ASSESS_RISK,
+            "write-safety-plan": policy.Action.EDIT_SAFETY_PLAN,
+            "add-follow-up": policy.Action.ADD_FOLLOW_UP,
+            "write-note": policy.Action.ADD_NOTE,
+            "attach-document": policy.Action.ATTACH_DOCUMENT,
+            "propose-transfer": policy.Action.PROPOSE_TRANSFER,
+            "record-incident": policy.Action.RECORD_INCIDENT}
 
 
-def test_the_case_page_forms_are_closed_until_asked_for(login_as, user):
-    """Issue 15: the page reads as a file; each form opens from its summary."""
-    police = user("police.sokuluk")
-    case = _busy_case_led_by(police.agency_id)
-    page = login_as("police.sokuluk").get(f"/cases/{pid(case)}").text
-    forms = _Forms(page).forms
-    for key, segment in _CLOSED_FORMS.items():
-        assert forms[f"/cases/{pid(case)}/{segment}"] == (False, key), key
-    # Every other form of the case itself, and every correction, too.
-    for action, details in forms.items():
-        if action.startswith(f"/cases/{pid(case)}/") or action.endswith("/correct"):
-            assert details is not None and details[0] is False, action
-    for key in _CLOSED_FORMS:
-        assert re.search(rf'<details class="form-disclosure" id="{key}">\s*<summary>', page), key
+def _openers(page: str) -> dict[str, str]:
+    """The opener links of a page: the key of the form -> the link's address."""
+    return dict(re.findall(
+        r'<div class="form-opener no-print" id="([\w-]+)"><a href="([^"]+)">', page))
 
 
-def test_a_refused_form_is_open_again_and_the_others_closed(login_as, user):
+def test_the_case_page_draws_its_forms_only_when_asked_for(login_as, user):
+    """Issue 17: the page draws no action form, an opener link in place of
+    each; the link draws the page with that form open, landing on it."""
     police = user("police.sokuluk")
     case = _busy_case_led_by(police.agency_id)
     client = login_as("police.sokuluk")
     page = client.get(f"/cases/{pid(case)}").text
+    forms = _Forms(page).forms
+    assert not any(action.startswith(f"/cases/{pid(case)}/") for action in forms), forms
+    assert "form-disclosure" not in page
+    openers = _openers(page)
+    assert set(openers) == set(_ON_DEMAND)
+    for key, segment in _ON_DEMAND.items():
+        assert openers[key] == f"/cases/{pid(case)}?form={key}#{key}"
+        drawn = client.get(openers[key].split("#")[0]).text
+        forms = _Forms(drawn).forms
+        assert forms[f"/cases/{pid(case)}/{segment}"] == (True, key), key
+        assert re.search(rf'<details class="form-disclosure" id="{key}" open>\s*<summary>',
+                         drawn), key
+        # That one alone: the others stay openers.
+        assert set(_openers(drawn)) == set(_ON_DEMAND) - {key}, key
+        assert [a for a in forms if a.startswith(f"/cases/{pid(case)}/")] == \
+            [f"/cases/{pid(case)}/{segment}"], key
+
+
+def test_a_form_asked_for_is_drawn_with_its_choices(login_as, user):
+    police = user("police.sokuluk")
+    case = _busy_case_led_by(police.agency_id)
+    page = login_as("police.sokuluk").get(f"/cases/{pid(case)}?form=send-referral").text
+    form = page.split('id="send-referral"', 1)[1].split("</details>", 1)[0]
+    receivers = re.findall(r'<option value="(\d+)"', form.split('name="to_agency"', 1)[1]
+                           .split("</select>", 1)[0])
+    assert receivers and all(int(a) != police.agency_id for a in receivers)
+    assert "answer within" in form  # the services, with the hours to answer
+    assert 'id="consent-covers"' in form
+
+
+def test_only_who_may_act_gets_the_openers(login_as, user):
+    """The opener of a form is drawn for whom the policy lets use it, and
+    asking for a form one may not use draws nothing."""
+    police = user("police.sokuluk")
+    case = _busy_case_led_by(police.agency_id)
+    health = user("health.sokuluk")
+    client = login_as("health.sokuluk")
+    openers = _openers(client.get(f"/cases/{pid(case)}").text)
+    for key, action in _ACTIONS.items():
+        may = policy.can(health, action, case)
+        assert (key in openers) == may, key
+    assert "change-status" not in openers and "add-follow-up" in openers  # both kinds seen
+    page = client.get(f"/cases/{pid(case)}?form=change-status").text
+    assert f"/cases/{pid(case)}/status" not in _Forms(page).forms
+    assert 'id="change-status"' not in page
+
+
+@pytest.mark.parametrize("value", ["", "nonsense", "change-status'><script>", "x" * 5000,
+                                   "send-referral#", "SEND-REFERRAL", "form"])
+def test_an_unknown_form_draws_none(login_as, user, value):
+    police = user("police.sokuluk")
+    case = _busy_case_led_by(police.agency_id)
+    response = login_as("police.sokuluk").get(f"/cases/{pid(case)}", query_string={"form": value})
+    assert response.status_code == 200
+    assert not any(a.startswith(f"/cases/{pid(case)}/") for a in _Forms(response.text).forms)
+    assert set(_openers(response.text)) == set(_ON_DEMAND)
+
+
+def test_a_refused_form_is_drawn_again_open_and_the_others_not(login_as, user):
+    police = user("police.sokuluk")
+    case = _busy_case_led_by(police.agency_id)
+    client = login_as("police.sokuluk")
+    page = client.get(f"/cases/{pid(case)}?form=add-follow-up").text
     # An empty follow-up: the form's own checks refuse it.
     response = client.post(f"/cases/{pid(case)}/followups", data={"csrf_token": csrf_token(page)})
     assert response.headers["Location"].endswith("#follow-ups")
@@ -191,21 +263,20 @@ def test_a_refused_form_is_open_again_and_the_others_closed(login_as, user):
     assert re.search(r'<details class="form-disclosure" id="add-follow-up" open data-refused>',
                      page)
     assert 'class="flash flash-error"' in page
-    for key, segment in _CLOSED_FORMS.items():
-        if key != "add-follow-up":
-            assert forms[f"/cases/{pid(case)}/{segment}"] == (False, key), key
-    # Drawn once: the next page has every form closed again.
-    forms = _Forms(client.get(f"/cases/{pid(case)}").text).forms
-    assert forms[f"/cases/{pid(case)}/followups"] == (False, "add-follow-up")
+    assert set(_openers(page)) == set(_ON_DEMAND) - {"add-follow-up"}
+    # Drawn once: the next page draws no form again.
+    page = client.get(f"/cases/{pid(case)}").text
+    assert f"/cases/{pid(case)}/followups" not in _Forms(page).forms
+    assert set(_openers(page)) == set(_ON_DEMAND)
 
-    # A rule of the service refuses (the status it already has): that form opens.
+    # A rule of the service refuses (the status it already has): that form is drawn.
     response = client.post(f"/cases/{pid(case)}/status", data={
         "csrf_token": csrf_token(page), "status": case.status.value, "version": case.version})
     page = client.get(response.headers["Location"]).text
     assert "The case already has this status." in page
     forms = _Forms(page).forms
     assert forms[f"/cases/{pid(case)}/status"] == (True, "change-status")
-    assert forms[f"/cases/{pid(case)}/followups"] == (False, "add-follow-up")
+    assert f"/cases/{pid(case)}/followups" not in forms
 
 
 def test_the_summary_says_what_the_viewer_s_agency_should_do_next(login_as, client):
@@ -242,7 +313,9 @@ def test_the_lead_is_asked_for_a_plan_of_a_high_risk_case_and_goes_to_its_form(l
         referral.to_agency_id = case.opening_agency_id if referral.to_agency_id == \
             police.agency_id else referral.to_agency_id
     db.session.flush()
-    page = login_as("police.sokuluk").get(f"/cases/{pid(case)}").text
+    client = login_as("police.sokuluk")
+    page = client.get(f"/cases/{pid(case)}").text
     line = page.split('id="next-step"', 1)[1].split("</p>", 1)[0]
-    assert '<a href="#add-follow-up">High risk and no open follow-up' in line
-    assert 'id="add-follow-up"' in page
+    href = f"/cases/{pid(case)}?form=add-follow-up#add-follow-up"
+    assert f'<a href="{href}">High risk and no open follow-up' in line
+    assert f"/cases/{pid(case)}/followups" in _Forms(client.get(href).text).forms

@@ -42,8 +42,9 @@ def test_one_case_on_the_agenda_marks_the_owners_and_lists_covered_types(
     assert marks[agency("SOKULUK-HEALTH").id] is False
     assert marks[agency("SOKULUK-POLICE").id] is True
     assert marks[agency("SOKULUK-COMMITTEE").id] is False
-    # The way to change it: the case's consent section, and its referrals.
-    assert f"/cases/{pid(case)}#consent" in form and f"/cases/{pid(case)}#referrals" in form
+    # The way to change it: the case page drawing its consent form, and its referral form.
+    assert f"/cases/{pid(case)}?form=record-consent#record-consent" in form
+    assert f"/cases/{pid(case)}?form=send-referral#send-referral" in form
     assert 'id="decision-contacts"' in form
 
 

@@ -260,3 +260,21 @@ def test_statistics_keep_each_unit_in_the_district_where_it_happened(moving_case
     assert {("case", sokuluk), ("survivor", sokuluk), ("incident", sokuluk),
             ("form", sokuluk), ("open_follow_up", karasuu)} <= where, where
     assert ("case", karasuu) not in where and ("incident", karasuu) not in where
+
+
+def test_asked_for_with_no_other_district_the_transfer_form_says_so(moving_case, login_as):
+    """The opener is drawn without reading the districts (issue 17): the form
+    asked for then says there is nowhere to move the case, and offers nothing."""
+    from coordination.territories.models import Territory, TerritoryLevel
+
+    case = moving_case
+    db.session.execute(sa.update(Territory).where(
+        Territory.level == TerritoryLevel.DISTRICT, Territory.id != case.district_id)
+        .values(active=False))
+    db.session.commit()
+    client = login_as("social.sokuluk")
+    assert 'id="propose-transfer"><a href=' in client.get(f"/cases/{pid(case)}").text
+    page = client.get(f"/cases/{pid(case)}?form=propose-transfer").text
+    drawn = page.split('id="propose-transfer"', 1)[1].split("</details>", 1)[0]
+    assert "There is no other active district to transfer the case to." in drawn
+    assert "<form" not in drawn

@@ -52,7 +52,7 @@ def case_with_an_accepted_health_referral(new_case, user, agency):
 def test_follow_up_form_lists_covered_types_and_marks_who_will_not_see_contacts(
         new_case, user, agency, login_as):
     case = case_with_an_accepted_health_referral(new_case, user, agency)
-    page = login_as("coordinator.sokuluk").get(f"/cases/{pid(case)}").text
+    page = login_as("coordinator.sokuluk").get(f"/cases/{pid(case)}?form=add-follow-up").text
     form = page[page.index('id="follow-ups"'):]
     covers = form[form.index('id="follow-up-consent-covers"'):][:400]
     assert "consent covers:" in covers and "Health" in covers and "Police" in covers
@@ -74,7 +74,7 @@ def test_follow_up_form_lists_covered_types_and_marks_who_will_not_see_contacts(
 
 def test_follow_up_form_without_consent_links_to_the_consent_form(new_case, login_as, agency):
     case = new_case()
-    page = login_as("coordinator.sokuluk").get(f"/cases/{pid(case)}").text
+    page = login_as("coordinator.sokuluk").get(f"/cases/{pid(case)}?form=add-follow-up").text
     form = page[page.index('id="follow-ups"'):]
     covers = form[form.index('id="follow-up-consent-covers"'):][:400]
     assert "No consent to share is recorded" in covers and 'href="#consent"' in covers
@@ -83,7 +83,8 @@ def test_follow_up_form_without_consent_links_to_the_consent_form(new_case, logi
 
 def test_the_marker_is_translated(new_case, login_as):
     case = new_case()
-    page = login_as("coordinator.sokuluk").get(f"/cases/{pid(case)}?lang=ru").text
+    page = login_as("coordinator.sokuluk").get(
+        f"/cases/{pid(case)}?lang=ru&form=add-follow-up").text
     assert MARKER not in page
     assert "(не увидит контактные данные)" in page
 
@@ -99,7 +100,7 @@ def _service_labels(page: str) -> dict[str, str]:
 def test_each_service_shows_the_priority_a_post_saves(new_case, login_as, agency):
     case = new_case()
     client = login_as("coordinator.sokuluk")
-    page = client.get(f"/cases/{pid(case)}").text
+    page = client.get(f"/cases/{pid(case)}?form=send-referral").text
     labels = _service_labels(page)
     assert set(labels) == {s.value for s in ReferralService}
     assert "By the service" not in page
@@ -123,7 +124,7 @@ def test_a_high_risk_case_shows_urgent_as_a_fact(new_case, login_as):
     case = new_case()
     case.risk_level = RiskLevel.HIGH
     db.session.commit()
-    page = login_as("coordinator.sokuluk").get(f"/cases/{pid(case)}").text
+    page = login_as("coordinator.sokuluk").get(f"/cases/{pid(case)}?form=send-referral").text
     form = page[page.index('id="referrals"'):]
     form = form[form.index('action="/cases/'):form.index("</form>")]
     assert '<span class="tag priority-urgent">Urgent</span>' in form

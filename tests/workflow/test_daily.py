@@ -67,9 +67,10 @@ def test_high_risk_case_without_an_open_follow_up_is_listed_until_it_has_a_plan(
     client = login_as("social.sokuluk")  # the lead agency
     panel = _panel(client.get("/").text, "high-risk-without-plan")
     assert case.reference in panel
-    # The button leads to the case page's follow-up form, which it opens.
-    assert f'href="/cases/{pid(case)}#add-follow-up"' in panel
-    assert 'id="add-follow-up"' in client.get(f"/cases/{pid(case)}").text
+    # The button leads to the case page drawing the follow-up form, open.
+    href = f"/cases/{pid(case)}?form=add-follow-up#add-follow-up"
+    assert f'href="{href}"' in panel
+    assert '<details class="form-disclosure" id="add-follow-up" open>' in client.get(href).text
     _add(user("coordinator.sokuluk"), case, agency("SOKULUK-LSG"))
     db.session.commit()
     assert case.reference not in _panel(client.get("/").text, "high-risk-without-plan")
@@ -293,7 +294,7 @@ def test_consent_for_several_types_and_statistics_in_one_post(new_case, login_as
     case = new_case()
     db.session.commit()
     client = login_as("coordinator.sokuluk")
-    page = client.get(f"/cases/{pid(case)}").text
+    page = client.get(f"/cases/{pid(case)}?form=send-referral").text
     assert "No consent to share is recorded" in page
     response = client.post(f"/cases/{pid(case)}/consent", data={
         "csrf_token": csrf_token(page), "agency_types": ["police", "social"],
@@ -303,7 +304,7 @@ def test_consent_for_several_types_and_statistics_in_one_post(new_case, login_as
     recorded = {(c.scope.value, c.agency_type.value if c.agency_type else None)
                 for c in case.consents if c.in_force}
     assert recorded == {("sharing", "police"), ("sharing", "social"), ("statistics", None)}
-    page = client.get(f"/cases/{pid(case)}").text
+    page = client.get(f"/cases/{pid(case)}?form=send-referral").text
     covers = page[page.index('id="consent-covers"'):]
     assert "consent covers:" in covers[:400]
     assert "Police" in covers[:400] and "Social protection" in covers[:400]
@@ -362,8 +363,9 @@ def test_required_selects_start_at_choose_and_refuse_it(new_case, agency, login_
 
     case = new_case()
     client = login_as("social.sokuluk")
-    page = client.get(f"/cases/{pid(case)}?lang=ru").text
-    for name in ("to_agency", "owner_agency", "to_district"):
+    for name, key in (("to_agency", "send-referral"), ("owner_agency", "add-follow-up"),
+                      ("to_district", "propose-transfer")):
+        page = client.get(f"/cases/{pid(case)}?lang=ru&form={key}").text
         select = re.search(rf'<select[^>]*name="{name}"[^>]*>\s*<option([^>]*)>([^<]*)<', page)
         assert select, name
         assert 'value=""' in select.group(1) and select.group(2) == "— выберите —", name

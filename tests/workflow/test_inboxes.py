@@ -350,7 +350,7 @@ def test_a_follow_up_outside_the_agency_is_404(social_follow_up, client):
 
 def test_the_person_responsible_is_offered_under_the_chosen_agency(new_case, login_as):
     case = new_case()
-    page = login_as("coordinator.sokuluk").get(f"/cases/{pid(case)}").text
+    page = login_as("coordinator.sokuluk").get(f"/cases/{pid(case)}?form=add-follow-up").text
     form = page.split('name="owner_user"')[1].split("</select>")[0]
     groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', form, re.S)
     assert len(groups) >= 2

@@ -92,7 +92,8 @@ def test_a_date_field_is_a_text_input_with_the_pattern_in_the_language(app, lang
 @pytest.mark.parametrize("lang", ["ky", "ru", "en"])
 def test_the_case_page_shows_the_pattern_beside_the_due_date(login_as, new_case, lang):
     case = new_case()
-    page = login_as("coordinator.sokuluk").get(f"/cases/{pid(case)}?lang={lang}").text
+    page = login_as("coordinator.sokuluk").get(
+        f"/cases/{pid(case)}?lang={lang}&form=add-follow-up").text
     field = re.search(r'<input[^>]*name="due_on"[^>]*>', page).group(0)
     assert 'type="text"' in field
     described = re.search(r'aria-describedby="([^"]+)"', field).group(1)

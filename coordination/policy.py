@@ -756,10 +756,13 @@ def reads_as_former_party(user: User, case_id=Case.id) -> ColumnElement[bool]:
         former_party.append(located_in(agency.territory, _TRANSFER.from_district_id,
                                        _TRANSFER.from_municipality_id))
         involved_now.append(cases_in_territory(agency.territory, case))
+    # Correlated explicitly: inside another subquery (the search's test of a
+    # case's incidents) auto-correlation would not reach the outer case and
+    # would add ``cases`` to this FROM, asking about every case at once.
     return sa.select(case.id).where(
         case.id == case_id,
         exists(_TRANSFER, _TRANSFER.status == TransferStatus.ACCEPTED, sa.or_(*former_party)),
-        sa.not_(sa.or_(*involved_now))).exists()
+        sa.not_(sa.or_(*involved_now))).correlate_except(case).exists()
 
 
 def incidents_read_as_former_party(user: User) -> ColumnElement[bool]:

@@ -372,3 +372,30 @@ def test_the_order_record_a_former_committee_prints_names_no_one(moved_with_hist
     text = _printed(_signed_in(browser, "coordinator.sokuluk"), f"/orders/{pid(order)}/record.pdf")
     assert case.reference in text
     assert "Токтосунова" not in text and "Нургүл" not in text
+
+
+def test_a_former_party_still_finds_its_other_cases_by_any_register_number(
+        moved_with_history, user, browser):
+    """Being a former party of one case restricts the search on that case
+    alone: another Sokuluk case the committee reads in full is found by the
+    number of an incident the police recorded (the predicate is correlated to
+    each case, not asked of every case at once)."""
+    from coordination.accounts.models import User
+    from coordination.cases.models import Incident
+
+    moved, _own, _others, _after = moved_with_history
+    committee = user("coordinator.sokuluk")
+    incident = db.session.scalar(
+        sa.select(Incident).join(Case, Case.id == Incident.case_id)
+        .where(Case.id != moved.id, Case.id.in_(
+            policy.visible_cases(committee).with_only_columns(Case.id)),
+               Incident.recorded_by_id.not_in(
+                   sa.select(User.id).where(User.agency_id == committee.agency_id)))
+        .order_by(Incident.id).limit(1))
+    assert incident is not None
+    incident.crime_register_number = "PL-2026-5512"
+    db.session.flush()
+    other = db.session.get(Case, incident.case_id)
+    assert policy.cases_read_as_former_party(committee, [moved.id, other.id]) == {moved.id}
+    former = _signed_in(browser, "coordinator.sokuluk")
+    assert other.reference in _list_rows(former, "?q=PL-2026-5512")

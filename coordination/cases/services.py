@@ -349,7 +349,12 @@ def list_cases(user: User, filters: CaseFilters, after: str | None = None,
             query.order_by(*policy.newest_first(user)).limit(per_page + 1)))
         older, items = len(rows) > per_page, rows[:per_page]
         newer = forwards is not None and bool(items)
-    total, more = capped_count(user, filters)
+    if forwards is None and backwards is None and not older:
+        # The whole list is on this first page: its rows are the count (a
+        # search would otherwise look its text up in the index a second time).
+        total, more = len(items), False
+    else:
+        total, more = capped_count(user, filters)
     return CasePage(
         items, total, more,
         next_cursor=encode(CURSOR_KIND, items[-1].id) if older and items else None,

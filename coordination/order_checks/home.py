@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import has_request_context, request
+
 from coordination import policy
 from coordination.accounts.models import Role
 from coordination.agencies.models import AgencyType
@@ -18,6 +20,17 @@ from coordination.protection.models import ProtectionOrder
 
 #: Checks due within this horizon are on the inspector's day.
 HORIZON = timedelta(hours=24)
+#: The rows a panel shows, the most overdue first, unless ``?all=<panel>``
+#: asks for every one: a district's history must not make its home page long.
+PANEL_ROWS = 10
+
+
+def _shown(key: str, found: list, now) -> dict | None:
+    if not found:
+        return None
+    every = has_request_context() and request.args.get("all") == key
+    rows = found if every else found[:PANEL_ROWS]
+    return {"checks": rows, "total": len(found), "now": now, "key": key}
 
 
 def _due(user, now):
@@ -27,7 +40,7 @@ def _due(user, now):
                                    ProtectionOrder.issuing_agency_id == user.agency_id,
                                    policy.case_visibility(user)], now)
              if s.due is not None and s.due <= now + HORIZON]
-    return {"checks": found, "now": now} if found else None
+    return _shown("order-checks-due", found, now)
 
 
 def _escalated(user, now):
@@ -41,7 +54,7 @@ def _escalated(user, now):
     found = [s for s in scheduled([policy.watched_orders(agency),
                                    policy.case_visibility(user)], now)
              if s.level >= level]
-    return {"checks": found, "now": now} if found else None
+    return _shown("order-checks-escalated", found, now)
 
 
 due = HomePanel("order-checks-due", "order_checks/home_due.html", _due)

@@ -301,3 +301,26 @@ def test_a_breach_reported_directly_makes_a_reassessment_due(new_case, user, log
         sa.select(FollowUp).where(FollowUp.case_id == case.id))}
     assert (case.lead_agency.code,
             "Assess the risk again after the breach of the protection order") in actions
+
+
+def test_a_panel_of_checks_shows_its_first_rows_and_all_when_asked(
+        new_case, user, app, monkeypatch):
+    """A district's missed checks do not make the home page long: the first
+    rows, the total, and a link to every one (``?all=<panel>``)."""
+    from flask import render_template
+
+    first, second = _order(user, new_case), _order(user, new_case)
+    inspector = user("police.sokuluk")
+    moment = schedule_of(first, NOW).due - 12 * HOUR
+    monkeypatch.setattr(home, "PANEL_ROWS", 1)
+    with app.test_request_context("/"):
+        panel = home._due(inspector, moment)
+        total = panel["total"]
+        assert total >= 2 and len(panel["checks"]) == 1
+        html = render_template("order_checks/home_due.html", panel=panel)
+        assert "all=order-checks-due#order-checks-due" in html
+    with app.test_request_context("/?all=order-checks-due"):
+        panel = home._due(inspector, moment)
+        assert {first.id, second.id} <= set(_ids(panel)) and len(panel["checks"]) == total
+        assert "all=order-checks-due" not in render_template("order_checks/home_due.html",
+                                                             panel=panel)

@@ -6,11 +6,8 @@ from flask import request
 
 from coordination.followups.section import follow_up_steps, undoable
 from coordination.followups.services import DUE_SOON_DAYS, due_soon, high_risk_without_plan
-from coordination.home import HomePanel
+from coordination.home import PANEL_ROWS, HomePanel
 from coordination.worklists import acted_panel, acted_row
-
-#: Rows a panel shows; the lists have the rest.
-PANEL_ROWS = 10
 
 
 def _due(user, now):

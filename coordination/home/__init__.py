@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from coordination.accounts.models import User
 
@@ -33,6 +33,20 @@ class ShownPanel:
     key: str
     template: str
     context: dict
+
+
+#: The rows a panel of what comes due shows, the first first, unless
+#: ``?all=<panel>`` asks for every one: a large district's day must not make
+#: its home page long (docs/PERFORMANCE.md).
+PANEL_ROWS = 10
+
+
+def first_rows(key: str, rows: list) -> list:
+    """The rows panel ``key`` shows of ``rows``: all when the request asks
+    for them (``?all=<key>``), else the first :data:`PANEL_ROWS`."""
+    if has_request_context() and request.args.get("all") == key:
+        return rows
+    return rows[:PANEL_ROWS]
 
 
 def panels() -> tuple[HomePanel, ...]:

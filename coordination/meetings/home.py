@@ -3,11 +3,8 @@ decisions still open, which that meeting reviews first."""
 from __future__ import annotations
 
 from coordination import policy
-from coordination.home import HomePanel
+from coordination.home import PANEL_ROWS, HomePanel
 from coordination.meetings.services import meeting_counts, next_meeting, open_committee_decisions
-
-#: Decisions the panel lists; the meeting page has the rest.
-PANEL_ROWS = 10
 
 
 def _build(user, now):

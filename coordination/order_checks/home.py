@@ -9,28 +9,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import has_request_context, request
-
 from coordination import policy
 from coordination.accounts.models import Role
 from coordination.agencies.models import AgencyType
-from coordination.home import HomePanel
+from coordination.home import HomePanel, first_rows
 from coordination.order_checks.schedule import Escalation, scheduled
 from coordination.protection.models import ProtectionOrder
 
 #: Checks due within this horizon are on the inspector's day.
 HORIZON = timedelta(hours=24)
-#: The rows a panel shows, the most overdue first, unless ``?all=<panel>``
-#: asks for every one: a district's history must not make its home page long.
-PANEL_ROWS = 10
 
 
 def _shown(key: str, found: list, now) -> dict | None:
+    """The most overdue first, ten unless all are asked for."""
     if not found:
         return None
-    every = has_request_context() and request.args.get("all") == key
-    rows = found if every else found[:PANEL_ROWS]
-    return {"checks": rows, "total": len(found), "now": now, "key": key}
+    return {"checks": first_rows(key, found), "total": len(found), "now": now, "key": key}
 
 
 def _due(user, now):

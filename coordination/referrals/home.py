@@ -1,12 +1,9 @@
 """The referrals' panel of the home page: what waits for the agency's answer."""
 from __future__ import annotations
 
-from coordination.home import HomePanel
+from coordination.home import PANEL_ROWS, HomePanel
 from coordination.referrals.section import referral_steps
 from coordination.referrals.services import awaiting_answer
-
-#: Rows a panel shows; the inbox has the rest.
-PANEL_ROWS = 10
 
 
 def _build(user, now):

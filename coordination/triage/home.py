@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 from coordination import policy
-from coordination.home import HomePanel
+from coordination.home import PANEL_ROWS, HomePanel
 from coordination.triage.services import waiting_reports
-
-PANEL_ROWS = 10
 
 
 def _build(user, now):

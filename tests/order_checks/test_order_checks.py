@@ -312,7 +312,9 @@ def test_a_panel_of_checks_shows_its_first_rows_and_all_when_asked(
     first, second = _order(user, new_case), _order(user, new_case)
     inspector = user("police.sokuluk")
     moment = schedule_of(first, NOW).due - 12 * HOUR
-    monkeypatch.setattr(home, "PANEL_ROWS", 1)
+    import coordination.home
+
+    monkeypatch.setattr(coordination.home, "PANEL_ROWS", 1)
     with app.test_request_context("/"):
         panel = home._due(inspector, moment)
         total = panel["total"]

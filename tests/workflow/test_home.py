@@ -150,6 +150,27 @@ def test_expiring_orders_panel_lists_the_window_only_and_extends_in_place(
         assert top_messages(shown) == ["Protection order updated."]
 
 
+def test_the_expiring_orders_panel_shows_its_first_rows_and_all_on_request(
+        new_case, user, login_as, app, monkeypatch):
+    """A large district's lapsing orders do not make the home page long."""
+    import coordination.home
+
+    hours = app.config["ORDER_WARNING_HOURS"]
+    sooner = _temporary_order(user, new_case(opened_by="police.sokuluk"),
+                              timedelta(hours=hours - 3))
+    later = _temporary_order(user, new_case(opened_by="police.sokuluk"),
+                             timedelta(hours=hours - 1))
+    db.session.commit()
+    monkeypatch.setattr(coordination.home, "PANEL_ROWS", 1)
+    client = login_as("police.sokuluk")
+    first = _panel(client.get("/?lang=en").text, "orders-expiring")
+    assert later.case.reference not in first
+    assert "?all=orders-expiring#orders-expiring" in first and "Show all" in first
+    every = _panel(client.get("/?all=orders-expiring").text, "orders-expiring")
+    assert sooner.case.reference in every and later.case.reference in every
+    assert "?all=orders-expiring" not in every
+
+
 def test_extend_from_home_unconfirmed_asks_first_and_comes_back_home(new_case, user, login_as,
                                                                      app):
     order = _temporary_order(user, new_case(opened_by="police.sokuluk"), timedelta(hours=2))

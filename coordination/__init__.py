@@ -9,7 +9,12 @@ from pathlib import Path
 from flask import Flask
 
 from coordination.config import BaseConfig, config_from_environment
-from coordination.database import configure_sqlite, default_sqlite_uri, normalise_database_url
+from coordination.database import (
+    configure_postgresql,
+    configure_sqlite,
+    default_sqlite_uri,
+    normalise_database_url,
+)
 
 #: The repository root: templates/ and migrations/ live beside the packages.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -170,9 +175,11 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     derived.install()  # the statistics layer and the case-access rows follow every change
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        with app.app_context():
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        elif db.engine.dialect.name == "postgresql":
+            configure_postgresql(db.engine)
     routing.init_app(app)  # the read replica, when DATABASE_REPLICA_URL names one
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)

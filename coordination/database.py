@@ -58,6 +58,23 @@ def configure_sqlite(engine: Engine) -> None:
 
 
 
+def configure_postgresql(engine: Engine) -> None:
+    """No parallel plans on the web's connections.
+
+    A page reads a few rows by index; where the planner misjudges a small
+    table (a committee's decisions when it has held few meetings) it chose
+    a parallel plan whose two workers took 6-7 ms to start for no rows
+    (measured at 1,000,000 cases, docs/PERFORMANCE.md), more than the whole
+    of the other statements of the home page. The national report reads
+    pre-aggregated counts and does not need them either.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
+        dbapi_connection.commit()
+
 class hours_between(FunctionElement):  # noqa: N801  (used like an SQL function)
     """Hours from ``start`` to ``end``, two TIMESTAMP expressions, in SQL.
 

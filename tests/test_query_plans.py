@@ -335,3 +335,12 @@ def test_a_one_letter_search_reads_only_the_visible_cases(login_as):
     assert full_scans(client, "/cases?q=A", whole_index_ok=True) == []
     assert not any("case_search" in plan or "_trgm" in plan
                    for plan in _search_plans(client, "A"))
+
+
+def test_the_web_plans_no_parallel_workers(app):
+    """PostgreSQL: a page's few indexed rows never wait for parallel workers
+    to start (coordination.database.configure_postgresql); SQLite has none."""
+    with db.engine.connect() as connection:
+        if connection.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's planner setting; SQLite plans no parallel workers")
+        assert connection.scalar(sa.text("SHOW max_parallel_workers_per_gather")) == "0"

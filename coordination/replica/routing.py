@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g, has_request_context, request, session
 from sqlalchemy.orm import Session
 
-from coordination.database import normalise_database_url
+from coordination.database import configure_postgresql, normalise_database_url
 from coordination.extensions import db
 from coordination.replica.status import ReadReplica, ReplicaStatus, parse_lsn
 
@@ -156,6 +156,8 @@ def init_app(app: Flask) -> None:
     options["pool_pre_ping"] = True  # a restarted replica: a new connection, not an error
     options["connect_args"] = {"connect_timeout": app.config["REPLICA_CONNECT_TIMEOUT"],
                                **options.get("connect_args", {})}
-    app.extensions[EXTENSION] = ReadReplica(sa.create_engine(url, **options),
+    engine = sa.create_engine(url, **options)
+    configure_postgresql(engine)
+    app.extensions[EXTENSION] = ReadReplica(engine,
                                             app.config["REPLICA_RETRY_SECONDS"],
                                             app.config["REPLICA_STATUS_SECONDS"])

@@ -28,9 +28,11 @@ def notify(
     related_agency_id: int | None = None,
     at: datetime | None = None,
     dedupe_key: str | None = None,
+    checked: bool = False,
 ) -> Notification | None:
-    """Tell ``agency_id`` about something; None if ``dedupe_key`` was used already."""
-    if dedupe_key is not None and _announced(dedupe_key):
+    """Tell ``agency_id`` about something; None if ``dedupe_key`` was used
+    already (``checked``: the caller looked the key up with others)."""
+    if dedupe_key is not None and not checked and _announced(dedupe_key):
         return None
     notification = Notification(agency_id=agency_id, kind=kind, case_id=case_id,
                                 related_agency_id=related_agency_id,
@@ -68,20 +70,38 @@ def check_due(agency: Agency, now: datetime | None = None) -> int:
     from ``flask notifications check`` (for a cron job).
     """
     now = now or utcnow()
-    added = 0
+    pending = []  # (kind, case id, key): what is due now, announced or not
+
+    def collect(_agency_id, kind, case_id, at=None, dedupe_key=None):
+        pending.append((kind, case_id, dedupe_key))
+        return True
+
     due = db.session.scalars(sa.select(FollowUp).where(
         FollowUp.owner_agency_id == agency.id, FollowUp.status == FollowUpStatus.OPEN,
         FollowUp.due_on <= now.date() + timedelta(days=1)))
     for follow_up in due:
-        added += notify(agency.id, NotificationKind.FOLLOW_UP_DUE, follow_up.case_id, at=now,
-                        dedupe_key=f"due:{follow_up.id}:{follow_up.due_on}") is not None
+        collect(agency.id, NotificationKind.FOLLOW_UP_DUE, follow_up.case_id,
+                dedupe_key=f"due:{follow_up.id}:{follow_up.due_on}")
     for order in _expiring_for(agency, now):
-        added += notify(agency.id, NotificationKind.ORDER_EXPIRING, order.case_id, at=now,
-                        dedupe_key=f"expiring:{agency.id}:{order.id}:{order.valid_until:%Y%m%d%H%M}"
-                        ) is not None
-    added += announce_missed_checks(agency, now, notify)
+        collect(agency.id, NotificationKind.ORDER_EXPIRING, order.case_id,
+                dedupe_key=f"expiring:{agency.id}:{order.id}:{order.valid_until:%Y%m%d%H%M}")
+    announce_missed_checks(agency, now, collect)
+    # Which were announced before, in one statement rather than one per item
+    # (a large district has a hundred at each sign-in).
+    announced = _announced_keys([key for _kind, _case, key in pending])
+    added = sum(
+        notify(agency.id, kind, case_id, at=now, dedupe_key=key, checked=True) is not None
+        for kind, case_id, key in pending if key not in announced)
     db.session.flush()
     return added
+
+
+def _announced_keys(keys: list[str]) -> set[str]:
+    found = set()
+    for start in range(0, len(keys), 500):  # bound the statement's parameters
+        found.update(db.session.scalars(sa.select(Notification.dedupe_key).where(
+            Notification.dedupe_key.in_(keys[start:start + 500]))))
+    return found
 
 
 def _expiring_for(agency: Agency, now: datetime) -> list[ProtectionOrder]:

@@ -125,3 +125,35 @@ def test_an_announcement_made_at_the_same_moment_elsewhere_is_not_an_error(
     assert services.notify(police.id, NotificationKind.FOLLOW_UP_DUE, at=NOW,
                            dedupe_key="due:other") is not None
     db.session.flush()
+
+
+def test_the_due_check_asks_once_what_was_announced(new_case, user, agency):
+    """Its statements do not grow with what is due: a large district has a
+    hundred items at each sign-in (docs/PERFORMANCE.md)."""
+    from sqlalchemy import event
+
+    now = utcnow()
+    lsg = agency("SOKULUK-LSG")
+
+    def statements_of_a_check() -> int:
+        services.check_due(lsg, now)  # announces what is new
+        counted = []
+        listener = lambda *_args: counted.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert services.check_due(lsg, now) == 0
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(counted)
+
+    def one_more_due() -> None:
+        followups.add_follow_up(user("coordinator.sokuluk"),
+                                new_case(opened_by="police.sokuluk"), followups.FollowUpData(
+            action="Визит", owner_agency_id=lsg.id, due_on=now.date(),
+            legal_ground=LegalGround.DANGER_TO_LIFE), now=now)
+
+    one_more_due()
+    few = statements_of_a_check()
+    for _ in range(4):
+        one_more_due()
+    assert statements_of_a_check() == few

@@ -8,7 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from coordination import policy
-from coordination.cases.page import form_wanted, refused_actions
+from coordination.cases.page import refused_actions
 from coordination.counts import Capped, count_format
 from coordination.followups.services import open_count
 from coordination.labels import label
@@ -98,6 +98,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["shown_messages"] = shown_messages
     app.jinja_env.globals["open_if_refused"] = open_if_refused
     app.jinja_env.globals["open_on_demand"] = open_on_demand
-    app.jinja_env.globals["form_wanted"] = form_wanted
     app.context_processor(_navigation)
     app.before_request(_forget_badges)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import current_app, get_flashed_messages, request
+from flask import current_app, get_flashed_messages, request, url_for
 
 from coordination import policy
 from coordination.accounts.models import User
@@ -65,13 +65,15 @@ def refused_actions() -> list[str]:
             in get_flashed_messages(with_categories=True) if category == REFUSED_FORM]
 
 
-def form_wanted(key: str, action: str) -> bool:
-    """Whether the case page draws the form ``key`` (posting to ``action``)
-    on this request: asked for by its opener link (``?form=key``), or its
-    step was just refused (drawn again beside its messages). Otherwise the
-    page draws only the opener: building and drawing every form cost about
-    a third of the page (docs/decisions.md). Any other value draws nothing."""
-    return request.args.get(FORM_PARAMETER) == key or action in refused_actions()
+def form_wanted(key: str, endpoint: str, case: Case) -> bool:
+    """Whether the case page draws the form ``key`` (posting to ``endpoint``
+    for ``case``) on this request: asked for by its opener link
+    (``?form=key``), or its step was just refused (drawn again beside its
+    messages). Otherwise the page draws only the opener: building and drawing
+    every form cost about a third of the page (docs/decisions.md). Any other
+    value draws nothing."""
+    return (request.args.get(FORM_PARAMETER) == key
+            or url_for(endpoint, case_id=case.id) in refused_actions())
 
 
 def sections() -> tuple[CaseSection, ...]:

@@ -3,7 +3,7 @@ actions, the people, the incidents and the timeline."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import request, url_for
+from flask import request
 from sqlalchemy.orm import joinedload, selectinload
 
 from coordination import policy
@@ -70,9 +70,9 @@ def _summary(user, case, can):
         "may_open": {key for key, may in (("change-status", may_change),
                                           ("hand-over-lead", may_hand_over)) if may},
         "status_form": status_form(user, case, display=True) if may_change and form_wanted(
-            "change-status", url_for("cases.change_status", case_id=case.id)) else None,
+            "change-status", "cases.change_status", case) else None,
         "lead_form": lead_form(user, case, display=True) if may_hand_over and form_wanted(
-            "hand-over-lead", url_for("cases.reassign_lead", case_id=case.id)) else None,
+            "hand-over-lead", "cases.reassign_lead", case) else None,
     }
 
 
@@ -121,7 +121,7 @@ def _people(user, case, can):
             "correction": correction_form(correcting, restricted) if correcting else None,
             "may_open": {"add-person"} if correct else set(),
             "add_form": add_person_form(user, case, display=True) if correct and form_wanted(
-                "add-person", url_for("cases.add_person", case_id=case.id)) else None}
+                "add-person", "cases.add_person", case) else None}
 
 
 def incident_correction_form(user, incident: Incident, display: bool = False
@@ -158,7 +158,7 @@ def _incidents(user, case, can):
                 incident.reported_by, survivor.sex if survivor else None),
             "may_open": {"record-incident"} if may_record else set(),
             "form": NewIncidentForm(formdata=None) if may_record and form_wanted(
-                "record-incident", url_for("cases.record_incident", case_id=case.id)) else None,
+                "record-incident", "cases.record_incident", case) else None,
             # Who may correct which incident: a link each; the form of the one
             # asked for (``?correct_incident=``) alone, as for people.
             "may_correct": {i.id for i in case.incidents

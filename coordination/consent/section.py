@@ -1,7 +1,6 @@
 """The consent section of the case page."""
 from __future__ import annotations
 
-from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from coordination import policy
@@ -17,7 +16,7 @@ def _build(user, case, can):
     # The form only when drawn (form_wanted); a withdrawal is a button each.
     return {"may_open": {"record-consent"} if editable else set(),
             "form": ConsentForm(formdata=None) if editable and form_wanted(
-                "record-consent", url_for("consent.add", case_id=case.id)) else None,
+                "record-consent", "consent.add", case) else None,
             "may_withdraw": editable}
 
 

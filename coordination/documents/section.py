@@ -1,8 +1,6 @@
 """The documents section of the case page: the list and the upload form."""
 from __future__ import annotations
 
-from flask import url_for
-
 from coordination import policy
 from coordination.cases.page import CaseSection, form_wanted
 from coordination.documents.services import readable_documents
@@ -34,7 +32,7 @@ def _build(user, case, can):
         return None
     # The form only when drawn (form_wanted).
     form = upload_form(user, case, display=True) if may_attach and form_wanted(
-        "attach-document", url_for("documents.upload", case_id=case.id)) else None
+        "attach-document", "documents.upload", case) else None
     return {"documents": documents, "form": form,
             "may_open": {"attach-document"} if may_attach else set()}
 

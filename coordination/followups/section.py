@@ -1,7 +1,7 @@
 """The action plan (follow-ups) section of the case page."""
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import request
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -109,7 +109,7 @@ def _build(user, case, can):
     may_add = can(policy.Action.ADD_FOLLOW_UP, case)
     # The form (its owners, their staff and the consent's cover) only when drawn.
     form, cover = _shown_form(case) if may_add and form_wanted(
-        "add-follow-up", url_for("followups.add", case_id=case.id)) else (None, None)
+        "add-follow-up", "followups.add", case) else (None, None)
     return {
         "may_open": {"add-follow-up"} if may_add else set(),
         "form": form,

@@ -1,8 +1,6 @@
 """The notes section of the case page."""
 from __future__ import annotations
 
-from flask import url_for
-
 from coordination import policy
 from coordination.cases.page import CaseSection, form_wanted
 from coordination.models_base import utcnow
@@ -36,7 +34,7 @@ def _build(user, case, can):
         return None
     # The form only when drawn (form_wanted).
     form = note_form(display=True) if may_add and form_wanted(
-        "write-note", url_for("notes.add", case_id=case.id)) else None
+        "write-note", "notes.add", case) else None
     return {"notes": notes, "form": form, "edit_forms": editable,
             "may_open": {"write-note"} if may_add else set()}
 

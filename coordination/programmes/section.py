@@ -1,7 +1,6 @@
 """The correctional programme section of the case page."""
 from __future__ import annotations
 
-from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from coordination import policy
@@ -34,7 +33,7 @@ def _build(user, case, can):
         "may_open": {"refer-to-programme"} if may_refer else set(),
         # Built only when drawn (form_wanted).
         "form": refer_form(user, case, display=True) if may_refer and form_wanted(
-            "refer-to-programme", url_for("programmes.refer", case_id=case.id)) else None,
+            "refer-to-programme", "programmes.refer", case) else None,
         "steps": steps,
         "step_form": ProgrammeStepForm(formdata=None) if any(steps.values()) else None,
     }

@@ -1,7 +1,7 @@
 """The protection orders section of the case page."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import to_user_timezone
 from sqlalchemy.orm import selectinload
 
@@ -51,7 +51,7 @@ def _build(user, case, can):
         "may_open": {"record-order"} if recordable else set(),
         # Built only when drawn (form_wanted).
         "form": order_form(user, case, display=True) if recordable and form_wanted(
-            "record-order", url_for("protection.record", case_id=case.id)) else None,
+            "record-order", "protection.record", case) else None,
         "steps": {order.id: order_steps(user, order, now) for order in case.protection_orders},
         "violation_form": ViolationForm(formdata=None) if active else None,
         "warning_hours": current_app.config["ORDER_WARNING_HOURS"],

@@ -1,7 +1,7 @@
 """The referrals section of the case page."""
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -68,8 +68,7 @@ def _build(user, case, can):
     # The receivers, also listed with what each offers (the referral directory).
     targets = referral_targets(user, case) if can(policy.Action.REFER, case) else []
     # The form (its choices, what the consent covers) only when drawn.
-    wanted = bool(targets) and form_wanted(
-        "send-referral", url_for("referrals.send", case_id=case.id))
+    wanted = bool(targets) and form_wanted("send-referral", "referrals.send", case)
     return {
         "may_open": {"send-referral"} if targets else set(),
         "cover": consent_cover(case) if wanted else None,

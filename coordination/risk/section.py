@@ -1,7 +1,6 @@
 """The risk assessment section of the case page."""
 from __future__ import annotations
 
-from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from coordination import labels, policy
@@ -38,7 +37,7 @@ def _build(user, case, can):
     # The checklist only when drawn (form_wanted).
     return {"may_open": {"assess-risk"} if may_assess else set(),
             "form": risk_form(display=True) if may_assess and form_wanted(
-                "assess-risk", url_for("risk.assess", case_id=case.id)) else None,
+                "assess-risk", "risk.assess", case) else None,
             "factors": risk_factors(latest)}
 
 

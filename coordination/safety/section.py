@@ -1,8 +1,6 @@
 """The safety plan section of the case page: the lead and consented agencies only."""
 from __future__ import annotations
 
-from flask import url_for
-
 from coordination import policy
 from coordination.cases.page import CaseSection, form_wanted
 from coordination.safety.models import PARTS
@@ -30,7 +28,7 @@ def _build(user, case, can):
     may_edit = can(policy.Action.EDIT_SAFETY_PLAN, case)
     # The form only when drawn (form_wanted), filled with the plan read here.
     form = SafetyPlanForm(formdata=None, obj=plan) if may_edit and form_wanted(
-        "write-safety-plan", url_for("safety.save", case_id=case.id)) else None
+        "write-safety-plan", "safety.save", case) else None
     return {"plan": plan, "form": form, "may_open": {"write-safety-plan"} if may_edit else set(),
             "parts": [(part, part_label(part)) for part in PARTS]}
 

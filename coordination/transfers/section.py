@@ -1,7 +1,6 @@
 """The transfer section of the case page: proposals, answers, the form."""
 from __future__ import annotations
 
-from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from coordination import policy
@@ -35,7 +34,7 @@ def _build(user, case, can):
         "may_open": {"propose-transfer"} if may_open else set(),
         # Built (the districts read) only when drawn (form_wanted).
         "form": propose_form(user, case, display=True) if may_open and form_wanted(
-            "propose-transfer", url_for("transfers.propose", case_id=case.id)) else None,
+            "propose-transfer", "transfers.propose", case) else None,
         "cancellable": pending if pending and policy.can(
             user, policy.Action.CANCEL_TRANSFER, pending, case_visible=True) else None,
     }

@@ -8,11 +8,10 @@ from coordination.safety.services import plan_of
 from forms.safety import SafetyPlanForm
 
 
-def plan_form(user=None, case=None, display: bool = False) -> SafetyPlanForm:
-    if not display:
-        return SafetyPlanForm()
-    plan = plan_of(case) if case is not None else None
-    return SafetyPlanForm(formdata=None, obj=plan)
+def plan_form(user=None, case=None) -> SafetyPlanForm:
+    """The posted plan (the pipeline's form); the page draws its own, filled
+    with the plan it read (:func:`_build`)."""
+    return SafetyPlanForm()
 
 
 def part_label(part: str) -> str:
